@@ -1,0 +1,5 @@
+"""Allow `python -m rustcoder`."""
+
+from rustcoder.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Running cargo/rustc and turning their JSON output into LSP terms."""
