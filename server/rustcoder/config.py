@@ -25,6 +25,8 @@ class CheckSettings:
 
     #: Cargo subcommand: `check` or `clippy`.
     command: CheckCommand = "check"
+    #: The cargo executable (name on PATH or absolute path).
+    cargo_path: str = "cargo"
     #: Extra arguments appended to the cargo command line.
     extra_args: list[str] = field(default_factory=list)
     #: Features to enable (`--features`).
@@ -78,9 +80,7 @@ def to_snake(name: str) -> str:
 _converter = cattrs.Converter(forbid_extra_keys=True)
 
 
-def _structure_section(
-    cls: type[Any], raw: Any, prefix: str, problems: list[str]
-) -> Any:
+def _structure_section(cls: type[Any], raw: Any, prefix: str, problems: list[str]) -> Any:
     """Build one dataclass from `raw`, keeping defaults for bad fields."""
     instance = cls()
     if raw is None:
@@ -168,7 +168,9 @@ def settings_to_wire(settings: Settings) -> dict[str, Any]:
 
     def convert(obj: Any) -> Any:
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            return {to_camel(f.name): convert(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+            return {
+                to_camel(f.name): convert(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+            }
         if isinstance(obj, list):
             return [convert(v) for v in obj]
         if isinstance(obj, dict):

@@ -105,7 +105,9 @@ def parse_diagnostic(raw: dict[str, Any]) -> RustDiagnostic:
         level=str(raw.get("level", "error")),
         code=str(code["code"]) if isinstance(code, dict) and code.get("code") else None,
         spans=tuple(_span(s) for s in raw.get("spans") or () if isinstance(s, dict)),
-        children=tuple(parse_diagnostic(c) for c in raw.get("children") or () if isinstance(c, dict)),
+        children=tuple(
+            parse_diagnostic(c) for c in raw.get("children") or () if isinstance(c, dict)
+        ),
         rendered=raw.get("rendered"),
     )
 

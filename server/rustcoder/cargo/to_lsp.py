@@ -92,7 +92,11 @@ class QuickFix:
             is_preferred=bool(raw.get("isPreferred", False)),
             applicability=str(raw.get("applicability", "Unspecified")),
             edits=tuple(
-                FileEdit(uri=str(e["uri"]), range=_range_from_json(e["range"]), new_text=str(e["newText"]))
+                FileEdit(
+                    uri=str(e["uri"]),
+                    range=_range_from_json(e["range"]),
+                    new_text=str(e["newText"]),
+                )
                 for e in raw["edits"]
             ),
         )
@@ -114,7 +118,9 @@ def _range_json(r: lsp.Range) -> dict[str, Any]:
 
 def _range_from_json(raw: dict[str, Any]) -> lsp.Range:
     return lsp.Range(
-        start=lsp.Position(line=int(raw["start"]["line"]), character=int(raw["start"]["character"])),
+        start=lsp.Position(
+            line=int(raw["start"]["line"]), character=int(raw["start"]["character"])
+        ),
         end=lsp.Position(line=int(raw["end"]["line"]), character=int(raw["end"]["character"])),
     )
 
@@ -231,9 +237,7 @@ def _fix_title(message: str, spans: list[Span]) -> str:
     return message
 
 
-def _map_child(
-    child: RustDiagnostic, workspace_root: Path, encoding: str
-) -> _Child:
+def _map_child(child: RustDiagnostic, workspace_root: Path, encoding: str) -> _Child:
     spans = list(child.spans)
     if not spans:
         return _Child(related=None, fixes=[], message_line=f"{child.level}: {child.message}")
@@ -267,9 +271,7 @@ def _map_child(
         )
     # More than one alternative: none of them is "the" fix.
     if len(fixes) > 1:
-        fixes = [
-            QuickFix(f.title, f.edits, False, f.applicability) for f in fixes
-        ]
+        fixes = [QuickFix(f.title, f.edits, False, f.applicability) for f in fixes]
     anchor = next((s for s in spans if s.is_primary), spans[0])
     related = lsp.DiagnosticRelatedInformation(
         location=span_location(workspace_root, anchor, encoding),
@@ -344,7 +346,9 @@ def map_rust_diagnostic(
             exact = span_location(workspace_root, primary, encoding)
             if exact != location and not is_dummy_macro_file(primary.file_name):
                 related.append(
-                    lsp.DiagnosticRelatedInformation(location=exact, message="Exact error occurred here")
+                    lsp.DiagnosticRelatedInformation(
+                        location=exact, message="Exact error occurred here"
+                    )
                 )
             for outer in list(_expansion_stack(primary))[1:]:
                 call = span_location(workspace_root, outer, encoding)
@@ -396,7 +400,9 @@ def map_rust_diagnostic(
                     code_description=code_desc,
                     source=SOURCE,
                     related_information=[
-                        lsp.DiagnosticRelatedInformation(location=location, message="original diagnostic")
+                        lsp.DiagnosticRelatedInformation(
+                            location=location, message="original diagnostic"
+                        )
                     ],
                     data={
                         "rendered": rd.rendered or "",
@@ -405,7 +411,9 @@ def map_rust_diagnostic(
                     },
                 )
                 result.append(
-                    MappedDiagnostic(uri=child.related.location.uri, diagnostic=hint, fixes=list(child.fixes))
+                    MappedDiagnostic(
+                        uri=child.related.location.uri, diagnostic=hint, fixes=list(child.fixes)
+                    )
                 )
     return result
 

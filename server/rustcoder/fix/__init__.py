@@ -1,0 +1,1 @@
+"""Quick-fix candidates, their verification and ranking."""

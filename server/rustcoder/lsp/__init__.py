@@ -1,0 +1,1 @@
+"""The LSP layer: protocol in, core call, protocol out. No business logic here."""

@@ -1,0 +1,49 @@
+"""Settings from initializationOptions and workspace/didChangeConfiguration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from rustcoder.config import parse_settings
+from rustcoder.lsp.server import RustcoderServer
+
+
+def apply_settings(ls: RustcoderServer, raw: Any, origin: str) -> None:
+    settings, problems = parse_settings(raw)
+    ls.settings = settings
+    for problem in problems:
+        ls.show_message_once(f"rustcoder settings ({origin}): {problem}", lsp.MessageType.Warning)
+
+
+def register(server: RustcoderServer) -> None:
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: RustcoderServer, params: lsp.InitializeParams) -> None:
+        ls.init_options = params.initialization_options
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: RustcoderServer, params: lsp.InitializedParams) -> None:
+        if ls.init_options is not None:
+            apply_settings(ls, ls.init_options, "initializationOptions")
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: RustcoderServer, params: lsp.DidChangeConfigurationParams
+    ) -> None:
+        raw = params.settings
+        if isinstance(raw, dict) and "rustcoder" in raw:
+            raw = raw["rustcoder"]
+        if not raw and _can_pull(ls):
+            pulled = await ls.workspace_configuration_async(
+                lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="rustcoder")])
+            )
+            raw = pulled[0] if pulled else None
+        apply_settings(ls, raw or {}, "didChangeConfiguration")
+        for workspace in list(ls.workspaces.values()):
+            ls.scheduler.request(workspace)
+
+
+def _can_pull(ls: RustcoderServer) -> bool:
+    caps = ls.client_capabilities
+    return bool(caps and caps.workspace and caps.workspace.configuration)

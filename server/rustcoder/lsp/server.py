@@ -1,0 +1,85 @@
+"""The pygls server object and the state the features share.
+
+Features live in their own modules and register themselves on the server in
+`create_server`, as in esbonio; this module only holds shared state.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from rustcoder import __version__
+from rustcoder.cargo.diagnostic_store import DiagnosticStore
+from rustcoder.cargo.scheduler import CheckScheduler
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+class RustcoderServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "rustcoder",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+        )
+        self.settings = Settings()
+        self.store = DiagnosticStore()
+        #: Workspace of each file URI seen so far (None: not in a Cargo package).
+        self.file_workspaces: dict[str, CargoWorkspace | None] = {}
+        self.workspaces: dict[Path, CargoWorkspace] = {}
+        #: Open documents whose buffer differs from disk (changed since open/save).
+        self.unsaved: set[str] = set()
+        #: Messages already shown once, so a repeated problem does not nag.
+        self.shown_messages: set[str] = set()
+        self.scheduler: CheckScheduler
+        #: initializationOptions, applied once the client says `initialized`.
+        self.init_options: Any = None
+
+    # --- helpers used by several features ---------------------------------
+
+    def show_message_once(self, message: str, kind: lsp.MessageType) -> None:
+        """Show a message to the user once per session; always log it."""
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+        if message in self.shown_messages:
+            return
+        self.shown_messages.add(message)
+        self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
+
+    @property
+    def position_encoding(self) -> str:
+        try:
+            return str(self.workspace.position_encoding or "utf-16")
+        except RuntimeError:
+            return "utf-16"
+
+    def supports_work_done_progress(self) -> bool:
+        caps = self.client_capabilities
+        return bool(caps and caps.window and caps.window.work_done_progress)
+
+    def supports_document_changes(self) -> bool:
+        caps = self.client_capabilities
+        return bool(
+            caps
+            and caps.workspace
+            and caps.workspace.workspace_edit
+            and caps.workspace.workspace_edit.document_changes
+        )
+
+
+def create_server() -> RustcoderServer:
+    # Imported here: each feature module registers handlers on the server.
+    from rustcoder.lsp import code_actions, configuration, documents, flycheck
+
+    server = RustcoderServer()
+    configuration.register(server)
+    flycheck.register(server)
+    documents.register(server)
+    code_actions.register(server)
+    return server

@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("could not find the native library `libwidget`");
+    std::process::exit(1);
+}

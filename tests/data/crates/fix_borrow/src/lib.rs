@@ -1,0 +1,7 @@
+pub fn shout(text: &str) -> String {
+    text.to_uppercase()
+}
+
+pub fn greet(name: String) -> String {
+    shout(name)
+}

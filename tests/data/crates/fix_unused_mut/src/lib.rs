@@ -1,0 +1,4 @@
+pub fn answer() -> i32 {
+    let mut value = 42;
+    value
+}

@@ -1,0 +1,4 @@
+pub fn label() -> usize {
+    let crab = "héllo 🦀 wörld"; let count: usize = crab;
+    count
+}

@@ -1,0 +1,3 @@
+pub fn alpha() -> u8 {
+    "not a number"
+}

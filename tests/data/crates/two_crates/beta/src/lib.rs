@@ -1,0 +1,3 @@
+pub fn beta() -> u8 {
+    missing_value
+}

@@ -1,0 +1,38 @@
+"""A real rustcoder server over stdio per test, for each client capability set."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.lsp.helpers import CLIENTS
+
+SERVER = [sys.executable, "-m", "rustcoder", "serve"]
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS)
+async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, workspace_dir: Path):
+    marker = request.node.get_closest_marker("init_options")
+    options = marker.args[0] if marker else None
+    await lsp_client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            root_uri=workspace_dir.as_uri(),
+            workspace_folders=[lsp.WorkspaceFolder(uri=workspace_dir.as_uri(), name="ws")],
+            initialization_options=options,
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
