@@ -26,7 +26,7 @@ def workspace_dir(tmp_path: Path) -> Path:
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, workspace_dir: Path):
     marker = request.node.get_closest_marker("init_options")
     options = marker.args[0] if marker else None
-    await lsp_client.initialize_session(
+    result = await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities(request.param),
             root_uri=workspace_dir.as_uri(),
@@ -34,5 +34,7 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, wor
             initialization_options=options,
         )
     )
+    # The negotiated position encoding, for tests that check columns.
+    lsp_client.position_encoding = str(result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
     yield
     await lsp_client.shutdown_session()
