@@ -18,6 +18,7 @@ from rustcoder.cargo.diagnostic_store import DiagnosticStore
 from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import Settings
+from rustcoder.lsp.protocol import RustcoderProtocol
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class RustcoderServer(LanguageServer):
             "rustcoder",
             __version__,
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=RustcoderProtocol,
         )
         self.settings = Settings()
         self.store = DiagnosticStore()
