@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,8 +101,16 @@ def _kill_group(proc: asyncio.subprocess.Process) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-async def run_check(workspace: CargoWorkspace, settings: CheckSettings) -> CheckOutcome:
-    """Run one check to completion. Cancelling the awaiting task kills cargo's whole group."""
+async def run_check(
+    workspace: CargoWorkspace,
+    settings: CheckSettings,
+    on_diagnostic: Callable[[RustDiagnostic], None] | None = None,
+) -> CheckOutcome:
+    """Run one check to completion. Cancelling the awaiting task kills cargo's whole group.
+
+    `on_diagnostic` sees each diagnostic as it streams in (repeats included),
+    and also the cargo-level ones found on stderr at the end.
+    """
     cmd = build_command(workspace, settings)
     outcome = CheckOutcome(workspace=workspace, command=cmd)
     started = time.perf_counter()
@@ -128,7 +137,9 @@ async def run_check(workspace: CargoWorkspace, settings: CheckSettings) -> Check
     async def read_stdout() -> None:
         assert proc.stdout is not None
         async for line in proc.stdout:
-            parse_cargo_line(line, messages)
+            diagnostic = parse_cargo_line(line, messages)
+            if diagnostic is not None and on_diagnostic is not None:
+                on_diagnostic(diagnostic)
 
     async def read_stderr() -> bytes:
         assert proc.stderr is not None
@@ -166,8 +177,10 @@ async def run_check(workspace: CargoWorkspace, settings: CheckSettings) -> Check
             "and was stopped (setting rustcoder.check.timeoutSeconds)"
         )
     elif proc.returncode not in (0, None):
-        outcome.diagnostics += stderr_diagnostics(
-            outcome.stderr, workspace.root, workspace.manifest
-        )
+        cargo_level = stderr_diagnostics(outcome.stderr, workspace.root, workspace.manifest)
+        outcome.diagnostics += cargo_level
+        if on_diagnostic is not None:
+            for diagnostic in cargo_level:
+                on_diagnostic(diagnostic)
     outcome.duration_s = time.perf_counter() - started
     return outcome

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rustcoder.cargo.messages import RustDiagnostic, Span, SpanLine
+from rustcoder.cargo.messages import RustDiagnostic, Span, SpanLine, make_diagnostic
 
 _LOCATION = re.compile(r"^\s*-->\s*(?P<path>.+?):(?P<line>\d+):(?P<col>\d+)\s*$")
 _BUILD_SCRIPT = re.compile(r"failed to run custom build command for `[^`(]*\((?P<path>[^)]+)\)`")
@@ -81,7 +81,7 @@ def stderr_diagnostics(stderr: str, cwd: Path, manifest: Path) -> list[RustDiagn
             if not target.is_file():
                 target = package_dir / "Cargo.toml"
             result.append(
-                RustDiagnostic(
+                make_diagnostic(
                     message=f"build script failed\n{_tail(body)}",
                     level="error",
                     code="build-script",
@@ -99,7 +99,7 @@ def stderr_diagnostics(stderr: str, cwd: Path, manifest: Path) -> list[RustDiagn
         else:
             span = _file_span(manifest)
         result.append(
-            RustDiagnostic(
+            make_diagnostic(
                 message=f"cargo: {message}"
                 + (f"\n{_tail(body)}" if len(block) > 1 and not location else ""),
                 level="error",

@@ -21,6 +21,7 @@ What it does, after rust-analyzer:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,7 +131,7 @@ def _range_from_json(raw: dict[str, Any]) -> lsp.Range:
 
 def convert_column(line_text: str | None, char_column: int, encoding: str = "utf-16") -> int:
     """rustc counts columns in Unicode scalar values (0-based here); LSP wants `encoding` units."""
-    if line_text is None or encoding == "utf-32":
+    if line_text is None or encoding == "utf-32" or line_text.isascii():
         return char_column
     prefix = line_text[:char_column]
     if encoding == "utf-8":
@@ -158,6 +159,12 @@ def resolve_path(workspace_root: Path, file_name: str) -> Path:
     return path if path.is_absolute() else workspace_root / path
 
 
+@functools.lru_cache(maxsize=4096)
+def file_uri(workspace_root: Path, file_name: str) -> str:
+    """URI of a span's file; cached because pathlib dominates mapping time."""
+    return resolve_path(workspace_root, file_name).as_uri()
+
+
 def is_dummy_macro_file(file_name: str) -> bool:
     """rustc names synthetic files like `<::core::macros::panic macros>`."""
     return file_name.startswith("<") and file_name.endswith(">")
@@ -165,8 +172,7 @@ def is_dummy_macro_file(file_name: str) -> bool:
 
 def span_location(workspace_root: Path, span: Span, encoding: str) -> lsp.Location:
     return lsp.Location(
-        uri=resolve_path(workspace_root, span.file_name).as_uri(),
-        range=span_range(span, encoding),
+        uri=file_uri(workspace_root, span.file_name), range=span_range(span, encoding)
     )
 
 
@@ -178,14 +184,14 @@ def _expansion_stack(span: Span) -> Iterator[Span]:
 
 
 def _in_workspace(workspace_root: Path, span: Span) -> bool:
-    if is_dummy_macro_file(span.file_name):
+    return _file_in_workspace(workspace_root, span.file_name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_in_workspace(workspace_root: Path, file_name: str) -> bool:
+    if is_dummy_macro_file(file_name):
         return False
-    path = resolve_path(workspace_root, span.file_name)
-    try:
-        path.relative_to(workspace_root)
-    except ValueError:
-        return False
-    return True
+    return resolve_path(workspace_root, file_name).is_relative_to(workspace_root)
 
 
 def primary_location(workspace_root: Path, span: Span, encoding: str) -> lsp.Location:
@@ -248,7 +254,7 @@ def _map_child(child: RustDiagnostic, workspace_root: Path, encoding: str) -> _C
             continue
         edits = tuple(
             FileEdit(
-                uri=span_location(workspace_root, s, encoding).uri,
+                uri=file_uri(workspace_root, s.file_name),
                 range=span_range(s, encoding),
                 new_text=s.suggested_replacement or "",
             )
@@ -432,24 +438,40 @@ def _key(m: MappedDiagnostic) -> tuple[Any, ...]:
     )
 
 
+class DiagnosticMapper:
+    """Maps diagnostics one at a time, as cargo streams them, without duplicates.
+
+    Mapping while cargo still compiles other targets hides its cost behind the
+    compiler's. `--all-targets` compiles a library twice (lib and its unit
+    tests), so rustc reports the same diagnostic twice; those collapse to one.
+    """
+
+    def __init__(
+        self, workspace_root: Path, encoding: str = "utf-16", child_hints: bool = True
+    ) -> None:
+        self.workspace_root = workspace_root
+        self.encoding = encoding
+        self.child_hints = child_hints
+        self.by_uri: dict[str, list[MappedDiagnostic]] = {}
+        self._seen: set[tuple[Any, ...]] = set()
+
+    def add(self, rd: RustDiagnostic) -> None:
+        for mapped in map_rust_diagnostic(rd, self.workspace_root, self.encoding, self.child_hints):
+            key = _key(mapped)
+            if key in self._seen:
+                continue
+            self._seen.add(key)
+            self.by_uri.setdefault(mapped.uri, []).append(mapped)
+
+
 def map_diagnostics(
     diagnostics: Iterable[RustDiagnostic],
     workspace_root: Path,
     encoding: str = "utf-16",
     child_hints: bool = True,
 ) -> dict[str, list[MappedDiagnostic]]:
-    """Map a whole check run, grouped by file URI, without duplicates.
-
-    `--all-targets` compiles a library twice (lib and its unit tests), so rustc
-    reports the same diagnostic twice; those collapse to one.
-    """
-    by_uri: dict[str, list[MappedDiagnostic]] = {}
-    seen: set[tuple[Any, ...]] = set()
+    """Map a whole check run, grouped by file URI, without duplicates."""
+    mapper = DiagnosticMapper(workspace_root, encoding, child_hints)
     for rd in diagnostics:
-        for mapped in map_rust_diagnostic(rd, workspace_root, encoding, child_hints):
-            key = _key(mapped)
-            if key in seen:
-                continue
-            seen.add(key)
-            by_uri.setdefault(mapped.uri, []).append(mapped)
-    return by_uri
+        mapper.add(rd)
+    return mapper.by_uri

@@ -12,7 +12,7 @@ from lsprotocol import types as lsp
 from rustcoder.cargo.diagnostic_store import FileDiagnostics
 from rustcoder.cargo.flycheck import CheckOutcome, run_check
 from rustcoder.cargo.scheduler import CheckScheduler
-from rustcoder.cargo.to_lsp import map_diagnostics
+from rustcoder.cargo.to_lsp import DiagnosticMapper
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.lsp.server import RustcoderServer
 
@@ -86,8 +86,11 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
     await progress.begin(workspace.root.name)
     versions = _open_documents_under(ls, workspace.root)
     unsaved = frozenset(uri for uri in versions if uri in ls.unsaved)
+    mapper = DiagnosticMapper(
+        workspace.root, ls.position_encoding, ls.settings.diagnostics.hints_for_children
+    )
     try:
-        outcome = await run_check(workspace, ls.settings.check)
+        outcome = await run_check(workspace, ls.settings.check, mapper.add)
     except asyncio.CancelledError:
         progress.end("cancelled")
         raise
@@ -97,13 +100,7 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
         return
     if outcome.error:
         ls.show_message_once(outcome.error, lsp.MessageType.Warning)
-    mapped = map_diagnostics(
-        outcome.diagnostics,
-        workspace.root,
-        ls.position_encoding,
-        ls.settings.diagnostics.hints_for_children,
-    )
-    publish(ls, ls.store.replace(workspace.root, mapped, versions, unsaved))
+    publish(ls, ls.store.replace(workspace.root, mapper.by_uri, versions, unsaved))
     log.info("checked %s in %.2fs: %s", workspace.root, outcome.duration_s, summary(outcome))
     progress.end(summary(outcome))
 

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Create .venv and install rustcoder into it (with dev tools when asked).
+# Idempotent and quick when nothing changed: a stamp records what was installed.
+# Usage: scripts/bootstrap.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[[ "${1:-}" == "--dev" ]] && extras="[dev]"
+
+python="${PYTHON:-python3}"
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "rustcoder needs Python >= 3.11 (set PYTHON=/path/to/python3.11)" >&2
+    exit 2
+fi
+if ! command -v cargo >/dev/null; then
+    echo "rustcoder needs cargo on PATH (install Rust with rustup: https://rustup.rs)" >&2
+    exit 2
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    echo "==> creating .venv"
+    "$python" -m venv .venv
+fi
+
+stamp=".venv/.rustcoder-installed"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)${extras}"
+if [[ ! -f "$stamp" ]] || ! grep -qxF "$want" "$stamp" || [[ "$extras" == "[dev]" && ! -x .venv/bin/pytest ]]; then
+    echo "==> installing rustcoder${extras} into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    echo "$want" > "$stamp"
+fi
+
+if .venv/bin/rustcoder kb --help >/dev/null 2>&1 && [[ ! -f kb.sqlite ]]; then
+    echo "==> building the knowledge base kb.sqlite (once)"
+    .venv/bin/rustcoder kb build --out kb.sqlite
+fi
