@@ -21,6 +21,7 @@ from rustcoder import __version__
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.lsp.serve_command",
     "rustcoder.cargo.check_command",
+    "rustcoder.fix.fix_command",
     "rustcoder.kb.cli",
 )
 

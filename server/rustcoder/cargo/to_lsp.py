@@ -213,7 +213,7 @@ class _Child:
     message_line: str | None
 
 
-def _group_alternatives(spans: list[Span]) -> list[list[Span]]:
+def group_alternatives(spans: list[Span]) -> list[list[Span]]:
     """Split suggestion spans into alternatives.
 
     rustc lists alternatives ("consider importing one of these") as several
@@ -249,7 +249,7 @@ def _map_child(child: RustDiagnostic, workspace_root: Path, encoding: str) -> _C
         return _Child(related=None, fixes=[], message_line=f"{child.level}: {child.message}")
     suggestion_spans = [s for s in spans if s.suggested_replacement is not None]
     fixes: list[QuickFix] = []
-    for group in _group_alternatives(suggestion_spans):
+    for group in group_alternatives(suggestion_spans):
         if not all(s.suggestion_applicability in OK_APPLICABILITY for s in group):
             continue
         edits = tuple(

@@ -1,0 +1,225 @@
+"""The fix engine: gather candidates, rank them, verify them in shadow copies.
+
+One engine serves one workspace. Its base state is the workspace on disk plus
+`overlays` (texts of files changed by fixes the CLI has already accepted in
+earlier rounds); the user's files are never written here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rustcoder.cargo.flycheck import CheckOutcome, run_check
+from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.config import CheckSettings
+from rustcoder.fix.candidate import SOURCE_RANK, Candidate, CandidateSource, FixContext
+from rustcoder.fix.compare import Comparison, ErrorKey, ErrorSet, compare, error_key
+from rustcoder.fix.edits import EditConflictError
+from rustcoder.fix.rustc_source import RustcSource
+from rustcoder.fix.shadow import ReadText, ShadowSlot, acquire_slot, walk_sources
+
+log = logging.getLogger(__name__)
+
+Status = Literal["compiles", "verified", "rejected", "timeout", "failed"]
+
+
+@dataclass
+class Verification:
+    status: Status
+    detail: str = ""
+    comparison: Comparison | None = None
+    #: The check of base + candidate: the next base if the candidate is taken.
+    outcome: CheckOutcome | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("compiles", "verified")
+
+
+@dataclass
+class FixSettings:
+    #: Concurrent verification checks (shadow copies); 0 means the core count.
+    parallel: int = 0
+    #: A verification check that runs longer is abandoned.
+    timeout_seconds: float = 120.0
+    #: Candidates verified per diagnostic at most.
+    max_candidates: int = 8
+
+
+def rank_key(candidate: Candidate) -> tuple[int, int, float]:
+    """Before verification: rustc MachineApplicable first, then by source and score."""
+    machine = 0 if candidate.applicability == "MachineApplicable" else 1
+    return (machine, SOURCE_RANK.get(candidate.source, 9), -candidate.score)
+
+
+@dataclass
+class FixEngine:
+    workspace: CargoWorkspace
+    check_settings: CheckSettings = field(default_factory=CheckSettings)
+    settings: FixSettings = field(default_factory=FixSettings)
+    sources: list[CandidateSource] = field(default_factory=lambda: [RustcSource()])
+    overlays: dict[Path, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.read_text = ReadText(self.overlays)
+        self._cache: dict[tuple[str, str, ErrorKey], Verification] = {}
+        parallel = self.settings.parallel or os.cpu_count() or 1
+        self._semaphore = asyncio.Semaphore(max(1, parallel))
+
+    # --- state ---------------------------------------------------------------
+
+    def state_key(self) -> str:
+        """Identifies the base state; verification results are cached per state."""
+        digest = hashlib.sha256()
+        for path in sorted(walk_sources(self.workspace.root)):
+            if path in self.overlays:
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for path, text in sorted(self.overlays.items()):
+            digest.update(f"{path}\0".encode() + hashlib.sha256(text.encode()).digest())
+        return digest.hexdigest()
+
+    def accept(self, candidate: Candidate) -> None:
+        """Make a verified candidate part of the base state (CLI rounds)."""
+        from rustcoder.fix.edits import apply_edits, group_by_file
+
+        for path, edits in group_by_file(candidate.edits).items():
+            text = self.read_text(path)
+            if text is None:
+                raise FileNotFoundError(path)
+            self.overlays[path] = apply_edits(text, edits)
+
+    # --- candidates ------------------------------------------------------------
+
+    def candidates(
+        self, diagnostic: RustDiagnostic, others: Sequence[RustDiagnostic] = ()
+    ) -> list[Candidate]:
+        ctx = FixContext(
+            workspace_root=self.workspace.root,
+            diagnostic=diagnostic,
+            read_text=self.read_text,
+            others=list(others),
+        )
+        seen: set[str] = set()
+        result: list[Candidate] = []
+        for source in self.sources:
+            try:
+                proposed = source.candidates(ctx)
+            except Exception:  # a broken source must not break the others
+                log.exception("candidate source %s failed", getattr(source, "name", source))
+                continue
+            for candidate in proposed:
+                if not candidate.edits or candidate.key in seen:
+                    continue
+                if not all(self._inside(e.path) for e in candidate.edits):
+                    continue
+                seen.add(candidate.key)
+                result.append(candidate)
+        return sorted(result, key=rank_key)
+
+    def _inside(self, path: Path) -> bool:
+        return path.is_relative_to(self.workspace.root)
+
+    # --- checks ----------------------------------------------------------------
+
+    async def _check_in_shadow(self, candidate: Candidate | None) -> CheckOutcome:
+        async with self._semaphore:
+            slot = await asyncio.to_thread(acquire_slot, self.workspace.root)
+            try:
+                # Never release the slot while a thread still writes into it.
+                prepare = asyncio.ensure_future(asyncio.to_thread(self._prepare, slot, candidate))
+                try:
+                    await asyncio.shield(prepare)
+                except asyncio.CancelledError:
+                    await asyncio.wait([prepare])
+                    raise
+                manifest = slot.root / self.workspace.manifest.relative_to(self.workspace.root)
+                settings = dataclasses.replace(
+                    self.check_settings,
+                    target_dir=str(slot.target_dir),
+                    timeout_seconds=self.settings.timeout_seconds,
+                )
+                return await run_check(CargoWorkspace(root=slot.root, manifest=manifest), settings)
+            finally:
+                slot.release()
+
+    def _prepare(self, slot: ShadowSlot, candidate: Candidate | None) -> None:
+        slot.sync(self.workspace.root, self.overlays)
+        if candidate is not None:
+            slot.apply(self.workspace.root, candidate.edits, self.read_text)
+
+    async def check_base(self) -> CheckOutcome:
+        """Check the base state (disk plus accepted fixes) in a shadow copy."""
+        return await self._check_in_shadow(None)
+
+    async def verify(
+        self, candidate: Candidate, target: RustDiagnostic, baseline: ErrorSet, state: str | None = None
+    ) -> Verification:
+        state = state or await asyncio.to_thread(self.state_key)
+        target_key = error_key(target, self.workspace.root)
+        cache_key = (state, candidate.key, target_key)
+        if cache_key in self._cache:
+            return self._cache[cache_key]
+        try:
+            outcome = await self._check_in_shadow(candidate)
+        except (EditConflictError, FileNotFoundError, ValueError) as exc:
+            result = Verification(status="failed", detail=f"cannot apply: {exc}")
+            self._cache[cache_key] = result
+            return result
+        if outcome.timed_out:
+            return Verification(status="timeout", detail=outcome.error or "timed out")
+        if outcome.error and not outcome.diagnostics:
+            return Verification(status="failed", detail=outcome.error)
+        after = ErrorSet.of(outcome.diagnostics, _shadow_root(outcome))
+        comparison = compare(baseline, after, target_key)
+        if not comparison.target_gone:
+            result = Verification("rejected", "the error is still there", comparison, outcome)
+        elif comparison.introduced:
+            codes = ", ".join(sorted({k[0] or "error" for k in comparison.introduced}))
+            result = Verification("rejected", f"introduces {codes}", comparison, outcome)
+        elif comparison.remaining == 0:
+            result = Verification("compiles", "", comparison, outcome)
+        else:
+            result = Verification("verified", "", comparison, outcome)
+        self._cache[cache_key] = result
+        return result
+
+    async def best_fix(
+        self,
+        target: RustDiagnostic,
+        candidates: Sequence[Candidate],
+        baseline: ErrorSet,
+    ) -> tuple[Candidate, Verification] | None:
+        """The first candidate (in rank order) that verifies; later ones are cancelled."""
+        ordered = list(candidates)[: self.settings.max_candidates]
+        if not ordered:
+            return None
+        state = await asyncio.to_thread(self.state_key)
+        tasks = [asyncio.ensure_future(self.verify(c, target, baseline, state)) for c in ordered]
+        try:
+            for candidate, task in zip(ordered, tasks, strict=True):
+                verification = await task
+                if verification.ok:
+                    return candidate, verification
+            return None
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _shadow_root(outcome: CheckOutcome) -> Path:
+    return outcome.workspace.root

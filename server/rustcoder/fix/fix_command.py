@@ -1,0 +1,222 @@
+"""`rustcoder fix PATH`: check, apply the best verified fix per error, repeat.
+
+All rounds happen in shadow copies; the crate is written only with `--apply`,
+only inside the crate, and only when at least one fix verified. Without
+`--apply` the result is printed as a unified diff.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.cargo.workspace import CargoNotFoundError, CargoWorkspace, locate_workspace
+from rustcoder.config import CheckSettings
+from rustcoder.fix.compare import ErrorSet, error_key, is_error
+from rustcoder.fix.edits import unified_diff
+from rustcoder.fix.engine import FixEngine, FixSettings
+from rustcoder.fix.sources import default_sources
+
+
+@dataclass
+class AppliedFix:
+    round: int
+    code: str
+    message: str
+    title: str
+    source: str
+    status: str
+
+
+@dataclass
+class FixReport:
+    workspace: Path
+    applied: list[AppliedFix] = field(default_factory=list)
+    errors_before: int = 0
+    errors_after: int = 0
+    unfixed: list[str] = field(default_factory=list)
+    changed: dict[Path, tuple[str, str]] = field(default_factory=dict)
+    rounds: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+
+    def diff(self) -> str:
+        return "".join(
+            unified_diff(str(path.relative_to(self.workspace)), before, after)
+            for path, (before, after) in sorted(self.changed.items())
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "workspace": str(self.workspace),
+            "errorsBefore": self.errors_before,
+            "errorsAfter": self.errors_after,
+            "rounds": self.rounds,
+            "seconds": round(self.seconds, 2),
+            "applied": [vars(a) for a in self.applied],
+            "unfixed": self.unfixed,
+            "files": [str(p.relative_to(self.workspace)) for p in sorted(self.changed)],
+            "diff": self.diff(),
+            "error": self.error,
+        }
+
+
+def _errors(diagnostics: list[RustDiagnostic]) -> list[RustDiagnostic]:
+    return [d for d in diagnostics if is_error(d)]
+
+
+async def fix_workspace(
+    workspace: CargoWorkspace,
+    max_rounds: int = 25,
+    check_settings: CheckSettings | None = None,
+    fix_settings: FixSettings | None = None,
+    log: Any = None,
+) -> FixReport:
+    started = time.perf_counter()
+    engine = FixEngine(
+        workspace=workspace,
+        check_settings=check_settings or CheckSettings(),
+        settings=fix_settings or FixSettings(),
+        sources=default_sources(),
+    )
+    report = FixReport(workspace=workspace.root)
+    outcome = await engine.check_base()
+    if outcome.error and not outcome.diagnostics:
+        report.error = outcome.error
+        return report
+    errors = _errors(outcome.diagnostics)
+    report.errors_before = len(errors)
+    hopeless: set[tuple[str, tuple[str, str, str]]] = set()
+    for round_no in range(1, max_rounds + 1):
+        if not errors:
+            break
+        report.rounds = round_no
+        baseline = ErrorSet.of(outcome.diagnostics, outcome.workspace.root)
+        state = await asyncio.to_thread(engine.state_key)
+        progress = False
+        for target in errors:
+            key = (state, error_key(target, workspace.root))
+            if key in hopeless:
+                continue
+            candidates = engine.candidates(target, outcome.diagnostics)
+            found = await engine.best_fix(target, candidates, baseline)
+            if found is None:
+                hopeless.add(key)
+                continue
+            candidate, verification = found
+            engine.accept(candidate)
+            report.applied.append(
+                AppliedFix(
+                    round=round_no,
+                    code=target.code or "",
+                    message=target.message,
+                    title=candidate.title,
+                    source=candidate.source,
+                    status=verification.status,
+                )
+            )
+            if log:
+                log(f"round {round_no}: {target.code} {target.message!r}: {candidate.title} "
+                    f"[{candidate.source}, {verification.status}]")
+            assert verification.outcome is not None
+            outcome = verification.outcome
+            errors = _errors(outcome.diagnostics)
+            progress = True
+            break
+        if not progress:
+            break
+    report.errors_after = len(errors)
+    report.unfixed = [f"{d.code or 'error'}: {d.message}" for d in errors]
+    for path, text in engine.overlays.items():
+        try:
+            before = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if before != text:
+            report.changed[path] = (before, text)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def write_changes(report: FixReport) -> list[Path]:
+    """Write the fixed files back, inside the crate only."""
+    written: list[Path] = []
+    for path, (before, after) in report.changed.items():
+        if not path.resolve().is_relative_to(report.workspace.resolve()):
+            continue
+        if path.read_text(encoding="utf-8") != before:
+            raise RuntimeError(f"{path} changed while fixing; nothing written to it")
+        path.write_text(after, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "fix", help="fix a crate's errors with verified fixes (prints a diff unless --apply)"
+    )
+    parser.add_argument("path", type=Path, help="a crate or workspace directory")
+    parser.add_argument("--apply", action="store_true", help="write the fixes to the files")
+    parser.add_argument("--max-rounds", type=int, default=25, help="fix rounds at most (25)")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.add_argument(
+        "--timeout", type=float, default=120.0, help="time limit of one check, seconds (120)"
+    )
+    parser.add_argument("--parallel", type=int, default=0, help="concurrent checks (core count)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log each round")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path = args.path.resolve()
+    if not path.exists():
+        print(f"rustcoder fix: {args.path} does not exist", file=sys.stderr)
+        return 2
+    try:
+        workspace = locate_workspace(path)
+    except CargoNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if workspace is None:
+        print(f"rustcoder fix: no Cargo.toml at or above {path}", file=sys.stderr)
+        return 2
+    log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
+    report = asyncio.run(
+        fix_workspace(
+            workspace,
+            max_rounds=args.max_rounds,
+            fix_settings=FixSettings(parallel=args.parallel, timeout_seconds=args.timeout),
+            log=log,
+        )
+    )
+    if report.error:
+        print(f"rustcoder fix: {report.error}", file=sys.stderr)
+        return 2
+    written = write_changes(report) if args.apply and report.applied else []
+    if args.json:
+        data = report.to_json()
+        data["written"] = [str(p.relative_to(workspace.root)) for p in written]
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        if not args.apply:
+            sys.stdout.write(report.diff())
+        for fix in report.applied:
+            print(f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})",
+                  file=sys.stderr)
+        for line in report.unfixed:
+            print(f"not fixed: {line}", file=sys.stderr)
+        print(
+            f"{workspace.root}: {report.errors_before} error(s) before, {report.errors_after} after; "
+            f"{len(report.applied)} fix(es) in {report.seconds:.1f}s"
+            + (f"; wrote {len(written)} file(s)" if written else ""),
+            file=sys.stderr,
+        )
+    return 0 if report.errors_after == 0 else 1

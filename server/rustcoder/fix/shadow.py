@@ -1,0 +1,203 @@
+"""Shadow copies of a workspace where candidate fixes are compiled.
+
+The user's files change only through an edit the user applies, so every
+candidate is compiled in a copy. Copies live in the temp dir and persist
+between checks (with their own target dirs), so each verification is an
+incremental check. A slot is locked with flock while in use, so two servers or
+a server and the CLI never share one.
+
+Cargo decides freshness by mtime, so every write here stamps a new, strictly
+increasing mtime: restoring a file to older content must still look newer than
+the last build, or cargo would reuse artifacts of a different candidate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from rustcoder.fix.edits import Edit, apply_edits, group_by_file
+
+SKIP_DIRS = {"target", ".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"}
+MAX_FILES = 20_000
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+Signature = tuple[object, ...]
+
+
+def shadow_base_dir() -> Path:
+    return Path(tempfile.gettempdir()) / f"rustcoder-shadow-{os.getuid()}"
+
+
+def walk_sources(root: Path) -> Iterator[Path]:
+    """Files of a workspace worth copying: no build output, no VCS data."""
+    count = 0
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name in SKIP_DIRS or entry.name.startswith("."):
+                    continue
+                stack.append(Path(entry.path))
+            elif entry.is_file():
+                count += 1
+                if count > MAX_FILES:
+                    return
+                yield Path(entry.path)
+
+
+class _Clock:
+    """Strictly increasing nanosecond timestamps for writes."""
+
+    last = 0
+
+    @classmethod
+    def next(cls) -> int:
+        now = max(time.time_ns(), cls.last + 1_000_000)
+        cls.last = now
+        return now
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".rustcoder-tmp")
+    tmp.write_bytes(data)
+    stamp = _Clock.next()
+    os.utime(tmp, ns=(stamp, stamp))
+    os.replace(tmp, path)
+
+
+@dataclass
+class ShadowSlot:
+    """One copy of the workspace and its target dir, owned while its lock is held."""
+
+    root: Path
+    target_dir: Path
+    lock_file: IO[bytes]
+    #: What each relative path in the copy currently holds.
+    state: dict[Path, Signature] = field(default_factory=dict)
+
+    def sync(self, source_root: Path, overlays: dict[Path, str]) -> None:
+        """Make the copy equal to the source workspace plus `overlays` (absolute paths)."""
+        wanted: dict[Path, tuple[Signature, Path | None, str | None]] = {}
+        for path in walk_sources(source_root):
+            rel = path.relative_to(source_root)
+            if path in overlays:
+                continue
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if st.st_size > MAX_FILE_BYTES:
+                continue
+            wanted[rel] = (("disk", st.st_size, st.st_mtime_ns), path, None)
+        for path, text in overlays.items():
+            rel = path.relative_to(source_root)
+            wanted[rel] = (("text", hashlib.sha256(text.encode()).hexdigest()), None, text)
+        for rel in list(self.state):
+            if rel not in wanted:
+                with contextlib.suppress(OSError):
+                    (self.root / rel).unlink()
+                del self.state[rel]
+        for rel, (signature, disk_path, text) in wanted.items():
+            if self.state.get(rel) == signature and (self.root / rel).exists():
+                continue
+            if disk_path is not None:
+                try:
+                    data = disk_path.read_bytes()
+                except OSError:
+                    continue
+            else:
+                data = (text or "").encode()
+            _write(self.root / rel, data)
+            self.state[rel] = signature
+
+    def apply(self, source_root: Path, edits: tuple[Edit, ...], read_text: ReadText) -> None:
+        """Write a candidate's edits over the synced copy."""
+        for path, file_edits in group_by_file(edits).items():
+            original = read_text(path)
+            if original is None:
+                raise FileNotFoundError(path)
+            new_text = apply_edits(original, file_edits)
+            rel = path.relative_to(source_root)
+            _write(self.root / rel, new_text.encode())
+            self.state[rel] = ("text", hashlib.sha256(new_text.encode()).hexdigest())
+
+    @property
+    def _state_file(self) -> Path:
+        return self.root.parent / "state.json"
+
+    def load_state(self) -> None:
+        """Trust the recorded state only if the last holder released cleanly."""
+        try:
+            raw = json.loads(self._state_file.read_text())
+            self._state_file.unlink()
+        except (OSError, ValueError):
+            self.state = {}
+            return
+        self.state = {Path(rel): tuple(sig) for rel, sig in raw.items()}
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            self._state_file.write_text(
+                json.dumps({str(rel): list(sig) for rel, sig in self.state.items()})
+            )
+        with contextlib.suppress(OSError):
+            fcntl.flock(self.lock_file, fcntl.LOCK_UN)
+        self.lock_file.close()
+
+
+class ReadText:
+    """Reads workspace files as the engine sees them: overlays first, then disk."""
+
+    def __init__(self, overlays: dict[Path, str]) -> None:
+        self.overlays = overlays
+
+    def __call__(self, path: Path) -> str | None:
+        if path in self.overlays:
+            return self.overlays[path]
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+
+def acquire_slot(workspace_root: Path, max_slots: int = 8) -> ShadowSlot:
+    """A free shadow slot for this workspace (a fresh one beyond `max_slots`)."""
+    key = hashlib.sha256(str(workspace_root).encode()).hexdigest()[:16]
+    base = shadow_base_dir() / key
+    base.mkdir(parents=True, exist_ok=True)
+    for index in range(max_slots):
+        slot_dir = base / f"slot{index}"
+        lock = open(base / f"slot{index}.lock", "wb")  # noqa: SIM115 - held until release()
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        slot = ShadowSlot(root=slot_dir / "ws", target_dir=slot_dir / "target", lock_file=lock)
+        slot.load_state()
+        return slot
+    slot_dir = Path(tempfile.mkdtemp(prefix="slot-extra-", dir=base))
+    lock = open(slot_dir / "lock", "wb")  # noqa: SIM115
+    return ShadowSlot(root=slot_dir / "ws", target_dir=slot_dir / "target", lock_file=lock)
+
+
+def remove_shadows(workspace_root: Path) -> None:
+    key = hashlib.sha256(str(workspace_root).encode()).hexdigest()[:16]
+    shutil.rmtree(shadow_base_dir() / key, ignore_errors=True)

@@ -1,0 +1,15 @@
+"""The candidate sources the engine uses, in one place so a new one plugs in."""
+
+from __future__ import annotations
+
+import logging
+
+from rustcoder.fix.candidate import CandidateSource
+from rustcoder.fix.rustc_source import RustcSource
+
+log = logging.getLogger(__name__)
+
+
+def default_sources() -> list[CandidateSource]:
+    sources: list[CandidateSource] = [RustcSource()]
+    return sources
