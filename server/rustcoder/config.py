@@ -56,6 +56,18 @@ class DiagnosticsSettings:
 
 
 @dataclass
+class FixOptions:
+    #: Compile candidate fixes in a shadow copy before offering them.
+    verify: bool = True
+    #: Verify the top candidates after each check, so titles can say "✓ compiles".
+    background_verify: bool = True
+    #: Quick fixes offered per diagnostic at most.
+    max_actions: int = 5
+    #: A verification check that runs longer is abandoned.
+    timeout_seconds: float = 120.0
+
+
+@dataclass
 class KbSettings:
     #: Path of the knowledge base; empty means the one shipped with the server.
     path: str = ""
@@ -65,6 +77,7 @@ class KbSettings:
 class Settings:
     check: CheckSettings = field(default_factory=CheckSettings)
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    fix: FixOptions = field(default_factory=FixOptions)
     kb: KbSettings = field(default_factory=KbSettings)
 
 

@@ -138,3 +138,23 @@ async def code_actions(
         )
     )
     return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+
+async def quick_fixes(
+    client: LanguageClient,
+    uri: str,
+    diagnostic: lsp.Diagnostic,
+    context: Sequence[lsp.Diagnostic] | None = None,
+) -> list[lsp.CodeAction]:
+    """Quick fixes for a diagnostic, each resolved (verified) when it came without an edit."""
+    actions = [
+        a
+        for a in await code_actions(client, uri, diagnostic, context)
+        if a.kind == lsp.CodeActionKind.QuickFix
+    ]
+    resolved = []
+    for action in actions:
+        if action.edit is None and action.data is not None:
+            action = await client.code_action_resolve_async(action)
+        resolved.append(action)
+    return resolved

@@ -60,7 +60,7 @@ async def test_five_megabyte_file(client: LanguageClient, workspace_dir: Path) -
     uri = open_file(client, lib)
     diags = await wait_for_diagnostics(client, uri, bool, "diagnostics on the big file")
     actions = await code_actions(client, uri, next(d for d in diags if d.code == "E0308"))
-    assert actions and actions[0].title == "consider borrowing here: `&`"
+    assert actions and actions[0].title.startswith("consider borrowing here: `&`")
 
 
 async def test_non_utf8_file(client: LanguageClient, workspace_dir: Path) -> None:

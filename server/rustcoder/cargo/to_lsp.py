@@ -108,6 +108,10 @@ class MappedDiagnostic:
     uri: str
     diagnostic: lsp.Diagnostic
     fixes: list[QuickFix] = field(default_factory=list)
+    #: The rustc diagnostic this came from (for a Hint, its parent's).
+    source: RustDiagnostic | None = None
+    #: True for the Hint diagnostics placed at child notes.
+    is_child_hint: bool = False
 
 
 def _range_json(r: lsp.Range) -> dict[str, Any]:
@@ -392,7 +396,9 @@ def map_rust_diagnostic(
             tags=_tags(rd.code),
             data=data,
         )
-        result.append(MappedDiagnostic(uri=location.uri, diagnostic=diagnostic, fixes=list(fixes)))
+        result.append(
+            MappedDiagnostic(uri=location.uri, diagnostic=diagnostic, fixes=list(fixes), source=rd)
+        )
 
         if child_hints:
             for child in children:
@@ -418,7 +424,11 @@ def map_rust_diagnostic(
                 )
                 result.append(
                     MappedDiagnostic(
-                        uri=child.related.location.uri, diagnostic=hint, fixes=list(child.fixes)
+                        uri=child.related.location.uri,
+                        diagnostic=hint,
+                        fixes=list(child.fixes),
+                        source=rd,
+                        is_child_hint=True,
                     )
                 )
     return result

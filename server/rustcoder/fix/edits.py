@@ -7,6 +7,7 @@ edge. rustc reports byte offsets, converted here once.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ class EditConflictError(ValueError):
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply edits of one file (offsets into `text`), last first."""
     ordered = sorted(edits, key=lambda e: (e.start, e.end))
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
             raise EditConflictError(f"overlapping edits at {before.start}..{before.end}")
     for edit in reversed(ordered):

@@ -165,10 +165,21 @@ class FixEngine:
         """Check the base state (disk plus accepted fixes) in a shadow copy."""
         return await self._check_in_shadow(None)
 
+    def cached(
+        self, candidate: Candidate, target: RustDiagnostic, state: str
+    ) -> Verification | None:
+        """A verification result already known for this state, if any."""
+        return self._cache.get((state, candidate.key, error_key(target, self.workspace.root)))
+
     async def verify(
-        self, candidate: Candidate, target: RustDiagnostic, baseline: ErrorSet, state: str | None = None
+        self,
+        candidate: Candidate,
+        target: RustDiagnostic,
+        baseline: ErrorSet,
+        state: str | None = None,
     ) -> Verification:
-        state = state or await asyncio.to_thread(self.state_key)
+        if state is None:
+            state = await asyncio.to_thread(self.state_key)
         target_key = error_key(target, self.workspace.root)
         cache_key = (state, candidate.key, target_key)
         if cache_key in self._cache:

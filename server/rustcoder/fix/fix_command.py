@@ -78,7 +78,9 @@ async def fix_workspace(
     check_settings: CheckSettings | None = None,
     fix_settings: FixSettings | None = None,
     log: Any = None,
+    only_file: Path | None = None,
 ) -> FixReport:
+    """Fix rounds in shadow copies; `only_file` limits the targets to one file's errors."""
     started = time.perf_counter()
     engine = FixEngine(
         workspace=workspace,
@@ -102,6 +104,8 @@ async def fix_workspace(
         state = await asyncio.to_thread(engine.state_key)
         progress = False
         for target in errors:
+            if only_file is not None and not _in_file(target, workspace.root, only_file):
+                continue
             key = (state, error_key(target, workspace.root))
             if key in hopeless:
                 continue
@@ -123,8 +127,10 @@ async def fix_workspace(
                 )
             )
             if log:
-                log(f"round {round_no}: {target.code} {target.message!r}: {candidate.title} "
-                    f"[{candidate.source}, {verification.status}]")
+                log(
+                    f"round {round_no}: {target.code} {target.message!r}: {candidate.title} "
+                    f"[{candidate.source}, {verification.status}]"
+                )
             assert verification.outcome is not None
             outcome = verification.outcome
             errors = _errors(outcome.diagnostics)
@@ -143,6 +149,14 @@ async def fix_workspace(
             report.changed[path] = (before, text)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _in_file(diagnostic: RustDiagnostic, root: Path, path: Path) -> bool:
+    primary = next((s for s in diagnostic.spans if s.is_primary), None)
+    if primary is None:
+        return False
+    file_path = Path(primary.file_name)
+    return (file_path if file_path.is_absolute() else root / file_path) == path
 
 
 def write_changes(report: FixReport) -> list[Path]:
@@ -209,12 +223,15 @@ def run(args: argparse.Namespace) -> int:
         if not args.apply:
             sys.stdout.write(report.diff())
         for fix in report.applied:
-            print(f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})",
-                  file=sys.stderr)
+            print(
+                f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})",
+                file=sys.stderr,
+            )
         for line in report.unfixed:
             print(f"not fixed: {line}", file=sys.stderr)
         print(
-            f"{workspace.root}: {report.errors_before} error(s) before, {report.errors_after} after; "
+            f"{workspace.root}: {report.errors_before} error(s) before, "
+            f"{report.errors_after} after; "
             f"{len(report.applied)} fix(es) in {report.seconds:.1f}s"
             + (f"; wrote {len(written)} file(s)" if written else ""),
             file=sys.stderr,

@@ -106,9 +106,9 @@ class ShadowSlot:
             if st.st_size > MAX_FILE_BYTES:
                 continue
             wanted[rel] = (("disk", st.st_size, st.st_mtime_ns), path, None)
-        for path, text in overlays.items():
+        for path, overlay in overlays.items():
             rel = path.relative_to(source_root)
-            wanted[rel] = (("text", hashlib.sha256(text.encode()).hexdigest()), None, text)
+            wanted[rel] = (("text", hashlib.sha256(overlay.encode()).hexdigest()), None, overlay)
         for rel in list(self.state):
             if rel not in wanted:
                 with contextlib.suppress(OSError):

@@ -1,78 +1,254 @@
-"""textDocument/codeAction: rustc's suggestions as quick fixes.
+"""Quick fixes: titles at once from codeAction, verified edits in codeAction/resolve.
 
-No compile happens on this path: titles and edits come from the stored check
-result, so the reply is immediate. Edits are withheld when the document has
-changed since the check (they were computed for other text).
+No compile happens on the codeAction path: candidates come from the stored
+check and titles carry what background verification already knows. Clients
+that can resolve get the edit after it compiled in a shadow copy; clients that
+cannot get edits at once, labelled "(unverified)" unless already verified.
+Edits are withheld when the document changed since the check.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 from lsprotocol import types as lsp
 
-from rustcoder.cargo.to_lsp import QuickFix
-from rustcoder.fix.rustc_suggestions import fixes_for_request
+from rustcoder.cargo.to_lsp import MappedDiagnostic
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.compare import error_key
+from rustcoder.fix.edits import edit_range, group_by_file
+from rustcoder.fix.rustc_suggestions import matches, ranges_intersect
+from rustcoder.fix.service import RankedCandidate
 from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
+FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.rustcoder"
 
-def workspace_edit(ls: RustcoderServer, fix: QuickFix) -> lsp.WorkspaceEdit:
+
+def supports_resolve(ls: RustcoderServer) -> bool:
+    caps = ls.client_capabilities
+    td = caps.text_document if caps else None
+    ca = td.code_action if td else None
+    support = ca.resolve_support if ca else None
+    return bool(support and "edit" in support.properties and ca and ca.data_support)
+
+
+def workspace_edit(ls: RustcoderServer, candidate: Candidate, read_text: Any) -> lsp.WorkspaceEdit:
+    """The candidate's character-offset edits as LSP edits in the negotiated encoding."""
+    encoding = ls.position_encoding
     by_uri: dict[str, list[lsp.TextEdit]] = {}
-    for edit in fix.edits:
-        by_uri.setdefault(edit.uri, []).append(
-            lsp.TextEdit(range=edit.range, new_text=edit.new_text)
-        )
+    for path, edits in group_by_file(candidate.edits).items():
+        text = read_text(path) or ""
+        uri = path.as_uri()
+        for edit in edits:
+            (sl, sc), (el, ec) = edit_range(text, edit, encoding)
+            by_uri.setdefault(uri, []).append(
+                lsp.TextEdit(
+                    range=lsp.Range(
+                        start=lsp.Position(line=sl, character=sc),
+                        end=lsp.Position(line=el, character=ec),
+                    ),
+                    new_text=edit.new_text,
+                )
+            )
     if not ls.supports_document_changes():
         return lsp.WorkspaceEdit(changes=by_uri)
     changes: list[lsp.TextDocumentEdit] = []
-    for uri, edits in by_uri.items():
+    for uri, text_edits in by_uri.items():
         doc = ls.workspace.text_documents.get(uri)
         changes.append(
             lsp.TextDocumentEdit(
                 text_document=lsp.OptionalVersionedTextDocumentIdentifier(
                     uri=uri, version=doc.version if doc is not None else None
                 ),
-                edits=list(edits),
+                edits=list(text_edits),
             )
         )
     return lsp.WorkspaceEdit(document_changes=changes)
 
 
+def _selected(
+    mapped: list[MappedDiagnostic], request_range: lsp.Range, context: list[lsp.Diagnostic]
+) -> list[tuple[MappedDiagnostic, lsp.Diagnostic]]:
+    """Our diagnostics under the cursor, or twins of those in the context."""
+    selected = []
+    for m in mapped:
+        twin = next((c for c in context if matches(m.diagnostic, c)), None)
+        if twin is not None:
+            selected.append((m, twin))
+        elif ranges_intersect(m.diagnostic.range, request_range):
+            selected.append((m, m.diagnostic))
+    return selected
+
+
+def _title(item: RankedCandidate, resolvable: bool, verify: bool) -> str:
+    if item.label:
+        return f"{item.candidate.title} {item.label}"
+    if not resolvable and verify and item.candidate.source != "rustc":
+        return f"{item.candidate.title} (unverified)"
+    if not resolvable and verify and item.candidate.applicability != "MachineApplicable":
+        return f"{item.candidate.title} (unverified)"
+    return item.candidate.title
+
+
+def _current_version(ls: RustcoderServer, uri: str) -> int | None:
+    doc = ls.workspace.text_documents.get(uri)
+    return doc.version if doc is not None else None
+
+
 def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
-    only = params.context.only
-    if only and not any(str(kind).startswith(str(lsp.CodeActionKind.QuickFix)) for kind in only):
-        return []
-    doc = ls.workspace.text_documents.get(uri)
-    current_version = doc.version if doc is not None else None
+    only = [str(k) for k in params.context.only or []]
+    want_quickfix = not only or any(k.startswith(str(lsp.CodeActionKind.QuickFix)) for k in only)
+    want_fix_all = not only or any(
+        FIX_ALL_KIND.startswith(k) or k.startswith(str(lsp.CodeActionKind.Source)) for k in only
+    )
+    version = _current_version(ls, uri)
+    resolvable = supports_resolve(ls)
     actions: list[lsp.CodeAction] = []
+    by_candidate: dict[str, lsp.CodeAction] = {}
+    error_files: list[CargoWorkspace] = []
     for file_diags in ls.store.for_uri(uri):
-        if not file_diags.edits_valid_for(current_version, uri in ls.unsaved):
+        if not file_diags.edits_valid_for(version, uri in ls.unsaved):
             log.info("code action for %s skipped: document changed since the last check", uri)
             continue
-        for item in fixes_for_request(
+        workspace = ls.file_workspaces.get(uri) or _workspace_of(ls, file_diags.mapped)
+        if workspace is None:
+            continue
+        if any(
+            m.source is not None and m.source.level.startswith("error") for m in file_diags.mapped
+        ):
+            error_files.append(workspace)
+        if not want_quickfix:
+            continue
+        for mapped, shown in _selected(
             file_diags.mapped, params.range, list(params.context.diagnostics)
         ):
-            actions.append(
-                lsp.CodeAction(
-                    title=item.fix.title,
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=item.diagnostics,
-                    is_preferred=item.fix.is_preferred or None,
-                    edit=workspace_edit(ls, item.fix),
+            if mapped.source is None:
+                continue
+            target_key = error_key(mapped.source, workspace.root)
+            ranked = ls.fixes.ranked(workspace, mapped.source)
+            for index, item in enumerate(ranked):
+                existing = by_candidate.get(item.candidate.key)
+                if existing is not None:
+                    if existing.diagnostics is not None and shown not in existing.diagnostics:
+                        existing.diagnostics = [*existing.diagnostics, shown]
+                    continue
+                preferred = index == 0 and (
+                    (item.verification is not None and item.verification.ok)
+                    or item.candidate.applicability == "MachineApplicable"
                 )
+                action = lsp.CodeAction(
+                    title=_title(item, resolvable, ls.settings.fix.verify),
+                    kind=lsp.CodeActionKind.QuickFix,
+                    diagnostics=[shown],
+                    is_preferred=preferred or None,
+                )
+                if resolvable:
+                    action.data = {
+                        "kind": "fix",
+                        "uri": uri,
+                        "version": version,
+                        "root": str(workspace.root),
+                        "target": list(target_key),
+                        "candidate": item.candidate.key,
+                    }
+                else:
+                    action.edit = workspace_edit(
+                        ls, item.candidate, ls.fixes.workspace(workspace).engine.read_text
+                    )
+                by_candidate[item.candidate.key] = action
+                actions.append(action)
+    if want_fix_all and error_files:
+        actions.append(
+            lsp.CodeAction(
+                title="Fix all verified errors in file",
+                kind=FIX_ALL_KIND,
+                data={
+                    "kind": "fixAll",
+                    "uri": uri,
+                    "version": version,
+                    "root": str(error_files[0].root),
+                }
+                if resolvable
+                else None,
+                command=None
+                if resolvable
+                else lsp.Command(
+                    title="Fix all verified errors in file",
+                    command="rustcoder.fixAllInFile",
+                    arguments=[uri],
+                ),
             )
+        )
     return actions
+
+
+def _workspace_of(ls: RustcoderServer, mapped: list[MappedDiagnostic]) -> CargoWorkspace | None:
+    for m in mapped:
+        ws = ls.file_workspaces.get(m.uri)
+        if ws is not None:
+            return ws
+    return None
+
+
+async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction:
+    data = action.data if isinstance(action.data, dict) else None
+    if not data:
+        return action
+    uri = str(data.get("uri", ""))
+    if _current_version(ls, uri) != data.get("version") or uri in ls.unsaved:
+        log.info("resolve for %s skipped: document changed", uri)
+        return action
+    workspace = ls.workspaces.get(Path(str(data.get("root", ""))))
+    if workspace is None:
+        return action
+    if data.get("kind") == "fixAll":
+        from rustcoder.lsp.fix_all import fix_all_edit
+
+        action.edit = await fix_all_edit(ls, workspace, uri)
+        return action
+    target = data.get("target")
+    if not isinstance(target, list) or len(target) != 3:
+        return action
+    item = await ls.fixes.resolve(
+        workspace, (str(target[0]), str(target[1]), str(target[2])), str(data.get("candidate"))
+    )
+    if item is None:
+        return action
+    if item.verification is not None and not item.verification.ok:
+        ls.window_show_message(
+            lsp.ShowMessageParams(
+                type=lsp.MessageType.Warning,
+                message=f"rustcoder: '{item.candidate.title}' was not applied: "
+                f"it does not compile ({item.verification.detail}).",
+            )
+        )
+        return action
+    if _current_version(ls, uri) != data.get("version") or uri in ls.unsaved:
+        return action  # edited while verifying: the result is stale
+    action.edit = workspace_edit(ls, item.candidate, ls.fixes.workspace(workspace).engine.read_text)
+    ls.learning.expect(workspace, item.candidate, (str(target[0]), str(target[1]), str(target[2])))
+    return action
 
 
 def register(server: RustcoderServer) -> None:
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+        lsp.CodeActionOptions(
+            code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll],
+            resolve_provider=True,
+        ),
     )
     def on_code_action(
         ls: RustcoderServer, params: lsp.CodeActionParams
     ) -> list[lsp.CodeAction] | None:
         return code_actions(ls, params) or None
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def on_resolve(ls: RustcoderServer, params: lsp.CodeAction) -> lsp.CodeAction:
+        return await resolve(ls, params)

@@ -13,6 +13,7 @@ from rustcoder.lsp.server import RustcoderServer
 def apply_settings(ls: RustcoderServer, raw: Any, origin: str) -> None:
     settings, problems = parse_settings(raw)
     ls.settings = settings
+    ls.configure_fixes()
     for problem in problems:
         ls.show_message_once(f"rustcoder settings ({origin}): {problem}", lsp.MessageType.Warning)
 

@@ -101,6 +101,8 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
     if outcome.error:
         ls.show_message_once(outcome.error, lsp.MessageType.Warning)
     publish(ls, ls.store.replace(workspace.root, mapper.by_uri, versions, unsaved))
+    ls.learning.on_check(workspace, outcome)
+    await ls.fixes.on_check(workspace, outcome)
     log.info("checked %s in %.2fs: %s", workspace.root, outcome.duration_s, summary(outcome))
     progress.end(summary(outcome))
 
@@ -109,6 +111,7 @@ def forget_workspace(ls: RustcoderServer, workspace: CargoWorkspace, why: str) -
     """Drop a workspace that vanished; clear what was published for it."""
     ls.scheduler.cancel(workspace.root)
     ls.workspaces.pop(workspace.root, None)
+    ls.fixes.forget(workspace.root)
     for uri, ws in list(ls.file_workspaces.items()):
         if ws is not None and ws.root == workspace.root:
             del ls.file_workspaces[uri]

@@ -17,7 +17,10 @@ from rustcoder import __version__
 from rustcoder.cargo.diagnostic_store import DiagnosticStore
 from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.config import Settings
+from rustcoder.config import CheckSettings, Settings
+from rustcoder.fix.engine import FixSettings
+from rustcoder.fix.learning_tracker import LearningTracker
+from rustcoder.fix.service import FixService
 from rustcoder.lsp.protocol import RustcoderProtocol
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,23 @@ class RustcoderServer(LanguageServer):
         self.scheduler: CheckScheduler
         #: initializationOptions, applied once the client says `initialized`.
         self.init_options: Any = None
+        self.fixes = FixService()
+        self.learning = LearningTracker()
+
+    def settings_check(self) -> CheckSettings:
+        return self.settings.check
+
+    def configure_fixes(self) -> None:
+        """Push the current settings into the fix service."""
+        self.fixes.check_settings = self.settings.check
+        self.fixes.fix_settings = FixSettings(
+            parallel=1, timeout_seconds=self.settings.fix.timeout_seconds
+        )
+        self.fixes.verify_enabled = self.settings.fix.verify
+        self.fixes.background_enabled = self.settings.fix.background_verify
+        self.fixes.max_actions = self.settings.fix.max_actions
+        for root in list(self.workspaces):
+            self.fixes.forget(root)
 
     # --- helpers used by several features ---------------------------------
 
@@ -77,11 +97,12 @@ class RustcoderServer(LanguageServer):
 
 def create_server() -> RustcoderServer:
     # Imported here: each feature module registers handlers on the server.
-    from rustcoder.lsp import code_actions, configuration, documents, flycheck
+    from rustcoder.lsp import code_actions, configuration, documents, fix_all, flycheck
 
     server = RustcoderServer()
     configuration.register(server)
     flycheck.register(server)
     documents.register(server)
     code_actions.register(server)
+    fix_all.register(server)
     return server

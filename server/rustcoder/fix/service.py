@@ -1,0 +1,152 @@
+"""Fixes for an editor session: one engine per workspace, kept in step with checks.
+
+After each check the service knows the base state (its key), the baseline
+errors, and starts verifying the most promising candidates in the background,
+so code actions can say "✓ compiles" without compiling on the request path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rustcoder.cargo.flycheck import CheckOutcome
+from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.config import CheckSettings
+from rustcoder.fix.candidate import Candidate, CandidateSource
+from rustcoder.fix.compare import ErrorKey, ErrorSet, error_key, is_error
+from rustcoder.fix.engine import FixEngine, FixSettings, Verification
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RankedCandidate:
+    candidate: Candidate
+    verification: Verification | None
+
+    @property
+    def label(self) -> str:
+        if self.verification is None:
+            return ""
+        return {"compiles": "✓ compiles", "verified": "✓ verified"}.get(
+            self.verification.status, ""
+        )
+
+
+def rank_verified(items: Sequence[RankedCandidate]) -> list[RankedCandidate]:
+    """Verified first (clean builds before partial), then the engine's prior order."""
+
+    def key(pair: tuple[int, RankedCandidate]) -> tuple[int, int]:
+        index, item = pair
+        status = item.verification.status if item.verification else "unknown"
+        order = {"compiles": 0, "verified": 1, "unknown": 2}.get(status, 3)
+        return (order, index)
+
+    return [item for _, item in sorted(enumerate(items), key=key)]
+
+
+@dataclass
+class WorkspaceFixes:
+    engine: FixEngine
+    outcome: CheckOutcome | None = None
+    state: str = ""
+    baseline: ErrorSet = field(default_factory=ErrorSet)
+    background: asyncio.Task[None] | None = None
+
+    def target_for(self, key: ErrorKey) -> RustDiagnostic | None:
+        if self.outcome is None:
+            return None
+        root = self.engine.workspace.root
+        return next((d for d in self.outcome.diagnostics if error_key(d, root) == key), None)
+
+
+class FixService:
+    def __init__(self, max_actions: int = 5, background_errors: int = 10) -> None:
+        self._workspaces: dict[Path, WorkspaceFixes] = {}
+        self.max_actions = max_actions
+        self.background_errors = background_errors
+        self.check_settings = CheckSettings()
+        self.fix_settings = FixSettings(parallel=1)
+        self.verify_enabled = True
+        self.background_enabled = True
+
+    def _sources(self) -> list[CandidateSource]:
+        from rustcoder.fix.sources import default_sources
+
+        return default_sources()
+
+    def workspace(self, workspace: CargoWorkspace) -> WorkspaceFixes:
+        fixes = self._workspaces.get(workspace.root)
+        if fixes is None:
+            engine = FixEngine(
+                workspace=workspace,
+                check_settings=self.check_settings,
+                settings=self.fix_settings,
+                sources=self._sources(),
+            )
+            fixes = self._workspaces[workspace.root] = WorkspaceFixes(engine=engine)
+        return fixes
+
+    def forget(self, root: Path) -> None:
+        fixes = self._workspaces.pop(root, None)
+        if fixes and fixes.background:
+            fixes.background.cancel()
+
+    async def on_check(self, workspace: CargoWorkspace, outcome: CheckOutcome) -> None:
+        """A new check finished: new base state, new baseline, restart background work."""
+        fixes = self.workspace(workspace)
+        if fixes.background is not None:
+            fixes.background.cancel()
+        fixes.outcome = outcome
+        fixes.baseline = ErrorSet.of(outcome.diagnostics, workspace.root)
+        fixes.state = await asyncio.to_thread(fixes.engine.state_key)
+        if self.verify_enabled and self.background_enabled:
+            fixes.background = asyncio.ensure_future(self._verify_ahead(fixes))
+
+    async def _verify_ahead(self, fixes: WorkspaceFixes) -> None:
+        """Verify the top candidates of the first errors, one check at a time."""
+        if fixes.outcome is None:
+            return
+        errors = [d for d in fixes.outcome.diagnostics if is_error(d)][: self.background_errors]
+        state = fixes.state
+        for target in errors:
+            for candidate in fixes.engine.candidates(target, fixes.outcome.diagnostics)[:2]:
+                with contextlib.suppress(Exception):
+                    await fixes.engine.verify(candidate, target, fixes.baseline, state)
+
+    def ranked(self, workspace: CargoWorkspace, target: RustDiagnostic) -> list[RankedCandidate]:
+        """Candidates for one diagnostic with what is known of them; no compile here."""
+        fixes = self.workspace(workspace)
+        others = fixes.outcome.diagnostics if fixes.outcome else []
+        items = []
+        for candidate in fixes.engine.candidates(target, others):
+            verification = fixes.engine.cached(candidate, target, fixes.state)
+            if verification is not None and not verification.ok:
+                continue  # never offer what is known to make things worse
+            items.append(RankedCandidate(candidate, verification))
+        return rank_verified(items)[: self.max_actions]
+
+    async def resolve(
+        self, workspace: CargoWorkspace, target_key: ErrorKey, candidate_key: str
+    ) -> RankedCandidate | None:
+        """Find the candidate again and verify it (compiles in a shadow copy)."""
+        fixes = self.workspace(workspace)
+        target = fixes.target_for(target_key)
+        if target is None:
+            return None
+        others = fixes.outcome.diagnostics if fixes.outcome else []
+        candidate = next(
+            (c for c in fixes.engine.candidates(target, others) if c.key == candidate_key), None
+        )
+        if candidate is None:
+            return None
+        if not self.verify_enabled:
+            return RankedCandidate(candidate, None)
+        verification = await fixes.engine.verify(candidate, target, fixes.baseline, fixes.state)
+        return RankedCandidate(candidate, verification)
