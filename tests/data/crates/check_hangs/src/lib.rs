@@ -1,0 +1,1 @@
+pub fn ok() -> u8 { "no" }
