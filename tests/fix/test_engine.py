@@ -12,9 +12,8 @@ from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.engine import FixEngine, FixSettings, rank_key
+from rustcoder.fix.engine import FixEngine, FixSettings, Verification, rank_key
 from rustcoder.fix.service import RankedCandidate, rank_verified
-from rustcoder.fix.engine import Verification
 from tests.lsp.helpers import copy_crate
 
 
@@ -83,7 +82,9 @@ async def test_best_fix_takes_the_first_verified_in_rank_order(tmp_path: Path) -
     baseline = ErrorSet.of(outcome.diagnostics, crate)
     target = next(d for d in outcome.diagnostics if d.code == "E0425")
     wrong = Candidate("wrong", "kb", (replace(lib, "runing_total", "other"),), score=0.9)
-    right = Candidate("right", "kb", (replace(lib, "    runing_total", "    running_total"),), score=0.5)
+    right = Candidate(
+        "right", "kb", (replace(lib, "    runing_total", "    running_total"),), score=0.5
+    )
     found = await engine.best_fix(target, [wrong, right], baseline)
     assert found is not None
     assert found[0].title == "right"

@@ -26,9 +26,14 @@ def workspace_dir(tmp_path: Path) -> Path:
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, workspace_dir: Path):
     marker = request.node.get_closest_marker("init_options")
     options = marker.args[0] if marker else None
+    capabilities = client_capabilities(request.param)
+    if request.node.get_closest_marker("no_resolve"):
+        # A client that cannot resolve code actions (as older editors).
+        assert capabilities.text_document and capabilities.text_document.code_action
+        capabilities.text_document.code_action.resolve_support = None
     result = await lsp_client.initialize_session(
         lsp.InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=capabilities,
             root_uri=workspace_dir.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=workspace_dir.as_uri(), name="ws")],
             initialization_options=options,

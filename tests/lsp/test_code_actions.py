@@ -12,10 +12,10 @@ from tests.lsp.helpers import (
     apply_text_edits,
     cargo_check_passes,
     code_actions,
-    quick_fixes,
     copy_crate,
     edits_for,
     open_file,
+    quick_fixes,
     save_file,
     wait_for_diagnostics,
 )
@@ -102,9 +102,7 @@ async def test_other_servers_diagnostics_get_our_fixes(
             context=lsp.CodeActionContext(diagnostics=[theirs]),
         )
     )
-    actions = [
-        a for a in result or [] if isinstance(a, lsp.CodeAction) and a.kind == "quickfix"
-    ]
+    actions = [a for a in result or [] if isinstance(a, lsp.CodeAction) and a.kind == "quickfix"]
     assert len(actions) == 1
     assert actions[0].title.startswith("consider borrowing here: `&`")
     assert list(actions[0].diagnostics or []) == [theirs]

@@ -163,9 +163,7 @@ async def run_check(
             outcome.timed_out = True
             _kill_group(proc)
             await proc.wait()
-        stderr = (
-            stderr_task.result() if stderr_task.done() and not stderr_task.cancelled() else b""
-        )
+        stderr = stderr_task.result() if stderr_task.done() and not stderr_task.cancelled() else b""
     finally:
         _kill_group(proc)
 

@@ -53,8 +53,7 @@ async def fix_all_edit(
 
 def register(server: RustcoderServer) -> None:
     @server.command("rustcoder.fixAllInFile")
-    async def fix_all_in_file(ls: RustcoderServer, args: list[str]) -> bool:
-        uri = str(args[0]) if args else ""
+    async def fix_all_in_file(ls: RustcoderServer, uri: str) -> bool:
         workspace = ls.file_workspaces.get(uri)
         if workspace is None:
             ls.show_message_once(
