@@ -11,5 +11,7 @@ log = logging.getLogger(__name__)
 
 
 def default_sources() -> list[CandidateSource]:
-    sources: list[CandidateSource] = [RustcSource()]
+    from rustcoder.fix.recipe_source import RecipeSource
+
+    sources: list[CandidateSource] = [RustcSource(), RecipeSource()]
     return sources

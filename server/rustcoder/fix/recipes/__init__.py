@@ -1,0 +1,16 @@
+"""Fix recipes: structured edits applied to the code at a diagnostic.
+
+Each module holds recipes of one family and registers them with
+`base.recipe`; every module of this package is loaded by `load_all`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+
+def load_all() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        if module.name != "base":
+            importlib.import_module(f"{__name__}.{module.name}")

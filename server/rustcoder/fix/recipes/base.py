@@ -1,0 +1,165 @@
+"""The recipe registry and what a recipe sees.
+
+A recipe is a function from a `RecipeInput` (the diagnostic, its file parsed,
+the primary span, the captures of the recipe's message pattern) to candidate
+fixes. Recipes never need to be right: every candidate is compiled before it
+is offered, so a recipe proposes the plausible edits and verification picks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rustcoder.cargo.messages import RustDiagnostic, Span
+from rustcoder.fix.candidate import Candidate, FixContext
+from rustcoder.fix.edits import Edit, byte_to_char_offset
+from rustcoder.fix.rust_syntax import SourceFile, rust_files
+
+
+@dataclass
+class RecipeInput:
+    ctx: FixContext
+    diagnostic: RustDiagnostic
+    file: SourceFile
+    #: Character offsets of the primary span in `file.text`.
+    start: int
+    end: int
+    captures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path:
+        return self.file.path
+
+    @property
+    def span_text(self) -> str:
+        return self.file.text[self.start : self.end]
+
+    def messages(self) -> Iterator[str]:
+        """The message, its primary label and every child's message."""
+        yield self.diagnostic.message
+        for span in self.diagnostic.spans:
+            if span.label:
+                yield span.label
+        for child in self.diagnostic.children:
+            yield child.message
+            for span in child.spans:
+                if span.label:
+                    yield span.label
+
+    def child_spans(self, message_part: str) -> list[Span]:
+        return [
+            span
+            for child in self.diagnostic.children
+            if message_part in child.message
+            for span in child.spans
+        ]
+
+    def source(self, path: Path) -> SourceFile | None:
+        if path == self.file.path:
+            return self.file
+        text = self.ctx.read_text(path)
+        return SourceFile(path, text) if text is not None else None
+
+    def span_offsets(self, span: Span) -> tuple[Path, int, int] | None:
+        path = Path(span.file_name)
+        if not path.is_absolute():
+            path = self.ctx.workspace_root / path
+        text = self.ctx.read_text(path)
+        if text is None:
+            return None
+        return (
+            path,
+            byte_to_char_offset(text, span.byte_start),
+            byte_to_char_offset(text, span.byte_end),
+        )
+
+    def find_type(self, name: str) -> tuple[SourceFile, object] | None:
+        """The definition of a type named `name`: this file first, then the workspace."""
+        node = self.file.type_definition(name)
+        if node is not None:
+            return self.file, node
+        for path in rust_files(self.ctx.workspace_root):
+            if path == self.file.path:
+                continue
+            source = self.source(path)
+            if source is None:
+                continue
+            node = source.type_definition(name)
+            if node is not None:
+                return source, node
+        return None
+
+    def edit(self, start: int, end: int, new_text: str, path: Path | None = None) -> Edit:
+        return Edit(path=path or self.path, start=start, end=end, new_text=new_text)
+
+    def candidate(
+        self, title: str, edits: list[Edit] | tuple[Edit, ...], recipe_id: str, score: float = 0.6
+    ) -> Candidate:
+        return Candidate(
+            title=title,
+            source="kb",
+            edits=tuple(edits),
+            applicability="MaybeIncorrect",
+            score=score,
+            recipe_id=recipe_id,
+        )
+
+
+RecipeFn = Callable[[RecipeInput], list[Candidate]]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    codes: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+    apply: RecipeFn
+    #: Where the pattern is matched: the message, or any line of `messages()`.
+    anywhere: bool = True
+
+
+REGISTRY: list[Recipe] = []
+
+
+def recipe(
+    id: str, codes: tuple[str, ...] | str, pattern: str | None = None
+) -> Callable[[RecipeFn], RecipeFn]:
+    """Register a recipe for error `codes` whose message matches `pattern`."""
+    code_tuple = (codes,) if isinstance(codes, str) else codes
+
+    def register(fn: RecipeFn) -> RecipeFn:
+        REGISTRY.append(
+            Recipe(
+                id=id,
+                codes=code_tuple,
+                pattern=re.compile(pattern) if pattern else None,
+                apply=fn,
+            )
+        )
+        return fn
+
+    return register
+
+
+@functools.cache
+def _loaded() -> bool:
+    from rustcoder.fix.recipes import load_all
+
+    load_all()
+    return True
+
+
+def recipes_for(code: str | None) -> list[Recipe]:
+    _loaded()
+    return [r for r in REGISTRY if code in r.codes or "*" in r.codes]
+
+
+def closest(word: str, options: list[str], limit: int = 3) -> list[str]:
+    """Options ordered by edit distance to `word` (close ones only)."""
+    import difflib
+
+    return difflib.get_close_matches(word, options, n=limit, cutoff=0.5)
