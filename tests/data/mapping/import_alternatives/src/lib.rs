@@ -1,0 +1,3 @@
+pub fn compare(a: u32, b: u32) -> Ordering {
+    a.cmp(&b)
+}

@@ -1,0 +1,3 @@
+pub fn longest(x: &str, y: &str) -> &str {
+    if x.len() > y.len() { x } else { y }
+}

@@ -1,0 +1,4 @@
+pub fn label() -> usize {
+    let crab = "héllo 🦀"; let count: usize = crab;
+    count
+}

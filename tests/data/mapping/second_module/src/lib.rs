@@ -1,0 +1,5 @@
+mod util;
+
+pub fn run() -> u32 {
+    util::double(2)
+}

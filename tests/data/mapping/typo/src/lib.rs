@@ -1,0 +1,4 @@
+pub fn run() -> u32 {
+    let counter = 3;
+    countr + 1
+}
