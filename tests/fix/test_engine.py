@@ -96,10 +96,12 @@ def test_rank_order_before_and_after_verification() -> None:
     edit = (Edit(path, 0, 0, "a"),)
     machine = Candidate("m", "rustc", edit, applicability="MachineApplicable")
     maybe = Candidate("r", "rustc", (Edit(path, 0, 0, "b"),), applicability="MaybeIncorrect")
-    kb_high = Candidate("k1", "kb", (Edit(path, 0, 0, "c"),), score=0.9)
+    kb_high = Candidate("k1", "kb", (Edit(path, 0, 0, "c"),), score=0.8)
     kb_low = Candidate("k2", "kb", (Edit(path, 0, 0, "d"),), score=0.1)
-    ordered = sorted([kb_low, maybe, kb_high, machine], key=rank_key)
-    assert [c.title for c in ordered] == ["m", "r", "k1", "k2"]
+    # A recipe sure enough of itself goes before rustc's `.clone()` (e.g. mem::take).
+    kb_sure = Candidate("k0", "kb", (Edit(path, 0, 0, "e"),), score=0.95)
+    ordered = sorted([kb_low, maybe, kb_high, machine, kb_sure], key=rank_key)
+    assert [c.title for c in ordered] == ["k0", "m", "r", "k1", "k2"]
     ranked = rank_verified(
         [
             RankedCandidate(machine, None),

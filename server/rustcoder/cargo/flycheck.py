@@ -151,21 +151,24 @@ async def run_check(
                 size += len(line)
         return b"".join(chunks)
 
+    stdout_task = asyncio.ensure_future(read_stdout())
+    stderr_task = asyncio.ensure_future(read_stderr())
     try:
-        stdout_task = asyncio.ensure_future(read_stdout())
-        stderr_task = asyncio.ensure_future(read_stderr())
-        try:
-            await asyncio.wait_for(
-                asyncio.gather(stdout_task, stderr_task, proc.wait()),
-                timeout=settings.timeout_seconds,
-            )
-        except TimeoutError:
-            outcome.timed_out = True
-            _kill_group(proc)
+        async with asyncio.timeout(settings.timeout_seconds):
+            await stdout_task
+            await stderr_task
             await proc.wait()
-        stderr = stderr_task.result() if stderr_task.done() and not stderr_task.cancelled() else b""
+    except TimeoutError:
+        outcome.timed_out = True
     finally:
+        # Also on cancellation (a newer save): kill cargo's whole group, reap the readers.
         _kill_group(proc)
+        for task in (stdout_task, stderr_task):
+            task.cancel()
+        await asyncio.gather(stdout_task, stderr_task, return_exceptions=True)
+        if proc.returncode is None:
+            await proc.wait()
+    stderr = stderr_task.result() if not stderr_task.cancelled() else b""
 
     outcome.exit_code = proc.returncode
     outcome.stderr = stderr.decode("utf-8", errors="replace")

@@ -55,10 +55,20 @@ class FixSettings:
     max_candidates: int = 8
 
 
+#: A recipe this sure of itself is tried before rustc's MachineApplicable suggestion
+#: (e.g. `mem::take` where rustc would `.clone()` a buffer that is then reset).
+CONFIDENT_SCORE = 0.9
+
+
 def rank_key(candidate: Candidate) -> tuple[int, int, float]:
-    """Before verification: rustc MachineApplicable first, then by source and score."""
-    machine = 0 if candidate.applicability == "MachineApplicable" else 1
-    return (machine, SOURCE_RANK.get(candidate.source, 9), -candidate.score)
+    """Before verification: confident recipes, rustc MachineApplicable, then by source and score."""
+    if candidate.score >= CONFIDENT_SCORE and candidate.source != "rustc":
+        tier = 0
+    elif candidate.applicability == "MachineApplicable":
+        tier = 1
+    else:
+        tier = 2
+    return (tier, SOURCE_RANK.get(candidate.source, 9), -candidate.score)
 
 
 @dataclass

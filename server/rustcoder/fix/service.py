@@ -93,6 +93,12 @@ class FixService:
             fixes = self._workspaces[workspace.root] = WorkspaceFixes(engine=engine)
         return fixes
 
+    def shutdown(self) -> None:
+        """Stop background verification (its cargo runs are killed by cancellation)."""
+        for fixes in self._workspaces.values():
+            if fixes.background is not None:
+                fixes.background.cancel()
+
     def forget(self, root: Path) -> None:
         fixes = self._workspaces.pop(root, None)
         if fixes and fixes.background:

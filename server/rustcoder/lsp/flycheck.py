@@ -133,3 +133,4 @@ def register(server: RustcoderServer) -> None:
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: RustcoderServer, params: None) -> None:
         ls.scheduler.cancel_all()
+        ls.fixes.shutdown()

@@ -1,28 +1,356 @@
-"""Recipes for borrow-checker errors (use after move, conflicting borrows, lifetimes)."""
+"""Recipes for borrow-checker errors: moves, conflicting borrows, mutability.
+
+rustc's usual suggestion for these is `.clone()`, which compiles but often
+changes behaviour (a buffer that should be handed over and reset, an Option
+field that should be taken). These recipes propose the ownership-preserving
+alternatives; verification and ranking decide between them.
+"""
 
 from __future__ import annotations
 
+import re
+
+from rustcoder.cargo.messages import Span
 from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, recipe
+from rustcoder.fix.rust_syntax import SourceFile, rust_files
+
+#: A score above rustc's MachineApplicable `.clone()` (see engine.rank_key).
+CONFIDENT = 0.92
+
+
+def _labelled(inp: RecipeInput, label_part: str) -> list[Span]:
+    return [s for s in inp.diagnostic.spans if s.label and label_part in s.label]
+
+
+def _offsets(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
+    located = inp.span_offsets(span)
+    if located is None or located[0] != inp.path:
+        return None
+    return located[1], located[2]
+
+
+def _is_place(expr: str) -> bool:
+    """A simple place expression (`x`, `self.buf`, `v[i]`) that `&mut` can take."""
+    return bool(re.fullmatch(r"[A-Za-z_][\w.]*(\[[^\[\]]+\])?", expr.strip()))
 
 
 @recipe("E0596-add-mut-binding", "E0596", r"cannot borrow `(?P<name>\w+)` as mutable")
 def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
-    """`let x` borrowed mutably: declare it `let mut x` (rustc often says so too)."""
+    """`let x` borrowed mutably: declare it `let mut x` (when rustc has no say)."""
     name = inp.captures["name"]
-    text = inp.file.text
-    before = text[: inp.start]
-    for pattern in (f"let {name}", f"let {name}:", f"({name}", f"{name}:"):
-        index = before.rfind(pattern)
-        if index >= 0:
-            at = index + len(pattern) - len(name) - (1 if pattern.endswith(":") else 0)
-            if pattern == f"{name}:":
-                at = index
+    before = inp.file.text[: inp.start]
+    matches = list(re.finditer(rf"\blet\s+(?P<name>{re.escape(name)})\b", before))
+    if not matches:
+        return []
+    match = matches[-1]
+    at = match.start("name")
+    return [
+        inp.candidate(
+            f"Declare `{name}` as `mut {name}`", [inp.edit(at, at, "mut ")], "E0596-add-mut-binding"
+        )
+    ]
+
+
+@recipe(
+    "E0596-mut-self", "E0596", r"cannot borrow `\*self` as mutable, as it is behind a `&` reference"
+)
+def mut_self(inp: RecipeInput) -> list[Candidate]:
+    """A method that mutates needs `&mut self`."""
+    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+    if fn is None:
+        return []
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        return []
+    for param in params.named_children:
+        if param.type == "self_parameter" and inp.file.node_text(param).replace(" ", "") == "&self":
+            start, end = inp.file.start(param), inp.file.end(param)
             return [
                 inp.candidate(
-                    f"Declare `{name}` as `mut {name}`",
-                    [inp.edit(at, at, "mut ")],
-                    "E0596-add-mut-binding",
+                    "Take `&mut self` in this method",
+                    [inp.edit(start, end, "&mut self")],
+                    "E0596-mut-self",
                 )
             ]
     return []
+
+
+@recipe("E0382-mem-take", "E0382", r"(?:borrow|use) of moved value: `(?P<name>[\w.]+)`")
+def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
+    """Hand the value over and leave an empty one behind: `std::mem::take(&mut x)`.
+
+    This is the intent when a buffer is moved into a collection and then
+    reused (moved "in previous iteration of loop", or cleared after the move).
+    """
+    name = inp.captures["name"]
+    result: list[Candidate] = []
+    for span in _labelled(inp, "value moved here"):
+        offsets = _offsets(inp, span)
+        if offsets is None:
+            continue
+        start, end = offsets
+        moved = inp.file.text[start:end]
+        if moved != name or not _is_place(moved):
+            continue
+        after = inp.file.text[end : end + 400]
+        reused = "previous iteration of loop" in (span.label or "") or bool(
+            re.search(rf"\b{re.escape(name)}\s*(\.clear\(\)|=[^=])", after)
+        )
+        result.append(
+            inp.candidate(
+                f"Move `{name}` out with `std::mem::take`, leaving an empty value",
+                [inp.edit(start, end, f"std::mem::take(&mut {name})")],
+                "E0382-mem-take",
+                score=CONFIDENT if reused else 0.4,
+            )
+        )
+        break
+    return result
+
+
+@recipe(
+    "E0382-borrow-param",
+    "E0382",
+    r"consider changing this parameter type in (?:function|method) `(?P<fn>\w+)` to borrow",
+)
+def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
+    """The callee only reads its argument: take it by reference, pass `&x` everywhere."""
+    fn_name = inp.captures["fn"]
+    note = inp.child_spans("consider changing this parameter type")
+    type_span = next((s for s in note if s.file_name and s.line_start == s.line_end), None)
+    if type_span is None:
+        return []
+    located = inp.span_offsets(type_span)
+    if located is None:
+        return []
+    def_path, type_start, type_end = located
+    def_file = inp.source(def_path)
+    if def_file is None:
+        return []
+    old_type = def_file.text[type_start:type_end]
+    new_type = _borrowed(old_type)
+    if new_type is None:
+        return []
+    fn = def_file.enclosing(def_file.node_at(type_start, type_end), "function_item")
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    if params is None:
+        return []
+    index = next(
+        (
+            i
+            for i, p in enumerate(x for x in params.named_children if x.type != "self_parameter")
+            if def_file.start(p) <= type_start < def_file.end(p)
+        ),
+        None,
+    )
+    if index is None:
+        return []
+    edits: list[Edit] = [Edit(def_path, type_start, type_end, new_type)]
+    for path in rust_files(inp.ctx.workspace_root):
+        source = inp.source(path)
+        if source is None or fn_name not in source.text:
+            continue
+        edits.extend(_borrow_call_args(source, fn_name, index))
+    if len(edits) == 1:
+        return []
+    return [
+        inp.candidate(
+            f"Make `{fn_name}` borrow its argument (`{new_type}`) instead of taking ownership",
+            edits,
+            "E0382-borrow-param",
+            score=0.5,
+        )
+    ]
+
+
+def _borrowed(type_text: str) -> str | None:
+    type_text = type_text.strip()
+    if type_text.startswith("&"):
+        return None
+    if type_text == "String":
+        return "&str"
+    vec = re.fullmatch(r"Vec<(?P<item>.+)>", type_text)
+    if vec:
+        return f"&[{vec.group('item')}]"
+    return f"&{type_text}"
+
+
+def _borrow_call_args(source: SourceFile, fn_name: str, index: int) -> list[Edit]:
+    edits = []
+    for node in source.walk():
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None:
+            continue
+        called = source.node_text(function).split("::")[-1]
+        if called != fn_name:
+            continue
+        arguments = node.child_by_field_name("arguments")
+        args = arguments.named_children if arguments is not None else []
+        if index >= len(args):
+            continue
+        arg = args[index]
+        if source.node_text(arg).startswith("&"):
+            continue
+        at = source.start(arg)
+        edits.append(Edit(source.path, at, at, "&"))
+    return edits
+
+
+@recipe(
+    "E0507-take",
+    "E0507",
+    r"cannot move out of `(?P<place>[^`]+)` which is behind a mutable reference",
+)
+def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
+    """Moving out of a `&mut` place means taking it: `.take()` for Options, `mem::take` else."""
+    place = inp.captures["place"]
+    text = inp.span_text
+    if text != place or not _is_place(place):
+        return []
+    option = any("has type `Option<" in (s.label or "") for s in inp.diagnostic.spans)
+    if option:
+        return [
+            inp.candidate(
+                f"Take the value out of `{place}`, leaving `None`",
+                [inp.edit(inp.end, inp.end, ".take()")],
+                "E0507-take",
+                score=CONFIDENT,
+            )
+        ]
+    return [
+        inp.candidate(
+            f"Move `{place}` out with `std::mem::take`, leaving a default",
+            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
+            "E0507-take",
+            score=0.7,
+        )
+    ]
+
+
+@recipe("E0507-index-take", "E0507", r"cannot move out of index of `(?P<container>[^`]+)`")
+def take_from_index(inp: RecipeInput) -> list[Candidate]:
+    """`let x = v[i]` of a non-Copy item: borrow it, or take it when the owner is mutable."""
+    place = inp.span_text
+    if not _is_place(place):
+        return []
+    return [
+        inp.candidate(
+            f"Move the element out of `{place}` with `std::mem::take`",
+            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
+            "E0507-index-take",
+            score=0.3,
+        )
+    ]
+
+
+@recipe(
+    "E0502-clone-borrowed",
+    ("E0502", "E0506", "E0505"),
+    r"(?:cannot borrow|cannot assign to|cannot move out of) `(?P<name>[^`]+)`",
+)
+def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
+    """End the conflicting shared borrow at once by copying what it reads.
+
+    `for x in self.items.iter() { self.touch() }` → iterate a clone;
+    `let f = v.first().unwrap(); v.push(..)` → `.cloned()` / `.copied()`.
+    """
+    result: list[Candidate] = []
+    spans = _labelled(inp, "borrow occurs here") + _labelled(inp, "`")
+    for span in spans:
+        label = span.label or ""
+        if (
+            "immutable borrow occurs here" not in label
+            and not label.startswith("`")
+            and "is borrowed here" not in label
+        ):
+            continue
+        offsets = _offsets(inp, span)
+        if offsets is None:
+            continue
+        start, end = offsets
+        expr = inp.file.text[start:end]
+        node = inp.file.node_at(start, end)
+        parent = node.parent
+        # `expr.method(..)`: copy the result of the call, or iterate a copy.
+        if parent is not None and parent.type == "field_expression":
+            call = parent.parent
+            method = parent.child_by_field_name("field")
+            method_name = inp.file.node_text(method) if method is not None else ""
+            if call is not None and call.type == "call_expression":
+                call_end = inp.file.end(call)
+                outer = call.parent
+                # `.first().unwrap()`: copy after the option is unwrapped.
+                if (
+                    outer is not None
+                    and outer.type == "field_expression"
+                    and outer.parent is not None
+                ):
+                    tail = inp.file.node_text(outer.child_by_field_name("field") or outer)
+                    if tail in ("unwrap", "expect") and outer.parent.type == "call_expression":
+                        call_end = inp.file.end(outer.parent)
+                if method_name in ("iter", "keys", "values", "chars", "lines", "split_whitespace"):
+                    result.append(
+                        inp.candidate(
+                            f"Iterate over a copy of `{expr}`",
+                            [inp.edit(end, end, ".clone()")],
+                            "E0502-clone-borrowed",
+                            score=0.55,
+                        )
+                    )
+                else:
+                    for adapter, score in ((".clone()", 0.55), (".to_owned()", 0.4)):
+                        result.append(
+                            inp.candidate(
+                                f"Copy the result of `{method_name}` ({adapter})",
+                                [inp.edit(call_end, call_end, adapter)],
+                                "E0502-clone-borrowed",
+                                score=score,
+                            )
+                        )
+                break
+        if parent is not None and parent.type == "reference_expression" and _is_place(expr):
+            result.append(
+                inp.candidate(
+                    f"Use a copy of `{expr}` instead of a reference",
+                    [inp.edit(inp.file.start(parent), inp.file.end(parent), f"{expr}.clone()")],
+                    "E0502-clone-borrowed",
+                    score=0.45,
+                )
+            )
+            break
+    return result[:3]
+
+
+@recipe("E0515-return-owned", "E0515", r"cannot return (?:value|reference) referencing")
+def return_owned(inp: RecipeInput) -> list[Candidate]:
+    """A function returns a reference to its own local: return an owned value instead."""
+    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+    ret = fn.child_by_field_name("return_type") if fn is not None else None
+    if ret is None:
+        return []
+    ret_text = inp.file.node_text(ret)
+    owned = {"&str": ("String", ".to_string()"), "&String": ("String", ".clone()")}.get(
+        re.sub(r"&'\w+\s*", "&", ret_text)
+    )
+    if owned is None:
+        slice_match = re.fullmatch(r"&(?:'\w+\s*)?\[(?P<t>.+)\]", ret_text)
+        if slice_match is None:
+            return []
+        owned = (f"Vec<{slice_match.group('t')}>", ".to_vec()")
+    new_type, conversion = owned
+    edits = [
+        inp.edit(inp.file.start(ret), inp.file.end(ret), new_type),
+        inp.edit(inp.end, inp.end, conversion),
+    ]
+    return [
+        inp.candidate(
+            f"Return an owned `{new_type}` instead of a reference",
+            edits,
+            "E0515-return-owned",
+            score=0.5,
+        )
+    ]
