@@ -155,7 +155,8 @@ def _describe(hint: Any) -> str:
     if typing.get_origin(hint) is Literal:
         return " or ".join(repr(v) for v in typing.get_args(hint))
     if typing.get_origin(hint) is list:
-        return f"a list of {_describe(typing.get_args(hint)[0])}"
+        item = _describe(typing.get_args(hint)[0]).removeprefix("a ").removeprefix("an ")
+        return f"a list of {item}s"
     if typing.get_origin(hint) is dict:
         return "an object of strings"
     return {bool: "true or false", int: "an integer", float: "a number", str: "a string"}.get(
@@ -170,7 +171,8 @@ def parse_settings(raw: Any) -> tuple[Settings, list[str]]:
     `{"rustcoder": {...}}` section, as editors send both.
     """
     problems: list[str] = []
-    if isinstance(raw, dict) and set(raw) == {"rustcoder"}:
+    # A client may send every server's settings together; ours are under "rustcoder".
+    if isinstance(raw, dict) and isinstance(raw.get("rustcoder"), dict):
         raw = raw["rustcoder"]
     settings = _structure_section(Settings, raw, "", problems)
     return settings, problems

@@ -4,9 +4,10 @@ This module is pure: rustc JSON plus the workspace root in, LSP diagnostics and
 quick fixes out. Snapshot tests pin it against real compiler output.
 
 What it does, after rust-analyzer:
-- one LSP diagnostic per primary span; spans inside macro expansions are moved
-  to the outermost call site that lies in the workspace, with related
-  information pointing at the exact place and each macro call;
+- one LSP diagnostic per primary span; a span inside a macro expansion stays
+  where it is when that is in the workspace (a local `macro_rules!` body),
+  else it moves to the innermost call site that is (e.g. a `vec!` call), with
+  related information pointing at the exact place and each macro call;
 - secondary spans with labels and children with spans become
   relatedInformation, and each such child also becomes a Hint diagnostic at its
   own location (with the fix, if it carries one);
