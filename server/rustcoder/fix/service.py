@@ -59,11 +59,17 @@ class WorkspaceFixes:
     baseline: ErrorSet = field(default_factory=ErrorSet)
     background: asyncio.Task[None] | None = None
 
-    def target_for(self, key: ErrorKey) -> RustDiagnostic | None:
+    def target_for(self, key: ErrorKey, byte_start: int | None = None) -> RustDiagnostic | None:
+        """The diagnostic with this key (several may share one: then the one at `byte_start`)."""
         if self.outcome is None:
             return None
         root = self.engine.workspace.root
-        return next((d for d in self.outcome.diagnostics if error_key(d, root) == key), None)
+        same = [d for d in self.outcome.diagnostics if error_key(d, root) == key]
+        for d in same:
+            primary = next((s for s in d.spans if s.is_primary), None)
+            if byte_start is None or (primary is not None and primary.byte_start == byte_start):
+                return d
+        return None
 
 
 class FixService:
@@ -139,11 +145,15 @@ class FixService:
         return rank_verified(items)[: self.max_actions]
 
     async def resolve(
-        self, workspace: CargoWorkspace, target_key: ErrorKey, candidate_key: str
+        self,
+        workspace: CargoWorkspace,
+        target_key: ErrorKey,
+        candidate_key: str,
+        byte_start: int | None = None,
     ) -> RankedCandidate | None:
         """Find the candidate again and verify it (compiles in a shadow copy)."""
         fixes = self.workspace(workspace)
-        target = fixes.target_for(target_key)
+        target = fixes.target_for(target_key, byte_start)
         if target is None:
             return None
         others = fixes.outcome.diagnostics if fixes.outcome else []

@@ -155,6 +155,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
                         "version": version,
                         "root": str(workspace.root),
                         "target": list(target_key),
+                        "offset": _primary_byte_start(mapped),
                         "candidate": item.candidate.key,
                     }
                 else:
@@ -188,6 +189,13 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
     return actions
 
 
+def _primary_byte_start(mapped: MappedDiagnostic) -> int | None:
+    if mapped.source is None:
+        return None
+    primary = next((s for s in mapped.source.spans if s.is_primary), None)
+    return primary.byte_start if primary is not None else None
+
+
 def _workspace_of(ls: RustcoderServer, mapped: list[MappedDiagnostic]) -> CargoWorkspace | None:
     for m in mapped:
         ws = ls.file_workspaces.get(m.uri)
@@ -215,8 +223,12 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     target = data.get("target")
     if not isinstance(target, list) or len(target) != 3:
         return action
+    offset = data.get("offset")
     item = await ls.fixes.resolve(
-        workspace, (str(target[0]), str(target[1]), str(target[2])), str(data.get("candidate"))
+        workspace,
+        (str(target[0]), str(target[1]), str(target[2])),
+        str(data.get("candidate")),
+        offset if isinstance(offset, int) else None,
     )
     if item is None:
         return action
