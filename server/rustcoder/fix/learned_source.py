@@ -68,7 +68,7 @@ class LearnedSource:
             shown = new_text.strip().replace("\n", " ")
             title = f"Apply learned fix: `{shown[:50]}`"
             if example.success_count > 1:
-                title += f" (worked {example.success_count}×)"
+                title += f" (worked {example.success_count} times)"
             result.append(
                 Candidate(
                     title=title,
