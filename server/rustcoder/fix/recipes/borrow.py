@@ -54,10 +54,12 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
 
 
 @recipe(
-    "E0596-mut-self", "E0596", r"cannot borrow `\*self` as mutable, as it is behind a `&` reference"
+    "E0596-mut-self",
+    "E0596",
+    r"cannot borrow `\*?self(?:\.[\w.]+)?` as mutable, as it is behind a `&` reference",
 )
 def mut_self(inp: RecipeInput) -> list[Candidate]:
-    """A method that mutates needs `&mut self`."""
+    """A method that mutates its receiver (or a field of it) needs `&mut self`."""
     fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
     if fn is None:
         return []
@@ -160,7 +162,9 @@ def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
             f"Make `{fn_name}` borrow its argument (`{new_type}`) instead of taking ownership",
             edits,
             "E0382-borrow-param",
-            score=0.5,
+            # Idiomatic and behaviour-preserving; if the callee needs ownership
+            # it fails verification and rustc's `.clone()` comes next.
+            score=CONFIDENT,
         )
     ]
 
@@ -325,7 +329,7 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
     return result[:3]
 
 
-@recipe("E0515-return-owned", "E0515", r"cannot return (?:value|reference) referencing")
+@recipe("E0515-return-owned", "E0515", r"cannot return (?:value referencing|reference to)")
 def return_owned(inp: RecipeInput) -> list[Candidate]:
     """A function returns a reference to its own local: return an owned value instead."""
     fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
@@ -342,10 +346,14 @@ def return_owned(inp: RecipeInput) -> list[Candidate]:
             return []
         owned = (f"Vec<{slice_match.group('t')}>", ".to_vec()")
     new_type, conversion = owned
-    edits = [
-        inp.edit(inp.file.start(ret), inp.file.end(ret), new_type),
-        inp.edit(inp.end, inp.end, conversion),
-    ]
+    returned = inp.span_text
+    # `&local` → `local` when the local already is the owned value; else convert.
+    body = (
+        inp.edit(inp.start, inp.end, returned[1:].strip())
+        if returned.startswith("&") and _is_place(returned[1:])
+        else inp.edit(inp.end, inp.end, conversion)
+    )
+    edits = [inp.edit(inp.file.start(ret), inp.file.end(ret), new_type), body]
     return [
         inp.candidate(
             f"Return an owned `{new_type}` instead of a reference",

@@ -1,0 +1,4 @@
+pub fn shout(name: &str) -> &str {
+    let loud = name.to_uppercase();
+    &loud
+}
