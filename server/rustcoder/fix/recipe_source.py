@@ -1,21 +1,24 @@
 """Knowledge-base recipes as a candidate source.
 
-Recipes register by error code with a message pattern; the ones whose pattern
-matches the diagnostic run and propose edits. With a knowledge base loaded,
+Recipes (data in `rustcoder/kb/recipes/`) are found by error code; those
+whose message pattern matches the diagnostic run their edit kind, which
+proposes edits. With a knowledge base loaded,
 its search score for each recipe orders them (`scores`), so the recipes the
 base knows best for this message are verified first.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import byte_to_char_offset
-from rustcoder.fix.recipes.base import RecipeInput, recipes_for
+from rustcoder.fix.recipes.base import RecipeInput, edit_kinds
 from rustcoder.fix.rust_syntax import SourceFile
+from rustcoder.kb.recipe_data import RecipeSpec, recipes_for_code
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +29,13 @@ ScoreFn = Callable[[FixContext], dict[str, float]]
 class RecipeSource:
     name = "kb"
 
-    def __init__(self, scores: ScoreFn | None = None) -> None:
+    def __init__(
+        self,
+        scores: ScoreFn | None = None,
+        recipes: Callable[[str | None], list[RecipeSpec]] = recipes_for_code,
+    ) -> None:
         self.scores = scores
+        self.recipes = recipes
 
     def candidates(self, ctx: FixContext) -> list[Candidate]:
         diagnostic = ctx.diagnostic
@@ -43,31 +51,29 @@ class RecipeSource:
         file = SourceFile(path, text)
         start = byte_to_char_offset(text, primary.byte_start)
         end = byte_to_char_offset(text, primary.byte_end)
-        scores = self.scores(ctx) if self.scores else {}
+        probe = RecipeInput(ctx, diagnostic, file, start, end)
+        messages = list(probe.messages())
+        kinds = edit_kinds()
+        scores: dict[str, float] | None = None
         result: list[Candidate] = []
-        for recipe in recipes_for(diagnostic.code):
-            captures: dict[str, str] = {}
-            if recipe.pattern is not None:
-                probe = RecipeInput(ctx, diagnostic, file, start, end)
-                match = next((m for m in map(recipe.pattern.search, probe.messages()) if m), None)
-                if match is None:
-                    continue
-                captures = {k: v for k, v in match.groupdict().items() if v is not None}
-            try:
-                proposed = recipe.apply(RecipeInput(ctx, diagnostic, file, start, end, captures))
-            except Exception:  # a recipe bug must not cost the other candidates
-                log.exception("recipe %s failed", recipe.id)
+        for spec in self.recipes(diagnostic.code):
+            captures = next((c for c in map(spec.match, messages) if c is not None), None)
+            apply = kinds.get(spec.kind)
+            if captures is None or apply is None:
                 continue
-            bonus = scores.get(recipe.id, 0.0)
-            for candidate in proposed:
-                result.append(
-                    Candidate(
-                        title=candidate.title,
-                        source=candidate.source,
-                        edits=candidate.edits,
-                        applicability=candidate.applicability,
-                        score=min(1.0, candidate.score + bonus),
-                        recipe_id=candidate.recipe_id or recipe.id,
-                    )
-                )
+            inp = RecipeInput(
+                ctx, diagnostic, file, start, end, captures, spec, spec.params_for(captures)
+            )
+            try:
+                proposed = apply(inp)
+            except Exception:  # a recipe bug must not cost the other candidates
+                log.exception("recipe %s (%s) failed", spec.id, spec.kind)
+                continue
+            if proposed and scores is None:
+                scores = self.scores(ctx) if self.scores else {}
+            bonus = (scores or {}).get(spec.id, 0.0)
+            result.extend(
+                dataclasses.replace(c, score=min(1.0, c.score + bonus), recipe_id=spec.id)
+                for c in proposed
+            )
         return result

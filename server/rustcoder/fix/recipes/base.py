@@ -1,15 +1,16 @@
-"""The recipe registry and what a recipe sees.
+"""Edit kinds and what they see.
 
-A recipe is a function from a `RecipeInput` (the diagnostic, its file parsed,
-the primary span, the captures of the recipe's message pattern) to candidate
-fixes. Recipes never need to be right: every candidate is compiled before it
-is offered, so a recipe proposes the plausible edits and verification picks.
+A recipe (data, `rustcoder/kb/recipes/*.toml`) names an edit kind; the edit
+kind is a function from a `RecipeInput` (the diagnostic, its file parsed, the
+primary span, the captures of the recipe's message pattern, the recipe's
+parameters) to candidate fixes. Recipes never need to be right: every
+candidate is compiled before it is offered, so a recipe proposes the
+plausible edits and verification picks.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from rustcoder.cargo.messages import RustDiagnostic, Span
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import Edit, byte_to_char_offset
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
+from rustcoder.kb.recipe_data import RecipeSpec
 
 
 @dataclass
@@ -29,6 +31,9 @@ class RecipeInput:
     start: int
     end: int
     captures: dict[str, str] = field(default_factory=dict)
+    #: The recipe being applied and its parameters (captures filled in).
+    spec: RecipeSpec | None = None
+    params: dict[str, str] = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -97,49 +102,34 @@ class RecipeInput:
         return Edit(path=path or self.path, start=start, end=end, new_text=new_text)
 
     def candidate(
-        self, title: str, edits: list[Edit] | tuple[Edit, ...], recipe_id: str, score: float = 0.6
+        self, title: str | None, edits: list[Edit] | tuple[Edit, ...], score: float = 0.6
     ) -> Candidate:
+        """A candidate of this recipe; without a title, the recipe's own (filled in)."""
+        if title is None:
+            title = self.spec.title_for({**self.captures, **self.params}) if self.spec else ""
         return Candidate(
             title=title,
             source="kb",
             edits=tuple(edits),
             applicability="MaybeIncorrect",
             score=score,
-            recipe_id=recipe_id,
+            recipe_id=self.spec.id if self.spec else None,
         )
 
 
-RecipeFn = Callable[[RecipeInput], list[Candidate]]
+EditKindFn = Callable[[RecipeInput], list[Candidate]]
+
+#: Edit kinds by name; recipes (data) refer to them by `kind`.
+EDIT_KINDS: dict[str, EditKindFn] = {}
 
 
-@dataclass(frozen=True)
-class Recipe:
-    id: str
-    codes: tuple[str, ...]
-    pattern: re.Pattern[str] | None
-    apply: RecipeFn
-    #: Where the pattern is matched: the message, or any line of `messages()`.
-    anywhere: bool = True
+def edit_kind(name: str) -> Callable[[EditKindFn], EditKindFn]:
+    """Register the function that performs the edit kind `name`."""
 
-
-REGISTRY: list[Recipe] = []
-
-
-def recipe(
-    id: str, codes: tuple[str, ...] | str, pattern: str | None = None
-) -> Callable[[RecipeFn], RecipeFn]:
-    """Register a recipe for error `codes` whose message matches `pattern`."""
-    code_tuple = (codes,) if isinstance(codes, str) else codes
-
-    def register(fn: RecipeFn) -> RecipeFn:
-        REGISTRY.append(
-            Recipe(
-                id=id,
-                codes=code_tuple,
-                pattern=re.compile(pattern) if pattern else None,
-                apply=fn,
-            )
-        )
+    def register(fn: EditKindFn) -> EditKindFn:
+        if name in EDIT_KINDS and EDIT_KINDS[name] is not fn:
+            raise ValueError(f"edit kind {name!r} registered twice")
+        EDIT_KINDS[name] = fn
         return fn
 
     return register
@@ -153,9 +143,10 @@ def _loaded() -> bool:
     return True
 
 
-def recipes_for(code: str | None) -> list[Recipe]:
+def edit_kinds() -> dict[str, EditKindFn]:
+    """Every edit kind, with all recipe modules loaded."""
     _loaded()
-    return [r for r in REGISTRY if code in r.codes or "*" in r.codes]
+    return EDIT_KINDS
 
 
 def closest(word: str, options: list[str], limit: int = 3) -> list[str]:

@@ -13,7 +13,7 @@ import re
 from rustcoder.cargo.messages import Span
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, recipe
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 #: A score above rustc's MachineApplicable `.clone()` (see engine.rank_key).
@@ -36,7 +36,7 @@ def _is_place(expr: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_][\w.]*(\[[^\[\]]+\])?", expr.strip()))
 
 
-@recipe("E0596-add-mut-binding", "E0596", r"cannot borrow `(?P<name>\w+)` as mutable")
+@edit_kind("add-mut-binding")
 def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
     """`let x` borrowed mutably: declare it `let mut x` (when rustc has no say)."""
     name = inp.captures["name"]
@@ -46,18 +46,10 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     match = matches[-1]
     at = match.start("name")
-    return [
-        inp.candidate(
-            f"Declare `{name}` as `mut {name}`", [inp.edit(at, at, "mut ")], "E0596-add-mut-binding"
-        )
-    ]
+    return [inp.candidate(f"Declare `{name}` as `mut {name}`", [inp.edit(at, at, "mut ")])]
 
 
-@recipe(
-    "E0596-mut-self",
-    "E0596",
-    r"cannot borrow `\*?self(?:\.[\w.]+)?` as mutable, as it is behind a `&` reference",
-)
+@edit_kind("mut-self")
 def mut_self(inp: RecipeInput) -> list[Candidate]:
     """A method that mutates its receiver (or a field of it) needs `&mut self`."""
     fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
@@ -73,13 +65,12 @@ def mut_self(inp: RecipeInput) -> list[Candidate]:
                 inp.candidate(
                     "Take `&mut self` in this method",
                     [inp.edit(start, end, "&mut self")],
-                    "E0596-mut-self",
                 )
             ]
     return []
 
 
-@recipe("E0382-mem-take", "E0382", r"(?:borrow|use) of moved value: `(?P<name>[\w.]+)`")
+@edit_kind("mem-take-moved")
 def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
     """Hand the value over and leave an empty one behind: `std::mem::take(&mut x)`.
 
@@ -104,7 +95,6 @@ def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
             inp.candidate(
                 f"Move `{name}` out with `std::mem::take`, leaving an empty value",
                 [inp.edit(start, end, f"std::mem::take(&mut {name})")],
-                "E0382-mem-take",
                 score=CONFIDENT if reused else 0.4,
             )
         )
@@ -112,11 +102,7 @@ def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-@recipe(
-    "E0382-borrow-param",
-    "E0382",
-    r"consider changing this parameter type in (?:function|method) `(?P<fn>\w+)` to borrow",
-)
+@edit_kind("borrow-param")
 def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
     """The callee only reads its argument: take it by reference, pass `&x` everywhere."""
     fn_name = inp.captures["fn"]
@@ -161,7 +147,6 @@ def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(
             f"Make `{fn_name}` borrow its argument (`{new_type}`) instead of taking ownership",
             edits,
-            "E0382-borrow-param",
             # Idiomatic and behaviour-preserving; if the callee needs ownership
             # it fails verification and rustc's `.clone()` comes next.
             score=CONFIDENT,
@@ -204,11 +189,7 @@ def _borrow_call_args(source: SourceFile, fn_name: str, index: int) -> list[Edit
     return edits
 
 
-@recipe(
-    "E0507-take",
-    "E0507",
-    r"cannot move out of `(?P<place>[^`]+)` which is behind a mutable reference",
-)
+@edit_kind("take-from-mut-place")
 def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
     """Moving out of a `&mut` place means taking it: `.take()` for Options, `mem::take` else."""
     place = inp.captures["place"]
@@ -221,7 +202,6 @@ def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
             inp.candidate(
                 f"Take the value out of `{place}`, leaving `None`",
                 [inp.edit(inp.end, inp.end, ".take()")],
-                "E0507-take",
                 score=CONFIDENT,
             )
         ]
@@ -229,13 +209,12 @@ def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(
             f"Move `{place}` out with `std::mem::take`, leaving a default",
             [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            "E0507-take",
             score=0.7,
         )
     ]
 
 
-@recipe("E0507-index-take", "E0507", r"cannot move out of index of `(?P<container>[^`]+)`")
+@edit_kind("take-from-index")
 def take_from_index(inp: RecipeInput) -> list[Candidate]:
     """`let x = v[i]` of a non-Copy item: borrow it, or take it when the owner is mutable."""
     place = inp.span_text
@@ -245,17 +224,12 @@ def take_from_index(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(
             f"Move the element out of `{place}` with `std::mem::take`",
             [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            "E0507-index-take",
             score=0.3,
         )
     ]
 
 
-@recipe(
-    "E0502-clone-borrowed",
-    ("E0502", "E0506", "E0505"),
-    r"(?:cannot borrow|cannot assign to|cannot move out of) `(?P<name>[^`]+)`",
-)
+@edit_kind("end-borrow-early")
 def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
     """End the conflicting shared borrow at once by copying what it reads.
 
@@ -301,7 +275,6 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                         inp.candidate(
                             f"Iterate over a copy of `{expr}`",
                             [inp.edit(end, end, ".clone()")],
-                            "E0502-clone-borrowed",
                             score=0.55,
                         )
                     )
@@ -311,7 +284,6 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                             inp.candidate(
                                 f"Copy the result of `{method_name}` ({adapter})",
                                 [inp.edit(call_end, call_end, adapter)],
-                                "E0502-clone-borrowed",
                                 score=score,
                             )
                         )
@@ -321,7 +293,6 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                 inp.candidate(
                     f"Use a copy of `{expr}` instead of a reference",
                     [inp.edit(inp.file.start(parent), inp.file.end(parent), f"{expr}.clone()")],
-                    "E0502-clone-borrowed",
                     score=0.45,
                 )
             )
@@ -329,7 +300,7 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
     return result[:3]
 
 
-@recipe("E0515-return-owned", "E0515", r"cannot return (?:value referencing|reference to)")
+@edit_kind("return-owned")
 def return_owned(inp: RecipeInput) -> list[Candidate]:
     """A function returns a reference to its own local: return an owned value instead."""
     fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
@@ -358,7 +329,6 @@ def return_owned(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(
             f"Return an owned `{new_type}` instead of a reference",
             edits,
-            "E0515-return-owned",
             score=0.5,
         )
     ]
