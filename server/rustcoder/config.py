@@ -74,11 +74,30 @@ class KbSettings:
 
 
 @dataclass
+class ModelSettings:
+    """The code model behind "Fix with <model>": a local model or an OpenAI-compatible endpoint."""
+
+    #: Offer model-backed fixes at all (only when `name` or `endpoint` is set).
+    enable: bool = True
+    #: A local model of the registry, or the model name sent to `endpoint`.
+    name: str = ""
+    #: Base URL of an OpenAI-compatible server, e.g. `http://127.0.0.1:11434/v1`.
+    endpoint: str = ""
+    #: API key for the endpoint; empty: `RUSTCODER_API_KEY` or `OPENAI_API_KEY`.
+    api_key: str = ""
+    #: A generation that runs longer is stopped.
+    timeout_seconds: float = 60.0
+    max_tokens: int = 1024
+    temperature: float = 0.0
+
+
+@dataclass
 class Settings:
     check: CheckSettings = field(default_factory=CheckSettings)
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
     fix: FixOptions = field(default_factory=FixOptions)
     kb: KbSettings = field(default_factory=KbSettings)
+    model: ModelSettings = field(default_factory=ModelSettings)
 
 
 def to_camel(name: str) -> str:

@@ -209,7 +209,7 @@ def test_parsed_values_are_not_shared_with_the_input() -> None:
 
 def test_settings_to_wire_is_camel_case() -> None:
     wire = settings_to_wire(Settings())
-    assert set(wire) == {"check", "diagnostics", "fix", "kb"}
+    assert set(wire) == {"check", "diagnostics", "fix", "kb", "model"}
     assert wire["check"]["cargoPath"] == "cargo"
     assert wire["check"]["debounceMs"] == 150
     assert wire["diagnostics"]["hintsForChildren"] is True
