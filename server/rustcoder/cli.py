@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.cargo.check_command",
     "rustcoder.fix.fix_command",
     "rustcoder.kb.cli",
+    "rustcoder.models.model_command",
 )
 
 Handler = Callable[[argparse.Namespace], int]
