@@ -1,0 +1,196 @@
+"""onnxruntime sessions for decoder-only models: provider choice and input/output layout.
+
+The common ONNX exports (Optimum, onnxruntime-genai, onnx-community) share one
+layout: `input_ids`, `attention_mask`, optionally `position_ids`, and
+`past_key_values.{i}.key/value` of shape [batch, kv_heads, past_len, head_dim],
+with outputs `logits` and `present.{i}.key/value`. We read names, dtypes and
+head counts from the model's own inputs instead of trusting a config file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rustcoder.models.backend import ModelError
+
+log = logging.getLogger(__name__)
+
+CUDA = "CUDAExecutionProvider"
+CPU = "CPUExecutionProvider"
+
+_PAST_RE = re.compile(r"^past_key_values\.(\d+)\.(key|value)$")
+_PRESENT_RE = re.compile(r"^present\.(\d+)\.(key|value)$")
+_DTYPES: dict[str, type[np.generic]] = {
+    "tensor(float)": np.float32,
+    "tensor(float16)": np.float16,
+    "tensor(double)": np.float64,
+}
+
+
+def available_providers() -> list[str]:
+    import onnxruntime as ort
+
+    return list(ort.get_available_providers())
+
+
+def choose_provider(device: str = "auto") -> str:
+    """CUDA when the installed onnxruntime has it (onnxruntime-gpu) and `device` allows it."""
+    if device not in ("auto", "cuda", "cpu"):
+        raise ModelError(f"unknown device {device!r} (auto, cuda or cpu)")
+    if device == "cpu":
+        return CPU
+    if CUDA in available_providers():
+        return CUDA
+    if device == "cuda":
+        raise ModelError(
+            "device 'cuda' was asked for but onnxruntime has no CUDAExecutionProvider "
+            "(install onnxruntime-gpu in place of onnxruntime)"
+        )
+    return CPU
+
+
+@dataclass(frozen=True)
+class DecoderLayout:
+    """What the decode loop must feed and read, detected from the session."""
+
+    input_names: frozenset[str]
+    has_position_ids: bool
+    num_layers: int
+    kv_heads: int
+    head_dim: int
+    kv_dtype: type[np.generic]
+    past_names: tuple[tuple[str, str], ...]
+    present_names: tuple[tuple[str, str], ...]
+    #: Some merged Optimum exports take this flag; fed as past_len > 0.
+    use_cache_branch: bool
+    #: Some exports take how many positions of logits to return; we only need the last.
+    num_logits_to_keep: bool
+
+
+def _dim(value: Any, config: dict[str, Any], keys: tuple[str, ...], what: str) -> int:
+    if isinstance(value, int) and value > 0:
+        return value
+    for key in keys:
+        if isinstance(config.get(key), int):
+            return int(config[key])
+    raise ModelError(
+        f"cannot tell the model's {what}: the ONNX input is symbolic and "
+        f"config.json has none of {', '.join(keys)}"
+    )
+
+
+def detect_layout(session: Any, config: dict[str, Any] | None = None) -> DecoderLayout:
+    """Read the KV-cache layout from a session's inputs and outputs."""
+    config = config or {}
+    inputs = {i.name: i for i in session.get_inputs()}
+    outputs = [o.name for o in session.get_outputs()]
+    for required in ("input_ids", "attention_mask"):
+        if required not in inputs:
+            raise ModelError(
+                f"not a decoder model with a KV cache: no {required!r} input "
+                f"(inputs: {', '.join(sorted(inputs))})"
+            )
+    if "logits" not in outputs:
+        raise ModelError(f"not a causal LM: no 'logits' output (outputs: {', '.join(outputs)})")
+    past: dict[int, dict[str, str]] = {}
+    for name in inputs:
+        m = _PAST_RE.match(name)
+        if m:
+            past.setdefault(int(m.group(1)), {})[m.group(2)] = name
+    present: dict[int, dict[str, str]] = {}
+    for name in outputs:
+        m = _PRESENT_RE.match(name)
+        if m:
+            present.setdefault(int(m.group(1)), {})[m.group(2)] = name
+    layers = sorted(past)
+    if not layers or layers != list(range(len(layers))) or sorted(present) != layers:
+        raise ModelError(
+            "the model has no usable KV cache: expected inputs past_key_values.{i}.key/value "
+            "and outputs present.{i}.key/value for every layer (export it with past key values)"
+        )
+    for i in layers:
+        if set(past[i]) != {"key", "value"} or set(present[i]) != {"key", "value"}:
+            raise ModelError(f"layer {i} lacks a key or value in its past/present tensors")
+    first = inputs[past[0]["key"]]
+    dtype = _DTYPES.get(first.type)
+    if dtype is None:
+        raise ModelError(f"unsupported KV cache type {first.type} (float32 or float16 expected)")
+    shape = list(first.shape)
+    if len(shape) != 4:
+        raise ModelError(
+            f"unexpected KV cache shape {shape}: [batch, heads, past, head_dim] expected"
+        )
+    kv_heads = _dim(shape[1], config, ("num_key_value_heads", "num_attention_heads"), "KV heads")
+    head_dim = shape[3]
+    if not (isinstance(head_dim, int) and head_dim > 0):
+        head_dim = config.get("head_dim") or (
+            int(config["hidden_size"]) // int(config["num_attention_heads"])
+            if "hidden_size" in config and "num_attention_heads" in config
+            else None
+        )
+        if not isinstance(head_dim, int):
+            raise ModelError("cannot tell the model's head size from its inputs or config.json")
+    return DecoderLayout(
+        input_names=frozenset(inputs),
+        has_position_ids="position_ids" in inputs,
+        num_layers=len(layers),
+        kv_heads=kv_heads,
+        head_dim=head_dim,
+        kv_dtype=dtype,
+        past_names=tuple((past[i]["key"], past[i]["value"]) for i in layers),
+        present_names=tuple((present[i]["key"], present[i]["value"]) for i in layers),
+        use_cache_branch="use_cache_branch" in inputs,
+        num_logits_to_keep="num_logits_to_keep" in inputs,
+    )
+
+
+@dataclass
+class DecoderSession:
+    session: Any
+    layout: DecoderLayout
+    #: The provider that actually runs the model (the first of the session's providers).
+    provider: str
+    path: Path
+
+
+def read_config(model_dir: Path) -> dict[str, Any]:
+    """config.json next to (or above) the ONNX file, if any; a broken one is ignored."""
+    for candidate in (model_dir / "config.json", model_dir.parent / "config.json"):
+        if candidate.is_file():
+            try:
+                data = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                log.warning("ignoring unreadable %s: %s", candidate, exc)
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def open_session(path: Path, device: str = "auto", threads: int = 0) -> DecoderSession:
+    """Load an ONNX decoder; CUDA when available, CPU otherwise (or as asked)."""
+    import onnxruntime as ort
+
+    if not path.is_file():
+        raise ModelError(f"model file not found: {path}")
+    provider = choose_provider(device)
+    providers = [CUDA, CPU] if provider == CUDA else [CPU]
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    try:
+        session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
+    except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
+        raise ModelError(f"cannot load ONNX model {path}: {exc}") from exc
+    layout = detect_layout(session, read_config(path.parent))
+    used = session.get_providers()[0]
+    log.info("loaded %s on %s (%d layers)", path, used, layout.num_layers)
+    return DecoderSession(session=session, layout=layout, provider=used, path=path)
