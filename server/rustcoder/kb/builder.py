@@ -1,0 +1,187 @@
+"""`rustcoder kb build`: the shipped knowledge base, reproducibly, offline.
+
+Inputs are the curated recipes in the repo and the local toolchain (`rustc
+--explain` for every code, rustc's messages for each recipe's example); the
+same inputs give the same content (`content_digest`). The file is written
+beside the target and renamed into place, so a failed build never leaves a
+half-written base where the server would find it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rustcoder.kb import db
+from rustcoder.kb.normalize import normalize_message
+from rustcoder.kb.recipe_data import RecipeSpec, load_recipes
+from rustcoder.kb.recipe_messages import example_messages
+from rustcoder.kb.rustc_explain import ErrorCodeDoc, load_error_codes, rustc_version
+from rustcoder.kb.store import KbStore
+from rustcoder.models.embedder import Embedder, shared_embedder
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    codes: int
+    recipes: int
+    docs: int
+    seconds: float
+    digest: str
+
+
+@dataclass(frozen=True)
+class _Doc:
+    entry_kind: str
+    entry_id: str
+    codes: tuple[str, ...]
+    text: str
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rustcoder"
+
+
+def pattern_text(pattern: str) -> str:
+    """A regex as words: named groups become their names, the syntax goes."""
+    text = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", r"\1", pattern)
+    text = re.sub(r"\(\?:|\(\?[a-z]+\)", "(", text)
+    text = re.sub(r"\\[swdbSWDB]", " ", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"\[[^\]]*\][*+?]?|[()|*+?^$]", " ", text)
+    return " ".join(text.split())
+
+
+def _code_docs(doc: ErrorCodeDoc) -> list[_Doc]:
+    text = f"{doc.title} {doc.excerpt(400)}"
+    return [_Doc("code", doc.code, (doc.code,), normalize_message(text))]
+
+
+def _recipe_docs(spec: RecipeSpec, messages: list[str]) -> list[_Doc]:
+    codes = tuple(spec.codes)
+    docs = [_Doc("recipe", spec.id, codes, normalize_message(f"{spec.title}. {spec.explanation}"))]
+    docs.append(_Doc("recipe", spec.id, codes, normalize_message(pattern_text(spec.pattern))))
+    docs.extend(_Doc("recipe", spec.id, codes, normalize_message(m)) for m in messages)
+    return docs
+
+
+def build(
+    out: Path,
+    *,
+    rustc: str = "rustc",
+    recipes: list[RecipeSpec] | None = None,
+    cache_dir: Path | None = None,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    started = time.monotonic()
+    say = progress or (lambda _msg: None)
+    cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+    version = rustc_version(rustc)
+    say(f"reading `rustc --explain` for every error code ({version})")
+    codes = load_error_codes(rustc, cache_dir)
+    specs = list(recipes) if recipes is not None else load_recipes()
+    say(f"compiling the worked examples of {len(specs)} recipes")
+    messages = example_messages(specs, rustc, version, cache_dir)
+    docs: list[_Doc] = []
+    for code_doc in codes:
+        docs.extend(_code_docs(code_doc))
+    for spec in specs:
+        docs.extend(_recipe_docs(spec, messages[spec.id]))
+    say(f"embedding {len(docs)} texts")
+    model = embedder or shared_embedder()
+    vectors = model.embed([d.text for d in docs])
+
+    out = out.resolve()
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.building")
+    _remove(tmp)
+    store = KbStore.open(tmp, create=True)
+    try:
+        conn = store.conn
+        with db.transaction(conn):
+            for code_doc in codes:
+                conn.execute(
+                    "INSERT INTO error_codes VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        code_doc.code,
+                        code_doc.title,
+                        code_doc.explanation,
+                        json.dumps(list(code_doc.erroneous)),
+                        json.dumps(list(code_doc.corrected)),
+                        int(code_doc.emitted),
+                    ),
+                )
+            for spec in specs:
+                conn.execute(
+                    "INSERT INTO recipes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        spec.id,
+                        spec.code,
+                        json.dumps(list(spec.codes)),
+                        spec.pattern,
+                        spec.kind,
+                        json.dumps(spec.params, sort_keys=True),
+                        spec.title,
+                        spec.explanation,
+                        spec.before,
+                        spec.after,
+                        json.dumps(messages[spec.id]),
+                        spec.source_file,
+                    ),
+                )
+            for doc, vector in zip(docs, vectors, strict=True):
+                store.add_doc(doc.entry_kind, doc.entry_id, doc.codes, doc.text, vector)
+            meta = {
+                "kind": "base",
+                "rustc": version,
+                "model": model.model_id,
+                "recipes_sha256": hashlib.sha256(
+                    json.dumps([[s.id, s.pattern, s.kind, s.params] for s in specs]).encode()
+                ).hexdigest(),
+            }
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        digest = content_digest(conn)
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("VACUUM")
+    finally:
+        store.close()
+    for suffix in ("-wal", "-shm"):
+        _remove(Path(f"{tmp}{suffix}"))
+    tmp.replace(out)
+    return BuildReport(
+        path=out,
+        codes=len(codes),
+        recipes=len(specs),
+        docs=len(docs),
+        seconds=time.monotonic() - started,
+        digest=digest,
+    )
+
+
+def content_digest(conn: Any) -> str:
+    """A hash of the base's content (codes, recipes, searchable texts): equal builds agree."""
+    h = hashlib.sha256()
+    for query in (
+        "SELECT * FROM error_codes ORDER BY code",
+        "SELECT * FROM recipes ORDER BY id",
+        "SELECT entry_kind, entry_id, codes, text FROM docs ORDER BY id",
+        "SELECT key, value FROM meta ORDER BY key",
+    ):
+        for row in conn.execute(query):
+            h.update(json.dumps(list(row)).encode())
+    return h.hexdigest()
+
+
+def _remove(path: Path) -> None:
+    path.unlink(missing_ok=True)

@@ -1,0 +1,243 @@
+"""Hybrid search: FTS5 BM25 and vector KNN fused by reciprocal rank.
+
+Each store (the shipped base, the user's learned file) answers a keyword and a
+vector query over the normalised message; when the query has an error code,
+two more lists restricted to that code are added (or used alone with
+`filter_code`). Ranks are fused per entry with reciprocal-rank fusion, then
+entries of the query's code are boosted, and learned examples are boosted by
+how often they worked (and strongly when they are the very same error).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from rustcoder.kb.normalize import find_code, normalize_message
+from rustcoder.kb.rustc_explain import explanation_excerpt
+from rustcoder.kb.store import KbStore
+from rustcoder.models.embedder import Embedder
+
+RRF_K = 10
+LIST_LIMIT = 40
+CODE_BOOST = 1.5
+SAME_ERROR_BOOST = 2.0
+LEARNED_COLUMNS = (
+    "id",
+    "code",
+    "message",
+    "normalized",
+    "before",
+    "after",
+    "diff",
+    "source",
+    "title",
+    "success_count",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # recipe | code | learned
+    id: str
+    code: str
+    title: str
+    score: float
+    excerpt: str
+    origin: str  # base | user
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    normalized: str
+    code: str | None
+    hits: list[SearchHit]
+    #: The explanation excerpt of the query's code (or of the best hit's code).
+    explanation: str = ""
+
+    def of_kind(self, kind: str) -> list[SearchHit]:
+        return [h for h in self.hits if h.kind == kind]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "normalized": self.normalized,
+            "code": self.code,
+            "explanation": self.explanation,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+Key = tuple[str, str, str]  # origin, entry kind, entry id
+
+
+class HybridSearch:
+    def __init__(self, stores: Sequence[tuple[str, KbStore]], embedder: Embedder) -> None:
+        self.stores = list(stores)
+        self.embedder = embedder
+        self._embed_cached = functools.lru_cache(maxsize=512)(self._embed)
+
+    def _embed(self, text: str) -> npt.NDArray[np.float32]:
+        return self.embedder.embed_one(text)
+
+    def search(
+        self,
+        text: str,
+        code: str | None = None,
+        limit: int = 10,
+        filter_code: bool = False,
+        kinds: Sequence[str] | None = None,
+    ) -> SearchResult:
+        code = (code or find_code(text) or "").upper() or None
+        normalized = normalize_message(text)
+        vector = self._embed_cached(normalized)
+        scores: dict[Key, float] = {}
+        codes_of: dict[Key, tuple[str, ...]] = {}
+        for origin, store in self.stores:
+            lists: list[list[tuple[int, float]]] = []
+            if not filter_code or code is None:
+                lists += [store.fts(normalized, LIST_LIMIT), store.knn(vector, LIST_LIMIT)]
+            if code is not None:
+                lists += [
+                    store.fts(normalized, LIST_LIMIT, code),
+                    store.knn(vector, LIST_LIMIT, code),
+                ]
+            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+            for ranked in lists:
+                seen: set[Key] = set()
+                for doc_id, _ in ranked:
+                    doc = info.get(doc_id)
+                    if doc is None:
+                        continue
+                    key = (origin, doc.entry_kind, doc.entry_id)
+                    if key in seen:
+                        continue
+                    if kinds is not None and doc.entry_kind not in kinds:
+                        continue
+                    seen.add(key)
+                    scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
+                    codes_of[key] = doc.codes
+        if code is not None:
+            for key in scores:
+                if code in codes_of[key]:
+                    scores[key] *= CODE_BOOST
+        learned = self._learned_rows([k for k in scores if k[1] == "learned"])
+        for key, row in learned.items():
+            scores[key] *= 1.0 + 0.25 * math.log2(1 + int(row["success_count"]))
+            if row["normalized"] == normalized and (code is None or row["code"] == code):
+                scores[key] *= SAME_ERROR_BOOST
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        hits = [self._hit(key, score, learned.get(key)) for key, score in best]
+        hits = [h for h in hits if h is not None]
+        explain_code = code or (hits[0].code if hits else None)
+        return SearchResult(
+            query=text,
+            normalized=normalized,
+            code=code,
+            hits=[h for h in hits if h is not None],
+            explanation=self.explanation_excerpt(explain_code) if explain_code else "",
+        )
+
+    # --- entries ---------------------------------------------------------------
+
+    def _store(self, origin: str) -> KbStore:
+        return next(store for name, store in self.stores if name == origin)
+
+    def _learned_rows(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
+        result: dict[Key, dict[str, Any]] = {}
+        for origin, _, entry_id in keys:
+            row = (
+                self._store(origin)
+                .conn.execute(
+                    "SELECT id, code, message, normalized, before, after, diff, source, title, "
+                    "success_count, created_at, updated_at FROM learned WHERE id = ?",
+                    (int(entry_id),),
+                )
+                .fetchone()
+            )
+            if row is not None:
+                result[(origin, "learned", entry_id)] = dict(zip(LEARNED_COLUMNS, row, strict=True))
+        return result
+
+    def _hit(self, key: Key, score: float, learned: dict[str, Any] | None) -> SearchHit | None:
+        origin, kind, entry_id = key
+        conn = self._store(origin).conn
+        if kind == "learned":
+            if learned is None:
+                return None
+            return SearchHit(
+                kind="learned",
+                id=f"{origin}:{entry_id}",
+                code=str(learned["code"]),
+                title=str(learned["title"] or f"Learned fix for {learned['code']}"),
+                score=score,
+                excerpt=str(learned["message"]),
+                origin=origin,
+                details={
+                    k: learned[k]
+                    for k in ("before", "after", "diff", "source", "success_count", "message")
+                },
+            )
+        if kind == "recipe":
+            row = conn.execute(
+                "SELECT code, codes, pattern, kind, params, title, explanation, before, after, "
+                "example_messages FROM recipes WHERE id = ?",
+                (entry_id,),
+            ).fetchone()
+            if row is None:
+                return None
+            return SearchHit(
+                kind="recipe",
+                id=entry_id,
+                code=str(row[0]),
+                title=str(row[5]),
+                score=score,
+                excerpt=str(row[6]),
+                origin=origin,
+                details={
+                    "codes": json.loads(row[1]),
+                    "pattern": row[2],
+                    "edit_kind": row[3],
+                    "params": json.loads(row[4]),
+                    "before": row[7],
+                    "after": row[8],
+                    "example_messages": json.loads(row[9]),
+                },
+            )
+        row = conn.execute(
+            "SELECT title, explanation FROM error_codes WHERE code = ?", (entry_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return SearchHit(
+            kind="code",
+            id=entry_id,
+            code=entry_id,
+            title=str(row[0]),
+            score=score,
+            excerpt=explanation_excerpt(str(row[1]), 400),
+            origin=origin,
+        )
+
+    def explanation_excerpt(self, code: str, limit: int = 600) -> str:
+        for _, store in self.stores:
+            row = store.conn.execute(
+                "SELECT explanation FROM error_codes WHERE code = ?", (code,)
+            ).fetchone()
+            if row is not None:
+                return explanation_excerpt(str(row[0]), limit)
+        return ""

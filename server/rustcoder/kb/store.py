@@ -1,0 +1,176 @@
+"""One knowledge-base file: its documents, their FTS5 index and their vectors.
+
+The shipped base and the per-user file are both a `KbStore`; hybrid search
+(`kb/search.py`) queries each and fuses the rankings. Vectors live in the
+sqlite-vec `vec0` table and, for speed, in a `VectorIndex` loaded once and
+topped up when another process adds rows (learned examples).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from rustcoder.kb import db
+from rustcoder.kb.vector_index import VectorIndex
+
+#: Words that match nearly every document: they cost time and add no ranking signal.
+_STOP_TEXT = "a an the of in on to is are was be this that it its for with as by at or and but from"
+STOPWORDS = frozenset(_STOP_TEXT.split())
+MAX_QUERY_TERMS = 24
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    id: int
+    entry_kind: str
+    entry_id: str
+    codes: tuple[str, ...]
+
+
+def fts_terms(text: str) -> list[str]:
+    """Distinct lower-case words worth matching, in order of appearance."""
+    seen: list[str] = []
+    for word in re.findall(r"[A-Za-z0-9_]+", text.lower()):
+        if word in STOPWORDS or len(word) < 2 or word in seen:
+            continue
+        seen.append(word)
+    return seen[:MAX_QUERY_TERMS]
+
+
+class KbStore:
+    """A connection to one KB file plus its in-memory vector index."""
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.index = VectorIndex()
+        self._codes_by_row: dict[str, list[int]] = {}
+        self._lock = threading.RLock()
+        self._loaded = False
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> KbStore:
+        return cls(db.connect(path, create=create, readonly=readonly), path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # --- writing -----------------------------------------------------------
+
+    def add_doc(
+        self,
+        entry_kind: str,
+        entry_id: str,
+        codes: tuple[str, ...],
+        text: str,
+        vector: npt.NDArray[np.float32],
+    ) -> int:
+        """Insert one searchable text (inside the caller's transaction)."""
+        code_text = " ".join(codes)
+        cur = self.conn.execute(
+            "INSERT INTO docs (entry_kind, entry_id, codes, text) VALUES (?, ?, ?, ?)",
+            (entry_kind, entry_id, code_text, text),
+        )
+        doc_id = int(cur.lastrowid)
+        self.conn.execute(
+            "INSERT INTO docs_fts (rowid, text) VALUES (?, ?)", (doc_id, f"{code_text} {text}")
+        )
+        self.conn.execute(
+            "INSERT INTO docs_vec (rowid, embedding) VALUES (?, ?)",
+            (doc_id, np.asarray(vector, dtype=np.float32).tobytes()),
+        )
+        return doc_id
+
+    # --- reading -----------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load vectors added since the last call (by this or another process)."""
+        with self._lock:
+            start = self.index.max_id
+            rows = self.conn.execute(
+                "SELECT id, codes FROM docs WHERE id > ? ORDER BY id", (start,)
+            ).fetchall()
+            if not rows:
+                self._loaded = True
+                return
+            if not self._loaded and start == 0:
+                vec_rows = self.conn.execute("SELECT rowid, embedding FROM docs_vec").fetchall()
+                vectors = {int(r[0]): r[1] for r in vec_rows}
+            else:
+                vectors = {}
+                for doc_id, _ in rows:
+                    got = self.conn.execute(
+                        "SELECT embedding FROM docs_vec WHERE rowid = ?", (doc_id,)
+                    ).fetchone()
+                    if got is not None:
+                        vectors[int(doc_id)] = got[0]
+            ids = [int(r[0]) for r in rows if int(r[0]) in vectors]
+            base = len(self.index)
+            matrix = np.frombuffer(b"".join(vectors[i] for i in ids), dtype=np.float32)
+            self.index.add(ids, matrix)
+            codes_of = {int(r[0]): str(r[1]) for r in rows}
+            for pos, doc_id in enumerate(ids, start=base):
+                for code in codes_of[doc_id].split():
+                    self._codes_by_row.setdefault(code, []).append(pos)
+            self._loaded = True
+
+    def knn(
+        self, vector: npt.NDArray[np.float32], limit: int, code: str | None = None
+    ) -> list[tuple[int, float]]:
+        """(doc id, cosine similarity) of the nearest documents, best first."""
+        self.refresh()
+        rows = None
+        if code is not None:
+            rows = np.asarray(self._codes_by_row.get(code, []), dtype=np.int64)
+        ids, sims = self.index.search(vector, limit, rows)
+        return [(int(i), float(s)) for i, s in zip(ids, sims, strict=True)]
+
+    def knn_vec0(self, vector: npt.NDArray[np.float32], limit: int) -> list[tuple[int, float]]:
+        """The same query answered by sqlite-vec itself (cosine = 1 - L2²/2 for unit vectors)."""
+        rows = self.conn.execute(
+            "SELECT rowid, distance FROM docs_vec WHERE embedding MATCH ? AND k = ? "
+            "ORDER BY distance",
+            (np.asarray(vector, dtype=np.float32).tobytes(), limit),
+        ).fetchall()
+        return [(int(r[0]), 1.0 - float(r[1]) ** 2 / 2.0) for r in rows]
+
+    def fts(self, text: str, limit: int, code: str | None = None) -> list[tuple[int, float]]:
+        """(doc id, BM25 score, higher is better) of the best keyword matches."""
+        terms = fts_terms(text)
+        if not terms:
+            return []
+        query = " OR ".join(f'"{t}"' for t in terms)
+        if code is not None:
+            query = f'"{code.lower()}" AND ({query})'
+        rows = self.conn.execute(
+            "SELECT rowid, bm25(docs_fts) AS s FROM docs_fts WHERE docs_fts MATCH ? "
+            "ORDER BY s LIMIT ?",
+            (query, limit),
+        ).fetchall()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def doc_info(self, ids: list[int]) -> dict[int, DocInfo]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT id, entry_kind, entry_id, codes FROM docs WHERE id IN ({marks})", ids
+        ).fetchall()
+        return {
+            int(r[0]): DocInfo(int(r[0]), str(r[1]), str(r[2]), tuple(str(r[3]).split()))
+            for r in rows
+        }
+
+    def meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.conn.execute("SELECT key, value FROM meta")}
+
+    def count(self, table: str) -> int:
+        assert table in {"error_codes", "recipes", "learned", "docs"}
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -1,0 +1,75 @@
+"""In-memory nearest-neighbour search beside the vec0 table.
+
+sqlite-vec's brute-force KNN costs about 37 ms at 100k rows, and numpy's
+float matrix product about 12 ms here, over the 10 ms budget. Above
+`EXACT_LIMIT` rows the index first ranks by Hamming distance between sign bits
+(48 bytes a row, a few ms at 100k), then re-ranks a shortlist with the exact
+float vectors. Small indexes (the real base has ~600 rows) are searched exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from rustcoder.models.embedder import DIM
+
+EXACT_LIMIT = 20_000
+SHORTLIST = 400
+
+
+class VectorIndex:
+    """Row ids and unit vectors; `search` returns (ids, cosine similarities), best first."""
+
+    def __init__(self) -> None:
+        self.ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.vectors: npt.NDArray[np.float32] = np.zeros((0, DIM), dtype=np.float32)
+        self._bits: npt.NDArray[np.uint64] = np.zeros((0, DIM // 64), dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return int(self.ids.shape[0])
+
+    @property
+    def max_id(self) -> int:
+        return int(self.ids.max()) if len(self) else 0
+
+    def add(self, ids: npt.ArrayLike, vectors: npt.ArrayLike) -> None:
+        new_ids = np.asarray(ids, dtype=np.int64)
+        new_vecs = np.asarray(vectors, dtype=np.float32).reshape(-1, DIM)
+        self.ids = np.concatenate([self.ids, new_ids])
+        self.vectors = np.concatenate([self.vectors, new_vecs])
+        self._bits = np.concatenate([self._bits, _sign_bits(new_vecs)])
+
+    def search(
+        self, query: npt.NDArray[np.float32], k: int, rows: npt.NDArray[np.int64] | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The `k` nearest rows; `rows` (positions, not ids) restricts the search."""
+        n = len(self)
+        if n == 0 or k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        pool = n if rows is None else len(rows)
+        if pool == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if pool > EXACT_LIMIT:
+            bits = self._bits if rows is None else self._bits[rows]
+            distance = np.bitwise_count(bits ^ _sign_bits(query[None, :])[0]).sum(
+                axis=1, dtype=np.uint16
+            )
+            short = min(max(SHORTLIST, k * 4), pool)
+            picked = np.argpartition(distance, short - 1)[:short]
+            rows = picked if rows is None else rows[picked]
+        if rows is None:
+            sims = self.vectors @ query
+            candidates = np.arange(n)
+        else:
+            sims = self.vectors[rows] @ query
+            candidates = rows
+        k = min(k, len(candidates))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top], kind="stable")]
+        return self.ids[candidates[top]], sims[top].astype(np.float32)
+
+
+def _sign_bits(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.uint64]:
+    packed = np.packbits(vectors > 0, axis=1)
+    return np.ascontiguousarray(packed).view(np.uint64)
