@@ -194,8 +194,20 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
             n("Transpose", [p + "q_bshd"], [p + "q"], perm=[0, 2, 1, 3]),
             n("Transpose", [p + "k_bshd"], [p + "k_new"], perm=[0, 2, 1, 3]),
             n("Transpose", [p + "v_bshd"], [p + "v_new"], perm=[0, 2, 1, 3]),
-            n("Concat", [pk, p + "k_new"], [p + "k_all"], axis=2),
-            n("Concat", [pv, p + "v_new"], [p + "v_all"], axis=2),
+        ]
+        k_new, v_new = p + "k_new", p + "v_new"
+        if cfg.kv_dtype == "float16":
+            # Round the new keys/values to the cache's precision before use, as a model
+            # computing in fp16 does, so cached and recomputed runs see the same values.
+            for kv in ("k", "v"):
+                nodes += [
+                    n("Cast", [p + kv + "_new"], [p + kv + "_new16"], to=kv_elem),
+                    n("Cast", [p + kv + "_new16"], [p + kv + "_new_r"], to=TensorProto.FLOAT),
+                ]
+            k_new, v_new = p + "k_new_r", p + "v_new_r"
+        nodes += [
+            n("Concat", [pk, k_new], [p + "k_all"], axis=2),
+            n("Concat", [pv, v_new], [p + "v_all"], axis=2),
         ]
         if cfg.kv_dtype == "float16":
             nodes += [
