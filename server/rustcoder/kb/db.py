@@ -81,6 +81,7 @@ def connect(path: Path | str, *, create: bool = False, readonly: bool = False) -
         )
     except DatabaseError as exc:
         raise KbError(f"cannot open knowledge base {target}: {exc}") from exc
+    conn.isolation_level = None  # autocommit: transactions are explicit (`transaction`)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         _load_vec(conn)

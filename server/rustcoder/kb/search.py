@@ -141,14 +141,14 @@ class HybridSearch:
             if row["normalized"] == normalized and (code is None or row["code"] == code):
                 scores[key] *= SAME_ERROR_BOOST
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        hits = [self._hit(key, score, learned.get(key)) for key, score in best]
-        hits = [h for h in hits if h is not None]
+        found = (self._hit(key, score, learned.get(key)) for key, score in best)
+        hits = [h for h in found if h is not None]
         explain_code = code or (hits[0].code if hits else None)
         return SearchResult(
             query=text,
             normalized=normalized,
             code=code,
-            hits=[h for h in hits if h is not None],
+            hits=hits,
             explanation=self.explanation_excerpt(explain_code) if explain_code else "",
         )
 

@@ -1,0 +1,153 @@
+"""Learning: fixes that made an error disappear become searchable examples.
+
+Each example is fingerprinted by its error (code + normalised message) and by
+the lines the fix changed, so seeing the same fix again only raises its
+success count. Writes run in `BEGIN IMMEDIATE` transactions on a WAL file
+with a busy timeout, so several editors (processes) can learn at once without
+losing an example.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rustcoder.kb import db
+from rustcoder.kb.normalize import normalize_message
+from rustcoder.kb.store import KbStore
+from rustcoder.models.embedder import Embedder
+
+SOURCES = ("applied", "user", "manual", "import")
+
+
+@dataclass(frozen=True)
+class LearnedEntry:
+    code: str
+    message: str
+    before: str
+    after: str
+    source: str = "user"
+    title: str = ""
+    success_count: int = 1
+    created_at: str = ""
+    updated_at: str = ""
+
+
+def unified_hunk(before: str, after: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            "before",
+            "after",
+            n=1,
+        )
+    )
+
+
+def fingerprint(code: str, message: str, before: str, after: str) -> str:
+    """Same error, same changed lines: the same learned fix (context lines ignored)."""
+    changed = [
+        line[0] + line[1:].strip()
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    payload = "\0".join([code, normalize_message(message), *changed])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class LearningStore:
+    """The per-user learned examples (a KB file holding only `learned` entries)."""
+
+    def __init__(self, store: KbStore, embedder: Embedder) -> None:
+        self.store = store
+        self.embedder = embedder
+
+    @classmethod
+    def open(cls, path: Path, embedder: Embedder) -> LearningStore:
+        return cls(KbStore.open(path, create=True), embedder)
+
+    def record(self, entry: LearnedEntry, merge: str = "add") -> tuple[int, bool]:
+        """Store `entry`; returns (id, created). An existing one gets its count raised.
+
+        `merge="add"` adds the entry's count (a fix seen again); `"max"` keeps
+        the larger count (importing the same export twice changes nothing).
+        """
+        if not entry.code or not entry.message:
+            raise ValueError("a learned example needs an error code and a message")
+        if entry.before == entry.after:
+            raise ValueError("a learned example needs a change (before == after)")
+        normalized = normalize_message(entry.message)
+        fp = fingerprint(entry.code, entry.message, entry.before, entry.after)
+        vector = self.embedder.embed_one(normalized)  # before the lock: it is the slow part
+        now = _now()
+        conn = self.store.conn
+        with db.transaction(conn):
+            row = conn.execute(
+                "SELECT id, success_count FROM learned WHERE fingerprint = ?", (fp,)
+            ).fetchone()
+            if row is not None:
+                count = int(row[1])
+                new_count = (
+                    count + entry.success_count
+                    if merge == "add"
+                    else max(count, entry.success_count)
+                )
+                conn.execute(
+                    "UPDATE learned SET success_count = ?, updated_at = ? WHERE id = ?",
+                    (new_count, entry.updated_at or now, row[0]),
+                )
+                return int(row[0]), False
+            cur = conn.execute(
+                "INSERT INTO learned (fingerprint, code, message, normalized, before, after, "
+                "diff, source, title, success_count, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    fp,
+                    entry.code,
+                    entry.message,
+                    normalized,
+                    entry.before,
+                    entry.after,
+                    unified_hunk(entry.before, entry.after),
+                    entry.source,
+                    entry.title,
+                    max(1, entry.success_count),
+                    entry.created_at or now,
+                    entry.updated_at or now,
+                ),
+            )
+            learned_id = int(cur.lastrowid)
+            self.store.add_doc("learned", str(learned_id), (entry.code,), normalized, vector)
+        return learned_id, True
+
+    def entries(self) -> list[dict[str, Any]]:
+        rows = self.store.conn.execute(
+            "SELECT fingerprint, code, message, before, after, diff, source, title, "
+            "success_count, created_at, updated_at FROM learned ORDER BY id"
+        ).fetchall()
+        names = (
+            "fingerprint",
+            "code",
+            "message",
+            "before",
+            "after",
+            "diff",
+            "source",
+            "title",
+            "success_count",
+            "created_at",
+            "updated_at",
+        )
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,202 @@
+"""The knowledge base as the server, the CLI and the fix engine use it.
+
+Opening never raises: a missing, corrupt or too-new base, or an unwritable
+user file, is recorded in `problems` (with the command that fixes it) and the
+features that need it are simply absent, so the server keeps running. The
+hooks `recipe_scores`, `learned_examples` and `learn` plug into the fix
+engine's `RecipeSource`, `LearnedSource` and `LearningTracker`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.fix.candidate import FixContext
+from rustcoder.fix.learned_source import LearnedExample
+from rustcoder.fix.learning_tracker import LearnedFix
+from rustcoder.kb import locate
+from rustcoder.kb.db import DatabaseError, KbError
+from rustcoder.kb.learn import LearnedEntry, LearningStore
+from rustcoder.kb.rustc_explain import explanation_excerpt
+from rustcoder.kb.search import HybridSearch, SearchResult
+from rustcoder.kb.store import KbStore
+from rustcoder.models.embedder import Embedder, EmbedderError, shared_embedder
+
+log = logging.getLogger(__name__)
+
+#: The most a KB score adds to a recipe candidate's own score.
+RECIPE_BONUS = 0.15
+#: Faults that cost one query or one learned example, never the caller.
+RECOVERABLE: tuple[type[Exception], ...] = (KbError, EmbedderError, ValueError, *DatabaseError)
+
+
+@dataclass(frozen=True)
+class CodeExplanation:
+    code: str
+    title: str
+    explanation: str
+    erroneous: list[str]
+    corrected: list[str]
+
+    def excerpt(self, limit: int = 600) -> str:
+        return explanation_excerpt(self.explanation, limit)
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        base: KbStore | None,
+        learning: LearningStore | None,
+        embedder: Embedder,
+        problems: list[str] | None = None,
+    ) -> None:
+        self.base = base
+        self.learning = learning
+        self.embedder = embedder
+        self.problems = problems or []
+        stores = []
+        if base is not None:
+            stores.append(("base", base))
+        if learning is not None:
+            stores.append(("user", learning.store))
+        self.searcher = HybridSearch(stores, embedder)
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(
+        cls,
+        base_path: Path | None = None,
+        user_path: Path | None = None,
+        embedder: Embedder | None = None,
+        *,
+        learn: bool = True,
+    ) -> KnowledgeBase:
+        """Open what can be opened; `problems` says what could not and how to fix it."""
+        embedder = embedder or shared_embedder()
+        problems: list[str] = []
+        base_path = base_path or locate.base_path()
+        base: KbStore | None = None
+        if not base_path.is_file():
+            problems.append(
+                f"no knowledge base at {base_path}; {locate.build_hint(base_path)} "
+                "(quick fixes work without it)"
+            )
+        else:
+            try:
+                base = KbStore.open(base_path, readonly=True)
+            except KbError as exc:
+                problems.append(str(exc))
+        learning: LearningStore | None = None
+        if learn:
+            user = user_path or locate.user_path()
+            try:
+                learning = LearningStore.open(user, embedder)
+            except (KbError, OSError) as exc:
+                problems.append(f"learned examples unavailable: {exc}")
+        for problem in problems:
+            log.warning("%s", problem)
+        return cls(base, learning, embedder, problems)
+
+    @property
+    def available(self) -> bool:
+        return self.base is not None or self.learning is not None
+
+    def close(self) -> None:
+        for store in (self.base, self.learning.store if self.learning else None):
+            if store is not None:
+                store.close()
+
+    # --- queries -------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        code: str | None = None,
+        limit: int = 10,
+        filter_code: bool = False,
+    ) -> SearchResult:
+        with self._lock:  # one connection per file: queries take turns
+            return self.searcher.search(text, code, limit, filter_code)
+
+    def explain(self, code: str) -> CodeExplanation | None:
+        if self.base is None:
+            return None
+        with self._lock:
+            row = self.base.conn.execute(
+                "SELECT code, title, explanation, erroneous, corrected FROM error_codes "
+                "WHERE code = ?",
+                (code.upper(),),
+            ).fetchone()
+        if row is None:
+            return None
+        return CodeExplanation(
+            str(row[0]), str(row[1]), str(row[2]), json.loads(row[3]), json.loads(row[4])
+        )
+
+    # --- fix-engine hooks ----------------------------------------------------------
+
+    def recipe_scores(self, ctx: FixContext) -> dict[str, float]:
+        """recipe id -> bonus in [0, RECIPE_BONUS] for the context's diagnostic."""
+        if self.base is None:
+            return {}
+        try:
+            result = self.search(_query_text(ctx.diagnostic), ctx.diagnostic.code, limit=20)
+        except RECOVERABLE as exc:
+            log.warning("knowledge-base search failed: %s", exc)
+            return {}
+        recipes = result.of_kind("recipe")
+        if not recipes:
+            return {}
+        top = recipes[0].score
+        return {h.id: RECIPE_BONUS * h.score / top for h in recipes}
+
+    def learned_examples(self, diagnostic: RustDiagnostic) -> list[LearnedExample]:
+        """Learned examples for the same error code, best first."""
+        if self.learning is None:
+            return []
+        result = self.search(_query_text(diagnostic), diagnostic.code, limit=10, filter_code=True)
+        examples = []
+        learned = result.of_kind("learned")
+        top = learned[0].score if learned else 1.0
+        for hit in learned:
+            examples.append(
+                LearnedExample(
+                    code=hit.code,
+                    message=str(hit.details["message"]),
+                    before=str(hit.details["before"]),
+                    after=str(hit.details["after"]),
+                    success_count=int(hit.details["success_count"]),
+                    score=0.5 * hit.score / top,
+                    title=hit.title,
+                )
+            )
+        return examples
+
+    def learn(self, fix: LearnedFix) -> None:
+        """The LearningTracker's sink: store the fix that made an error disappear."""
+        if self.learning is None or not fix.code:
+            return
+        entry = LearnedEntry(
+            code=fix.code,
+            message=fix.message,
+            before=fix.before,
+            after=fix.after,
+            source=fix.source,
+            title=fix.title,
+        )
+        try:
+            with self._lock:
+                self.learning.record(entry)
+        except RECOVERABLE as exc:
+            log.warning("could not store a learned fix: %s", exc)
+
+
+def _query_text(diagnostic: RustDiagnostic) -> str:
+    """The message plus the primary label: what the user reads as the error."""
+    label = next((s.label for s in diagnostic.spans if s.is_primary and s.label), None)
+    return f"{diagnostic.message}: {label}" if label else diagnostic.message
