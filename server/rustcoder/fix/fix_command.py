@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rustcoder.cargo.flycheck import CheckOutcome
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoNotFoundError, CargoWorkspace, locate_workspace
 from rustcoder.config import CheckSettings
+from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import ErrorSet, error_key, is_error
 from rustcoder.fix.edits import unified_diff
-from rustcoder.fix.engine import FixEngine, FixSettings
+from rustcoder.fix.engine import FixEngine, FixSettings, Verification
+from rustcoder.fix.model_source import ModelSource
 from rustcoder.fix.sources import default_sources
+from rustcoder.models.backend import ModelError
 
 
 @dataclass
@@ -46,6 +50,8 @@ class FixReport:
     rounds: int = 0
     seconds: float = 0.0
     error: str | None = None
+    #: Why the model could not be used (the rule-based fixes still count).
+    model_error: str | None = None
 
     def diff(self) -> str:
         return "".join(
@@ -65,6 +71,7 @@ class FixReport:
             "files": [str(p.relative_to(self.workspace)) for p in sorted(self.changed)],
             "diff": self.diff(),
             "error": self.error,
+            "modelError": self.model_error,
         }
 
 
@@ -79,8 +86,14 @@ async def fix_workspace(
     fix_settings: FixSettings | None = None,
     log: Any = None,
     only_file: Path | None = None,
+    model: ModelSource | None = None,
+    model_rounds: int = 3,
 ) -> FixReport:
-    """Fix rounds in shadow copies; `only_file` limits the targets to one file's errors."""
+    """Fix rounds in shadow copies; `only_file` limits the targets to one file's errors.
+
+    With `model`, up to `model_rounds` compile-and-fix rounds with the model follow
+    whenever the rule-based rounds stall (each verified, never making things worse).
+    """
     started = time.perf_counter()
     engine = FixEngine(
         workspace=workspace,
@@ -96,10 +109,46 @@ async def fix_workspace(
     errors = _errors(outcome.diagnostics)
     report.errors_before = len(errors)
     hopeless: set[tuple[str, tuple[str, str, str]]] = set()
-    for round_no in range(1, max_rounds + 1):
+    model_left = model_rounds if model is not None else 0
+    while True:
+        outcome = await _rule_rounds(engine, report, outcome, hopeless, max_rounds, log, only_file)
+        if model is None or model_left <= 0 or not _errors(outcome.diagnostics):
+            break
+        model_left -= 1
+        found = await _one_model_round(engine, report, outcome, model, log, only_file)
+        if found is None:
+            break
+        outcome = found
+    errors = _errors(outcome.diagnostics)
+    report.errors_after = len(errors)
+    report.unfixed = [f"{d.code or 'error'}: {d.message}" for d in errors]
+    for path, text in engine.overlays.items():
+        try:
+            before = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if before != text:
+            report.changed[path] = (before, text)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+async def _rule_rounds(
+    engine: FixEngine,
+    report: FixReport,
+    outcome: CheckOutcome,
+    hopeless: set[tuple[str, tuple[str, str, str]]],
+    max_rounds: int,
+    log: Any,
+    only_file: Path | None,
+) -> CheckOutcome:
+    """Rounds of the best verified rule-based fix per error, until none verifies."""
+    workspace = engine.workspace
+    errors = _errors(outcome.diagnostics)
+    while report.rounds < max_rounds:
         if not errors:
             break
-        report.rounds = round_no
+        round_no = report.rounds = report.rounds + 1
         baseline = ErrorSet.of(outcome.diagnostics, outcome.workspace.root)
         state = await asyncio.to_thread(engine.state_key)
         progress = False
@@ -116,39 +165,66 @@ async def fix_workspace(
                 continue
             candidate, verification = found
             engine.accept(candidate)
-            report.applied.append(
-                AppliedFix(
-                    round=round_no,
-                    code=target.code or "",
-                    message=target.message,
-                    title=candidate.title,
-                    source=candidate.source,
-                    status=verification.status,
-                )
-            )
-            if log:
-                log(
-                    f"round {round_no}: {target.code} {target.message!r}: {candidate.title} "
-                    f"[{candidate.source}, {verification.status}]"
-                )
+            _record(report, round_no, target, candidate, verification, log)
             assert verification.outcome is not None
             outcome = verification.outcome
             errors = _errors(outcome.diagnostics)
             progress = True
             break
         if not progress:
+            report.rounds -= 1
             break
-    report.errors_after = len(errors)
-    report.unfixed = [f"{d.code or 'error'}: {d.message}" for d in errors]
-    for path, text in engine.overlays.items():
-        try:
-            before = path.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if before != text:
-            report.changed[path] = (before, text)
-    report.seconds = time.perf_counter() - started
-    return report
+    return outcome
+
+
+def _record(
+    report: FixReport,
+    round_no: int,
+    target: RustDiagnostic,
+    candidate: Candidate,
+    verification: Verification,
+    log: Any,
+) -> None:
+    report.applied.append(
+        AppliedFix(
+            round=round_no,
+            code=target.code or "",
+            message=target.message,
+            title=candidate.title,
+            source=candidate.source,
+            status=verification.status,
+        )
+    )
+    if log:
+        log(
+            f"round {round_no}: {target.code} {target.message!r}: {candidate.title} "
+            f"[{candidate.source}, {verification.status}]"
+        )
+
+
+async def _one_model_round(
+    engine: FixEngine,
+    report: FixReport,
+    outcome: CheckOutcome,
+    model: ModelSource,
+    log: Any,
+    only_file: Path | None,
+) -> CheckOutcome | None:
+    """A compile-and-fix round with the model; the new base outcome if a fix was taken."""
+    from rustcoder.fix.model_rounds import model_round
+
+    try:
+        found = await model_round(engine, model, outcome, only_file, say=log)
+    except ModelError as exc:
+        report.model_error = str(exc)
+        return None
+    if found is None:
+        return None
+    engine.accept(found.candidate)
+    report.rounds += 1
+    _record(report, report.rounds, found.target, found.candidate, found.verification, log)
+    assert found.verification.outcome is not None
+    return found.verification.outcome
 
 
 def _in_file(diagnostic: RustDiagnostic, root: Path, path: Path) -> bool:
@@ -185,7 +261,36 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--parallel", type=int, default=0, help="concurrent checks (core count)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each round")
+    model = parser.add_argument_group("model-backed rounds (compile-and-fix)")
+    model.add_argument("--model", metavar="NAME", help="a local model (see `rustcoder model list`)")
+    model.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1",
+    )
+    model.add_argument("--model-name", metavar="NAME", help="the model to ask at --endpoint")
+    model.add_argument(
+        "--model-rounds", type=int, default=3, metavar="N", help="model rounds at most (3)"
+    )
+    model.add_argument(
+        "--model-timeout", type=float, default=120.0, help="time limit of one generation (120)"
+    )
+    model.add_argument("--max-tokens", type=int, default=2048, help="reply length limit (2048)")
     parser.set_defaults(handler=run)
+
+
+def _model_source(args: argparse.Namespace) -> ModelSource | None:
+    """The model of `--model` / `--endpoint`; ModelError when it cannot be used."""
+    from rustcoder.models.backend import GenerationParams
+    from rustcoder.models.factory import model_from_args
+
+    endpoint = getattr(args, "endpoint", None)
+    name = getattr(args, "model_name", None) or getattr(args, "model", None)
+    model = model_from_args(name, endpoint, timeout_s=args.model_timeout)
+    if model is None:
+        return None
+    params = GenerationParams(max_tokens=args.max_tokens, timeout_s=args.model_timeout)
+    return ModelSource(model, params)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -202,17 +307,26 @@ def run(args: argparse.Namespace) -> int:
         print(f"rustcoder fix: no Cargo.toml at or above {path}", file=sys.stderr)
         return 2
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
+    try:
+        model = _model_source(args)
+    except ModelError as exc:
+        print(f"rustcoder fix: {exc}", file=sys.stderr)
+        return 2
     report = asyncio.run(
         fix_workspace(
             workspace,
             max_rounds=args.max_rounds,
             fix_settings=FixSettings(parallel=args.parallel, timeout_seconds=args.timeout),
             log=log,
+            model=model,
+            model_rounds=args.model_rounds,
         )
     )
     if report.error:
         print(f"rustcoder fix: {report.error}", file=sys.stderr)
         return 2
+    if report.model_error:
+        print(f"rustcoder fix: model not used: {report.model_error}", file=sys.stderr)
     written = write_changes(report) if args.apply and report.applied else []
     if args.json:
         data = report.to_json()
