@@ -99,7 +99,7 @@ class KnowledgeBase:
             except (KbError, OSError) as exc:
                 problems.append(f"learned examples unavailable: {exc}")
         for problem in problems:
-            log.warning("%s", problem)
+            log.info("%s", problem)
         return cls(base, learning, embedder, problems)
 
     @property
