@@ -1,0 +1,822 @@
+"""Recipes for ownership errors the `borrow` family leaves: aliasing `&mut`,
+borrows held across a mutation, values that die too early, moves into
+closures, `&` parameters that need to be `&mut`.
+
+rustc's own help for these is often a note without an edit (E0499's
+`split_at_mut`, E0597, a partial move) or an edit that cannot compile alone
+(`&mut` in a signature whose callers pass `&x`). These edit kinds propose the
+usual rewrites; every candidate is compiled before it is offered.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from rustcoder.cargo.messages import Span
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.edits import Edit
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.rust_syntax import SourceFile, rust_files
+
+#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
+CONFIDENT = 0.92
+
+Node = tree_sitter.Node
+
+LOOPS = {"for_expression", "while_expression", "loop_expression"}
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _spans(inp: RecipeInput, *label_parts: str) -> list[Span]:
+    """The diagnostic's own spans whose label contains any of `label_parts`."""
+    return [s for s in inp.diagnostic.spans if s.label and any(p in s.label for p in label_parts)]
+
+
+def _located(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
+    """Char offsets of a span in the diagnostic's file (None for other files)."""
+    located = inp.span_offsets(span)
+    if located is None or located[0] != inp.path:
+        return None
+    return located[1], located[2]
+
+
+def _first(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | None:
+    for span in _spans(inp, *label_parts):
+        offsets = _located(inp, span)
+        if offsets is not None:
+            return offsets
+    return None
+
+
+def _statement(file: SourceFile, node: Node | None) -> Node | None:
+    """The statement (a direct child of a block) that contains `node`."""
+    while node is not None and node.parent is not None:
+        if node.parent.type == "block":
+            return node if node.type not in ("{", "}") else None
+        node = node.parent
+    return None
+
+
+def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
+    """From the start of the node's first line to after its last line's newline."""
+    start = file.line_start(file.start(node))
+    end = file.text.find("\n", file.end(node))
+    return start, len(file.text) if end < 0 else end + 1
+
+
+def _alone_on_lines(file: SourceFile, node: Node) -> bool:
+    start, end = _line_span(file, node)
+    return (
+        file.text[start : file.start(node)].strip() == ""
+        and file.text[file.end(node) : end].strip() == ""
+    )
+
+
+def _identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
+    """Uses of the variable `name` under `node` (also inside macro token trees)."""
+    return [n for n in file.walk(node) if n.type == "identifier" and file.node_text(n) == name]
+
+
+def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
+    """Whether code in [start, end) names the variable `name` (format strings included)."""
+    inline = re.compile(rf"\{{{re.escape(name)}[:}}]")
+    for node in file.walk():
+        if file.end(node) <= start or file.start(node) >= end:
+            continue
+        text = file.node_text(node)
+        if node.type == "identifier" and text == name:
+            return True
+        if node.type == "string_content" and inline.search(text):
+            return True
+    return False
+
+
+def _mentions(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
+
+
+def _fresh(file: SourceFile, scope: Node | None, *names: str) -> str:
+    """The first of `names` not already used in `scope`; else the first with a suffix."""
+    text = file.node_text(scope) if scope is not None else file.text
+    for name in names:
+        if not _mentions(text, name):
+            return name
+    for n in range(2, 10):
+        if not _mentions(text, f"{names[0]}{n}"):
+            return f"{names[0]}{n}"
+    return f"{names[0]}_"
+
+
+def _function(file: SourceFile, node: Node | None) -> Node | None:
+    return file.enclosing(node, "function_item", "closure_expression")
+
+
+def _root_name(expr: str) -> str:
+    return re.split(r"[.\[(]", expr.strip().lstrip("&*").removeprefix("mut "), maxsplit=1)[0]
+
+
+def _move_statement(file: SourceFile, moved: Node, anchor: Node, before: bool) -> list[Edit]:
+    """Edits that move the statement `moved` to just before or after `anchor`."""
+    if not (_alone_on_lines(file, moved) and _alone_on_lines(file, anchor)):
+        return []
+    cut_start, cut_end = _line_span(file, moved)
+    line = file.text[cut_start:cut_end]
+    if not line.endswith("\n"):
+        line += "\n"
+    indent = file.indent_at(file.start(anchor))
+    moved_indent = file.indent_at(file.start(moved))
+    lines = [
+        indent + ln[len(moved_indent) :] if ln.startswith(moved_indent) else ln
+        for ln in line.splitlines(keepends=True)
+    ]
+    text = "".join(lines)
+    anchor_start, anchor_end = _line_span(file, anchor)
+    at = anchor_start if before else anchor_end
+    if cut_start <= at <= cut_end:
+        return []
+    return [
+        Edit(file.path, cut_start, cut_end, ""),
+        Edit(file.path, at, at, text),
+    ]
+
+
+# --- E0499: two `&mut` at once -------------------------------------------------
+
+
+def _mut_index(file: SourceFile, start: int, end: int) -> tuple[Node, Node] | None:
+    """(`&mut v[i]`, `v[i]`) around the borrowed place `v` at [start, end)."""
+    node = file.node_at(start, end)
+    index = node.parent
+    while (
+        index is not None
+        and index.type != "index_expression"
+        and index.type
+        in (
+            "field_expression",
+            "identifier",
+        )
+    ):
+        index = index.parent
+    if index is None or index.type != "index_expression":
+        return None
+    ref = index.parent
+    if ref is None or ref.type != "reference_expression":
+        return None
+    if not any(c.type == "mutable_specifier" for c in ref.children):
+        return None
+    return ref, index
+
+
+def _index_parts(file: SourceFile, index: Node) -> tuple[str, str] | None:
+    parts = index.named_children
+    if len(parts) != 2:
+        return None
+    return file.node_text(parts[0]), file.node_text(parts[1])
+
+
+@edit_kind("slice-swap")
+def slice_swap(inp: RecipeInput) -> list[Candidate]:
+    """`mem::swap(&mut v[i], &mut v[j])` borrows `v` twice: `v.swap(i, j)` does not."""
+    found = _mut_index(inp.file, inp.start, inp.end)
+    if found is None:
+        return []
+    call = inp.file.enclosing(found[0], "call_expression")
+    function = call.child_by_field_name("function") if call is not None else None
+    arguments = call.child_by_field_name("arguments") if call is not None else None
+    if call is None or function is None or arguments is None:
+        return []
+    if inp.file.node_text(function).split("::")[-1] != "swap":
+        return []
+    args = arguments.named_children
+    if len(args) != 2 or any(a.type != "reference_expression" for a in args):
+        return []
+    parts = []
+    for arg in args:
+        value = arg.child_by_field_name("value")
+        part = _index_parts(inp.file, value) if value and value.type == "index_expression" else None
+        if part is None:
+            return []
+        parts.append(part)
+    (left, i), (right, j) = parts
+    if left != right:
+        return []
+    return [
+        inp.candidate(
+            f"Swap the elements with `{left}.swap({i}, {j})`",
+            [inp.edit(inp.file.start(call), inp.file.end(call), f"{left}.swap({i}, {j})")],
+            score=CONFIDENT,
+        )
+    ]
+
+
+def _order(i: str, j: str) -> bool | None:
+    """Whether index `i` is certainly below `j` (True), above (False), or unknown (None)."""
+    if i.isdigit() and j.isdigit() and i != j:
+        return int(i) < int(j)
+    if re.fullmatch(rf"{re.escape(i)}\s*\+\s*\d+", j):
+        return True
+    if re.fullmatch(rf"{re.escape(j)}\s*\+\s*\d+", i):
+        return False
+    return None
+
+
+@edit_kind("split-at-mut")
+def split_at_mut(inp: RecipeInput) -> list[Candidate]:
+    """Two `&mut v[i]`, `&mut v[j]`: split the slice so both borrows are disjoint."""
+    first = _first(inp, "first mutable borrow occurs here")
+    if first is None:
+        return []
+    a = _mut_index(inp.file, *first)
+    b = _mut_index(inp.file, inp.start, inp.end)
+    if a is None or b is None:
+        return []
+    pa, pb = _index_parts(inp.file, a[1]), _index_parts(inp.file, b[1])
+    if pa is None or pb is None or pa[0] != pb[0]:
+        return []
+    below = _order(pa[1], pb[1])
+    if below is None:
+        return []
+    (lo_node, (place, lo)), (hi_node, (_, hi)) = (
+        ((a[1], pa), (b[1], pb)) if below else ((b[1], pb), (a[1], pa))
+    )
+    earliest = a[1] if inp.file.start(a[1]) < inp.file.start(b[1]) else b[1]
+    statement = _statement(inp.file, earliest)
+    if statement is None:
+        return []
+    fn = _function(inp.file, statement)
+    left = _fresh(inp.file, fn, "left", "head")
+    right = _fresh(inp.file, fn, "right", "tail")
+    at = inp.file.start(statement)
+    indent = inp.file.indent_at(at)
+    edits = [
+        inp.edit(at, at, f"let ({left}, {right}) = {place}.split_at_mut({hi});\n{indent}"),
+        inp.edit(inp.file.start(lo_node), inp.file.end(lo_node), f"{left}[{lo}]"),
+        inp.edit(inp.file.start(hi_node), inp.file.end(hi_node), f"{right}[0]"),
+    ]
+    return [
+        inp.candidate(
+            f"Borrow `{place}[{lo}]` and `{place}[{hi}]` through `split_at_mut`",
+            edits,
+            score=0.6,
+        )
+    ]
+
+
+@edit_kind("index-loop")
+def index_loop(inp: RecipeInput) -> list[Candidate]:
+    """`for x in self.v.iter_mut() { self.m() }`: loop over indices so no borrow is held."""
+    first = _first(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
+    if first is None:
+        return []
+    loop = inp.file.enclosing(inp.file.node_at(*first), "for_expression")
+    if loop is None:
+        return []
+    value = loop.child_by_field_name("value")
+    pattern = loop.child_by_field_name("pattern")
+    body = loop.child_by_field_name("body")
+    if value is None or pattern is None or body is None or pattern.type != "identifier":
+        return []
+    if not inp.file.start(value) <= first[0] < inp.file.end(value):
+        return []
+    if not inp.file.start(body) <= inp.start < inp.file.end(body):
+        return []
+    iterated = inp.file.node_text(value)
+    found = re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated) or re.fullmatch(
+        r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated
+    )
+    if found is None:
+        return []
+    place = found.group("place")
+    mutable = found.group("m") in ("iter_mut", "mut ")
+    item = inp.file.node_text(pattern)
+    index = _fresh(inp.file, loop, "i", "idx", "index")
+    element = f"{place}[{index}]"
+    edits = [
+        inp.edit(inp.file.start(pattern), inp.file.end(pattern), index),
+        inp.edit(inp.file.start(value), inp.file.end(value), f"0..{place}.len()"),
+    ]
+    for use in _identifiers(inp.file, body, item):
+        parent = use.parent
+        if (
+            parent is not None
+            and parent.type == "unary_expression"
+            and inp.file.node_text(parent).startswith("*")
+        ):
+            edits.append(inp.edit(inp.file.start(parent), inp.file.end(parent), element))
+        elif parent is not None and parent.type in ("field_expression", "index_expression"):
+            edits.append(inp.edit(inp.file.start(use), inp.file.end(use), element))
+        else:
+            ref = f"&mut {element}" if mutable else f"&{element}"
+            edits.append(inp.edit(inp.file.start(use), inp.file.end(use), ref))
+    return [
+        inp.candidate(
+            f"Loop over the indices of `{place}` instead of borrowing it for the whole loop",
+            edits,
+            score=0.6,
+        )
+    ]
+
+
+@edit_kind("use-existing-borrow")
+def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
+    """`let r = &mut x; x.f(); r.g();`: go through `r` while it is alive."""
+    first = _first(inp, "mutable borrow occurs here")
+    if first is None or first == (inp.start, inp.end):
+        return []
+    ref = inp.file.node_at(*first)
+    if ref.type != "reference_expression" or not any(
+        c.type == "mutable_specifier" for c in ref.children
+    ):
+        return []
+    declaration = ref.parent
+    if declaration is None or declaration.type != "let_declaration":
+        return []
+    pattern = declaration.child_by_field_name("pattern")
+    value = ref.child_by_field_name("value")
+    if pattern is None or value is None or pattern.type != "identifier":
+        return []
+    holder = inp.file.node_text(pattern)
+    place = inp.file.node_text(value)
+    node = inp.file.node_at(inp.start, inp.end)
+    if inp.file.node_text(node) != place:
+        return []
+    start, end = inp.start, inp.end
+    parent = node.parent
+    if parent is not None and parent.type == "reference_expression":
+        start, end = inp.file.start(parent), inp.file.end(parent)
+    return [
+        inp.candidate(
+            f"Use `{holder}`, which already borrows `{place}`",
+            [inp.edit(start, end, holder)],
+            score=0.7,
+        )
+    ]
+
+
+# --- E0502 / E0505 / E0506: a borrow still alive --------------------------------
+
+
+@edit_kind("move-after-last-use")
+def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
+    """Move the conflicting statement below the borrow's last use.
+
+    Only when nothing in between mentions the changed value, so the borrow
+    still sees what it saw and later code still sees the change.
+    """
+    name = _root_name(inp.captures.get("name", ""))
+    later = _first(inp, "later used here", "later used by call")
+    if not name or later is None:
+        return []
+    conflict = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
+    last = _statement(inp.file, inp.file.node_at(*later))
+    if conflict is None or last is None or conflict.parent != last.parent:
+        return []
+    if inp.file.end(conflict) > inp.file.start(last):
+        return []
+    between = (inp.file.end(conflict), inp.file.end(last))
+    bound = conflict.child_by_field_name("pattern") if conflict.type == "let_declaration" else None
+    names = [name]
+    if bound is not None:
+        names += [inp.file.node_text(n) for n in inp.file.walk(bound) if n.type == "identifier"]
+    if any(_uses(inp.file, *between, n) for n in names):
+        return []
+    edits = _move_statement(inp.file, conflict, last, before=False)
+    if not edits:
+        return []
+    return [
+        inp.candidate(
+            f"Move this use of `{name}` after the borrow's last use",
+            edits,
+            score=0.5,
+        )
+    ]
+
+
+def _borrowed_place(file: SourceFile, start: int, end: int) -> tuple[Node, Node] | None:
+    """(`&place`, `place`) around a borrowed variable, through fields and indexing."""
+    node = file.node_at(start, end)
+    if node.type == "reference_expression":
+        value = node.child_by_field_name("value")
+        if value is None or any(c.type == "mutable_specifier" for c in node.children):
+            return None
+        return node, value
+    while node.parent is not None and node.parent.type in ("index_expression", "field_expression"):
+        # A method call (`v.iter()`) is the borrow family's case, not a place.
+        if node.parent.parent is not None and node.parent.parent.type == "call_expression":
+            return None
+        node = node.parent
+    ref = node.parent
+    if ref is None or ref.type != "reference_expression":
+        return None
+    if any(c.type == "mutable_specifier" for c in ref.children):
+        return None
+    return ref, node
+
+
+@edit_kind("copy-element")
+def copy_element(inp: RecipeInput) -> list[Candidate]:
+    """`let x = &v[0]; v.push(..)`: copy the element so no borrow of `v` stays alive."""
+    borrow = _first(inp, "immutable borrow occurs here", "is borrowed here", "borrow of `")
+    if borrow is None:
+        return []
+    found = _borrowed_place(inp.file, *borrow)
+    if found is None:
+        return []
+    ref, place = found
+    if place.type not in ("index_expression", "field_expression"):
+        return []
+    expr = inp.file.node_text(place)
+    start, end = inp.file.start(ref), inp.file.end(ref)
+    return [
+        inp.candidate(f"Copy `{expr}` instead of borrowing it", [inp.edit(start, end, expr)], 0.6),
+        inp.candidate(
+            f"Clone `{expr}` instead of borrowing it",
+            [inp.edit(start, end, f"{expr}.clone()")],
+            0.5,
+        ),
+    ]
+
+
+@edit_kind("clone-argument")
+def clone_argument(inp: RecipeInput) -> list[Candidate]:
+    """`s.push_str(&s)`: pass a copy of the borrowed argument."""
+    borrow = _first(inp, "immutable borrow occurs here")
+    if borrow is None:
+        return []
+    found = _borrowed_place(inp.file, *borrow)
+    if found is None:
+        return []
+    ref, place = found
+    arguments = ref.parent
+    if arguments is None or arguments.type != "arguments":
+        return []
+    if not inp.start <= inp.file.start(arguments) < inp.end:
+        return []
+    expr = inp.file.node_text(place)
+    end = inp.file.end(place)
+    # `v[..2].clone()` would clone an unsized slice; `to_owned` gives a Vec.
+    sliced = place.type == "index_expression" and ".." in expr
+    adapters = (".to_owned()",) if sliced else (".clone()", ".to_owned()")
+    return [
+        inp.candidate(
+            f"Pass a copy of `{expr}` ({adapter})", [inp.edit(end, end, adapter)], 0.6 - 0.1 * n
+        )
+        for n, adapter in enumerate(adapters)
+    ]
+
+
+# --- E0597 / E0716: values that die too early ----------------------------------
+
+
+def _owned_type(type_text: str) -> str:
+    """`Vec<&str>` → `Vec<String>`, `Vec<&Item>` → `Vec<Item>`: the owned element type."""
+    text = re.sub(r"&(?:'\w+\s+)?(?:mut\s+)?str\b", "String", type_text)
+    text = re.sub(r"&(?:'\w+\s+)?(?:mut\s+)?\[([^\[\]]+)\]", r"Vec<\1>", text)
+    return re.sub(r"&(?:'\w+\s+)?(?:mut\s+)?", "", text)
+
+
+def _declared_type(file: SourceFile, scope: Node | None, name: str) -> Node | None:
+    """The type annotation of `let name: T` in `scope`."""
+    for node in file.walk(scope or file.root):
+        if node.type != "let_declaration":
+            continue
+        pattern = node.child_by_field_name("pattern")
+        type_ = node.child_by_field_name("type")
+        if pattern is None or type_ is None:
+            continue
+        if file.node_text(pattern).removeprefix("mut ").strip() == name:
+            return type_
+    return None
+
+
+@edit_kind("store-owned")
+def store_owned(inp: RecipeInput) -> list[Candidate]:
+    """A reference to a short-lived value is stored: store the value itself."""
+    name = inp.captures.get("name", "")
+    expr = inp.span_text
+    found = re.fullmatch(
+        rf"&{re.escape(name)}|{re.escape(name)}\.as_(?:str|slice|ref)\(\)|&{re.escape(name)}\[\.\.\]",
+        expr,
+    )
+    if not name or found is None:
+        return []
+    holder = None
+    for span in _spans(inp, "declared here", "later used here"):
+        label = span.label or ""
+        named = re.search(r"variable `(\w+)` declared here", label)
+        if named:
+            holder = named.group(1)
+            break
+        offsets = _located(inp, span)
+        if offsets is not None and "later used" in label:
+            text = inp.file.text[offsets[0] : offsets[1]]
+            if re.fullmatch(r"\w+", text):
+                holder = text
+    type_edits: list[Edit] = []
+    if holder is not None:
+        type_ = _declared_type(inp.file, _function(inp.file, inp.file.node_at(inp.start)), holder)
+        if type_ is not None:
+            old = inp.file.node_text(type_)
+            new = _owned_type(old)
+            if new != old:
+                type_edits.append(inp.edit(inp.file.start(type_), inp.file.end(type_), new))
+    result = []
+    for replacement, how, score in (
+        (name, "Store `{name}` itself", 0.7),
+        (f"{name}.clone()", "Store a clone of `{name}`", 0.6),
+    ):
+        result.append(
+            inp.candidate(
+                how.format(name=name) + " instead of a reference to it",
+                [inp.edit(inp.start, inp.end, replacement), *type_edits],
+                score=score,
+            )
+        )
+    return result
+
+
+@edit_kind("hoist-binding")
+def hoist_binding(inp: RecipeInput) -> list[Candidate]:
+    """`let x` in an inner block is borrowed after the block: declare it before the block."""
+    name = inp.captures.get("name", "")
+    declared = _first(inp, f"binding `{name}` declared here")
+    later = _first(inp, "later used here")
+    if not name or declared is None or later is None:
+        return []
+    declaration = inp.file.enclosing(inp.file.node_at(*declared), "let_declaration")
+    if declaration is None or declaration.parent is None:
+        return []
+    # The statement of an enclosing block that also holds the later use.
+    anchor: Node | None = declaration.parent
+    while anchor is not None:
+        block = anchor.parent
+        if (
+            block is not None
+            and block.type == "block"
+            and inp.file.start(block) <= later[0] < inp.file.end(block)
+        ):
+            break
+        anchor = block
+    if anchor is None:
+        return []
+    head = anchor.named_children[0] if anchor.named_children else anchor
+    if LOOPS & {anchor.type, head.type if anchor.type == "expression_statement" else ""}:
+        # A binding made per iteration cannot simply move out of the loop.
+        return []
+    edits = _move_statement(inp.file, declaration, anchor, before=True)
+    if not edits:
+        return []
+    return [
+        inp.candidate(
+            f"Declare `{name}` before the block so it lives long enough",
+            edits,
+            score=0.6,
+        )
+    ]
+
+
+def _binding_name(expr: str) -> str:
+    """A readable name for the value of `expr`."""
+    expr = expr.strip()
+    if expr.startswith(("format!", "String::", '"')) or expr.endswith(".to_string()"):
+        return "text"
+    call = re.search(r"\.(\w+)\([^()]*\)\s*$", expr) or re.search(r"(\w+)(?:::<[^>]*>)?\(", expr)
+    if call is None:
+        return "value"
+    word = call.group(1)
+    if word == "new":
+        owner = re.search(r"(\w+)::new\(", expr)
+        word = owner.group(1) if owner else "value"
+    word = re.sub(r"^(?:to_|into_|get_|read_|make_|build_|as_)", "", word)
+    word = re.sub(r"(?<!^)(?=[A-Z])", "_", word).lower()
+    return {
+        "collect": "items",
+        "lowercase": "lower",
+        "uppercase": "upper",
+        "vec": "items",
+        "owned": "owned",
+        "join": "joined",
+        "clone": "copy",
+        "unwrap": "value",
+    }.get(word, word or "value")
+
+
+@edit_kind("bind-temporary")
+def bind_temporary(inp: RecipeInput) -> list[Candidate]:
+    """A temporary is borrowed past its statement: give it a `let` of its own."""
+    expr = inp.span_text
+    if not expr.strip():
+        return []
+    statement = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
+    if statement is None:
+        return []
+    name = _fresh(inp.file, _function(inp.file, statement), _binding_name(expr), "owned")
+    at = inp.file.start(statement)
+    indent = inp.file.indent_at(at)
+    return [
+        inp.candidate(
+            f"Keep the temporary alive in `let {name}`",
+            [
+                inp.edit(at, at, f"let {name} = {expr};\n{indent}"),
+                inp.edit(inp.start, inp.end, name),
+            ],
+            score=0.6,
+        )
+    ]
+
+
+# --- E0373 / E0382: closures and moves -----------------------------------------
+
+
+@edit_kind("clone-into-closure")
+def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
+    """A `'static` closure borrows a value used afterwards: move a clone into it."""
+    name = inp.captures.get("name", "")
+    if not re.fullmatch(r"[a-z_]\w*", name) or name == "self":
+        return []
+    closure = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "closure_expression")
+    statement = _statement(inp.file, closure)
+    if closure is None or statement is None:
+        return []
+    body = closure.child_by_field_name("body")
+    if body is None:
+        return []
+    fn = _function(inp.file, statement)
+    clone = _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
+    at = inp.file.start(statement)
+    indent = inp.file.indent_at(at)
+    edits = [inp.edit(at, at, f"let {clone} = {name}.clone();\n{indent}")]
+    if not inp.file.node_text(closure).startswith("move"):
+        start = inp.file.start(closure)
+        edits.append(inp.edit(start, start, "move "))
+    for use in _identifiers(inp.file, body, name):
+        edits.append(inp.edit(inp.file.start(use), inp.file.end(use), clone))
+    for node in inp.file.walk(body):
+        if node.type == "string_content":
+            text = inp.file.node_text(node)
+            new = re.sub(rf"\{{{re.escape(name)}(?=[:}}])", "{" + clone, text)
+            if new != text:
+                edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
+    if len(edits) < 2:
+        return []
+    return [
+        inp.candidate(
+            f"Move a clone of `{name}` into the closure",
+            edits,
+            score=0.6,
+        )
+    ]
+
+
+@edit_kind("option-as-ref")
+def option_as_ref(inp: RecipeInput) -> list[Candidate]:
+    """`opt.unwrap()` moves the Option: borrow its contents with `.as_ref()` first."""
+    span = _first(inp, "consider calling `.as_ref()`")
+    if span is None:
+        return []
+    end = span[1]
+    receiver = inp.file.text[span[0] : end]
+    result = [
+        inp.candidate(
+            f"Borrow the contents of `{receiver}` with `.as_ref()`",
+            [inp.edit(end, end, ".as_ref()")],
+            score=CONFIDENT,
+        ),
+    ]
+    if any("Option<String>" in (s.label or "") for s in inp.diagnostic.spans):
+        result.append(
+            inp.candidate(
+                f"Borrow the contents of `{receiver}` with `.as_deref()`",
+                [inp.edit(end, end, ".as_deref()")],
+                score=0.5,
+            )
+        )
+    return result
+
+
+@edit_kind("borrow-moved-field")
+def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
+    """`let n = p.name;` moves a field out of `p`: borrow or clone the field instead."""
+    moved = _first(inp, "value partially moved here")
+    if moved is None:
+        return []
+    node = inp.file.node_at(*moved)
+    if (
+        node.type != "field_expression"
+        or inp.file.node_text(node) != inp.file.text[moved[0] : moved[1]]
+    ):
+        return []
+    parent = node.parent
+    if parent is not None and parent.type == "field_expression":
+        return []
+    field = inp.file.node_text(node)
+    start, end = moved
+    return [
+        inp.candidate(f"Borrow `{field}` instead of moving it", [inp.edit(start, start, "&")], 0.7),
+        inp.candidate(
+            f"Clone `{field}` instead of moving it", [inp.edit(end, end, ".clone()")], 0.6
+        ),
+    ]
+
+
+# --- E0596 / E0594: `&` parameters that are written through ------------------
+
+
+@edit_kind("mut-ref-param")
+def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
+    """Make a `&T` parameter `&mut T`, and every caller pass `&mut x` of a `mut` binding."""
+    param_name = inp.captures.get("param", "")
+    if not param_name or param_name == "self":
+        return []
+    spans = [
+        s
+        for child in inp.diagnostic.children
+        for s in child.spans
+        if s.suggested_replacement == "mut "
+    ]
+    offsets = next((o for o in (_located(inp, s) for s in spans) if o is not None), None)
+    if offsets is None:
+        return []
+    at = offsets[0]
+    fn = inp.file.enclosing(inp.file.node_at(at), "function_item")
+    params = fn.child_by_field_name("parameters") if fn is not None else None
+    name_node = fn.child_by_field_name("name") if fn is not None else None
+    if fn is None or params is None or name_node is None:
+        return []
+    listed = list(params.named_children)
+    has_self = any(p.type == "self_parameter" for p in listed)
+    plain = [p for p in listed if p.type != "self_parameter"]
+    index = next(
+        (i for i, p in enumerate(plain) if inp.file.start(p) <= at < inp.file.end(p)), None
+    )
+    if index is None:
+        return []
+    fn_name = inp.file.node_text(name_node)
+    edits: list[Edit] = [inp.edit(at, at, "mut ")]
+    for path in rust_files(inp.ctx.workspace_root):
+        source = inp.source(path)
+        if source is None or fn_name not in source.text:
+            continue
+        edits.extend(_mut_call_args(source, fn_name, index, has_self))
+    return [
+        inp.candidate(
+            f"Take `{param_name}` as `&mut` in `{fn_name}` and pass `&mut` at its calls",
+            edits,
+            score=CONFIDENT,
+        )
+    ]
+
+
+def _mut_call_args(source: SourceFile, fn_name: str, index: int, method: bool) -> list[Edit]:
+    edits: list[Edit] = []
+    made_mut: set[int] = set()
+    for node in source.walk():
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if function is None or arguments is None:
+            continue
+        if function.type == "field_expression":
+            field = function.child_by_field_name("field")
+            if not method or field is None or source.node_text(field) != fn_name:
+                continue
+        elif method or source.node_text(function).split("::")[-1] != fn_name:
+            continue
+        args = arguments.named_children
+        if index >= len(args) or args[index].type != "reference_expression":
+            continue
+        arg = args[index]
+        if any(c.type == "mutable_specifier" for c in arg.children):
+            continue
+        value = arg.child_by_field_name("value")
+        if value is None:
+            continue
+        edits.append(Edit(source.path, source.start(arg), source.start(value), "&mut "))
+        root = _root_name(source.node_text(value))
+        declaration = _let_of(source, node, root)
+        if declaration is not None and source.start(declaration) not in made_mut:
+            made_mut.add(source.start(declaration))
+            edits.append(
+                Edit(source.path, source.start(declaration), source.start(declaration), "mut ")
+            )
+    return edits
+
+
+def _let_of(source: SourceFile, use: Node, name: str) -> Node | None:
+    """The identifier pattern of the last non-`mut` `let name` before `use`."""
+    fn = source.enclosing(use, "function_item")
+    found = None
+    for node in source.walk(fn or source.root):
+        if node.type != "let_declaration" or source.start(node) > source.start(use):
+            continue
+        pattern = node.child_by_field_name("pattern")
+        if pattern is None or pattern.type != "identifier" or source.node_text(pattern) != name:
+            continue
+        mutable = any(c.type == "mutable_specifier" for c in node.children)
+        found = None if mutable else pattern
+    return found
