@@ -44,6 +44,8 @@ class TinyConfig:
     kv_heads: int = 2
     head_dim: int = 8
     max_positions: int = 256
+    #: Width of the feed-forward layer; 0 means twice the hidden size.
+    ffn: int = 0
     #: Exports of older models take no `position_ids` and derive positions from the mask.
     position_ids: bool = True
     #: "float32" or "float16": the dtype of the past/present tensors and of the logits.
@@ -84,6 +86,7 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
     """Write a tiny decoder-only model with a KV cache in its graph."""
     rng = np.random.default_rng(cfg.seed)
     h, nh, nkv, d = cfg.hidden, cfg.heads, cfg.kv_heads, cfg.head_dim
+    ffn = cfg.ffn or 2 * h
     group = nh // nkv
     kv_elem = TensorProto.FLOAT16 if cfg.kv_dtype == "float16" else TensorProto.FLOAT
     nodes: list[onnx.NodeProto] = []
@@ -159,8 +162,8 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
             ("wk", (h, nkv * d)),
             ("wv", (h, nkv * d)),
             ("wo", (nh * d, h)),
-            ("w1", (h, 2 * h)),
-            ("w2", (2 * h, h)),
+            ("w1", (h, ffn)),
+            ("w2", (ffn, h)),
         ):
             inits.append(_weight(rng, p + wname, shape, 1.0 / np.sqrt(shape[0])))
         past_k, past_v = f"past_key_values.{i}.key", f"past_key_values.{i}.value"
