@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.fix.fix_command",
     "rustcoder.kb.cli",
     "rustcoder.models.model_command",
+    "rustcoder.generate.generate_command",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,143 @@
+"""Compile-and-fix: build submitted code, fix what fails with verified fixes, repeat.
+
+The fix loop is `rustcoder fix --apply` run as a contained subprocess inside
+the temp crate, so the same limits (time, memory, process count) hold for the
+checks it runs as for the build; rustc's suggestions, the recipes and, when a
+model is configured, model rounds all take part, and every edit it keeps has
+been verified by compiling.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rustcoder.generate.build import (
+    BuildResult,
+    TempCrate,
+    build_crate,
+    build_output,
+    run_binary,
+    test_crate,
+)
+from rustcoder.generate.sandbox import BUILD_LIMITS, Limits, run_contained
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """Which model the fix rounds may use (none: rules and rustc's suggestions only)."""
+
+    name: str | None = None
+    endpoint: str | None = None
+    model_id: str | None = None
+
+    def args(self) -> list[str]:
+        result: list[str] = []
+        if self.endpoint:
+            result += ["--endpoint", self.endpoint]
+            if self.model_id:
+                result += ["--model-name", self.model_id]
+        elif self.name:
+            result += ["--model", self.name]
+        return result
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name or self.endpoint)
+
+
+@dataclass
+class Attempt:
+    attempt: int
+    success: bool
+    output: str | None
+    fixes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attempt": self.attempt,
+            "success": self.success,
+            "output": self.output,
+            "fixes": self.fixes,
+        }
+
+
+@dataclass
+class FixOutcome:
+    build: BuildResult
+    attempts: list[Attempt]
+
+    @property
+    def success(self) -> bool:
+        return self.build.build_success
+
+
+Progress = Callable[[str], None]
+
+
+async def run_fix_rounds(
+    root: Path, model: ModelChoice, limits: Limits = BUILD_LIMITS
+) -> tuple[list[str], str]:
+    """One contained `rustcoder fix --apply` over the crate: titles applied, and any problem."""
+    argv = [sys.executable, "-m", "rustcoder", "fix", str(root), "--apply", "--json"]
+    argv += model.args()
+    result = await run_contained(argv, cwd=root, limits=limits)
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        detail = result.describe_failure() if not result.ok else "no report"
+        return [], f"fix rounds failed ({detail}): {result.stderr.strip()[-500:]}"
+    titles = [f"{a['code']}: {a['title']}" for a in report.get("applied", [])]
+    return titles, report.get("error") or ""
+
+
+async def compile_and_fix(
+    files: dict[str, str],
+    max_attempts: int = 3,
+    model: ModelChoice | None = None,
+    run: bool = True,
+    test: bool = False,
+    registry_dir: Path | None = None,
+    progress: Progress | None = None,
+    limits: Limits = BUILD_LIMITS,
+) -> FixOutcome:
+    """Build; while it fails and attempts remain, run verified fix rounds and build again."""
+    model = model or ModelChoice()
+    attempts: list[Attempt] = []
+    with TempCrate(files, registry_dir) as crate:
+        for number in range(1, max(1, max_attempts) + 1):
+            if progress:
+                progress(f"attempt {number}: building")
+            built, executables = await build_crate(crate.root, limits)
+            attempt = Attempt(number, built.ok, None if built.ok else build_output(built))
+            attempts.append(attempt)
+            if built.ok or number == max_attempts:
+                break
+            if progress:
+                progress(f"attempt {number}: fixing")
+            fixes, problem = await run_fix_rounds(crate.root, model, limits)
+            attempt.fixes = fixes
+            if not fixes:
+                if problem:
+                    attempt.output = f"{attempt.output}\n{problem}".strip()
+                break  # nothing verified: another build would fail the same way
+        result = BuildResult(
+            files=crate.current_files(),
+            build_success=built.ok,
+            build_output=build_output(built),
+        )
+        if built.ok and run and executables:
+            ran = await run_binary(crate.root, executables[0])
+            result.run_success = ran.ok
+            result.run_output = ran.stdout + ("" if ran.ok else ran.stderr)
+            if not ran.ok:
+                result.run_output += f"\n({ran.describe_failure()})"
+        if built.ok and test:
+            tested = await test_crate(crate.root, limits)
+            result.test_success = tested.ok
+            result.test_output = (tested.stdout + tested.stderr).strip()
+        return FixOutcome(result, attempts)
