@@ -1,0 +1,1159 @@
+"""Recipes for items: names, imports, visibility, struct literals, patterns, lifetimes.
+
+These are the errors where rustc often knows *what* is wrong but offers no
+edit, or only one with placeholders: a private item (where the `pub` goes is
+in another file), missing struct fields, non-exhaustive matches, an `.await`
+in a sync fn, a call to an unsafe fn. Each edit kind proposes the plausible
+edits; verification by compiling picks the one that works.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter
+
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.edits import Edit
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
+from rustcoder.fix.rust_syntax import SourceFile, rust_files
+
+Node = tree_sitter.Node
+
+#: Common std items people use without importing them, by name (first = most likely).
+STD_PATHS: dict[str, tuple[str, ...]] = {
+    "HashMap": ("std::collections::HashMap",),
+    "HashSet": ("std::collections::HashSet",),
+    "BTreeMap": ("std::collections::BTreeMap",),
+    "BTreeSet": ("std::collections::BTreeSet",),
+    "VecDeque": ("std::collections::VecDeque",),
+    "BinaryHeap": ("std::collections::BinaryHeap",),
+    "LinkedList": ("std::collections::LinkedList",),
+    "Entry": ("std::collections::hash_map::Entry", "std::collections::btree_map::Entry"),
+    "Rc": ("std::rc::Rc",),
+    "Weak": ("std::rc::Weak", "std::sync::Weak"),
+    "RefCell": ("std::cell::RefCell",),
+    "Cell": ("std::cell::Cell",),
+    "Arc": ("std::sync::Arc",),
+    "Mutex": ("std::sync::Mutex",),
+    "RwLock": ("std::sync::RwLock",),
+    "Condvar": ("std::sync::Condvar",),
+    "AtomicUsize": ("std::sync::atomic::AtomicUsize",),
+    "AtomicBool": ("std::sync::atomic::AtomicBool",),
+    "AtomicU64": ("std::sync::atomic::AtomicU64",),
+    "mpsc": ("std::sync::mpsc",),
+    "thread": ("std::thread",),
+    "Duration": ("std::time::Duration",),
+    "Instant": ("std::time::Instant",),
+    "SystemTime": ("std::time::SystemTime",),
+    "fmt": ("std::fmt",),
+    "Display": ("std::fmt::Display",),
+    "Formatter": ("std::fmt::Formatter",),
+    "Ordering": ("std::cmp::Ordering", "std::sync::atomic::Ordering"),
+    "Reverse": ("std::cmp::Reverse",),
+    "cmp": ("std::cmp",),
+    "max": ("std::cmp::max",),
+    "min": ("std::cmp::min",),
+    "File": ("std::fs::File",),
+    "OpenOptions": ("std::fs::OpenOptions",),
+    "fs": ("std::fs",),
+    "BufReader": ("std::io::BufReader",),
+    "BufWriter": ("std::io::BufWriter",),
+    "BufRead": ("std::io::BufRead",),
+    "Read": ("std::io::Read",),
+    "Write": ("std::io::Write", "std::fmt::Write"),
+    "io": ("std::io",),
+    "stdin": ("std::io::stdin",),
+    "Path": ("std::path::Path",),
+    "PathBuf": ("std::path::PathBuf",),
+    "FromStr": ("std::str::FromStr",),
+    "ParseIntError": ("std::num::ParseIntError",),
+    "ParseFloatError": ("std::num::ParseFloatError",),
+    "Error": ("std::error::Error", "std::fmt::Error"),
+    "env": ("std::env",),
+    "mem": ("std::mem",),
+    "ptr": ("std::ptr",),
+    "process": ("std::process",),
+    "iter": ("std::iter",),
+    "Cow": ("std::borrow::Cow",),
+    "Borrow": ("std::borrow::Borrow",),
+    "PhantomData": ("std::marker::PhantomData",),
+    "Hash": ("std::hash::Hash",),
+    "Hasher": ("std::hash::Hasher",),
+    "DefaultHasher": ("std::hash::DefaultHasher",),
+    "Add": ("std::ops::Add",),
+    "Sub": ("std::ops::Sub",),
+    "Mul": ("std::ops::Mul",),
+    "Deref": ("std::ops::Deref",),
+    "DerefMut": ("std::ops::DerefMut",),
+    "Index": ("std::ops::Index",),
+    "Range": ("std::ops::Range",),
+    "TryFrom": ("std::convert::TryFrom",),
+    "TryInto": ("std::convert::TryInto",),
+    "Infallible": ("std::convert::Infallible",),
+    "Pin": ("std::pin::Pin",),
+    "Future": ("std::future::Future",),
+    "Any": ("std::any::Any",),
+    "NonZeroUsize": ("std::num::NonZeroUsize",),
+    "Wrapping": ("std::num::Wrapping",),
+    "Peekable": ("std::iter::Peekable",),
+    "Chars": ("std::str::Chars",),
+    "IpAddr": ("std::net::IpAddr",),
+    "SocketAddr": ("std::net::SocketAddr",),
+    "TcpListener": ("std::net::TcpListener",),
+    "TcpStream": ("std::net::TcpStream",),
+}
+
+#: Items a `use` can name, and modules (which may hold them).
+ITEM_TYPES = {
+    "struct_item": "struct",
+    "enum_item": "enum",
+    "union_item": "union",
+    "trait_item": "trait",
+    "function_item": "fn",
+    "const_item": "const",
+    "static_item": "static",
+    "type_item": "type",
+    "macro_definition": "macro",
+}
+
+
+# --- small syntax helpers --------------------------------------------------------
+
+
+def _child(node: Node | None, *types: str) -> Node | None:
+    if node is None:
+        return None
+    return next((c for c in node.children if c.type in types), None)
+
+
+def _named(inp: RecipeInput) -> Node:
+    return inp.file.node_at(inp.start, inp.end)
+
+
+def _line_end(text: str, offset: int) -> int:
+    nl = text.find("\n", offset)
+    return len(text) if nl < 0 else nl + 1
+
+
+def _indent_unit(file: SourceFile) -> str:
+    found = re.search(r"^( +|\t)\S", file.text, re.M)
+    return found.group(1) if found else "    "
+
+
+def _located(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, int]]:
+    """Where spans (of the diagnostic or its children) labelled or noted with `label_part` are."""
+    spans = [s for s in inp.diagnostic.spans if s.label and label_part in s.label]
+    spans += inp.child_spans(label_part)
+    result = []
+    for span in spans:
+        located = inp.span_offsets(span)
+        if located is not None:
+            result.append(located)
+    return result
+
+
+# --- `use` and `pub` ---------------------------------------------------------------
+
+
+def use_edit(file: SourceFile, at: int, path: str) -> Edit:
+    """An edit adding `use path;` to the module that holds offset `at`.
+
+    After the module's last `use`, else at its top (after inner attributes and
+    `//!` docs), never inside a function.
+    """
+    module = file.enclosing(file.node_at(at, at), "mod_item")
+    body = module.child_by_field_name("body") if module is not None else None
+    if module is None or body is None:
+        offset = file.use_insertion_offset()
+        if any(c.type == "use_declaration" for c in file.root.children):
+            return Edit(file.path, offset, offset, f"use {path};\n")
+        if offset:
+            return Edit(file.path, offset, offset, f"\nuse {path};\n")
+        return Edit(file.path, 0, 0, f"use {path};\n\n")
+    uses = [c for c in body.named_children if c.type == "use_declaration"]
+    indent = file.indent_at(file.start(body.named_children[0])) if body.named_children else "    "
+    if uses:
+        offset = _line_end(file.text, file.end(uses[-1]))
+        return Edit(file.path, offset, offset, f"{indent}use {path};\n")
+    offset = _line_end(file.text, file.start(body))
+    return Edit(file.path, offset, offset, f"{indent}use {path};\n\n")
+
+
+def pub_edit(file: SourceFile, item: Node, keyword: str = "pub") -> Edit | None:
+    """Make `item` visible: add `pub` (or widen `pub(self)`/`pub(super)`); None if it is."""
+    visibility = _child(item, "visibility_modifier")
+    if visibility is not None:
+        if file.node_text(visibility) in ("pub", "pub(crate)") and keyword != "pub":
+            return None
+        if file.node_text(visibility) == keyword or file.node_text(visibility) == "pub":
+            return None
+        return Edit(file.path, file.start(visibility), file.end(visibility), keyword)
+    at = file.start(item)
+    return Edit(file.path, at, at, f"{keyword} ")
+
+
+@dataclass
+class CrateItem:
+    """An item defined somewhere in the crate, with the module path that reaches it."""
+
+    name: str
+    kind: str
+    module: tuple[str, ...]
+    file: SourceFile
+    node: Node
+    #: The `mod` items on the way from the file's module to the item (inline modules).
+    inline_mods: tuple[Node, ...]
+
+    @property
+    def path(self) -> str:
+        return "::".join(("crate", *self.module, self.name))
+
+
+def _src_root(inp: RecipeInput) -> Path:
+    return inp.ctx.workspace_root / "src"
+
+
+def module_of_file(src: Path, path: Path) -> tuple[str, ...] | None:
+    """`src/a/b.rs` → (a, b); `src/a/mod.rs` → (a,); the crate roots → ()."""
+    try:
+        parts = path.relative_to(src).parts
+    except ValueError:
+        return None
+    if parts in (("main.rs",), ("lib.rs",)):
+        return ()
+    if parts[0] == "bin":
+        return None
+    stem = list(parts[:-1])
+    last = parts[-1].removesuffix(".rs")
+    if last != "mod":
+        stem.append(last)
+    return tuple(stem)
+
+
+def _items_in(
+    file: SourceFile, node: Node, module: tuple[str, ...], mods: tuple[Node, ...]
+) -> Iterator[CrateItem]:
+    body = node if node.type == "source_file" else node.child_by_field_name("body")
+    if body is None:
+        return
+    for child in body.named_children:
+        if child.type == "mod_item":
+            name = child.child_by_field_name("name")
+            if name is not None and child.child_by_field_name("body") is not None:
+                yield from _items_in(file, child, (*module, file.node_text(name)), (*mods, child))
+            continue
+        kind = ITEM_TYPES.get(child.type)
+        name = child.child_by_field_name("name")
+        if kind is not None and name is not None:
+            yield CrateItem(file.node_text(name), kind, module, file, child, mods)
+
+
+def crate_items(inp: RecipeInput, name: str) -> list[CrateItem]:
+    """Items named `name` defined at module level anywhere in the crate's `src/`."""
+    src = _src_root(inp)
+    found: list[CrateItem] = []
+    for path in rust_files(src, limit=500):
+        module = module_of_file(src, path)
+        if module is None:
+            continue
+        source = inp.source(path)
+        if source is None or name not in source.text:
+            continue
+        found.extend(i for i in _items_in(source, source.root, module, ()) if i.name == name)
+    return found
+
+
+def module_of_offset(inp: RecipeInput, file: SourceFile, at: int) -> tuple[str, ...] | None:
+    base = module_of_file(_src_root(inp), file.path)
+    if base is None:
+        return None
+    names = []
+    node: Node | None = file.node_at(at, at)
+    while node is not None:
+        if node.type == "mod_item":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.append(file.node_text(name))
+        node = node.parent
+    return (*base, *reversed(names))
+
+
+def visibility_edits(inp: RecipeInput, item: CrateItem, user: tuple[str, ...]) -> list[Edit]:
+    """Make `item` reachable from module `user`: `pub` on it and on the modules between."""
+    edits = []
+    if user[: len(item.module)] != item.module:
+        edit = pub_edit(item.file, item.node)
+        if edit is not None:
+            edits.append(edit)
+    # A private inline module is visible to its parent's subtree only.
+    for depth, mod in enumerate(item.inline_mods):
+        file_depth = len(item.module) - len(item.inline_mods)
+        parent = item.module[: file_depth + depth]
+        if user[: len(parent)] != parent or len(user) <= len(parent):
+            continue
+        if user[: len(parent) + 1] != item.module[: len(parent) + 1]:
+            edit = pub_edit(item.file, mod)
+            if edit is not None:
+                edits.append(edit)
+    for depth in range(1, len(item.module) - len(item.inline_mods)):
+        # A file module deeper than the crate root: its `mod x;` in the parent file.
+        parent = item.module[:depth]
+        if user[: depth + 1] == item.module[: depth + 1]:
+            continue
+        declared = _mod_declaration(inp, parent, item.module[depth])
+        if declared is not None:
+            edit = pub_edit(*declared)
+            if edit is not None:
+                edits.append(edit)
+    return edits
+
+
+def _module_files(inp: RecipeInput, module: tuple[str, ...]) -> list[Path]:
+    src = _src_root(inp)
+    if not module:
+        return [p for p in (src / "main.rs", src / "lib.rs") if inp.ctx.read_text(p) is not None]
+    return [
+        p
+        for p in (src.joinpath(*module).with_suffix(".rs"), src.joinpath(*module, "mod.rs"))
+        if inp.ctx.read_text(p) is not None
+    ]
+
+
+def _mod_declaration(
+    inp: RecipeInput, parent: tuple[str, ...], name: str
+) -> tuple[SourceFile, Node] | None:
+    for path in _module_files(inp, parent):
+        source = inp.source(path)
+        if source is None:
+            continue
+        for child in source.root.named_children:
+            ident = child.child_by_field_name("name") if child.type == "mod_item" else None
+            if ident is not None and source.node_text(ident) == name:
+                return source, child
+    return None
+
+
+def _unlinked_mod_edit(inp: RecipeInput, item: CrateItem) -> Edit | None:
+    """`mod x;` in the crate root when `src/x.rs` exists but was never declared."""
+    if len(item.module) - len(item.inline_mods) != 1:
+        return None
+    if _mod_declaration(inp, (), item.module[0]) is not None:
+        return None
+    roots = [inp.source(p) for p in _module_files(inp, ())]
+    root = next((r for r in roots if r is not None and r.path == inp.path), None) or next(
+        (r for r in roots if r is not None), None
+    )
+    if root is None:
+        return None
+    return mod_decl_edit(root, item.module[0])
+
+
+def mod_decl_edit(root: SourceFile, name: str) -> Edit:
+    """Insert `mod name;` after the last `mod x;` of the file, else where a `use` would go."""
+    mods = [
+        c
+        for c in root.root.named_children
+        if c.type == "mod_item" and c.child_by_field_name("body") is None
+    ]
+    if mods:
+        at = _line_end(root.text, root.end(mods[-1]))
+        return Edit(root.path, at, at, f"mod {name};\n")
+    at = root.use_insertion_offset()
+    has_uses = any(c.type == "use_declaration" for c in root.root.children)
+    if has_uses:
+        first_use = next(c for c in root.root.children if c.type == "use_declaration")
+        at = root.start(first_use)
+        return Edit(root.path, at, at, f"mod {name};\n\n")
+    return Edit(root.path, at, at, f"mod {name};\n\n" if at == 0 else f"\nmod {name};\n")
+
+
+@edit_kind("import-item")
+def import_item(inp: RecipeInput) -> list[Candidate]:
+    """A name not in scope: `use` it from std (a table) or from the crate's own modules.
+
+    Crate items that are private get `pub` (and so do the modules on the way);
+    a module file that was never declared gets its `mod` line.
+    """
+    name = inp.captures["name"]
+    sources = inp.params.get("from", "std crate").split()
+    result: list[Candidate] = []
+    user = module_of_offset(inp, inp.file, inp.start)
+    if "crate" in sources and user is not None:
+        for item in crate_items(inp, name)[:3]:
+            if item.module == user or (item.kind == "macro"):
+                continue
+            edits = visibility_edits(inp, item, user)
+            unlinked = _unlinked_mod_edit(inp, item)
+            if unlinked is not None:
+                edits.append(unlinked)
+            edits.append(use_edit(inp.file, inp.start, item.path))
+            title = f"Import `{item.path}`" + (" and make it visible" if len(edits) > 1 else "")
+            result.append(inp.candidate(title, edits, score=0.65))
+    if "std" in sources:
+        for path in STD_PATHS.get(name, ())[:2]:
+            edit = use_edit(inp.file, inp.start, path)
+            result.append(inp.candidate(f"Import `{path}`", [edit], score=0.55))
+    return result[:4]
+
+
+# --- visibility ----------------------------------------------------------------
+
+
+_DEFINITIONS = (*ITEM_TYPES, "mod_item", "function_signature_item", "field_declaration")
+
+
+@edit_kind("make-item-pub")
+def make_item_pub(inp: RecipeInput) -> list[Candidate]:
+    """A private item used from another module: add `pub` at its definition.
+
+    The definition is where rustc points (`... defined here`); a private
+    field is looked up in its struct (`params.struct`, `params.field`).
+    """
+    targets: list[tuple[SourceFile, Node]] = []
+    struct_name = inp.params.get("struct")
+    field_name = inp.params.get("field")
+    if struct_name and field_name:
+        found = inp.find_type(struct_name.split("::")[-1].split("<")[0])
+        if found is not None:
+            source, node = found
+            assert isinstance(node, Node)
+            for child in source.walk(node):
+                ident = child.child_by_field_name("name")
+                if (
+                    child.type == "field_declaration"
+                    and ident is not None
+                    and source.node_text(ident) == field_name
+                ):
+                    targets.append((source, child))
+    else:
+        for path, start, end in _located(inp, inp.params.get("label", "defined here")):
+            defining = inp.source(path)
+            if defining is None:
+                continue
+            item = defining.enclosing(defining.node_at(start, max(start, end)), *_DEFINITIONS)
+            if item is not None:
+                targets.append((defining, item))
+    result = []
+    for source, item in targets[:1]:
+        for keyword, score in (("pub", 0.6), ("pub(crate)", 0.5)):
+            edit = pub_edit(source, item, keyword)
+            if edit is not None:
+                title = inp.spec.title_for({**inp.captures, **inp.params}) if inp.spec else ""
+                if keyword != "pub":
+                    title = title.replace("`pub`", f"`{keyword}`")
+                result.append(inp.candidate(title, [edit], score=score))
+    return result
+
+
+# --- struct literals ------------------------------------------------------------
+
+
+def _struct_name(text: str) -> str:
+    return re.split(r"::<|<", text)[0].split("::")[-1].strip()
+
+
+def _derives_default(source: SourceFile, node: Node, name: str) -> bool:
+    for attribute in source.attributes_of(node):
+        if re.search(r"derive\([^)]*\bDefault\b", source.node_text(attribute)):
+            return True
+    return bool(re.search(rf"impl\s+(?:std::default::)?Default\s+for\s+{name}\b", source.text))
+
+
+def append_fields(file: SourceFile, body: Node, entries: list[str]) -> Edit | None:
+    """Add `entries` (`name: value`) at the end of a `{ ... }` field list, keeping its layout."""
+    close = body.children[-1] if body.children else None
+    if close is None or close.type != "}":
+        return None
+    inner = [c for c in body.named_children if c.type != "base_field_initializer"]
+    base = next((c for c in body.named_children if c.type == "base_field_initializer"), None)
+    if base is not None:
+        # Fields go before `..base`.
+        at = file.start(base)
+        indent = file.indent_at(at) if file.text[file.line_start(at) : at].strip() == "" else ""
+        sep = f"\n{indent}" if indent else " "
+        return Edit(file.path, at, at, "".join(f"{e},{sep}" for e in entries))
+    close_at = file.start(close)
+    multiline = "\n" in file.text[file.start(body) : close_at]
+    last_end = file.end(inner[-1]) if inner else file.start(body) + 1
+    has_comma = file.text[last_end:close_at].lstrip().startswith(",")
+    if multiline:
+        if inner:
+            indent = file.indent_at(file.start(inner[0]))
+        else:
+            indent = file.indent_at(close_at) + _indent_unit(file)
+        comma_end = file.text.index(",", last_end) + 1 if has_comma else last_end
+        lead = "" if has_comma or not inner else ","
+        text = lead + "".join(f"\n{indent}{e}," for e in entries)
+        return Edit(file.path, comma_end, comma_end, text)
+    if not inner:
+        return Edit(file.path, file.start(body) + 1, close_at, " " + ", ".join(entries) + " ")
+    if has_comma:
+        comma_end = file.text.index(",", last_end) + 1
+        return Edit(file.path, comma_end, comma_end, " " + ", ".join(entries))
+    return Edit(file.path, last_end, last_end, ", " + ", ".join(entries))
+
+
+@edit_kind("fill-missing-fields")
+def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
+    """Missing fields in a struct literal: `field: Default::default()` for each, or
+    `..Default::default()` when the struct has a `Default` (`params.mode = "rest"`)."""
+    expr = inp.file.enclosing(_named(inp), "struct_expression")
+    body = expr.child_by_field_name("body") if expr is not None else None
+    name_node = expr.child_by_field_name("name") if expr is not None else None
+    if expr is None or body is None or name_node is None:
+        return []
+    name = _struct_name(inp.captures.get("type") or inp.file.node_text(name_node))
+    given = {
+        inp.file.node_text(c.child_by_field_name("field") or c.named_children[0])
+        for c in body.named_children
+        if c.type in ("field_initializer", "shorthand_field_initializer") and c.named_children
+    }
+    if any(c.type == "base_field_initializer" for c in body.named_children):
+        return []
+    if inp.params.get("mode") == "rest":
+        found = inp.find_type(name)
+        if found is None:
+            return []
+        source, node = found
+        assert isinstance(node, Node)
+        if not _derives_default(source, node, name):
+            return []
+        edit = append_fields(inp.file, body, [".."])
+        if edit is None:
+            return []
+        text = edit.new_text.replace("..,", "..Default::default()").replace(
+            "..", "..Default::default()", 1
+        )
+        text = text.replace("..Default::default()Default::default()", "..Default::default()")
+        edit = inp.edit(edit.start, edit.end, text)
+        return [inp.candidate(None, [edit], score=0.6)]
+    missing = _missing_field_names(inp, name, given)
+    if not missing:
+        return []
+    edit = append_fields(inp.file, body, [f"{f}: Default::default()" for f in missing])
+    return [inp.candidate(None, [edit], score=0.55)] if edit is not None else []
+
+
+def _missing_field_names(inp: RecipeInput, name: str, given: set[str]) -> list[str]:
+    found = inp.find_type(name)
+    if found is not None:
+        source, node = found
+        assert isinstance(node, Node)
+        fields = [f for f, _ in source.struct_fields(node)]
+        if fields:
+            return [f for f in fields if f not in given]
+    # Enum struct variants and types outside the crate: the names rustc lists.
+    listed = inp.captures.get("fields", "")
+    if re.search(r"\d+ other field", listed):
+        return []
+    return [f for f in re.findall(r"`(\w+)`", listed) if f not in given]
+
+
+# --- match arms and patterns ------------------------------------------------------
+
+
+def _split_patterns(text: str) -> list[str]:
+    """`` `A`, `B(_)` and `C { .. }` `` → the patterns; empty when rustc elided some."""
+    if re.search(r"and \d+ more", text):
+        return []
+    return re.findall(r"`([^`]+)`", text)
+
+
+@edit_kind("add-match-arms")
+def add_match_arms(inp: RecipeInput) -> list[Candidate]:
+    """A non-exhaustive match: add the arms rustc lists (`todo!()` bodies), or `_ => todo!()`."""
+    match = inp.file.enclosing(_named(inp), "match_expression")
+    block = match.child_by_field_name("body") if match is not None else None
+    if match is None or block is None or not block.children or block.children[-1].type != "}":
+        return []
+    arms = [c for c in block.named_children if c.type == "match_arm"]
+    if inp.params.get("mode") == "wildcard":
+        patterns = ["_"]
+    else:
+        patterns = _split_patterns(inp.captures.get("patterns", ""))
+        if not patterns or patterns == ["_"]:
+            return []
+        refs = any(
+            inp.file.node_text(a.child_by_field_name("pattern") or a).startswith("&") for a in arms
+        )
+        if not refs:
+            patterns = [p[1:] if p.startswith("&") else p for p in patterns]
+    file = inp.file
+    close_at = file.start(block.children[-1])
+    last_end = file.end(arms[-1]) if arms else file.start(block) + 1
+    needs_comma = bool(arms) and not file.text[:last_end].rstrip().endswith((",", "}"))
+    lead = "," if needs_comma else ""
+    body = inp.params.get("body", "todo!()")
+    if "\n" in file.text[file.start(block) : close_at]:
+        indent = (
+            file.indent_at(file.start(arms[0]))
+            if arms
+            else file.indent_at(close_at) + _indent_unit(file)
+        )
+        text = lead + "".join(f"\n{indent}{p} => {body}," for p in patterns)
+        edit = inp.edit(last_end, last_end, text)
+    else:
+        text = lead + "".join(f" {p} => {body}," for p in patterns)
+        edit = inp.edit(last_end, last_end, text)
+    title = (
+        "Add a `_ => todo!()` arm"
+        if patterns == ["_"]
+        else f"Add the missing match arms ({', '.join(patterns)})"
+    )
+    return [inp.candidate(title, [edit], score=0.6 if patterns != ["_"] else 0.5)]
+
+
+@edit_kind("rename-pattern-field")
+def rename_pattern_field(inp: RecipeInput) -> list[Candidate]:
+    """A pattern names a field the struct lacks: match the right field, keep the binding.
+
+    `let P { x, z } = p` → `let P { x, y: z } = p`, so code that uses `z` still works.
+    """
+    wrong = inp.captures["field"]
+    field = inp.file.enclosing(_named(inp), "field_pattern")
+    pattern = inp.file.enclosing(field, "struct_pattern")
+    if field is None or pattern is None:
+        return []
+    type_node = pattern.child_by_field_name("type") or pattern.named_children[0]
+    name = _struct_name(inp.captures.get("type") or inp.file.node_text(type_node))
+    found = inp.find_type(name)
+    fields: list[str] = []
+    if found is not None:
+        source, node = found
+        assert isinstance(node, Node)
+        fields = [f for f, _ in source.struct_fields(node)]
+    else:
+        for span_text in re.findall(r"`(\w+)`", " ".join(inp.messages())):
+            if span_text != wrong:
+                fields.append(span_text)
+    mentioned = set()
+    for child in pattern.named_children:
+        if child.type == "field_pattern":
+            ident = child.child_by_field_name("name") or child.named_children[-1]
+            mentioned.add(inp.file.node_text(ident))
+    free = [f for f in fields if f not in mentioned]
+    options = closest(wrong, free, limit=2)
+    if len(free) == 1 and free[0] not in options:
+        options.append(free[0])
+    result = []
+    text = inp.file.node_text(field)
+    has_colon = any(c.type == ":" for c in field.children)
+    for option in options[:2]:
+        new = re.sub(rf"^{re.escape(wrong)}\b", option, text) if has_colon else f"{option}: {text}"
+        edit = inp.edit(inp.file.start(field), inp.file.end(field), new)
+        result.append(
+            inp.candidate(f"Match field `{option}` (binding it as before)", [edit], score=0.6)
+        )
+    return result
+
+
+@edit_kind("pattern-rest")
+def pattern_rest(inp: RecipeInput) -> list[Candidate]:
+    """A tuple pattern with too few fields: ignore the rest with `..`."""
+    node = inp.file.enclosing(_named(inp), "tuple_struct_pattern", "tuple_pattern")
+    if node is None or not node.children or node.children[-1].type != ")":
+        return []
+    if any(c.type == "remaining_field_pattern" for c in node.named_children):
+        return []
+    close = inp.file.start(node.children[-1])
+    inner = inp.file.text[inp.file.start(node) : close]
+    text = ".." if inner.rstrip().endswith("(") else ", .."
+    if inner.rstrip().endswith(","):
+        text = " .."
+    return [inp.candidate(None, [inp.edit(close, close, text)], score=0.55)]
+
+
+# --- lifetimes and owned types ----------------------------------------------------
+
+
+def _type_params_edit(file: SourceFile, item: Node, lifetime: str) -> Edit | None:
+    """Declare `lifetime` on a struct, enum, fn or impl (first in its generics)."""
+    params = item.child_by_field_name("type_parameters")
+    if params is not None:
+        if re.search(rf"{re.escape(lifetime)}\b", file.node_text(params)):
+            return None
+        at = file.start(params) + 1
+        return Edit(file.path, at, at, f"{lifetime}, ")
+    name = item.child_by_field_name("name")
+    if name is None:
+        return None
+    at = file.end(name)
+    return Edit(file.path, at, at, f"<{lifetime}>")
+
+
+def _bare_references(file: SourceFile, node: Node) -> list[Node]:
+    """`&T` / `&mut T` types without a lifetime, outside nested fn pointer types."""
+    return [
+        n
+        for n in file.walk(node)
+        if n.type == "reference_type"
+        and not any(c.type == "lifetime" for c in n.children)
+        and file.enclosing(n, "function_type") is None
+    ]
+
+
+def _add_lifetime_to_refs(file: SourceFile, refs: list[Node], lifetime: str) -> list[Edit]:
+    return [Edit(file.path, file.start(r) + 1, file.start(r) + 1, f"{lifetime} ") for r in refs]
+
+
+@edit_kind("struct-lifetime")
+def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
+    """A reference field: give the struct a lifetime and update its `impl` blocks.
+
+    rustc suggests `<'a>` on the struct only; the `impl Parser` blocks then
+    fail (E0726), so they become `impl<'a> Parser<'a>`, and (second
+    candidate) the methods' parameters of the field's type borrow for `'a`.
+    """
+    struct = inp.file.enclosing(_named(inp), "struct_item", "enum_item")
+    name_node = struct.child_by_field_name("name") if struct is not None else None
+    if struct is None or name_node is None:
+        return []
+    name = inp.file.node_text(name_node)
+    lifetime = "'a"
+    params = struct.child_by_field_name("type_parameters")
+    if params is not None and "'a" in inp.file.node_text(params):
+        return []
+    refs = _bare_references(inp.file, struct)
+    edits = [e for e in [_type_params_edit(inp.file, struct, lifetime)] if e is not None]
+    edits += _add_lifetime_to_refs(inp.file, refs, lifetime)
+    field_types = {re.sub(r"\s+", "", inp.file.node_text(r)) for r in refs}
+    impl_edits: list[Edit] = []
+    param_edits: list[Edit] = []
+    for node in inp.file.walk():
+        if node.type != "impl_item":
+            continue
+        type_node = node.child_by_field_name("type")
+        if type_node is None or inp.file.node_text(type_node) != name:
+            continue
+        declared = _type_params_edit(inp.file, node, lifetime)
+        if node.child_by_field_name("type_parameters") is None:
+            at = inp.file.start(node) + len("impl")
+            declared = Edit(inp.path, at, at, f"<{lifetime}>")
+        if declared is not None:
+            impl_edits.append(declared)
+        at = inp.file.end(type_node)
+        impl_edits.append(inp.edit(at, at, f"<{lifetime}>"))
+        for fn in inp.file.walk(node):
+            if fn.type != "function_item":
+                continue
+            fn_params = fn.child_by_field_name("parameters")
+            if fn_params is None:
+                continue
+            same = [
+                r
+                for r in _bare_references(inp.file, fn_params)
+                if re.sub(r"\s+", "", inp.file.node_text(r)) in field_types
+            ]
+            param_edits += _add_lifetime_to_refs(inp.file, same, lifetime)
+    title = f"Give `{name}` a lifetime parameter `{lifetime}`"
+    result = [inp.candidate(title, edits + impl_edits, score=0.6)]
+    if param_edits:
+        result.insert(
+            0,
+            inp.candidate(
+                title + " (and borrow constructor arguments for it)",
+                edits + impl_edits + param_edits,
+                score=0.62,
+            ),
+        )
+    return result
+
+
+def _owned(type_text: str) -> tuple[str, str] | None:
+    """An owned type for a reference type, with the conversion from the reference."""
+    text = re.sub(r"^&\s*(?:'\w+\s+)?(?:mut\s+)?", "", type_text.strip())
+    if not type_text.strip().startswith("&"):
+        return None
+    if text == "str":
+        return "String", ".to_string()"
+    slice_match = re.fullmatch(r"\[(.+)\]", text)
+    if slice_match:
+        return f"Vec<{slice_match.group(1)}>", ".to_vec()"
+    if text in ("Path",):
+        return "PathBuf", ".to_path_buf()"
+    return text, ".clone()"
+
+
+@edit_kind("owned-field")
+def owned_field(inp: RecipeInput) -> list[Candidate]:
+    """A reference field without a lifetime: own the data (`&str` → `String`).
+
+    Struct literals that fill the field get the matching conversion.
+    """
+    ref = inp.file.enclosing(_named(inp), "reference_type")
+    field = inp.file.enclosing(ref, "field_declaration")
+    struct = inp.file.enclosing(field, "struct_item")
+    if ref is None or field is None or struct is None:
+        return []
+    owned = _owned(inp.file.node_text(ref))
+    field_name = field.child_by_field_name("name")
+    struct_name = struct.child_by_field_name("name")
+    if owned is None or field_name is None or struct_name is None:
+        return []
+    new_type, conversion = owned
+    fname = inp.file.node_text(field_name)
+    sname = inp.file.node_text(struct_name)
+    edits = [inp.edit(inp.file.start(ref), inp.file.end(ref), new_type)]
+    for lit in _struct_literals(inp.file, sname):
+        body = lit.child_by_field_name("body")
+        for init in body.named_children if body is not None else []:
+            if init.type == "shorthand_field_initializer" and inp.file.node_text(init) == fname:
+                at = inp.file.end(init)
+                edits.append(inp.edit(at, at, f": {fname}{conversion}"))
+            elif init.type == "field_initializer":
+                key = init.child_by_field_name("field")
+                value = init.child_by_field_name("value")
+                if key is not None and value is not None and inp.file.node_text(key) == fname:
+                    edits.extend(_convert_expr(inp, value, conversion))
+    return [inp.candidate(f"Make `{sname}.{fname}` an owned `{new_type}`", edits, score=0.5)]
+
+
+def _convert_expr(inp: RecipeInput, value: Node, conversion: str) -> list[Edit]:
+    text = inp.file.node_text(value)
+    if value.type == "reference_expression" and conversion == ".to_string()":
+        inner = value.named_children[-1]
+        start = inp.file.start(value)
+        return [inp.edit(start, inp.file.end(value), f"{inp.file.node_text(inner)}{conversion}")]
+    at = inp.file.end(value)
+    if value.type in ("binary_expression", "range_expression", "unary_expression") or (
+        value.type == "reference_expression"
+    ):
+        start = inp.file.start(value)
+        return [inp.edit(start, at, f"({text}){conversion}")]
+    return [inp.edit(at, at, conversion)]
+
+
+def _struct_literals(file: SourceFile, name: str) -> list[Node]:
+    """Struct expressions building `name` (or `Self` inside its impl blocks)."""
+    result = []
+    for node in file.walk():
+        if node.type != "struct_expression":
+            continue
+        type_node = node.child_by_field_name("name")
+        if type_node is None:
+            continue
+        written = _struct_name(file.node_text(type_node))
+        if written == name:
+            result.append(node)
+        elif written == "Self":
+            impl = file.enclosing(node, "impl_item")
+            impl_type = impl.child_by_field_name("type") if impl is not None else None
+            if impl_type is not None and _struct_name(file.node_text(impl_type)) == name:
+                result.append(node)
+    return result
+
+
+def _returned_exprs(file: SourceFile, body: Node) -> list[Node]:
+    """The tail expression of a fn body and its `return` values (not those of closures)."""
+    result = []
+    named = [c for c in body.named_children if c.type not in ("line_comment", "block_comment")]
+    if named and body.children[-2:-1] and body.children[-2] is named[-1]:
+        tail = named[-1]
+        if tail.type not in ("expression_statement", "let_declaration") and not tail.type.endswith(
+            "_item"
+        ):
+            result.append(tail)
+    for node in file.walk(body):
+        if (
+            node.type == "return_expression"
+            and node.named_children
+            and file.enclosing(node, "closure_expression", "function_item") == body.parent
+        ):
+            result.append(node.named_children[0])
+    return result
+
+
+@edit_kind("owned-return-type")
+def owned_return_type(inp: RecipeInput) -> list[Candidate]:
+    """A returned reference with nothing to borrow from: return an owned value."""
+    fn = inp.file.enclosing(_named(inp), "function_item")
+    ret = fn.child_by_field_name("return_type") if fn is not None else None
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if ret is None or body is None or ret.type != "reference_type":
+        return []
+    owned = _owned(inp.file.node_text(ret))
+    if owned is None:
+        return []
+    new_type, conversion = owned
+    returned = _returned_exprs(inp.file, body)
+    if not returned:
+        return []
+    result = []
+    for strip_refs in (True, False):
+        edits = [inp.edit(inp.file.start(ret), inp.file.end(ret), new_type)]
+        for expr in returned:
+            inner = expr.named_children[-1] if expr.named_children else None
+            if (
+                strip_refs
+                and expr.type == "reference_expression"
+                and inner is not None
+                and inner.type == "identifier"
+            ):
+                edits.append(inp.edit(inp.file.start(expr), inp.file.start(inner), ""))
+            else:
+                edits.extend(_convert_expr(inp, expr, conversion))
+        result.append(
+            inp.candidate(f"Return an owned `{new_type}` instead of a reference", edits, 0.5)
+        )
+    return result
+
+
+# --- async, unsafe, bindings ---------------------------------------------------------
+
+
+@edit_kind("make-fn-async")
+def make_fn_async(inp: RecipeInput) -> list[Candidate]:
+    """`.await` in a sync fn: make it `async`, and await it where async callers call it."""
+    fn = inp.file.enclosing(_named(inp), "function_item", "closure_expression")
+    if fn is None or fn.type != "function_item":
+        return []
+    name_node = fn.child_by_field_name("name")
+    fn_kw = _child(fn, "fn")
+    if name_node is None or fn_kw is None:
+        return []
+    name = inp.file.node_text(name_node)
+    if name == "main":
+        return []
+    modifiers = _child(fn, "function_modifiers")
+    if modifiers is not None and "async" in inp.file.node_text(modifiers):
+        return []
+    at = inp.file.start(modifiers) if modifiers is not None else inp.file.start(fn_kw)
+    edits = [inp.edit(at, at, "async ")]
+    for path in rust_files(inp.ctx.workspace_root, limit=500):
+        source = inp.source(path)
+        if source is None or name not in source.text:
+            continue
+        for end in _call_ends(source, name):
+            caller = source.enclosing(source.node_at(end - 1, end), "function_item")
+            caller_mods = _child(caller, "function_modifiers")
+            if caller is fn or caller_mods is None or "async" not in source.node_text(caller_mods):
+                continue
+            if source.text[end : end + 6] != ".await":
+                edits.append(Edit(source.path, end, end, ".await"))
+    return [inp.candidate(f"Make `{name}` an `async fn`", edits, score=0.6)]
+
+
+def _call_ends(source: SourceFile, name: str) -> Iterator[int]:
+    """Where calls of `name` end, also inside macro arguments (`format!("{}", f(x))`)."""
+    for node in source.walk():
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and re.split(r"::|\.", source.node_text(function))[-1] == name:
+                yield source.end(node)
+        elif node.type == "identifier" and node.parent is not None:
+            following = node.next_sibling
+            if (
+                node.parent.type == "token_tree"
+                and source.node_text(node) == name
+                and following is not None
+                and following.type == "token_tree"
+                and source.node_text(following).startswith("(")
+            ):
+                yield source.end(following)
+
+
+@edit_kind("wrap-unsafe")
+def wrap_unsafe(inp: RecipeInput) -> list[Candidate]:
+    """An unsafe operation in safe code: wrap exactly that expression in `unsafe { }`."""
+    text = inp.span_text
+    if not text.strip() or len(text) > 400:
+        return []
+    node = _named(inp)
+    if inp.file.enclosing(node, "unsafe_block") is not None:
+        return []
+    return [inp.candidate(None, [inp.edit(inp.start, inp.end, f"unsafe {{ {text} }}")], 0.6)]
+
+
+_ZERO_TYPES = {
+    **dict.fromkeys(
+        ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize"),
+        "0",
+    ),
+    "f32": "0.0",
+    "f64": "0.0",
+    "bool": "false",
+    "char": "' '",
+    "String": "String::new()",
+    "&str": '""',
+    "&'static str": '""',
+}
+
+
+def _default_value(type_text: str | None) -> list[str]:
+    if type_text is None:
+        return ["Default::default()"]
+    compact = type_text.strip()
+    if compact in _ZERO_TYPES:
+        return [_ZERO_TYPES[compact]]
+    if compact.startswith("Option<"):
+        return ["None"]
+    if re.match(r"(?:Vec|HashMap|HashSet|BTreeMap|BTreeSet|VecDeque)\b", compact):
+        return [f"{compact.split('<')[0]}::new()", "Default::default()"]
+    return ["Default::default()"]
+
+
+@edit_kind("init-binding")
+def init_binding(inp: RecipeInput) -> list[Candidate]:
+    """A binding read before it is surely assigned: give it a default value at `let`.
+
+    Later assignments then need `let mut`.
+    """
+    name = inp.captures["name"]
+    declared = _located(inp, "binding declared here")
+    let: Node | None = None
+    if declared:
+        path, start, end = declared[0]
+        if path == inp.path:
+            let = inp.file.enclosing(inp.file.node_at(start, end), "let_declaration")
+    if let is None or let.child_by_field_name("value") is not None:
+        return []
+    pattern = let.child_by_field_name("pattern")
+    type_node = let.child_by_field_name("type")
+    if pattern is None or pattern.type != "identifier":
+        return []
+    block = inp.file.enclosing(let, "block")
+    after = inp.file.text[inp.file.end(let) : inp.file.end(block) if block else len(inp.file.text)]
+    assigned = re.search(rf"(?<![\w.]){re.escape(name)}\s*(?:[-+*/%|&^]|<<|>>)?=(?!=)", after)
+    edits_mut = (
+        [inp.edit(inp.file.start(pattern), inp.file.start(pattern), "mut ")]
+        if assigned and _child(let, "mutable_specifier") is None
+        else []
+    )
+    at = inp.file.end(type_node) if type_node is not None else inp.file.end(pattern)
+    result = []
+    values = _default_value(inp.file.node_text(type_node) if type_node is not None else None)
+    for value in values[:2]:
+        edits = [*edits_mut, inp.edit(at, at, f" = {value}")]
+        result.append(inp.candidate(f"Initialize `{name}` with `{value}`", edits, score=0.55))
+    return result
+
+
+# --- types and values -----------------------------------------------------------------
+
+
+@edit_kind("phantom-data")
+def phantom_data(inp: RecipeInput) -> list[Candidate]:
+    """An unused type or lifetime parameter: hold it in a `PhantomData` field.
+
+    Struct literals of the type get `_marker: PhantomData` too.
+    """
+    param = inp.captures["param"]
+    struct = inp.file.enclosing(_named(inp), "struct_item")
+    name_node = struct.child_by_field_name("name") if struct is not None else None
+    body = struct.child_by_field_name("body") if struct is not None else None
+    if struct is None or name_node is None or body is None:
+        return []
+    if body.type != "field_declaration_list":
+        return []
+    marker = f"PhantomData<&{param} ()>" if param.startswith("'") else f"PhantomData<{param}>"
+    field_edit = append_fields(inp.file, body, [f"_marker: {marker}"])
+    if field_edit is None:
+        return []
+    edits = [field_edit]
+    if not re.search(r"\buse\s+std::marker::(?:PhantomData|\{[^}]*PhantomData)", inp.file.text):
+        edits.append(use_edit(inp.file, inp.file.start(struct), "std::marker::PhantomData"))
+    sname = inp.file.node_text(name_node)
+    for path in rust_files(inp.ctx.workspace_root, limit=500):
+        source = inp.source(path)
+        if source is None or sname not in source.text:
+            continue
+        for lit in _struct_literals(source, sname):
+            lit_body = lit.child_by_field_name("body")
+            if lit_body is None or any(
+                c.type == "base_field_initializer" for c in lit_body.named_children
+            ):
+                continue
+            edit = append_fields(source, lit_body, ["_marker: PhantomData"])
+            if edit is not None:
+                edits.append(edit)
+    return [inp.candidate(None, edits, score=0.6)]
+
+
+@edit_kind("value-from-struct")
+def value_from_struct(inp: RecipeInput) -> list[Candidate]:
+    """A struct's name used as a value: call its constructor, its `Default`, or a literal."""
+    name = _struct_name(inp.captures["name"])
+    node = _named(inp)
+    if node.parent is not None and node.parent.type in ("call_expression", "scoped_identifier"):
+        return []
+    found = inp.find_type(name)
+    if found is None:
+        return []
+    source, item = found
+    assert isinstance(item, Node)
+    written = inp.span_text
+    result = []
+    new_fn = re.search(
+        rf"impl\s+{re.escape(name)}\b[^{{]*\{{(?:.|\n)*?fn\s+new\s*\(\s*\)", source.text
+    )
+    if new_fn:
+        result.append(
+            inp.candidate(
+                f"Call `{written}::new()`",
+                [inp.edit(inp.start, inp.end, f"{written}::new()")],
+                0.6,
+            )
+        )
+    if _derives_default(source, item, name):
+        result.append(
+            inp.candidate(
+                f"Use `{written}::default()`",
+                [inp.edit(inp.start, inp.end, f"{written}::default()")],
+                0.55,
+            )
+        )
+    fields = source.struct_fields(item)
+    if fields:
+        literal = ", ".join(f"{f}: Default::default()" for f, _ in fields)
+        result.append(
+            inp.candidate(
+                f"Build `{written}` with a struct literal",
+                [inp.edit(inp.start, inp.end, f"{written} {{ {literal} }}")],
+                0.4,
+            )
+        )
+    return result
+
+
+@edit_kind("fn-to-closure")
+def fn_to_closure(inp: RecipeInput) -> list[Candidate]:
+    """A nested `fn` reading a local: turn it into a closure, which can capture."""
+    fn = inp.file.enclosing(_named(inp), "function_item")
+    if fn is None or fn.parent is None or fn.parent.type != "block":
+        return []
+    name = fn.child_by_field_name("name")
+    params = fn.child_by_field_name("parameters")
+    body = fn.child_by_field_name("body")
+    ret = fn.child_by_field_name("return_type")
+    if name is None or params is None or body is None:
+        return []
+    if fn.child_by_field_name("type_parameters") is not None:
+        return []
+    inner = inp.file.node_text(params)[1:-1].strip().rstrip(",")
+    arrow = f" -> {inp.file.node_text(ret)}" if ret is not None else ""
+    fname = inp.file.node_text(name)
+    text = f"let {fname} = |{inner}|{arrow} {inp.file.node_text(body)};"
+    edit = inp.edit(inp.file.start(fn), inp.file.end(fn), text)
+    return [inp.candidate(f"Turn `fn {fname}` into a closure that captures", [edit], 0.6)]
+
+
+@edit_kind("drop-call-args")
+def drop_call_args(inp: RecipeInput) -> list[Candidate]:
+    """A unit variant or unit struct called like a function: drop the call."""
+    call = inp.file.enclosing(_named(inp), "call_expression")
+    function = call.child_by_field_name("function") if call is not None else None
+    if call is None or function is None:
+        return []
+    written = inp.file.node_text(function)
+    defined = inp.captures.get("defined", "")
+    if defined and written.split("::")[-1] != defined.split("::")[-1]:
+        return []
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    edit = inp.edit(inp.file.end(function), inp.file.end(call), "")
+    return [inp.candidate(f"Use `{written}` without a call", [edit], 0.55)]
