@@ -1,0 +1,987 @@
+"""Recipes for type errors: mismatches, conversions, inference, casts, lookups.
+
+rustc explains most type errors well but often leaves the edit to the user
+(no suggestion, or one with placeholders that cannot be applied). These edit
+kinds propose the usual repairs: unwrap or `?` an `Option`, convert between
+`String` and `&str`, cast between numeric types, name the type a generic call
+should produce, call `.iter()` before an iterator adapter, and so on. Several
+alternatives per error are fine: every candidate is compiled before it is
+offered, so verification picks the one that fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from rustcoder.cargo.messages import Span
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.edits import Edit
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.rust_syntax import SourceFile
+
+Node = tree_sitter.Node
+
+#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
+CONFIDENT = 0.92
+
+INTEGERS = ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize")
+FLOATS = ("f32", "f64")
+NUMERIC = INTEGERS + FLOATS
+
+#: Expressions that take `.method()`, `?` or `as T` without parentheses.
+_ATOMIC = {
+    "identifier",
+    "self",
+    "field_expression",
+    "call_expression",
+    "index_expression",
+    "macro_invocation",
+    "parenthesized_expression",
+    "tuple_expression",
+    "array_expression",
+    "integer_literal",
+    "float_literal",
+    "string_literal",
+    "raw_string_literal",
+    "char_literal",
+    "boolean_literal",
+    "scoped_identifier",
+    "try_expression",
+    "generic_function",
+    "await_expression",
+    "struct_expression",
+    "block",
+}
+
+#: Iterator types as rustc prints them (`Keys<'_, K, V>`, `Map<Iter<'_, T>, F>`).
+_ITERATOR_TYPE = re.compile(
+    r"^(?:std::[\w:]+::)?(?:Iter|IterMut|IntoIter|Keys|Values|ValuesMut|Map|Filter|FilterMap|"
+    r"FlatMap|Flatten|Chars|CharIndices|Bytes|Split|SplitWhitespace|Lines|Rev|Skip|Take|"
+    r"StepBy|Enumerate|Zip|Chain|Cloned|Copied|Peekable|SkipWhile|TakeWhile|Drain|"
+    r"Range|RangeInclusive|Windows|Chunks)\b"
+)
+
+_COLLECTION_TYPE = re.compile(
+    r"^(?:Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|String|BinaryHeap|Box<\[)"
+)
+
+
+# --- small helpers ----------------------------------------------------------------
+
+
+def _text(file: SourceFile, node: Node) -> str:
+    return file.node_text(node)
+
+
+def _atomic(node: Node) -> bool:
+    return node.type in _ATOMIC
+
+
+def _wrapped(file: SourceFile, node: Node) -> str:
+    """The node's text, parenthesised unless a postfix operator can follow it as is."""
+    text = _text(file, node)
+    return text if _atomic(node) else f"({text})"
+
+
+def _expression_at(file: SourceFile, start: int, end: int) -> Node | None:
+    """The outermost node spanning exactly [start, end), else the smallest covering it."""
+    node: Node | None = file.node_at(start, end)
+    if node is None:
+        return None
+    while (
+        node.parent is not None
+        and file.start(node.parent) == file.start(node)
+        and file.end(node.parent) == file.end(node)
+        and node.parent.type not in ("expression_statement", "block", "source_file")
+    ):
+        node = node.parent
+    return node
+
+
+def _span_range(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
+    """Character offsets of a span in the diagnostic's own file, else None."""
+    located = inp.span_offsets(span)
+    if located is None or located[0] != inp.path:
+        return None
+    return located[1], located[2]
+
+
+def _labelled(inp: RecipeInput, pattern: str) -> list[tuple[Span, re.Match[str]]]:
+    """Spans (main and children) whose label matches `pattern`, with the match."""
+    spans = list(inp.diagnostic.spans) + [s for c in inp.diagnostic.children for s in c.spans]
+    result = []
+    for span in spans:
+        found = re.search(pattern, span.label or "")
+        if found is not None:
+            result.append((span, found))
+    return result
+
+
+def _primary_expression(inp: RecipeInput) -> Node | None:
+    if inp.end <= inp.start:
+        return None
+    return _expression_at(inp.file, inp.start, inp.end)
+
+
+def _insert_after(inp: RecipeInput, node: Node, suffix: str) -> list[Edit]:
+    """Append `suffix` to an expression, adding parentheses when it needs them."""
+    start, end = inp.file.start(node), inp.file.end(node)
+    if _atomic(node):
+        return [inp.edit(end, end, suffix)]
+    return [inp.edit(start, start, "("), inp.edit(end, end, ")" + suffix)]
+
+
+def _fn_return_type(file: SourceFile, node: Node) -> str | None:
+    """The return type of the function around `node` (None inside a closure or without one)."""
+    current: Node | None = node
+    while current is not None:
+        if current.type == "closure_expression":
+            return None
+        if current.type == "function_item":
+            ret = current.child_by_field_name("return_type")
+            return _text(file, ret) if ret is not None else None
+        current = current.parent
+    return None
+
+
+def _split_top(text: str) -> list[str]:
+    """Split generic arguments at top-level commas: `A<B, C>, D` → [`A<B, C>`, `D`]."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def _generic_args(type_text: str, name: str) -> list[str] | None:
+    """`Option<&i32>` with name `Option` → [`&i32`]."""
+    found = re.fullmatch(rf"(?:[\w:]+::)?{name}<(?P<args>.*)>", type_text.strip())
+    return _split_top(found.group("args")) if found else None
+
+
+def _is_copy_like(type_text: str) -> bool:
+    return type_text in NUMERIC or type_text in ("bool", "char", "&str")
+
+
+def _concrete(type_text: str) -> str | None:
+    """A type as rustc prints it, made writable in source (None when it cannot be)."""
+    text = type_text.replace("{integer}", "i32").replace("{float}", "f64")
+    if any(bad in text for bad in ("{", "'_", "impl ", "closure", "[async", "dyn Fn")):
+        return None
+    return text
+
+
+# --- E0308: mismatched types ---------------------------------------------------------
+
+
+@edit_kind("unwrap-value")
+def unwrap_value(inp: RecipeInput) -> list[Candidate]:
+    """Expected `T`, found `Option<T>`/`Result<T, E>`: `?`, `.unwrap()`, or a default.
+
+    `Option<&T>` where `T` is expected also gets `.copied()`/`.cloned()`.
+    """
+    expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    wrapper = "Option" if found.startswith("Option<") else "Result"
+    args = _generic_args(found, wrapper)
+    if not args:
+        return []
+    inner = args[0]
+    adapt = ""
+    if inner.startswith("&") and inner[1:].strip() == expected:
+        adapt = ".copied()" if _is_copy_like(expected) else ".cloned()"
+    elif (
+        inner != expected
+        and not expected.startswith("&")
+        and _concrete(inner) != _concrete(expected)
+    ):
+        # `Option<String>` for `&str` and the like are left to the other recipes.
+        return []
+    result: list[Candidate] = []
+    returns = _fn_return_type(inp.file, node) or ""
+    if returns.startswith(f"{wrapper}<") or (
+        wrapper == "Result" and re.match(r"(?:[\w:]+::)?Result<", returns)
+    ):
+        result.append(
+            inp.candidate(
+                f"Return early with `?` when `{_text(inp.file, node)}` has no value",
+                _insert_after(inp, node, f"{adapt}?"),
+                score=0.7,
+            )
+        )
+    result.append(
+        inp.candidate(
+            f"Unwrap the `{wrapper}` (`{adapt}.unwrap()`)",
+            _insert_after(inp, node, f"{adapt}.unwrap()"),
+            score=0.55,
+        )
+    )
+    if wrapper == "Option":
+        result.append(
+            inp.candidate(
+                "Use the default value when there is none (`.unwrap_or_default()`)",
+                _insert_after(inp, node, f"{adapt}.unwrap_or_default()"),
+                score=0.5,
+            )
+        )
+    else:
+        result.append(
+            inp.candidate(
+                "Unwrap the `Result`, panicking with a message on error",
+                _insert_after(inp, node, f'{adapt}.expect("{_expect_text(inp, node)}")'),
+                score=0.45,
+            )
+        )
+    return result
+
+
+def _expect_text(inp: RecipeInput, node: Node) -> str:
+    words = re.findall(r"[a-z]+", _text(inp.file, node).lower())
+    return f"{words[-1] if words else 'operation'} failed"
+
+
+@edit_kind("match-as-str")
+def match_as_str(inp: RecipeInput) -> list[Candidate]:
+    """`match owned { "lit" => .. }`: match on a borrowed view of the scrutinee."""
+    result: list[Candidate] = []
+    for span, found in _labelled(inp, r"this expression has type `(?P<ty>[^`]+)`"):
+        located = _span_range(inp, span)
+        if located is None:
+            continue
+        node = _expression_at(inp.file, *located)
+        if node is None:
+            continue
+        ty = found.group("ty")
+        view = {
+            "String": ".as_str()",
+            "&String": ".as_str()",
+            "Option<String>": ".as_deref()",
+            "&Option<String>": ".as_deref()",
+            "Vec<String>": ".as_slice()",
+            "Result<String, String>": ".as_deref()",
+        }.get(ty)
+        if view is None:
+            continue
+        result.append(
+            inp.candidate(
+                f"Match on `{_text(inp.file, node)}{view}`",
+                _insert_after(inp, node, view),
+                score=0.8,
+            )
+        )
+        break
+    return result
+
+
+def _branch_tails(node: Node) -> list[Node]:
+    """The value expressions of every branch of an `if`/`match` (recursively)."""
+    if node.type == "block":
+        named = [c for c in node.named_children if c.type not in ("line_comment", "block_comment")]
+        if named and named[-1].type != "expression_statement" and not _is_statement(named[-1]):
+            return _branch_tails(named[-1])
+        return []
+    if node.type == "if_expression":
+        tails = []
+        consequence = node.child_by_field_name("consequence")
+        if consequence is not None:
+            tails += _branch_tails(consequence)
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None:
+            for child in alternative.named_children:
+                tails += _branch_tails(child)
+        return tails
+    if node.type == "match_expression":
+        tails = []
+        body = node.child_by_field_name("body")
+        for arm in body.named_children if body is not None else []:
+            value = arm.child_by_field_name("value") if arm.type == "match_arm" else None
+            if value is not None:
+                tails += _branch_tails(value)
+        return tails
+    return [node]
+
+
+def _is_statement(node: Node) -> bool:
+    return node.type.endswith("_declaration") or node.type.endswith("_item")
+
+
+@edit_kind("arms-to-owned")
+def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
+    """`if`/`match` branches of `&str` and `String`: make every literal branch owned.
+
+    rustc converts only the branch it reports; the others fail next.
+    """
+    node: Node | None = inp.file.node_at(inp.start, inp.end)
+    outer = inp.file.enclosing(node, "if_expression", "match_expression")
+    # The whole `else if` chain (or a nested match) belongs to the outermost branching.
+    while outer is not None:
+        parent = inp.file.enclosing(outer.parent, "if_expression", "match_expression")
+        if parent is None or not any(
+            inp.file.start(t) <= inp.start < inp.file.end(t) for t in _branch_tails(parent)
+        ):
+            break
+        outer = parent
+    if outer is None:
+        return []
+    tails = _branch_tails(outer)
+    if not any(inp.file.start(t) <= inp.start < inp.file.end(t) for t in tails):
+        return []
+    literals = [t for t in tails if t.type in ("string_literal", "raw_string_literal")]
+    if not literals or len(literals) == len(tails):
+        return []
+    edits = [inp.edit(inp.file.end(t), inp.file.end(t), ".to_string()") for t in literals]
+    return [
+        inp.candidate(
+            "Make every branch a `String` (`.to_string()`)",
+            edits,
+            score=CONFIDENT if len(literals) > 1 else 0.6,
+        )
+    ]
+
+
+@edit_kind("change-return-type")
+def change_return_type(inp: RecipeInput) -> list[Candidate]:
+    """The function's declared return type is wrong: declare the type it really returns."""
+    found = _concrete(inp.captures.get("found", ""))
+    if not found:
+        return []
+    for span, _ in _labelled(inp, r"expected `[^`]+` because of return type"):
+        located = _span_range(inp, span)
+        if located is None:
+            continue
+        start, end = located
+        node = inp.file.node_at(start, end)
+        fn = inp.file.enclosing(node, "function_item")
+        ret = fn.child_by_field_name("return_type") if fn is not None else None
+        if ret is None or (inp.file.start(ret), inp.file.end(ret)) != (start, end):
+            continue
+        return [
+            inp.candidate(
+                f"Change the return type to `{found}`",
+                [inp.edit(start, end, found)],
+                score=0.5,
+            )
+        ]
+    return []
+
+
+@edit_kind("collect-iterator")
+def collect_iterator(inp: RecipeInput) -> list[Candidate]:
+    """A collection is expected and an iterator was given: collect it."""
+    expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
+    if not _COLLECTION_TYPE.match(expected) or not _ITERATOR_TYPE.match(found):
+        return []
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    options = [(".collect()", 0.65), (".cloned().collect()", 0.6), (".copied().collect()", 0.5)]
+    if expected.startswith("Vec<String>") or expected.startswith("String"):
+        options.insert(2, (".map(|x| x.to_string()).collect()", 0.55))
+    return [
+        inp.candidate(f"Collect the iterator into a `{expected}` (`{suffix}`)", edits, score)
+        for suffix, score in options[:4]
+        for edits in [_insert_after(inp, node, suffix)]
+    ]
+
+
+def _widening(found: str, expected: str) -> bool:
+    """`as` from `found` to `expected` never loses a value (on 64-bit targets)."""
+    bits = {"size": 64}
+
+    def width(t: str) -> int:
+        tail = t[1:]
+        return bits.get(tail) or int(tail)
+
+    if found in INTEGERS and expected in FLOATS:
+        return width(found) <= (16 if expected == "f32" else 32)
+    if found in FLOATS or expected in FLOATS:
+        return found == "f32" and expected == "f64"
+    if found[0] == expected[0]:
+        return width(found) <= width(expected)
+    return found[0] == "u" and expected[0] == "i" and width(found) < width(expected)
+
+
+@edit_kind("numeric-cast")
+def numeric_cast(inp: RecipeInput) -> list[Candidate]:
+    """One numeric type where another is expected: an `as` cast (or retarget an existing one)."""
+    expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
+    if expected not in NUMERIC or found not in NUMERIC:
+        return []
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    if node.type == "type_cast_expression":
+        target = node.child_by_field_name("type")
+        if target is not None:
+            start, end = inp.file.start(target), inp.file.end(target)
+            return [
+                inp.candidate(
+                    f"Cast to `{expected}` instead", [inp.edit(start, end, expected)], CONFIDENT
+                )
+            ]
+    text = _text(inp.file, node)
+    start, end = inp.file.start(node), inp.file.end(node)
+    cast = text if _atomic(node) or node.type == "unary_expression" else f"({text})"
+    lossless = _widening(found, expected)
+    counted = bool(re.search(r"\.(len|count)\(\)$", text))
+    return [
+        inp.candidate(
+            f"Convert with `as {expected}`",
+            [inp.edit(start, end, f"{cast} as {expected}")],
+            score=CONFIDENT if lossless or counted else 0.6,
+        )
+    ]
+
+
+# --- E0282/E0283/E0284: type annotations needed ------------------------------------------
+
+
+def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
+    """`field_identifier` nodes of calls `.name()` under `root` that have no turbofish yet."""
+    found = []
+    for node in file.walk(root):
+        if node.type != "field_expression":
+            continue
+        field = node.child_by_field_name("field")
+        parent = node.parent
+        if (
+            field is not None
+            and _text(file, field) in names
+            and parent is not None
+            and parent.type == "call_expression"
+        ):
+            found.append(field)
+    return found
+
+
+@edit_kind("turbofish")
+def turbofish(inp: RecipeInput) -> list[Candidate]:
+    """Name the type a generic method produces: `collect::<Vec<_>>()`, `parse::<i64>()`."""
+    names = set(inp.params.get("method", "").split("|")) - {""}
+    types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
+    if not names or not types:
+        return []
+    roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
+    for span, _ in _labelled(inp, r"type must be known at this point"):
+        located = _span_range(inp, span)
+        if located is not None:
+            roots.append(inp.file.node_at(*located))
+    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    value = binding.child_by_field_name("value") if binding is not None else None
+    if value is not None:
+        roots.append(value)
+    for root in roots:
+        # `x.parse` is labelled as `parse` itself; look from its call upwards as well.
+        scope = inp.file.enclosing(root, "call_expression") or root
+        calls = _method_calls(inp.file, scope, names) or _method_calls(inp.file, root, names)
+        if not calls:
+            continue
+        method = calls[-1]
+        at = inp.file.end(method)
+        name = _text(inp.file, method)
+        return [
+            inp.candidate(
+                f"Specify the type: `{name}::<{ty}>()`",
+                [inp.edit(at, at, f"::<{ty}>")],
+                score=max(0.3, 0.7 - 0.05 * i),
+            )
+            for i, ty in enumerate(types[:4])
+        ]
+    return []
+
+
+@edit_kind("annotate-let")
+def annotate_let(inp: RecipeInput) -> list[Candidate]:
+    """`let x = value.into();` with no way to infer `x`: give the binding a type."""
+    types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
+    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    if binding is None or binding.child_by_field_name("type") is not None:
+        return []
+    pattern = binding.child_by_field_name("pattern")
+    if pattern is None:
+        return []
+    at = inp.file.end(pattern)
+    return [
+        inp.candidate(
+            f"Declare the type of `{_text(inp.file, pattern)}` as `{ty}`",
+            [inp.edit(at, at, f": {ty}")],
+            score=max(0.3, 0.65 - 0.05 * i),
+        )
+        for i, ty in enumerate(types[:4])
+    ]
+
+
+# --- dereference, casts, indexing ----------------------------------------------------------
+
+
+@edit_kind("drop-deref")
+def drop_deref(inp: RecipeInput) -> list[Candidate]:
+    """`*x` where `x` is already a value: drop the `*`."""
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
+    if node is None or not _text(inp.file, node).startswith("*"):
+        return []
+    at = inp.file.start(node)
+    return [inp.candidate(None, [inp.edit(at, at + 1, "")], score=0.8)]
+
+
+_STRINGISH = ("String", "&str", "&String", "str", "&&str")
+_SIZED = re.compile(r"^&?(?:mut )?(?:Vec<|\[|HashMap<|HashSet<|BTreeMap<|BTreeSet<|VecDeque<)")
+
+
+@edit_kind("convert-cast")
+def convert_cast(inp: RecipeInput) -> list[Candidate]:
+    """`x as T` between non-primitive types: the conversion the cast was meant to be."""
+    source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
+    value = node.child_by_field_name("value") if node is not None else None
+    if node is None or value is None:
+        return []
+    start, end = inp.file.start(node), inp.file.end(node)
+    expr = _wrapped(inp.file, value)
+    options: list[tuple[str, str, float]] = []
+    if target in ("String", "&str"):
+        options.append(("Convert with `.to_string()`", f"{expr}.to_string()", 0.7))
+    elif source in _STRINGISH and target in NUMERIC:
+        options += [
+            (f"Parse the text as `{target}`", f"{expr}.trim().parse::<{target}>().unwrap()", 0.6),
+            (f"Parse the text as `{target}`", f"{expr}.parse::<{target}>().unwrap()", 0.55),
+        ]
+    elif (_SIZED.match(source) or source in _STRINGISH) and target in INTEGERS:
+        length = f"{expr}.len()" if target == "usize" else f"{expr}.len() as {target}"
+        options.append(("Use the length", length, 0.6))
+    else:
+        options += [
+            (f"Convert with `{target}::from`", f"{target}::from({_text(inp.file, value)})", 0.5),
+            ("Convert with `.into()`", f"{expr}.into()", 0.4),
+        ]
+    return [
+        inp.candidate(title, [inp.edit(start, end, text)], score) for title, text, score in options
+    ]
+
+
+def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
+    """(index expression, indexed value, index) around the primary span."""
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "index_expression")
+    if node is None or len(node.named_children) < 2:
+        return None
+    return node, node.named_children[0], node.named_children[1]
+
+
+@edit_kind("string-index")
+def string_index(inp: RecipeInput) -> list[Candidate]:
+    """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
+    parts = _index_parts(inp)
+    if parts is None:
+        return []
+    node, value, index = parts
+    idx_type = inp.captures.get("idx", "")
+    idx = _text(inp.file, index)
+    if "Range" in idx_type or index.type == "range_expression":
+        return []
+    if idx_type not in ("usize", "{integer}"):
+        idx = f"{_wrapped(inp.file, index)} as usize"
+    text = _wrapped(inp.file, value)
+    start, end = inp.file.start(node), inp.file.end(node)
+    return [
+        inp.candidate(
+            "Take the character at this position (`.chars().nth(..)`)",
+            [inp.edit(start, end, f"{text}.chars().nth({idx}).unwrap()")],
+            0.6,
+        ),
+        inp.candidate(
+            "Take the byte at this position (`.as_bytes()[..]`)",
+            [inp.edit(start, end, f"{text}.as_bytes()[{idx}]")],
+            0.5,
+        ),
+        inp.candidate(
+            "Take the byte at this position as a `char`",
+            [inp.edit(start, end, f"({text}.as_bytes()[{idx}] as char)")],
+            0.45,
+        ),
+    ]
+
+
+@edit_kind("index-as-usize")
+def index_as_usize(inp: RecipeInput) -> list[Candidate]:
+    """Slices are indexed by `usize`: cast the index."""
+    parts = _index_parts(inp)
+    if parts is None:
+        return []
+    _, _, index = parts
+    if index.type == "range_expression":
+        ends = [c for c in index.named_children]
+        edits = [
+            inp.edit(inp.file.start(c), inp.file.end(c), f"{_wrapped(inp.file, c)} as usize")
+            for c in ends
+        ]
+        if not edits:
+            return []
+        return [inp.candidate("Cast the range bounds to `usize`", edits, CONFIDENT)]
+    start, end = inp.file.start(index), inp.file.end(index)
+    return [
+        inp.candidate(
+            "Cast the index to `usize`",
+            [inp.edit(start, end, f"{_wrapped(inp.file, index)} as usize")],
+            CONFIDENT,
+        )
+    ]
+
+
+@edit_kind("index-alternative")
+def index_alternative(inp: RecipeInput) -> list[Candidate]:
+    """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
+    ty = inp.captures.get("ty", "")
+    parts = _index_parts(inp)
+    if parts is None:
+        return []
+    node, value, index = parts
+    text, idx = _wrapped(inp.file, value), _text(inp.file, index)
+    start, end = inp.file.start(node), inp.file.end(node)
+    options: list[tuple[str, str, float]] = []
+    bare = ty.lstrip("&")
+    if bare.startswith("Option<"):
+        if (_fn_return_type(inp.file, node) or "").startswith("Option<"):
+            options.append(("Return early with `?` when it is `None`", f"{text}?[{idx}]", 0.65))
+        options += [
+            ("Index the value inside the `Option`", f"{text}.as_ref().unwrap()[{idx}]", 0.6),
+            ("Index the value inside the `Option`", f"{text}.unwrap()[{idx}]", 0.5),
+        ]
+    elif _ITERATOR_TYPE.match(bare):
+        options += [
+            ("Take the element with `.nth(..)`", f"{text}.nth({idx}).unwrap()", 0.55),
+            ("Collect, then index", f"{text}.collect::<Vec<_>>()[{idx}]", 0.5),
+        ]
+    else:
+        name = re.match(r"[\w:]+", bare)
+        found = inp.find_type(name.group(0).split("::")[-1]) if name else None
+        if found is not None:
+            source, item = found
+            assert isinstance(item, tree_sitter.Node)
+            for field, field_type in source.struct_fields(item):
+                if re.match(r"(?:Vec|VecDeque|HashMap|BTreeMap|\[)", field_type):
+                    options.append((f"Index the `{field}` field", f"{text}.{field}[{idx}]", 0.55))
+    return [
+        inp.candidate(title, [inp.edit(start, end, new)], score)
+        for title, new, score in options[:4]
+    ]
+
+
+@edit_kind("cast-operand")
+def cast_operand(inp: RecipeInput) -> list[Candidate]:
+    """Arithmetic between two numeric types: cast one operand to the other's type."""
+    lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
+    node = inp.file.enclosing(
+        inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
+    )
+    if node is None:
+        return []
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None:
+        return []
+    options: list[tuple[Node, str, float]] = []
+    lhs_type = {"{float}": "f64", "{integer}": ""}.get(lhs, lhs)
+    rhs_type = {"{float}": "f64", "{integer}": ""}.get(rhs, rhs)
+    if lhs_type in NUMERIC and rhs_type not in ("", lhs_type):
+        options.append((right, lhs_type, 0.7))
+    if rhs_type in NUMERIC and node.type == "binary_expression" and lhs_type not in ("", rhs_type):
+        options.append((left, rhs_type, 0.6 if lhs_type else 0.7))
+    result = []
+    for operand, ty, score in options:
+        start, end = inp.file.start(operand), inp.file.end(operand)
+        text = _text(inp.file, operand)
+        cast = text if _atomic(operand) or operand.type == "unary_expression" else f"({text})"
+        new = f"{cast} as {ty}"
+        if operand == left:
+            new = f"({new})" if _needs_group(node) else new
+        result.append(
+            inp.candidate(f"Convert `{text}` to `{ty}`", [inp.edit(start, end, new)], score)
+        )
+    return result
+
+
+def _needs_group(node: Node) -> bool:
+    # `a as f64 < b` parses as a generic; a cast on the left of `<`/`<<` needs parentheses.
+    operator = node.child_by_field_name("operator")
+    return operator is not None and operator.type in ("<", "<<")
+
+
+@edit_kind("unary-fix")
+def unary_fix(inp: RecipeInput) -> list[Candidate]:
+    """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
+    op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
+    if node is None or not node.named_children:
+        return []
+    operand = node.named_children[-1]
+    start, end = inp.file.start(node), inp.file.end(node)
+    text = _wrapped(inp.file, operand)
+    bare = ty.lstrip("&")
+    if op == "-" and bare in INTEGERS and bare.startswith("u"):
+        wider = {"u8": "i16", "u16": "i32", "u32": "i64", "u64": "i64", "usize": "i64"}
+        signed = wider.get(bare, "i128")
+        return [
+            inp.candidate(
+                f"Negate as a signed `{signed}`",
+                [inp.edit(start, end, f"-({text} as {signed})")],
+                0.6,
+            )
+        ]
+    if op == "!":
+        if bare.startswith("Option<"):
+            return [inp.candidate("Test for `None`", [inp.edit(start, end, f"{text}.is_none()")])]
+        if bare in ("String", "str") or _SIZED.match(bare):
+            return [
+                inp.candidate("Test for emptiness", [inp.edit(start, end, f"{text}.is_empty()")])
+            ]
+    return []
+
+
+# --- E0599: methods on the wrong type --------------------------------------------------------
+
+
+def _method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
+    """(receiver, method name) of `receiver.method` at the primary span."""
+    node = inp.file.node_at(inp.start, inp.end)
+    field_expr = inp.file.enclosing(node, "field_expression")
+    if field_expr is None:
+        return None
+    value = field_expr.child_by_field_name("value")
+    field = field_expr.child_by_field_name("field")
+    if value is None or field is None:
+        return None
+    return value, field
+
+
+@edit_kind("insert-iter")
+def insert_iter(inp: RecipeInput) -> list[Candidate]:
+    """An iterator adapter called on a collection: iterate it first."""
+    if not any("Iterator" in m or "is not an iterator" in m for m in inp.messages()):
+        return []
+    ty = inp.captures.get("ty", "")
+    parts = _method_receiver(inp)
+    if parts is None:
+        return []
+    receiver, method = parts
+    at = inp.file.end(receiver)
+    bare = ty.lstrip("&")
+    if bare in ("String", "str"):
+        options = [(".chars()", 0.7), (".bytes()", 0.4)]
+    elif bare.startswith("Option<"):
+        return []
+    else:
+        options = [(".iter()", 0.7), (".into_iter()", 0.55), (".iter().copied()", 0.5)]
+    name = _text(inp.file, method)
+    return [
+        inp.candidate(f"Call `{suffix}` before `.{name}(..)`", [inp.edit(at, at, suffix)], score)
+        for suffix, score in options
+    ]
+
+
+@edit_kind("unwrap-receiver")
+def unwrap_receiver(inp: RecipeInput) -> list[Candidate]:
+    """A method of the inner type called on an `Option`/`Result`: get at the inner value."""
+    parts = _method_receiver(inp)
+    if parts is None:
+        return []
+    receiver, _ = parts
+    returns = _fn_return_type(inp.file, receiver) or ""
+    options: list[tuple[str, str, float]] = []
+    is_result = "Result" in inp.diagnostic.message
+    if (returns.startswith("Option<") and not is_result) or (
+        is_result and re.match(r"(?:[\w:]+::)?Result<", returns)
+    ):
+        options.append(("Return early with `?`", "?", 0.7))
+    options += [
+        ("Use the value inside (`.as_ref().unwrap()`)", ".as_ref().unwrap()", 0.6),
+        ("Use the value inside (`.as_mut().unwrap()`)", ".as_mut().unwrap()", 0.55),
+        ("Use the value inside (`.unwrap()`)", ".unwrap()", 0.5),
+    ]
+    return [
+        inp.candidate(title, _insert_after(inp, receiver, suffix), score)
+        for title, suffix, score in options[:4]
+    ]
+
+
+# --- arguments, generics, constants ----------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"/\*\s*(?P<ty>[^*]*?)\s*\*/")
+
+
+@edit_kind("rustc-placeholders")
+def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
+    """rustc's own suggestion with placeholders, its `/* Type */` holes filled in.
+
+    rustc knows which argument is missing or extra but leaves `/* u32 */` in
+    the suggestion; `Default::default()` (or `todo!()`) fills the hole so the
+    rest of the suggestion can be applied and checked.
+    """
+    wanted = re.compile(inp.params.get("help", "."))
+    fills = [f for f in inp.params.get("fill", "Default::default()").split("|") if f]
+    result: list[Candidate] = []
+    for child in inp.diagnostic.children:
+        if not wanted.search(child.message):
+            continue
+        spans = [s for s in child.spans if s.suggested_replacement is not None]
+        if not spans:
+            continue
+        holes = any(_PLACEHOLDER.search(s.suggested_replacement or "") for s in spans)
+        for i, fill in enumerate(fills if holes else fills[:1]):
+            edits = []
+            for span in spans:
+                located = _span_range(inp, span)
+                if located is None:
+                    break
+                new = _PLACEHOLDER.sub(fill, span.suggested_replacement or "")
+                edits.append(inp.edit(located[0], located[1], new))
+            else:
+                title = child.message[:1].upper() + child.message[1:]
+                if holes:
+                    title += f" (with `{fill}` as a placeholder)"
+                score = (0.4 - 0.1 * i) if holes else 0.6
+                result.append(inp.candidate(title, edits, score))
+    return result[:4]
+
+
+@edit_kind("result-error-type")
+def result_error_type(inp: RecipeInput) -> list[Candidate]:
+    """`Result<T>` without an error type: name one."""
+    if inp.span_text.split("::")[-1] != "Result":
+        return []
+    node = inp.file.node_at(inp.start, inp.end)
+    generic = inp.file.enclosing(node, "generic_type")
+    args = generic.child_by_field_name("type_arguments") if generic is not None else None
+    if args is None or len(args.named_children) != 1:
+        return []
+    at = inp.file.end(args.named_children[0])
+    errors = [e for e in inp.params.get("errors", "").split("|") if e]
+    return [
+        inp.candidate(f"Use `{err}` as the error type", [inp.edit(at, at, f", {err}")], score)
+        for err, score in zip(errors, (0.6, 0.5, 0.4, 0.3), strict=False)
+    ]
+
+
+def _const_parts(file: SourceFile, item: Node) -> tuple[str, Node, Node, Node] | None:
+    name = item.child_by_field_name("name")
+    type_ = item.child_by_field_name("type")
+    value = item.child_by_field_name("value")
+    if name is None or type_ is None or value is None:
+        return None
+    return _text(file, name), name, type_, value
+
+
+_STRING_LITERAL_VALUE = re.compile(
+    r'^(?:String::from\((?P<a>"[^"\\]*")\)|(?P<b>"[^"\\]*")\.(?:to_string|to_owned|into)\(\))$'
+)
+
+
+@edit_kind("const-to-lazylock")
+def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
+    """A `const`/`static` built by a non-const call: make it a lazily built `static`.
+
+    Also offered: `const fn` for a local function, `&str` for a `String`
+    constant built from a literal.
+    """
+    node = inp.file.node_at(inp.start, inp.end)
+    item = inp.file.enclosing(node, "const_item", "static_item")
+    if item is None:
+        return []
+    parts = _const_parts(inp.file, item)
+    if parts is None:
+        return []
+    name, _, type_, value = parts
+    result: list[Candidate] = []
+    fn_name = inp.captures.get("fn", "")
+    fn = inp.file.function(fn_name) if re.fullmatch(r"\w+", fn_name) else None
+    if fn is not None and fn.type == "function_item":
+        head = _text(inp.file, fn)
+        if not re.match(r"(?:pub(?:\([^)]*\))?\s+)?const\b", head):
+            at = inp.file.start(fn)
+            vis = re.match(r"pub(?:\([^)]*\))?\s+", head)
+            at += vis.end() if vis else 0
+            result.append(
+                inp.candidate(f"Make `{fn_name}` a `const fn`", [inp.edit(at, at, "const ")], 0.7)
+            )
+    literal = _STRING_LITERAL_VALUE.match(_text(inp.file, value))
+    if _text(inp.file, type_) == "String" and literal:
+        lit = literal.group("a") or literal.group("b")
+        result.append(
+            inp.candidate(
+                f"Make `{name}` a `&str` constant",
+                [
+                    inp.edit(inp.file.start(type_), inp.file.end(type_), "&str"),
+                    inp.edit(inp.file.start(value), inp.file.end(value), lit),
+                ],
+                0.7,
+            )
+        )
+    text = _text(inp.file, item)
+    keyword = re.match(r"(?P<vis>(?:pub(?:\([^)]*\))?\s+)?)(?:const|static)\s+(?:mut\s+)?", text)
+    if keyword is not None:
+        start = inp.file.start(item)
+        ty = _text(inp.file, type_)
+        new_head = f"{keyword.group('vis')}static "
+        result.append(
+            inp.candidate(
+                f"Build `{name}` lazily on first use (`static` + `LazyLock`)",
+                [
+                    inp.edit(start, start + keyword.end(), new_head),
+                    inp.edit(
+                        inp.file.start(type_),
+                        inp.file.end(type_),
+                        f"std::sync::LazyLock<{ty}>",
+                    ),
+                    inp.edit(
+                        inp.file.start(value),
+                        inp.file.end(value),
+                        f"std::sync::LazyLock::new(|| {_text(inp.file, value)})",
+                    ),
+                ],
+                0.6,
+            )
+        )
+    return result
+
+
+@edit_kind("non-const-value")
+def non_const_value(inp: RecipeInput) -> list[Candidate]:
+    """A runtime value where a constant is needed: `vec!` for an array, `let` for `const`."""
+    node = inp.file.node_at(inp.start, inp.end)
+    result: list[Candidate] = []
+    array = inp.file.enclosing(node, "array_expression")
+    length = array.child_by_field_name("length") if array is not None else None
+    if array is not None and length is not None and inp.file.start(length) <= inp.start:
+        start, end = inp.file.start(array), inp.file.end(array)
+        result.append(
+            inp.candidate(
+                "Use a `Vec` (its length may be a runtime value)",
+                [inp.edit(start, end, "vec!" + _text(inp.file, array))],
+                0.75,
+            )
+        )
+    item = inp.file.enclosing(node, "const_item")
+    if item is not None and inp.file.enclosing(item, "function_item") is not None:
+        text = _text(inp.file, item)
+        start = inp.file.start(item)
+        keyword = re.match(r"const\s+", text)
+        if keyword is not None:
+            result.append(
+                inp.candidate(
+                    "Make it a `let` binding (it depends on a runtime value)",
+                    [inp.edit(start, start + keyword.end(), "let ")],
+                    0.6,
+                )
+            )
+    return result
