@@ -610,6 +610,28 @@ def _enum_variants(file: SourceFile, item: tree_sitter.Node) -> list[tuple[str, 
     return result
 
 
+def _turbofish(inp: RecipeInput) -> list[Edit]:
+    """`let n: u16 = s.parse()?` → `s.parse::<u16>()`: `map_err` hides the target type."""
+    node = inp.file.node_at(inp.start, inp.end)
+    try_expr = inp.file.enclosing(node, "try_expression")
+    operand = try_expr.named_children[0] if try_expr is not None else None
+    if operand is None or operand.type != "call_expression":
+        return []
+    function = operand.child_by_field_name("function")
+    if function is None or function.type != "field_expression":
+        return []
+    field = function.child_by_field_name("field")
+    if field is None or inp.file.node_text(field) != "parse":
+        return []
+    let = inp.file.enclosing(try_expr, "let_declaration")
+    type_ = let.child_by_field_name("type") if let is not None else None
+    value = let.child_by_field_name("value") if let is not None else None
+    if type_ is None or value is None or value.start_byte != try_expr.start_byte:
+        return []
+    at = inp.file.end(field)
+    return [inp.edit(at, at, f"::<{inp.file.node_text(type_)}>")]
+
+
 @edit_kind("convert-error")
 def convert_error(inp: RecipeInput) -> list[Candidate]:
     """`?` cannot convert the error: convert it at the `?`, implement `From`, or box it."""
@@ -627,7 +649,7 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
         result.append(
             inp.candidate(
                 "Convert the error to a `String` with `.map_err(|e| e.to_string())`",
-                [inp.edit(question, question, ".map_err(|e| e.to_string())")],
+                [inp.edit(question, question, ".map_err(|e| e.to_string())"), *_turbofish(inp)],
                 score=0.8,
             )
         )
@@ -705,9 +727,8 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
     error = inp.file.node_text(error_node).replace(" ", "")
     node = inp.file.node_at(inp.start, inp.end)
     expr = node.named_children[0] if node.type == "try_expression" and node.named_children else None
-    what = inp.file.node_text(expr) if expr is not None else "value"
-    what = what if len(what) <= 40 and '"' not in what and "\n" not in what else "value"
-    message = f"missing {what}".replace("\\", "")
+    what = inp.file.node_text(expr) if expr is not None else ""
+    message = f"missing {what}" if re.fullmatch(r"\w+(\.\w+)*", what) else "missing value"
     if error == "String":
         adapter = f'.ok_or_else(|| "{message}".to_string())'
     elif error.startswith("Box<dyn") or error.startswith("&"):
@@ -898,7 +919,7 @@ def _numeric_fields(
 def impl_operator(inp: RecipeInput) -> list[Candidate]:
     """An arithmetic operator on a local struct of numbers: implement it field by field."""
     trait = inp.params.get("trait", "")
-    rhs = inp.params.get("rhs", "").strip()
+    rhs = inp.captures.get("rhs", "").strip()
     assign = trait.endswith("Assign")
     op_trait = trait.removesuffix("Assign")
     if op_trait not in OPERATORS:
