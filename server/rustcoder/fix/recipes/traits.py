@@ -614,8 +614,10 @@ def _turbofish(inp: RecipeInput) -> list[Edit]:
     """`let n: u16 = s.parse()?` → `s.parse::<u16>()`: `map_err` hides the target type."""
     node = inp.file.node_at(inp.start, inp.end)
     try_expr = inp.file.enclosing(node, "try_expression")
-    operand = try_expr.named_children[0] if try_expr is not None else None
-    if operand is None or operand.type != "call_expression":
+    if try_expr is None or not try_expr.named_children:
+        return []
+    operand = try_expr.named_children[0]
+    if operand.type != "call_expression":
         return []
     function = operand.child_by_field_name("function")
     if function is None or function.type != "field_expression":
