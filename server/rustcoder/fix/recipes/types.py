@@ -11,6 +11,7 @@ offered, so verification picks the one that fits.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import tree_sitter
@@ -69,6 +70,82 @@ _COLLECTION_TYPE = re.compile(
 
 
 # --- small helpers ----------------------------------------------------------------
+
+#: Macros whose arguments are expressions; parsed as calls so recipes see the expressions.
+_EXPRESSION_MACROS = {
+    "println",
+    "print",
+    "eprintln",
+    "eprint",
+    "format",
+    "write",
+    "writeln",
+    "panic",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "vec",
+    "dbg",
+    "todo",
+    "unreachable",
+    "unimplemented",
+}
+
+
+class _ExpressionView(SourceFile):
+    """The file with `println!(..)`-like macro calls parsed as plain calls.
+
+    tree-sitter leaves macro arguments as token trees; a great deal of code
+    that fails to compile sits inside `println!` or `format!`. Replacing the
+    `!` by a space (and `[..]` by `(..)`) keeps every offset and lets the
+    arguments parse as expressions. Node texts come from the original file.
+    """
+
+    def __init__(self, file: SourceFile) -> None:
+        self.original = file.data
+        super().__init__(file.path, _demacro(file))
+
+    def node_text(self, node: Node) -> str:
+        return self.original[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+
+def _demacro(file: SourceFile) -> str:
+    data = bytearray(file.data)
+    for _ in range(4):
+        changed = False
+        current = SourceFile(file.path, data.decode("utf-8", errors="replace"))
+        for node in current.walk():
+            if node.type != "macro_invocation":
+                continue
+            name = node.child_by_field_name("macro")
+            tree = next((c for c in node.children if c.type == "token_tree"), None)
+            bang = next((c for c in node.children if c.type == "!"), None)
+            if name is None or tree is None or bang is None:
+                continue
+            if current.node_text(name).split("::")[-1] not in _EXPRESSION_MACROS:
+                continue
+            opening = data[tree.start_byte : tree.start_byte + 1]
+            if opening == b"[" and any(c.type == ";" for c in tree.children):
+                continue
+            if opening not in (b"(", b"["):
+                continue
+            data[bang.start_byte : bang.end_byte] = b" "
+            data[tree.start_byte : tree.start_byte + 1] = b"("
+            data[tree.end_byte - 1 : tree.end_byte] = b")"
+            changed = True
+        if not changed:
+            break
+    return data.decode("utf-8", errors="replace")
+
+
+def _viewed(inp: RecipeInput) -> RecipeInput:
+    """`inp` seeing macro arguments as expressions (see `_ExpressionView`)."""
+    if isinstance(inp.file, _ExpressionView) or "!" not in inp.file.text:
+        return inp
+    return dataclasses.replace(inp, file=_ExpressionView(inp.file))
 
 
 def _text(file: SourceFile, node: Node) -> str:
@@ -191,6 +268,7 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
 
     `Option<&T>` where `T` is expected also gets `.copied()`/`.cloned()`.
     """
+    inp = _viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     node = _primary_expression(inp)
     if node is None:
@@ -256,6 +334,7 @@ def _expect_text(inp: RecipeInput, node: Node) -> str:
 @edit_kind("match-as-str")
 def match_as_str(inp: RecipeInput) -> list[Candidate]:
     """`match owned { "lit" => .. }`: match on a borrowed view of the scrutinee."""
+    inp = _viewed(inp)
     result: list[Candidate] = []
     for span, found in _labelled(inp, r"this expression has type `(?P<ty>[^`]+)`"):
         located = _span_range(inp, span)
@@ -324,6 +403,7 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
 
     rustc converts only the branch it reports; the others fail next.
     """
+    inp = _viewed(inp)
     node: Node | None = inp.file.node_at(inp.start, inp.end)
     outer = inp.file.enclosing(node, "if_expression", "match_expression")
     # The whole `else if` chain (or a nested match) belongs to the outermost branching.
@@ -355,6 +435,7 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("change-return-type")
 def change_return_type(inp: RecipeInput) -> list[Candidate]:
     """The function's declared return type is wrong: declare the type it really returns."""
+    inp = _viewed(inp)
     found = _concrete(inp.captures.get("found", ""))
     if not found:
         return []
@@ -381,6 +462,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("collect-iterator")
 def collect_iterator(inp: RecipeInput) -> list[Candidate]:
     """A collection is expected and an iterator was given: collect it."""
+    inp = _viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if not _COLLECTION_TYPE.match(expected) or not _ITERATOR_TYPE.match(found):
         return []
@@ -417,6 +499,7 @@ def _widening(found: str, expected: str) -> bool:
 @edit_kind("numeric-cast")
 def numeric_cast(inp: RecipeInput) -> list[Candidate]:
     """One numeric type where another is expected: an `as` cast (or retarget an existing one)."""
+    inp = _viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if expected not in NUMERIC or found not in NUMERIC:
         return []
@@ -470,6 +553,7 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
 @edit_kind("turbofish")
 def turbofish(inp: RecipeInput) -> list[Candidate]:
     """Name the type a generic method produces: `collect::<Vec<_>>()`, `parse::<i64>()`."""
+    inp = _viewed(inp)
     names = set(inp.params.get("method", "").split("|")) - {""}
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     if not names or not types:
@@ -506,6 +590,7 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("annotate-let")
 def annotate_let(inp: RecipeInput) -> list[Candidate]:
     """`let x = value.into();` with no way to infer `x`: give the binding a type."""
+    inp = _viewed(inp)
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
     if binding is None or binding.child_by_field_name("type") is not None:
@@ -530,6 +615,7 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("drop-deref")
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
+    inp = _viewed(inp)
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
     if node is None or not _text(inp.file, node).startswith("*"):
         return []
@@ -544,6 +630,7 @@ _SIZED = re.compile(r"^&?(?:mut )?(?:Vec<|\[|HashMap<|HashSet<|BTreeMap<|BTreeSe
 @edit_kind("convert-cast")
 def convert_cast(inp: RecipeInput) -> list[Candidate]:
     """`x as T` between non-primitive types: the conversion the cast was meant to be."""
+    inp = _viewed(inp)
     source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
@@ -583,6 +670,7 @@ def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
 @edit_kind("string-index")
 def string_index(inp: RecipeInput) -> list[Candidate]:
     """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
+    inp = _viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
@@ -617,6 +705,7 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-as-usize")
 def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     """Slices are indexed by `usize`: cast the index."""
+    inp = _viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
@@ -643,6 +732,7 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-alternative")
 def index_alternative(inp: RecipeInput) -> list[Candidate]:
     """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
+    inp = _viewed(inp)
     ty = inp.captures.get("ty", "")
     parts = _index_parts(inp)
     if parts is None:
@@ -682,6 +772,7 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("cast-operand")
 def cast_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic between two numeric types: cast one operand to the other's type."""
+    inp = _viewed(inp)
     lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
     node = inp.file.enclosing(
         inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
@@ -721,6 +812,7 @@ def _needs_group(node: Node) -> bool:
 @edit_kind("unary-fix")
 def unary_fix(inp: RecipeInput) -> list[Candidate]:
     """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
+    inp = _viewed(inp)
     op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
     if node is None or not node.named_children:
@@ -768,6 +860,7 @@ def _method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
 @edit_kind("insert-iter")
 def insert_iter(inp: RecipeInput) -> list[Candidate]:
     """An iterator adapter called on a collection: iterate it first."""
+    inp = _viewed(inp)
     if not any("Iterator" in m or "is not an iterator" in m for m in inp.messages()):
         return []
     ty = inp.captures.get("ty", "")
@@ -790,13 +883,26 @@ def insert_iter(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
+_ADDING_METHODS = {
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "append",
+    "entry",
+}
+
+
 @edit_kind("unwrap-receiver")
 def unwrap_receiver(inp: RecipeInput) -> list[Candidate]:
     """A method of the inner type called on an `Option`/`Result`: get at the inner value."""
+    inp = _viewed(inp)
     parts = _method_receiver(inp)
     if parts is None:
         return []
-    receiver, _ = parts
+    receiver, method = parts
     returns = _fn_return_type(inp.file, receiver) or ""
     options: list[tuple[str, str, float]] = []
     is_result = "Result" in inp.diagnostic.message
@@ -809,6 +915,17 @@ def unwrap_receiver(inp: RecipeInput) -> list[Candidate]:
         ("Use the value inside (`.as_mut().unwrap()`)", ".as_mut().unwrap()", 0.55),
         ("Use the value inside (`.unwrap()`)", ".unwrap()", 0.5),
     ]
+    if not is_result:
+        # Adding to a collection that may not exist yet: create it on first use.
+        adds = _text(inp.file, method) in _ADDING_METHODS
+        options.append(
+            (
+                "Create the value when there is none, then use it",
+                ".get_or_insert_with(Default::default)",
+                0.65 if adds else 0.45,
+            )
+        )
+    options.sort(key=lambda option: -option[2])
     return [
         inp.candidate(title, _insert_after(inp, receiver, suffix), score)
         for title, suffix, score in options[:4]
@@ -828,6 +945,7 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     the suggestion; `Default::default()` (or `todo!()`) fills the hole so the
     rest of the suggestion can be applied and checked.
     """
+    inp = _viewed(inp)
     wanted = re.compile(inp.params.get("help", "."))
     fills = [f for f in inp.params.get("fill", "Default::default()").split("|") if f]
     result: list[Candidate] = []
@@ -858,6 +976,7 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("result-error-type")
 def result_error_type(inp: RecipeInput) -> list[Candidate]:
     """`Result<T>` without an error type: name one."""
+    inp = _viewed(inp)
     if inp.span_text.split("::")[-1] != "Result":
         return []
     node = inp.file.node_at(inp.start, inp.end)
@@ -894,6 +1013,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     Also offered: `const fn` for a local function, `&str` for a `String`
     constant built from a literal.
     """
+    inp = _viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     item = inp.file.enclosing(node, "const_item", "static_item")
     if item is None:
@@ -958,6 +1078,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("non-const-value")
 def non_const_value(inp: RecipeInput) -> list[Candidate]:
     """A runtime value where a constant is needed: `vec!` for an array, `let` for `const`."""
+    inp = _viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     result: list[Candidate] = []
     array = inp.file.enclosing(node, "array_expression")
