@@ -342,12 +342,12 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     holder = inp.file.node_text(pattern)
     place = inp.file.node_text(value)
     node = inp.file.node_at(inp.start, inp.end)
-    if inp.file.node_text(node) != place:
+    if node.type != "reference_expression" and node.parent is not None:
+        node = node.parent if node.parent.type == "reference_expression" else node
+    used = node.child_by_field_name("value") if node.type == "reference_expression" else node
+    if used is None or inp.file.node_text(used) != place:
         return []
-    start, end = inp.start, inp.end
-    parent = node.parent
-    if parent is not None and parent.type == "reference_expression":
-        start, end = inp.file.start(parent), inp.file.end(parent)
+    start, end = inp.file.start(node), inp.file.end(node)
     return [
         inp.candidate(
             f"Use `{holder}`, which already borrows `{place}`",
