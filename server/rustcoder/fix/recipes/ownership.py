@@ -820,3 +820,120 @@ def _let_of(source: SourceFile, use: Node, name: str) -> Node | None:
         mutable = any(c.type == "mutable_specifier" for c in node.children)
         found = None if mutable else pattern
     return found
+
+
+# --- E0507: matching on a place behind a reference ----------------------------
+
+
+def _binding_scope(file: SourceFile, binding: Node) -> Node | None:
+    """Where a pattern binding is in scope: its match arm, or the body of its `if let`."""
+    arm = file.enclosing(binding, "match_arm", "let_condition", "let_declaration")
+    if arm is None:
+        return None
+    if arm.type == "match_arm":
+        return arm.child_by_field_name("value")
+    if arm.type == "let_condition":
+        owner = file.enclosing(arm, "if_expression", "while_expression")
+        return (
+            owner.child_by_field_name("consequence" if owner.type == "if_expression" else "body")
+            if owner
+            else None
+        )
+    return arm.parent
+
+
+@edit_kind("borrow-match-clone")
+def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
+    """`match self.state { A(name) => name }` behind `&self`: match on `&self.state`
+    and clone the bindings where an owned value is needed."""
+    scrutinee = inp.span_text
+    if not scrutinee or scrutinee.startswith("&"):
+        return []
+    edits = [inp.edit(inp.start, inp.start, "&")]
+    for span in _spans(inp, "data moved here"):
+        offsets = _located(inp, span)
+        if offsets is None:
+            continue
+        binding = inp.file.node_at(*offsets)
+        if binding.type != "identifier":
+            continue
+        scope = _binding_scope(inp.file, binding)
+        if scope is None:
+            continue
+        name = inp.file.node_text(binding)
+        for use in _identifiers(inp.file, scope, name):
+            parent = use.parent
+            # A method call, a field or a format argument works on the reference.
+            if parent is not None and parent.type in ("field_expression", "token_tree"):
+                continue
+            if parent is not None and parent.type == "unary_expression":
+                continue
+            end = inp.file.end(use)
+            edits.append(inp.edit(end, end, ".clone()"))
+    if len(edits) == 1:
+        return []
+    return [
+        inp.candidate(
+            f"Match on `&{scrutinee}` and clone what is moved out",
+            edits,
+            score=0.6,
+        )
+    ]
+
+
+# --- E0499: a named `&mut` into a collection held while borrowing again -------
+
+
+def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]] | None:
+    """Edits that replace `let x = m.get_mut(k).unwrap();` by the lookup at each use of x."""
+    declaration = inp.file.enclosing(inp.file.node_at(*at), "let_declaration")
+    if declaration is None or declaration.parent is None or declaration.parent.type != "block":
+        return None
+    pattern = declaration.child_by_field_name("pattern")
+    value = declaration.child_by_field_name("value")
+    if pattern is None or value is None or pattern.type != "identifier":
+        return None
+    if declaration.child_by_field_name("type") is not None or value.type != "call_expression":
+        return None
+    expr = inp.file.node_text(value)
+    if "\n" in expr or not re.search(r"\.(?:get_mut|iter_mut|last_mut|first_mut)\(", expr):
+        return None
+    name = inp.file.node_text(pattern)
+    uses = [
+        n
+        for n in _identifiers(inp.file, declaration.parent, name)
+        if inp.file.start(n) >= inp.file.end(declaration)
+    ]
+    if not uses or not _alone_on_lines(inp.file, declaration):
+        return None
+    if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
+        return None
+    cut_start, cut_end = _line_span(inp.file, declaration)
+    edits = [inp.edit(cut_start, cut_end, "")]
+    edits += [inp.edit(inp.file.start(u), inp.file.end(u), expr) for u in uses]
+    return name, edits
+
+
+@edit_kind("inline-mut-borrow")
+def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
+    """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
+    up at each use instead, so no borrow outlives its statement."""
+    first = _first(inp, "first mutable borrow occurs here")
+    if first is None:
+        return []
+    inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
+    options: list[tuple[list[str], list[Edit]]] = [([n], e) for n, e in filter(None, inlined)]
+    if all(inlined) and inlined[0] is not None and inlined[1] is not None:
+        if inlined[0][0] == inlined[1][0]:
+            return []
+        options.append(([inlined[0][0], inlined[1][0]], inlined[0][1] + inlined[1][1]))
+    return [
+        inp.candidate(
+            "Look up "
+            + " and ".join(f"`{n}`" for n in names)
+            + " where used instead of holding the borrow",
+            edits,
+            score=0.5 - 0.05 * rank,
+        )
+        for rank, (names, edits) in enumerate(options)
+    ]
