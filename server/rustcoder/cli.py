@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.kb.cli",
     "rustcoder.models.model_command",
     "rustcoder.generate.generate_command",
+    "rustcoder.mcp.mcp_command",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,41 @@
+"""Command-line options shared by `rustcoder mcp` and `rustcoder api`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from rustcoder.generate.compile_fix import ModelChoice
+from rustcoder.generate.service import CodeService, ServiceConfig
+
+
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("code model and builds")
+    group.add_argument("--endpoint", help="OpenAI-compatible base URL for generation and fixes")
+    group.add_argument("--model", help="local model name, or the model served by --endpoint")
+    group.add_argument(
+        "--api-key", default=None, help="API key for --endpoint (default: $RUSTCODER_API_KEY)"
+    )
+    group.add_argument("--registry", type=Path, help="cargo directory source usable offline")
+    group.add_argument("--kb", type=Path, help="knowledge base file (default: the shipped one)")
+    group.add_argument("--concurrency", type=int, default=2, help="builds at once (2)")
+    group.add_argument("--queue", type=int, default=8, help="builds waiting at most (8)")
+
+
+def service_from_args(args: argparse.Namespace) -> CodeService:
+    choice = ModelChoice(
+        name=None if args.endpoint else args.model,
+        endpoint=args.endpoint,
+        model_id=args.model if args.endpoint else None,
+    )
+    return CodeService(
+        ServiceConfig(
+            model=choice,
+            api_key=args.api_key or os.environ.get("RUSTCODER_API_KEY"),
+            registry_dir=args.registry,
+            concurrency=max(1, args.concurrency),
+            queue_capacity=max(0, args.queue),
+            kb_path=args.kb,
+        )
+    )

@@ -1,0 +1,40 @@
+"""`rustcoder mcp [--http [HOST:]PORT]`: the MCP server over stdio or streamable HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from rustcoder.generate.service_args import add_service_arguments, service_from_args
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("mcp", help="serve the code tools over MCP (stdio or HTTP)")
+    parser.add_argument(
+        "--http",
+        metavar="[HOST:]PORT",
+        help="streamable HTTP on HOST:PORT (default host 127.0.0.1) instead of stdio",
+    )
+    add_service_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rustcoder.mcp.server import create_mcp_server
+
+    server = create_mcp_server(service_from_args(args))
+    if not args.http:
+        server.run("stdio")
+        return 0
+    host, _, port = args.http.rpartition(":")
+    host = host or "127.0.0.1"
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            "rustcoder mcp: only loopback addresses are served over HTTP; "
+            "put a proxy with authentication in front to expose it",
+            file=sys.stderr,
+        )
+        return 2
+    server.run("streamable-http", host=host, port=int(port))
+    return 0
