@@ -607,18 +607,23 @@ def add_match_arms(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(title, [edit], score=0.6 if patterns != ["_"] else 0.5)]
 
 
-@edit_kind("rename-pattern-field")
-def rename_pattern_field(inp: RecipeInput) -> list[Candidate]:
-    """A pattern names a field the struct lacks: match the right field, keep the binding.
+@edit_kind("rename-field")
+def rename_field(inp: RecipeInput) -> list[Candidate]:
+    """A pattern or literal names a field the struct lacks: use the right field, keep the value.
 
-    `let P { x, z } = p` → `let P { x, y: z } = p`, so code that uses `z` still works.
+    `let P { x, z } = p` → `let P { x, y: z } = p`, so code that uses `z` still
+    works; `P { x, z }` (a literal) → `P { x, y: z }`, so the local `z` is used.
     """
     wrong = inp.captures["field"]
-    field = inp.file.enclosing(_named(inp), "field_pattern")
-    pattern = inp.file.enclosing(field, "struct_pattern")
-    if field is None or pattern is None:
+    field = inp.file.enclosing(
+        _named(inp), "field_pattern", "field_initializer", "shorthand_field_initializer"
+    )
+    container = inp.file.enclosing(field, "struct_pattern", "struct_expression")
+    if field is None or container is None:
         return []
-    type_node = pattern.child_by_field_name("type") or pattern.named_children[0]
+    type_node = container.child_by_field_name("type") or container.child_by_field_name("name")
+    if type_node is None:
+        return []
     name = _struct_name(inp.captures.get("type") or inp.file.node_text(type_node))
     found = inp.find_type(name)
     fields: list[str] = []
@@ -628,13 +633,16 @@ def rename_pattern_field(inp: RecipeInput) -> list[Candidate]:
         fields = [f for f, _ in source.struct_fields(node)]
     else:
         for span_text in re.findall(r"`(\w+)`", " ".join(inp.messages())):
-            if span_text != wrong:
+            if span_text not in (wrong, name):
                 fields.append(span_text)
     mentioned = set()
-    for child in pattern.named_children:
-        if child.type == "field_pattern":
-            ident = child.child_by_field_name("name") or child.named_children[-1]
-            mentioned.add(inp.file.node_text(ident))
+    for child in inp.file.walk(container):
+        if child.type in ("field_pattern", "field_initializer"):
+            ident = child.child_by_field_name("name") or child.child_by_field_name("field")
+            if ident is not None:
+                mentioned.add(inp.file.node_text(ident))
+        elif child.type == "shorthand_field_initializer":
+            mentioned.add(inp.file.node_text(child))
     free = [f for f in fields if f not in mentioned]
     options = closest(wrong, free, limit=2)
     if len(free) == 1 and free[0] not in options:
@@ -645,9 +653,7 @@ def rename_pattern_field(inp: RecipeInput) -> list[Candidate]:
     for option in options[:2]:
         new = re.sub(rf"^{re.escape(wrong)}\b", option, text) if has_colon else f"{option}: {text}"
         edit = inp.edit(inp.file.start(field), inp.file.end(field), new)
-        result.append(
-            inp.candidate(f"Match field `{option}` (binding it as before)", [edit], score=0.6)
-        )
+        result.append(inp.candidate(f"Use field `{option}` (keeping the value)", [edit], 0.6))
     return result
 
 
@@ -720,6 +726,18 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     refs = _bare_references(inp.file, struct)
     edits = [e for e in [_type_params_edit(inp.file, struct, lifetime)] if e is not None]
     edits += _add_lifetime_to_refs(inp.file, refs, lifetime)
+    spanned = _named(inp)
+    if spanned.type in ("type_identifier", "scoped_type_identifier") and not refs:
+        # A field whose type has a lifetime parameter: `cursor: Cursor` → `Cursor<'a>`.
+        generic = (
+            spanned.parent if spanned.parent and spanned.parent.type == "generic_type" else None
+        )
+        args = generic.child_by_field_name("type_arguments") if generic is not None else None
+        if args is not None:
+            at = inp.file.start(args) + 1
+            edits.append(inp.edit(at, at, f"{lifetime}, "))
+        else:
+            edits.append(inp.edit(inp.end, inp.end, f"<{lifetime}>"))
     field_types = {re.sub(r"\s+", "", inp.file.node_text(r)) for r in refs}
     impl_edits: list[Edit] = []
     param_edits: list[Edit] = []

@@ -1,0 +1,306 @@
+"""Item recipes on crates other than their worked examples, through the real engine.
+
+Each crate is written into tmp_path and fixed by `fix_workspace` with real
+cargo; the tests check which source's fix won and what the files say after.
+Some crates have their item in another file, so the edit must reach there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.fix.compare import ErrorSet, is_error
+from rustcoder.fix.edits import apply_edits
+from rustcoder.fix.engine import FixEngine
+from rustcoder.fix.fix_command import fix_workspace
+from rustcoder.fix.recipe_source import RecipeSource
+
+MANIFEST = '[package]\nname = "items_case"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+
+
+def write_crate(root: Path, files: dict[str, str]) -> CargoWorkspace:
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text(MANIFEST)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.lstrip("\n"))
+    return CargoWorkspace(root=root, manifest=root / "Cargo.toml")
+
+
+CASES: list[tuple[str, dict[str, str], str, dict[str, list[str]]]] = [
+    (
+        # A private fn in a module file: `pub` there, `use` here.
+        "fn-in-other-file",
+        {
+            "src/main.rs": """
+mod config;
+
+fn main() {
+    let port = read_port("port=8080");
+    println!("{port}");
+}
+""",
+            "src/config.rs": """
+fn read_port(line: &str) -> u16 {
+    line.trim_start_matches("port=").parse().unwrap_or(80)
+}
+""",
+        },
+        "E0425",
+        {
+            "src/main.rs": ["use crate::config::read_port;"],
+            "src/config.rs": ["pub fn read_port(line: &str) -> u16"],
+        },
+    ),
+    (
+        # A private struct in another file, named through its module path.
+        "private-struct-other-file",
+        {
+            "src/main.rs": """
+mod shapes;
+
+fn main() {
+    let sq = shapes::Square { side: 2.0 };
+    println!("{}", sq.side * sq.side);
+}
+""",
+            "src/shapes.rs": """
+#[derive(Debug)]
+struct Square {
+    pub side: f64,
+}
+""",
+        },
+        "E0603",
+        {"src/shapes.rs": ["#[derive(Debug)]\npub struct Square {"]},
+    ),
+    (
+        # Missing fields of a struct defined in another file, single-line literal.
+        "missing-fields-other-file",
+        {
+            "src/main.rs": """
+mod model;
+
+fn main() {
+    let job = model::Job { name: String::from("backup"), priority: 3 };
+    println!("{} {} {:?}", job.name, job.priority, job.tags);
+}
+""",
+            "src/model.rs": """
+pub struct Job {
+    pub name: String,
+    pub priority: u8,
+    pub tags: Vec<String>,
+    pub retries: u32,
+}
+""",
+        },
+        "E0063",
+        {
+            "src/main.rs": [
+                'model::Job { name: String::from("backup"), priority: 3, '
+                "tags: Default::default(), retries: Default::default() }"
+            ]
+        },
+    ),
+    (
+        # Matching an Option on one line: the `None` arm is added on that line.
+        "option-match-one-line",
+        {
+            "src/lib.rs": """
+pub fn or_zero(value: Option<i64>) -> i64 {
+    match value { Some(v) => v * 2 }
+}
+""",
+        },
+        "E0004",
+        {"src/lib.rs": ["match value { Some(v) => v * 2, None => todo!(), }"]},
+    ),
+    (
+        # `.await` in a method; the async caller awaits it in turn.
+        "await-in-method",
+        {
+            "src/lib.rs": """
+pub struct Client {
+    pub base: String,
+}
+
+async fn get(url: String) -> usize {
+    url.len()
+}
+
+impl Client {
+    pub fn fetch(&self, path: &str) -> usize {
+        get(format!("{}/{}", self.base, path)).await
+    }
+}
+
+pub async fn fetch_all(client: &Client) -> usize {
+    client.fetch("a") + client.fetch("b")
+}
+""",
+        },
+        "E0728",
+        {
+            "src/lib.rs": [
+                "pub async fn fetch(&self, path: &str) -> usize",
+                'client.fetch("a").await + client.fetch("b").await',
+            ]
+        },
+    ),
+    (
+        # A struct literal with a field of the wrong name: keep the local, match the field.
+        "wrong-field-in-literal",
+        {
+            "src/main.rs": """
+struct Span {
+    start: usize,
+    end: usize,
+}
+
+fn main() {
+    let begin = 2;
+    let end = 9;
+    let s = Span { begin, end };
+    println!("{}", s.end - s.start);
+}
+""",
+        },
+        "E0560",
+        {"src/main.rs": ["let s = Span { start: begin, end };"]},
+    ),
+    (
+        # A deref of a raw pointer in safe code.
+        "raw-pointer-deref",
+        {
+            "src/main.rs": """
+fn main() {
+    let mut values = [1u8, 2, 3];
+    let first = values.as_mut_ptr();
+    let copy = *first;
+    println!("{copy} {:?}", values);
+}
+""",
+        },
+        "E0133",
+        {"src/main.rs": ["let copy = unsafe { *first };"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "files", "code", "expected"), CASES, ids=[case[0] for case in CASES]
+)
+async def test_item_recipe(
+    tmp_path: Path,
+    name: str,
+    files: dict[str, str],
+    code: str,
+    expected: dict[str, list[str]],
+) -> None:
+    crate = tmp_path / name
+    workspace = write_crate(crate, files)
+    report = await fix_workspace(workspace)
+    assert report.errors_before >= 1
+    assert report.errors_after == 0, (report.unfixed, report.applied)
+    assert report.applied[0].code == code, report.applied
+    assert report.applied[0].source == "kb", report.applied
+    changed = {str(path.relative_to(crate)): after for path, (_, after) in report.changed.items()}
+    for file_name, parts in expected.items():
+        for part in parts:
+            assert part in changed[file_name], changed.get(file_name)
+    # Without --apply nothing is written.
+    for file_name, text in files.items():
+        assert (crate / file_name).read_text() == text.lstrip("\n")
+
+
+async def _kb_candidates(workspace: CargoWorkspace, code: str) -> list[str]:
+    engine = FixEngine(workspace, sources=[RecipeSource()])
+    base = await engine.check_base()
+    errors = [d for d in base.diagnostics if is_error(d)]
+    targets = [d for d in errors if d.code == code]
+    assert targets, [d.message for d in errors]
+    return [c.title for t in targets for c in engine.candidates(t, errors)]
+
+
+async def test_use_goes_into_the_module_that_needs_it(tmp_path: Path) -> None:
+    """A std type used inside an inline module is imported there, after its own `use`s."""
+    workspace = write_crate(
+        tmp_path / "inner",
+        {
+            "src/lib.rs": """
+pub fn tally(words: &[&str]) -> usize {
+    words.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tally;
+
+    #[test]
+    fn counts() {
+        let mut seen = BTreeSet::new();
+        seen.insert(tally(&["a"]));
+        assert_eq!(seen.len(), 1);
+    }
+}
+""",
+        },
+    )
+    engine = FixEngine(workspace, sources=[RecipeSource()])
+    base = await engine.check_base()
+    errors = [d for d in base.diagnostics if is_error(d)]
+    (target,) = [d for d in errors if d.code == "E0433"]
+    baseline = ErrorSet.of(base.diagnostics, workspace.root)
+    path = workspace.root / "src" / "lib.rs"
+    fixed = []
+    for candidate in engine.candidates(target, errors):
+        if (await engine.verify(candidate, target, baseline)).ok:
+            fixed.append(apply_edits(path.read_text(), list(candidate.edits)))
+    assert fixed
+    assert "    use super::tally;\n    use std::collections::BTreeSet;\n" in fixed[0]
+    assert fixed[0].startswith("pub fn tally")
+
+
+async def test_no_default_means_no_struct_update(tmp_path: Path) -> None:
+    """`..Default::default()` only for structs that have a `Default`."""
+    workspace = write_crate(
+        tmp_path / "nodefault",
+        {
+            "src/main.rs": """
+struct Limits {
+    max: u32,
+    min: u32,
+}
+
+fn main() {
+    let l = Limits { max: 3 };
+    println!("{} {}", l.max, l.min);
+}
+""",
+        },
+    )
+    titles = await _kb_candidates(workspace, "E0063")
+    assert any("Default::default()" in t and "Fill" in t for t in titles), titles
+    assert not any(t.startswith("Take the other fields") for t in titles), titles
+
+
+async def test_unknown_name_proposes_no_import(tmp_path: Path) -> None:
+    """A name that std's table and the crate do not define gets no `use`."""
+    workspace = write_crate(
+        tmp_path / "unknown",
+        {
+            "src/main.rs": """
+fn main() {
+    let t = Tracker::new();
+    println!("{}", t);
+}
+""",
+        },
+    )
+    titles = await _kb_candidates(workspace, "E0433")
+    assert not any("Import" in t for t in titles), titles
