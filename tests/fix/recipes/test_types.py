@@ -1,0 +1,265 @@
+"""Type recipes on programs other than their worked examples, through the real engine.
+
+Each case is a small crate written into tmp_path that fails with one type
+error; `rustcoder fix` (rustc's suggestions plus the recipes, every candidate
+compiled) must make it build, and the applied edit must be the recipe's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.fix.compare import is_error
+from rustcoder.fix.engine import FixEngine, FixSettings
+from rustcoder.fix.fix_command import fix_workspace
+from rustcoder.fix.recipe_source import RecipeSource
+from rustcoder.kb.recipe_data import recipes_for_code
+
+
+def write_crate(root: Path, source: str) -> Path:
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "types_case"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+    )
+    (root / "src" / "lib.rs").write_text(source.lstrip("\n"))
+    return root
+
+
+CASES = [
+    # id, src/lib.rs, error code fixed first, text expected in the fixed file
+    (
+        "option-max-unwrapped",
+        """
+pub fn oldest(ages: &[u32]) -> u32 {
+    ages.iter().max()
+}
+""",
+        "E0308",
+        "ages.iter().max().copied().unwrap()",
+    ),
+    (
+        "else-if-chain-to-string",
+        """
+pub fn describe(n: i64, unit: &str) -> String {
+    let text = if n < 0 {
+        "negative"
+    } else if n == 0 {
+        "zero"
+    } else {
+        unit.repeat(n as usize)
+    };
+    text
+}
+""",
+        "E0308",
+        '"negative".to_string()',
+    ),
+    (
+        "retarget-existing-cast",
+        """
+pub fn total_len(words: &[&str]) -> u64 {
+    words.iter().map(|w| w.len()).sum::<usize>() as u32
+}
+""",
+        "E0308",
+        "sum::<usize>() as u64",
+    ),
+    (
+        "collect-into-string",
+        """
+pub fn shout(word: &str) -> String {
+    let loud = word.chars().map(|c| c.to_ascii_uppercase()).collect();
+    format!("{}!", loud.trim_end())
+}
+""",
+        "E0282",
+        "collect::<String>()",
+    ),
+    (
+        "extra-argument-removed",
+        """
+fn greet(name: &str) -> String {
+    format!("hi {name}")
+}
+
+pub fn welcome() -> String {
+    greet("ana", "bob")
+}
+""",
+        "E0061",
+        'greet("ana")',
+    ),
+    (
+        "compound-assign-cast",
+        """
+pub fn letters(words: &[String]) -> u32 {
+    let mut total: u32 = 0;
+    for w in words {
+        total += w.len();
+    }
+    total
+}
+""",
+        "E0308",
+        "total += w.len() as u32;",
+    ),
+    (
+        "string-is-not-an-iterator",
+        """
+pub fn vowels(word: &str) -> usize {
+    let owned = word.to_lowercase();
+    owned.filter(|c| "aeiou".contains(*c)).count()
+}
+""",
+        "E0599",
+        "owned.chars().filter(",
+    ),
+    (
+        "const-fn-for-local-call",
+        """
+fn square(side: u32) -> u32 {
+    side * side
+}
+
+pub const BOARD_CELLS: u32 = square(8);
+""",
+        "E0015",
+        "const fn square(side: u32)",
+    ),
+    (
+        "vec-cast-to-length",
+        """
+pub fn count(items: Vec<String>) -> u32 {
+    items as u32
+}
+""",
+        "E0605",
+        "items.len() as u32",
+    ),
+    (
+        "index-option-with-question-mark",
+        """
+pub fn first_score(scores: Option<Vec<u32>>) -> Option<u32> {
+    Some(scores[0] * 2)
+}
+""",
+        "E0608",
+        "Some(scores?[0] * 2)",
+    ),
+    (
+        "negate-unsigned",
+        """
+pub fn debit(amount: u32) -> i64 {
+    -amount
+}
+""",
+        "E0600",
+        "-(amount as i64)",
+    ),
+    (
+        "match-option-string-as-deref",
+        """
+pub fn is_admin(role: Option<String>) -> bool {
+    match role {
+        Some("admin") => true,
+        _ => false,
+    }
+}
+""",
+        "E0308",
+        "match role.as_deref() {",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "expected"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+async def test_type_recipe_fixes_crate(
+    tmp_path: Path, source: str, code: str, expected: str
+) -> None:
+    crate = write_crate(tmp_path / "crate", source)
+    report = await fix_workspace(CargoWorkspace(root=crate, manifest=crate / "Cargo.toml"))
+    assert report.errors_before >= 1
+    assert report.errors_after == 0, (report.unfixed, report.applied)
+    assert report.applied[0].code == code, report.applied
+    assert any(fix.source == "kb" for fix in report.applied), report.applied
+    (after,) = [text for _, text in report.changed.values()]
+    assert expected in after, after
+    # Without --apply nothing is written.
+    assert expected not in (crate / "src" / "lib.rs").read_text()
+
+
+NOTHING_CASES = [
+    # id, code, src/lib.rs, recipes whose pattern matches but which must propose nothing
+    (
+        "hashset-index",
+        "E0608",
+        """
+use std::collections::HashSet;
+
+pub fn pick(tags: &HashSet<String>) -> String {
+    tags[0].clone()
+}
+""",
+        {"E0608-index-inner-collection"},
+    ),
+    (
+        "float-for-string",
+        "E0308",
+        """
+pub fn label(price: f64) -> String {
+    price
+}
+""",
+        {"E0308-numeric-as-cast", "E0308-unwrap-option", "E0308-collect-iterator"},
+    ),
+    (
+        "string-outside-branches",
+        "E0308",
+        """
+pub fn first(name: &str) -> usize {
+    let upper: &str = name.to_uppercase();
+    upper.len()
+}
+""",
+        {"E0308-branches-to-string", "E0308-change-return-type"},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "source", "silent"),
+    [case[1:] for case in NOTHING_CASES],
+    ids=[case[0] for case in NOTHING_CASES],
+)
+async def test_type_recipes_propose_nothing_when_they_do_not_apply(
+    tmp_path: Path, code: str, source: str, silent: set[str]
+) -> None:
+    crate = write_crate(tmp_path / "crate", source)
+    workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
+    engine = FixEngine(workspace, settings=FixSettings(parallel=1), sources=[RecipeSource()])
+    base = await engine.check_base()
+    targets = [d for d in base.diagnostics if is_error(d) and d.code == code]
+    assert targets, [d.message for d in base.diagnostics]
+    messages = [m for t in targets for m in _messages(t)]
+    # A silent recipe's pattern matches, so it is its edit kind that must decline.
+    assert any(
+        spec.match(m) is not None
+        for spec in recipes_for_code(code)
+        if spec.id in silent
+        for m in messages
+    )
+    proposed = {c.recipe_id for t in targets for c in engine.candidates(t)}
+    assert not proposed & silent, proposed
+
+
+def _messages(diagnostic: RustDiagnostic) -> list[str]:
+    labels = [s.label for s in diagnostic.spans if s.label]
+    return [diagnostic.message, *labels, *(c.message for c in diagnostic.children)]
