@@ -12,6 +12,17 @@ log = logging.getLogger(__name__)
 
 def default_sources() -> list[CandidateSource]:
     from rustcoder.fix.recipe_source import RecipeSource
+    from rustcoder.kb.hooks import active
 
-    sources: list[CandidateSource] = [RustcSource(), RecipeSource()]
+    kb = active()  # the server's knowledge base, when one is open
+    if kb is None:
+        return [RustcSource(), RecipeSource()]
+    from rustcoder.fix.learned_source import LearnedSource
+
+    sources: list[CandidateSource] = [
+        RustcSource(),
+        RecipeSource(scores=kb.recipe_scores if kb.base is not None else None),
+    ]
+    if kb.learning is not None:
+        sources.append(LearnedSource(kb.learned_examples))
     return sources
