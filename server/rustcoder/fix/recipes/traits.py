@@ -409,7 +409,7 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
         edit = inp.edit(line, nl + 1 if nl >= 0 else end, "")
     gone = ", ".join(t for t in listed if t not in kept)
     result = [inp.candidate(f"Remove `{gone}` from the derive", [edit], score=0.7)]
-    # Or make the offending field's local type derive it too.
+    # Or, first (the author wanted copies), make the field's local type derive it too.
     for span in _labelled(inp, "does not implement `Copy`"):
         offsets = _offsets_in_file(inp, span)
         if offsets is None:
@@ -422,7 +422,7 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
             edits, _, _ = _derive_everywhere(inp, *found, _closure([trait]))
             if edits:
                 result.append(
-                    inp.candidate(f"Derive `{trait}` on `{type_text}` too", edits, score=0.6)
+                    inp.candidate(f"Derive `{trait}` on `{type_text}` too", edits, score=0.8)
                 )
         break
     return result
@@ -858,7 +858,7 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
     spans = [
         span
         for child in inp.diagnostic.children
-        if child.message.startswith("consider restricting type parameter")
+        if "restricting type parameter" in child.message
         for span in child.spans
         if span.suggested_replacement
     ]
@@ -1022,6 +1022,29 @@ def _stub(file: SourceFile, node: tree_sitter.Node, indent: str) -> str | None:
     return None
 
 
+#: Signatures of the required items of common std traits, with paths that need no `use`.
+STD_ITEMS = {
+    "fmt": "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result",
+    "next": "fn next(&mut self) -> Option<Self::Item>",
+    "default": "fn default() -> Self",
+    "clone": "fn clone(&self) -> Self",
+    "eq": "fn eq(&self, other: &Self) -> bool",
+    "partial_cmp": "fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering>",
+    "cmp": "fn cmp(&self, other: &Self) -> std::cmp::Ordering",
+    "hash": "fn hash<H: std::hash::Hasher>(&self, state: &mut H)",
+    "drop": "fn drop(&mut self)",
+    "from_str": "fn from_str(s: &str) -> Result<Self, Self::Err>",
+    "Err": "type Err = String;",
+}
+
+#: Short names in rustc's placeholder stubs that are not in the prelude.
+_QUALIFY = {
+    r"(?<![\w:])Formatter<": "std::fmt::Formatter<",
+    r"Result<\(\), std::fmt::Error>": "std::fmt::Result",
+    r"(?<![\w:])Ordering\b": "std::cmp::Ordering",
+}
+
+
 def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
     """Stubs from rustc's placeholder suggestions (for traits defined outside the crate)."""
     stubs = {}
@@ -1029,10 +1052,18 @@ def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
         for span in child.spans:
             text = (span.suggested_replacement or "").strip()
             found = re.match(r"(?:fn|type|const)\s+(?P<name>\w+)", text)
-            if found is None or "/* Type */" in text:
+            if found is None:
                 continue
+            name = found.group("name")
+            known = STD_ITEMS.get(name)
+            if known is not None and known.split()[0] == text.split()[0]:
+                text = known if known.startswith("type") else known + " { todo!() }"
+            if "/* Type */" in text:
+                continue
+            for short, full in _QUALIFY.items():
+                text = re.sub(short, full, text)
             text = re.sub(r"\{ todo!\(\) \}$", f"{{\n{indent}    todo!()\n{indent}}}", text)
-            stubs[found.group("name")] = text
+            stubs[name] = text
     return stubs
 
 

@@ -1,0 +1,446 @@
+"""Trait recipes on crates other than their worked examples, through the real engine.
+
+Each case is a small crate written into tmp_path and fixed with
+`fix_workspace` (rustc's suggestions and every recipe, real cargo): the
+expected text must be in the fixed file, and where rustc's own suggestion
+would not do, the fix must come from the knowledge base. The last tests show
+recipes proposing nothing where they have nothing right to say.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.fix.candidate import FixContext
+from rustcoder.fix.compare import is_error
+from rustcoder.fix.engine import FixEngine, FixSettings
+from rustcoder.fix.fix_command import FixReport, fix_workspace
+from rustcoder.fix.recipe_source import RecipeSource
+
+MANIFEST = '[package]\nname = "traits_case"\nversion = "0.1.0"\nedition = "2021"\n'
+
+
+def write_crate(root: Path, files: dict[str, str]) -> CargoWorkspace:
+    (root / "src").mkdir(parents=True)
+    (root / "Cargo.toml").write_text(MANIFEST)
+    for name, text in files.items():
+        (root / name).write_text(text.lstrip("\n"))
+    return CargoWorkspace(root=root, manifest=root / "Cargo.toml")
+
+
+async def fix(tmp_path: Path, files: dict[str, str]) -> tuple[FixReport, dict[str, str]]:
+    workspace = write_crate(tmp_path / "crate", files)
+    report = await fix_workspace(workspace)
+    texts = {
+        name: report.changed.get(workspace.root / name, ("", (workspace.root / name).read_text()))[
+            1
+        ]
+        for name in files
+    }
+    return report, texts
+
+
+MULTI_FILE_ORD = {
+    "src/lib.rs": """
+mod model;
+
+pub use model::{Job, Priority};
+
+pub fn schedule(mut jobs: Vec<Job>) -> Vec<Job> {
+    jobs.sort();
+    jobs
+}
+""",
+    "src/model.rs": """
+#[derive(Debug, Clone)]
+pub enum Priority {
+    Low,
+    High,
+}
+
+/// A unit of work.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub priority: Priority,
+    pub id: u32,
+}
+""",
+}
+
+
+async def test_derive_ord_with_prerequisites_on_nested_type_in_another_file(
+    tmp_path: Path,
+) -> None:
+    report, texts = await fix(tmp_path, MULTI_FILE_ORD)
+    assert report.errors_after == 0, report.unfixed
+    assert report.applied[0].source == "kb", report.applied
+    model = texts["src/model.rs"]
+    # Merged into the existing derives, on the field's type too.
+    assert "#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]\npub struct Job" in model
+    assert "#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]\npub enum Priority" in model
+    assert "/// A unit of work.\n#[derive(" in model
+
+
+async def test_display_placeholder_with_format_spec_becomes_debug(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, Clone, Copy)]
+pub enum Suit {
+    Hearts,
+    Spades,
+}
+
+pub fn row(suit: Suit, count: u32) -> String {
+    format!("{:>8} x{count}", suit)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert 'format!("{:>8?} x{count}", suit)' in texts["src/lib.rs"]
+
+
+async def test_question_mark_in_function_with_early_return(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::fs;
+
+pub fn save(path: &str, lines: &[String]) {
+    if lines.is_empty() {
+        return;
+    }
+    fs::write(path, lines.join("\\n"))?;
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert (
+        "pub fn save(path: &str, lines: &[String]) -> Result<(), Box<dyn std::error::Error>>"
+        in text
+    )
+    assert "        return Ok(());" in text
+    assert '    fs::write(path, lines.join("\\n"))?;\n    Ok(())\n}' in text
+
+
+async def test_question_mark_error_to_string(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::fs::File;
+use std::io::Read;
+
+pub fn slurp(path: &str) -> Result<String, String> {
+    let mut file = File::open(path)?;
+    let mut out = String::new();
+    file.read_to_string(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "let mut file = File::open(path).map_err(|e| e.to_string())?;" in texts["src/lib.rs"]
+
+
+async def test_option_question_mark_in_boxed_result(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::collections::HashMap;
+use std::error::Error;
+
+pub fn port(settings: &HashMap<String, String>) -> Result<u16, Box<dyn Error>> {
+    let raw = settings.get("port")?;
+    Ok(raw.parse()?)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert 'let raw = settings.get("port").ok_or("missing value")?;' in texts["src/lib.rs"]
+
+
+async def test_float_max_uses_total_cmp(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub fn hottest(temps: &[f32]) -> Option<f32> {
+    temps.iter().copied().max()
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "temps.iter().copied().max_by(|a, b| a.total_cmp(b))" in texts["src/lib.rs"]
+
+
+async def test_derive_eq_on_float_field_is_dropped(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub at: u64,
+    pub value: f64,
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "#[derive(Debug, Clone, PartialEq)]\npub struct Sample" in texts["src/lib.rs"]
+
+
+async def test_generic_bound_alternatives_with_copy_and_clone(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+pub fn raise_to<T: std::fmt::Debug>(values: &mut [T], floor: T) {
+    for v in values.iter_mut() {
+        if *v < floor {
+            *v = floor;
+        }
+    }
+}
+""",
+    )
+    # rustc's `std::cmp::PartialOrd` written as the prelude name; with `Copy`
+    # for the value copied in the loop (borrowck reports that only later).
+    assert found == [
+        (
+            "E0369",
+            [
+                "Require `T: PartialOrd`",
+                "Require `T: PartialOrd + Copy`",
+                "Require `T: PartialOrd + Clone`",
+            ],
+        )
+    ]
+
+
+async def test_scalar_multiplication_operator(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, Clone, Copy)]
+pub struct Vec2 {
+    pub x: f32,
+    pub y: f32,
+}
+
+pub fn scaled(v: Vec2) -> Vec2 {
+    v * 2.5
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "impl std::ops::Mul<f32> for Vec2 {" in text
+    assert "Vec2 { x: self.x * rhs, y: self.y * rhs }" in text
+
+
+async def test_missing_items_of_std_display_and_local_trait(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::fmt;
+
+pub trait Codec {
+    type Output;
+    const NAME: &'static str;
+    fn encode(&self, input: &[u8]) -> Vec<u8>;
+    fn describe(&self) -> String {
+        Self::NAME.to_string()
+    }
+}
+
+pub struct Rot13;
+
+impl Codec for Rot13 {}
+
+impl fmt::Display for Rot13 {}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert '    type Output = ();\n    const NAME: &\'static str = "";\n' in text
+    assert "    fn encode(&self, input: &[u8]) -> Vec<u8> {\n        todo!()\n    }" in text
+    assert "fn describe(&self) -> String {\n        todo!()" not in text
+    assert (
+        "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n"
+        "        todo!()\n    }"
+    ) in text
+
+
+async def test_misspelt_trait_method_is_renamed(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub trait Area {
+    fn area(&self) -> f64;
+}
+
+pub struct Disk {
+    pub r: f64,
+}
+
+impl Area for Disk {
+    fn aera(&self) -> f64 {
+        3.14 * self.r * self.r
+    }
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "    fn area(&self) -> f64 {\n        3.14" in texts["src/lib.rs"]
+
+
+async def test_helper_moves_into_existing_inherent_impl(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub trait Greet {
+    fn greet(&self) -> String;
+}
+
+pub struct Bot {
+    pub name: String,
+}
+
+impl Bot {
+    pub fn new(name: &str) -> Bot {
+        Bot { name: name.to_string() }
+    }
+}
+
+impl Greet for Bot {
+    fn greet(&self) -> String {
+        self.shout()
+    }
+
+    fn shout(&self) -> String {
+        self.name.to_uppercase()
+    }
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert text.count("impl Bot {") == 1
+    assert (
+        "    }\n    fn shout(&self) -> String {\n        self.name.to_uppercase()\n    }\n}" in text
+    )
+    assert (
+        "impl Greet for Bot {\n    fn greet(&self) -> String {\n        self.shout()\n    }\n}"
+        in text
+    )
+
+
+async def test_copy_derived_on_field_type_when_copies_are_used(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, Clone)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pixel {
+    pub at: (u32, u32),
+    pub color: Rgb,
+}
+
+pub fn twice(p: Pixel) -> (Pixel, Pixel) {
+    (p, p)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "#[derive(Debug, Clone, Copy)]\npub struct Rgb" in texts["src/lib.rs"]
+
+
+@pytest.mark.parametrize(
+    ("loop_head", "expected"),
+    [("for c in word {", "for c in word.chars() {"), ("for i in n {", "for i in 0..n {")],
+)
+async def test_not_an_iterator(tmp_path: Path, loop_head: str, expected: str) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": f"""
+pub fn count(word: String, n: usize) -> usize {{
+    let mut total = 0;
+    {loop_head}
+        total += 1;
+    }}
+    total
+}}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert expected in texts["src/lib.rs"]
+
+
+async def kb_candidates(tmp_path: Path, source: str) -> list[tuple[str | None, list[str]]]:
+    """(code, candidate titles) of the recipes for every error of a crate."""
+    workspace = write_crate(tmp_path / "crate", {"src/lib.rs": source})
+    engine = FixEngine(workspace, settings=FixSettings(parallel=1), sources=[])
+    outcome = await engine.check_base()
+    errors = [d for d in outcome.diagnostics if is_error(d)]
+    assert errors
+    result = []
+    for diagnostic in errors:
+        ctx = FixContext(workspace.root, diagnostic, engine.read_text, errors)
+        result.append((diagnostic.code, [c.title for c in RecipeSource().candidates(ctx)]))
+    return result
+
+
+async def test_no_derive_proposed_for_foreign_type(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+#[derive(Clone)]
+pub struct Log {
+    pub file: std::fs::File,
+}
+""",
+    )
+    assert found == [("E0277", [])]
+
+
+async def test_no_operator_impl_for_non_numeric_struct(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+pub struct Name {
+    pub first: String,
+}
+
+pub fn join(a: Name, b: Name) -> Name {
+    a + b
+}
+""",
+    )
+    assert found == [("E0369", [])]
