@@ -176,6 +176,69 @@ fn main() {
 }
 """
 
+IF_LET_DRAFT = """
+struct Editor {
+    draft: Option<String>,
+}
+
+impl Editor {
+    fn draft_or_empty(&self) -> String {
+        if let Some(text) = self.draft {
+            return text;
+        }
+        String::new()
+    }
+}
+
+fn main() {
+    let editor = Editor { draft: Some("hello".to_string()) };
+    println!("{}", editor.draft_or_empty());
+}
+"""
+
+MATCH_DEREF = """
+enum Shape {
+    Named(String),
+    Blank,
+}
+
+fn label(shape: &Shape) -> String {
+    match *shape {
+        Shape::Named(name) => name,
+        Shape::Blank => "?".to_string(),
+    }
+}
+
+fn main() {
+    println!("{}", label(&Shape::Named("disc".to_string())));
+}
+"""
+
+TRANSFER = """
+use std::collections::HashMap;
+
+struct Account {
+    balance: i64,
+}
+
+fn transfer(accounts: &mut HashMap<String, Account>, from: &str, to: &str, amount: i64) {
+    let source = accounts.get_mut(from).unwrap();
+    let target = accounts.get_mut(to).unwrap();
+    if source.balance >= amount {
+        source.balance -= amount;
+        target.balance += amount;
+    }
+}
+
+fn main() {
+    let mut accounts = HashMap::new();
+    accounts.insert("a".to_string(), Account { balance: 5 });
+    accounts.insert("b".to_string(), Account { balance: 0 });
+    transfer(&mut accounts, "a", "b", 2);
+    println!("{}", accounts["b"].balance);
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -211,6 +274,16 @@ CASES = [
     ),
     ("arc_thread", ARC_IN_THREAD, "E0373", "E0373-clone-into-thread", "settings_clone.len()"),
     ("partial", PARTIAL_MOVE, "E0382", "E0382-partial-move-borrow", "let seat = &ticket.seat;"),
+    ("if_let", IF_LET_DRAFT, "E0507", "E0507-match-borrow-clone", "return text.clone();"),
+    ("deref", MATCH_DEREF, "E0507", "E0507-match-borrow-clone", "match shape {"),
+    (
+        "transfer",
+        TRANSFER,
+        "E0499",
+        "E0499-inline-lookup",
+        "        source.balance -= amount;\n"
+        "        accounts.get_mut(to).unwrap().balance += amount;",
+    ),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -253,42 +326,52 @@ def _titles(recipe: str) -> list[str]:
         "E0373-clone-into-thread": ["clone of"],
         "E0382-partial-move-borrow": ["Borrow `"],
         "E0382-option-as-ref": [".as_ref()"],
+        "E0507-match-borrow-clone": ["clone what is moved out"],
+        "E0499-inline-lookup": ["where used"],
     }[recipe]
 
 
-async def _recipe_candidates(tmp_path: Path, program: str, code: str) -> list[str]:
-    """Titles the ownership recipes propose for the first `code` error of `program`."""
-    path = write_crate(tmp_path / "crate", program)
+async def _proposed(tmp_path: Path, program: str, code: str, recipe: str) -> list[str]:
+    """Titles that `recipe` proposes for the first `code` error of `program`."""
+    path = write_crate(tmp_path, program)
     workspace = CargoWorkspace(root=path.parents[1], manifest=path.parents[1] / "Cargo.toml")
     engine = FixEngine(workspace, sources=[RecipeSource()])
     base = await engine.check_base()
     target = next(d for d in base.diagnostics if d.code == code)
-    return [
-        c.title
-        for c in engine.candidates(target, base.diagnostics)
-        if c.recipe_id is not None
-        and c.recipe_id.split("-")[0] == code
-        and c.recipe_id in {"E0506-assign-after-last-use", "E0499-split-at-mut"}
-    ]
+    return [c.title for c in engine.candidates(target, base.diagnostics) if c.recipe_id == recipe]
 
 
-async def test_no_reordering_when_the_value_is_read_before_the_last_use(tmp_path: Path) -> None:
-    # Moving `limit = 9` below the print would change what the print shows.
-    program = """
+REORDER = """
 fn main() {
     let mut limit = 3;
     let old = &limit;
     limit = 9;
-    println!("{old} then {}", limit + 0);
     println!("{old}");
+    println!("{}", limit + 0);
 }
 """
-    assert await _recipe_candidates(tmp_path, program, "E0506") == []
 
 
-async def test_no_split_when_the_order_of_indices_is_unknown(tmp_path: Path) -> None:
-    # `split_at_mut` needs to know which index is lower; with two free indices it cannot.
-    program = """
+@pytest.mark.parametrize(
+    ("change", "proposed"),
+    [
+        # Moving `limit = 9` below the print of `old` keeps both prints as they were...
+        ("", True),
+        # ...unless something before the borrow's last use reads `limit`.
+        ('println!("{old}");', False),
+    ],
+)
+async def test_reordering_only_when_nothing_in_between_reads_the_value(
+    tmp_path: Path, change: str, proposed: bool
+) -> None:
+    program = REORDER
+    if change:
+        program = program.replace(change, 'println!("{old} {limit}");')
+    titles = await _proposed(tmp_path / "crate", program, "E0506", "E0506-assign-after-last-use")
+    assert bool(titles) is proposed, titles
+
+
+LINK = """
 fn link(nodes: &mut Vec<u32>, a: usize, b: usize) {
     let from = &mut nodes[a];
     let to = &mut nodes[b];
@@ -301,4 +384,16 @@ fn main() {
     println!("{nodes:?}");
 }
 """
-    assert await _recipe_candidates(tmp_path, program, "E0499") == []
+
+
+@pytest.mark.parametrize(
+    ("second", "proposed"),
+    # `split_at_mut` must know which index is lower: `a + 1` is, a free `b` may not be.
+    [("a + 1", True), ("b", False)],
+)
+async def test_split_only_when_the_order_of_indices_is_known(
+    tmp_path: Path, second: str, proposed: bool
+) -> None:
+    program = LINK.replace("&mut nodes[b]", f"&mut nodes[{second}]")
+    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-split-at-mut")
+    assert bool(titles) is proposed, titles

@@ -849,7 +849,11 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
     scrutinee = inp.span_text
     if not scrutinee or scrutinee.startswith("&"):
         return []
-    edits = [inp.edit(inp.start, inp.start, "&")]
+    # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
+    deref = scrutinee.startswith("*")
+    edits = [
+        inp.edit(inp.start, inp.start + 1, "") if deref else inp.edit(inp.start, inp.start, "&")
+    ]
     for span in _spans(inp, "data moved here"):
         offsets = _located(inp, span)
         if offsets is None:
@@ -874,7 +878,7 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
         return []
     return [
         inp.candidate(
-            f"Match on `&{scrutinee}` and clone what is moved out",
+            f"Match on `{scrutinee[1:] if deref else '&' + scrutinee}` and clone what is moved out",
             edits,
             score=0.6,
         )
