@@ -563,6 +563,45 @@ def _split_patterns(text: str) -> list[str]:
     return re.findall(r"`([^`]+)`", text)
 
 
+def _uncovered_variants(inp: RecipeInput, arms: list[Node], listed: str) -> list[str]:
+    """Every variant no arm names, when rustc listed only the first few (`and 3 more`)."""
+    shown = re.findall(r"`([^`]+)`", listed)
+    prefix = re.match(r"^(&?(?:[\w]+::)+)\w+", shown[0]) if shown else None
+    enum_name = next(
+        (
+            m.group(1)
+            for m in map(re.compile(r"^`([\w:]+)` defined here$").match, inp.messages())
+            if m
+        ),
+        None,
+    )
+    if prefix is None or enum_name is None:
+        return []
+    found = inp.find_type(enum_name.split("::")[-1])
+    if found is None:
+        return []
+    source, enum = found
+    assert isinstance(enum, Node)
+    body = enum.child_by_field_name("body")
+    if enum.type != "enum_item" or body is None:
+        return []
+    named = " ".join(inp.file.node_text(a.child_by_field_name("pattern") or a) for a in arms)
+    result = []
+    for variant in body.named_children:
+        ident = variant.child_by_field_name("name")
+        if variant.type != "enum_variant" or ident is None:
+            continue
+        name = source.node_text(ident)
+        if re.search(rf"\b{re.escape(name)}\b", named):
+            continue
+        fields = variant.child_by_field_name("body")
+        suffix = ""
+        if fields is not None:
+            suffix = "(..)" if fields.type == "ordered_field_declaration_list" else " { .. }"
+        result.append(f"{prefix.group(1)}{name}{suffix}")
+    return result
+
+
 @edit_kind("add-match-arms")
 def add_match_arms(inp: RecipeInput) -> list[Candidate]:
     """A non-exhaustive match: add the arms rustc lists (`todo!()` bodies), or `_ => todo!()`."""
@@ -574,7 +613,8 @@ def add_match_arms(inp: RecipeInput) -> list[Candidate]:
     if inp.params.get("mode") == "wildcard":
         patterns = ["_"]
     else:
-        patterns = _split_patterns(inp.captures.get("patterns", ""))
+        listed = inp.captures.get("patterns", "")
+        patterns = _split_patterns(listed) or _uncovered_variants(inp, arms, listed)
         if not patterns or patterns == ["_"]:
             return []
         refs = any(
@@ -983,7 +1023,22 @@ def wrap_unsafe(inp: RecipeInput) -> list[Candidate]:
     node = _named(inp)
     if inp.file.enclosing(node, "unsafe_block") is not None:
         return []
-    return [inp.candidate(None, [inp.edit(inp.start, inp.end, f"unsafe {{ {text} }}")], 0.6)]
+    start, end = inp.start, inp.end
+    parent = node.parent
+    # A `static mut` written to: the whole assignment goes in the block.
+    if (
+        parent is not None
+        and parent.type in ("assignment_expression", "compound_assignment_expr")
+        and parent.child_by_field_name("left") == node
+    ):
+        start, end = inp.file.start(parent), inp.file.end(parent)
+        text = inp.file.text[start:end]
+        statement = parent.parent
+        if statement is not None and statement.type == "expression_statement":
+            start, end = inp.file.start(statement), inp.file.end(statement)
+            text = inp.file.text[start:end]
+            return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
+    return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
 
 
 _ZERO_TYPES = {
@@ -1053,6 +1108,24 @@ def init_binding(inp: RecipeInput) -> list[Candidate]:
 # --- types and values -----------------------------------------------------------------
 
 
+def _marker_type(file: SourceFile, struct: Node, body: Node, param: str) -> str:
+    """`PhantomData<T>`, or of a tuple of every parameter no field mentions."""
+    params = struct.child_by_field_name("type_parameters")
+    fields = file.node_text(body)
+    unused = []
+    for child in params.named_children if params is not None else []:
+        if child.type == "const_parameter":
+            continue
+        name = child.child_by_field_name("name") or child
+        text = file.node_text(name).split(":")[0].strip()
+        if text and not re.search(rf"(?<![\w']){re.escape(text)}\b", fields):
+            unused.append(f"&{text} ()" if text.startswith("'") else text)
+    if param not in file.node_text(params or struct) or len(unused) < 2:
+        unused = [f"&{param} ()" if param.startswith("'") else param]
+    inner = unused[0] if len(unused) == 1 else f"({', '.join(unused)})"
+    return f"PhantomData<{inner}>"
+
+
 @edit_kind("phantom-data")
 def phantom_data(inp: RecipeInput) -> list[Candidate]:
     """An unused type or lifetime parameter: hold it in a `PhantomData` field.
@@ -1067,7 +1140,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
         return []
     if body.type != "field_declaration_list":
         return []
-    marker = f"PhantomData<&{param} ()>" if param.startswith("'") else f"PhantomData<{param}>"
+    marker = _marker_type(inp.file, struct, body, param)
     field_edit = append_fields(inp.file, body, [f"_marker: {marker}"])
     if field_edit is None:
         return []
