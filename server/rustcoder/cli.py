@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.models.model_command",
     "rustcoder.generate.generate_command",
     "rustcoder.mcp.mcp_command",
+    "rustcoder.api.api_command",
 )
 
 Handler = Callable[[argparse.Namespace], int]

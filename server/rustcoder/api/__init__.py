@@ -1,0 +1,1 @@
+"""The REST API: Rust Coder-compatible endpoints over the shared code service."""
