@@ -403,6 +403,35 @@ pub fn count(word: String, n: usize) -> usize {{
     assert expected in texts["src/lib.rs"]
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "let words = text.split(',').collect::<Vec<String>>();",
+            "text.split(',').map(String::from).collect::<Vec<String>>()",
+        ),
+        (
+            "let words: Vec<u64> = sizes.iter().filter(|s| **s > 0).collect();",
+            "sizes.iter().filter(|s| **s > 0).copied().collect()",
+        ),
+    ],
+)
+async def test_collect_owned_values(tmp_path: Path, line: str, expected: str) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": f"""
+pub fn parts(text: &str, sizes: &[u64]) -> usize {{
+    {line}
+    words.len()
+}}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert expected in texts["src/lib.rs"]
+
+
 async def kb_candidates(tmp_path: Path, source: str) -> list[tuple[str | None, list[str]]]:
     """(code, candidate titles) of the recipes for every error of a crate."""
     workspace = write_crate(tmp_path / "crate", {"src/lib.rs": source})

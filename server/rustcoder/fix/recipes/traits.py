@@ -751,8 +751,11 @@ def _call_parts(
     file: SourceFile, start: int, end: int
 ) -> tuple[tree_sitter.Node, str, tree_sitter.Node] | None:
     """For a method name span: (the call, the method name, its arguments)."""
-    node = file.node_at(start, end)
-    field = node if node.type == "field_identifier" else None
+    node: tree_sitter.Node | None = file.node_at(start, end)
+    if node is not None and node.type == "generic_function":  # `collect::<Vec<_>>`
+        access_node = node.child_by_field_name("function")
+        node = access_node.child_by_field_name("field") if access_node is not None else None
+    field = node if node is not None and node.type == "field_identifier" else None
     if field is None:
         return None
     access = field.parent
@@ -1331,4 +1334,55 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
             )
             if len(result) >= 4:
                 break
+    return result
+
+
+# --- collect ------------------------------------------------------------------------------
+
+
+def _owned_adapter(item: str, collection: str) -> list[tuple[str, str]]:
+    """Adapters that turn items of type `item` into what `collection` is built from."""
+    if item in ("&str", "char") and "String" in collection:
+        return [(".map(String::from)", "String")]
+    if not item.startswith("&"):
+        return []
+    inner = item[1:].removeprefix("mut ").strip()
+    if inner in NUMERIC or inner in ("{integer}", "{float}", "bool", "char"):
+        return [(".copied()", inner)]
+    if inner.startswith("&"):
+        return [(".map(|x| (*x).clone())", inner[1:])]
+    adapters = [(".cloned()", inner)]
+    if inner.startswith("(") and "&" not in inner:
+        adapters.append((".copied()", inner))
+    return adapters
+
+
+@edit_kind("collect-owned")
+def collect_owned(inp: RecipeInput) -> list[Candidate]:
+    """`collect()` of references into a collection of owned values: clone or copy them first."""
+    item = inp.params.get("item", "").strip()
+    collection = inp.params.get("collection", "")
+    parts = _call_parts(inp.file, inp.start, inp.end)
+    for span in _labelled(inp, "required by a bound introduced by this call"):
+        offsets = _offsets_in_file(inp, span)
+        if parts is None and offsets is not None:  # `collect::<T>()`: the span is on `T`
+            parts = _call_parts(inp.file, *offsets)
+    if parts is None or parts[1] != "collect":
+        return []
+    access = parts[0].child_by_field_name("function")
+    if access is not None and access.type == "generic_function":
+        access = access.child_by_field_name("function")
+    value = access.child_by_field_name("value") if access is not None else None
+    if value is None:
+        return []
+    at = inp.file.end(value)
+    result = []
+    for adapter, owned in _owned_adapter(item, collection)[:2]:
+        result.append(
+            inp.candidate(
+                f"Collect owned `{owned}` values (`{adapter}` before `collect`)",
+                [inp.edit(at, at, adapter)],
+                score=0.8,
+            )
+        )
     return result
