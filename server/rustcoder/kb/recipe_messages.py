@@ -52,8 +52,21 @@ def _compile_messages(rustc: str, spec: RecipeSpec) -> list[str]:
         except ValueError:
             continue
         code = (diag.get("code") or {}).get("code") if isinstance(diag, dict) else None
-        if code in spec.codes and diag.get("message") not in messages:
-            messages.append(str(diag["message"]))
+        if code not in spec.codes:
+            continue
+        # The message plus its primary label, as `KnowledgeBase` queries are built:
+        # "mismatched types" alone says little, its label "expected `u8`, found `i64`" does.
+        label = next(
+            (
+                s.get("label")
+                for s in diag.get("spans", [])
+                if s.get("is_primary") and s.get("label")
+            ),
+            None,
+        )
+        text = f"{diag['message']}: {label}" if label else str(diag["message"])
+        if text not in messages:
+            messages.append(text)
     return messages
 
 
@@ -65,7 +78,7 @@ def example_messages(
     cache_file = None
     if cache_dir is not None:
         key = hashlib.sha256(version.encode()).hexdigest()[:16]
-        cache_file = cache_dir / f"recipe-messages-{key}.json"
+        cache_file = cache_dir / f"recipe-messages-v2-{key}.json"
         try:
             cache = dict(json.loads(cache_file.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
