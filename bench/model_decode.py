@@ -83,6 +83,15 @@ def run(args: argparse.Namespace) -> None:
         model = open_session(path, device=args.device, threads=args.threads)
         decoder = Decoder(model)
         measure(decoder, 8, 4, True)  # warm-up: first runs allocate
+        if args.check:
+            prompt = [(17 * i + 3) % 300 + 3 for i in range(args.prompt_tokens)]
+            cached = list(decoder.tokens(prompt, args.new_tokens, Sampler()))
+            full = list(decoder.tokens(prompt, args.new_tokens, Sampler(), use_cache=False))
+            same = next(
+                (i for i, (a, b) in enumerate(zip(cached, full, strict=False)) if a != b), None
+            )
+            verdict = "identical" if same is None else f"differ from token {same}"
+            print(f"greedy tokens with and without the KV cache: {verdict}")
         modes = [True, False] if args.no_cache else [True]
         print(
             f"machine: {platform.machine()} {os.cpu_count()} cores, "
@@ -113,6 +122,9 @@ def main() -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0: all cores)")
     parser.add_argument("--no-cache", action="store_true", help="also time without the KV cache")
+    parser.add_argument(
+        "--check", action="store_true", help="first compare greedy tokens with/without the cache"
+    )
     run(parser.parse_args())
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from rustcoder.models.backend import CancelToken, GenerationParams, ModelError
-from rustcoder.models.onnx_runtime import DecoderSession
+from rustcoder.models.onnx_runtime import CUDA, DecoderSession
 
 #: Room left for the reply when a prompt must fit the context (tokens).
 MIN_REPLY_TOKENS = 16
@@ -151,6 +151,8 @@ class Decoder:
     def __init__(self, model: DecoderSession):
         self.model = model
         self.layout = model.layout
+        #: Where the KV cache lives between steps.
+        self.device = "cuda" if model.provider == CUDA else "cpu"
 
     def _empty_past(self) -> list[np.ndarray]:
         shape = (1, self.layout.kv_heads, 0, self.layout.head_dim)
@@ -158,12 +160,17 @@ class Decoder:
         return [empty] * (2 * self.layout.num_layers)
 
     def forward(
-        self, ids: Sequence[int], past: list[np.ndarray] | None, past_len: int
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Run the model on `ids` after `past_len` cached positions: last logits, new cache."""
+        self, ids: Sequence[int], past: list[Any] | None, past_len: int
+    ) -> tuple[np.ndarray, list[Any]]:
+        """Run the model on `ids` after `past_len` cached positions: last logits, new cache.
+
+        The cache stays in onnxruntime's own buffers (OrtValues bound through
+        IOBinding) on the provider's device, so on a GPU it never travels to the
+        host and back between steps; only the logits are copied out.
+        """
         lay = self.layout
         n = len(ids)
-        feed: dict[str, Any] = {
+        feed: dict[str, np.ndarray] = {
             "input_ids": np.asarray([ids], dtype=np.int64),
             "attention_mask": np.ones((1, past_len + n), dtype=np.int64),
         }
@@ -173,16 +180,27 @@ class Decoder:
             feed["use_cache_branch"] = np.array([past_len > 0])
         if lay.num_logits_to_keep:
             feed["num_logits_to_keep"] = np.array(1, dtype=np.int64)
-        tensors = past if past is not None else self._empty_past()
-        for (k_name, v_name), i in zip(lay.past_names, range(0, len(tensors), 2), strict=True):
-            feed[k_name] = tensors[i]
-            feed[v_name] = tensors[i + 1]
-        names = ["logits"] + [name for pair in lay.present_names for name in pair]
+        session = self.model.session
         try:
-            outputs = self.model.session.run(names, feed)
+            binding = session.io_binding()
+            for name, value in feed.items():
+                binding.bind_cpu_input(name, value)
+            names = [name for pair in lay.past_names for name in pair]
+            if past is None:
+                empty = self._empty_past()
+                for name, value in zip(names, empty, strict=True):
+                    binding.bind_cpu_input(name, value)
+            else:
+                for name, value in zip(names, past, strict=True):
+                    binding.bind_ortvalue_input(name, value)
+            binding.bind_output("logits", "cpu")
+            for name in (name for pair in lay.present_names for name in pair):
+                binding.bind_output(name, self.device)
+            session.run_with_iobinding(binding)
+            outputs = binding.get_outputs()
+            logits = outputs[0].numpy()[0, -1].astype(np.float32)
         except Exception as exc:  # onnxruntime's own error types
             raise ModelError(f"the model failed to run: {exc}") from exc
-        logits = np.asarray(outputs[0])[0, -1].astype(np.float32)
         return logits, list(outputs[1:])
 
     def tokens(
@@ -203,7 +221,7 @@ class Decoder:
         if not prompt_ids:
             raise ModelError("empty prompt")
         ids = list(prompt_ids)
-        past: list[np.ndarray] | None = None
+        past: list[Any] | None = None
         past_len = 0
         feed_ids = ids
         for step in range(max_new_tokens):
