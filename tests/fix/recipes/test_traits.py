@@ -432,6 +432,57 @@ pub fn parts(text: &str, sizes: &[u64]) -> usize {{
     assert expected in texts["src/lib.rs"]
 
 
+async def test_trait_objects_in_struct_field_are_boxed(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub trait Shape {
+    fn area(&self) -> f64;
+}
+
+pub struct Circle {
+    pub r: f64,
+}
+
+impl Shape for Circle {
+    fn area(&self) -> f64 {
+        3.0 * self.r * self.r
+    }
+}
+
+pub struct Scene {
+    shapes: Vec<dyn Shape>,
+}
+
+pub fn total(shapes: &[dyn Shape]) -> f64 {
+    shapes.iter().map(|s| s.area()).sum()
+}
+
+impl Scene {
+    pub fn new() -> Scene {
+        Scene { shapes: vec![Circle { r: 1.0 }, Circle { r: 2.0 }] }
+    }
+
+    pub fn add(&mut self, r: f64) {
+        self.shapes.push(Circle { r });
+    }
+
+    pub fn area(&self) -> f64 {
+        total(&self.shapes)
+    }
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "    shapes: Vec<Box<dyn Shape>>," in text
+    assert "pub fn total(shapes: &[Box<dyn Shape>]) -> f64" in text
+    assert "vec![Box::new(Circle { r: 1.0 }), Box::new(Circle { r: 2.0 })]" in text
+    assert "self.shapes.push(Box::new(Circle { r }));" in text
+
+
 async def kb_candidates(tmp_path: Path, source: str) -> list[tuple[str | None, list[str]]]:
     """(code, candidate titles) of the recipes for every error of a crate."""
     workspace = write_crate(tmp_path / "crate", {"src/lib.rs": source})

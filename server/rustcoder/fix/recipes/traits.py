@@ -1386,3 +1386,117 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
             )
         )
     return result
+
+
+# --- trait objects -------------------------------------------------------------------------
+
+
+def _split_top_level(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the comma-separated parts of `text` outside brackets and strings."""
+    parts = []
+    depth = 0
+    start = 0
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch == '"':
+            quote = ch
+        elif ch in "([{<":
+            depth += 1
+        elif ch in ")]}>":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, len(text)))
+    return [(s, e) for s, e in parts if text[s:e].strip()]
+
+
+def _box_elements(file: SourceFile, value: tree_sitter.Node) -> list[Edit]:
+    """`vec![A, B]` → `vec![Box::new(A), Box::new(B)]`."""
+    if value.type != "macro_invocation" or not file.node_text(value).startswith("vec!"):
+        return []
+    tree = next((c for c in value.children if c.type == "token_tree"), None)
+    if tree is None:
+        return []
+    inner_start = file.start(tree) + 1
+    inner = file.text[inner_start : file.end(tree) - 1]
+    if ";" in inner:
+        return []
+    edits = []
+    for start, end in _split_top_level(inner):
+        element = inner[start:end]
+        if element.strip().startswith("Box::new("):
+            continue
+        first = inner_start + start + len(element) - len(element.lstrip())
+        last = inner_start + start + len(element.rstrip())
+        edits.append(Edit(file.path, first, first, "Box::new("))
+        edits.append(Edit(file.path, last, last, ")"))
+    return edits
+
+
+def _box_pushed(file: SourceFile, name: str) -> list[Edit]:
+    """`name.push(x)` → `name.push(Box::new(x))`."""
+    edits = []
+    for found in re.finditer(rf"\b{re.escape(name)}\s*\.\s*push\(", file.text):
+        node = file.node_at(found.end() - 1, found.end())
+        args = file.enclosing(node, "arguments")
+        if args is None or len(args.named_children) != 1:
+            continue
+        arg = args.named_children[0]
+        if file.node_text(arg).startswith("Box::new("):
+            continue
+        edits.append(Edit(file.path, file.start(arg), file.start(arg), "Box::new("))
+        edits.append(Edit(file.path, file.end(arg), file.end(arg), ")"))
+    return edits
+
+
+@edit_kind("box-dyn")
+def box_dyn(inp: RecipeInput) -> list[Candidate]:
+    """`Vec<dyn Trait>` holds values of unknown size: hold `Box<dyn Trait>`, box what goes in."""
+    trait = _last_segment(inp.params.get("trait", ""))
+    if not trait:
+        return []
+    file = inp.file
+    edits: list[Edit] = []
+    names: set[str] = set()
+    values: list[tree_sitter.Node] = []
+    for node in file.walk():
+        if node.type != "dynamic_type" or node.parent is None:
+            continue
+        if node.parent.type not in ("type_arguments", "array_type"):
+            continue
+        named = node.child_by_field_name("trait") or (
+            node.named_children[0] if node.named_children else None
+        )
+        if named is None or _last_segment(file.node_text(named)) != trait:
+            continue
+        edits.append(Edit(file.path, file.start(node), file.start(node), "Box<"))
+        edits.append(Edit(file.path, file.end(node), file.end(node), ">"))
+        holder = file.enclosing(node, "let_declaration", "field_declaration", "function_item")
+        if holder is None or holder.type == "function_item":
+            continue
+        if holder.type == "let_declaration":
+            pattern = holder.child_by_field_name("pattern")
+            names.add(_name(file, pattern).removeprefix("mut ").strip())
+            value = holder.child_by_field_name("value")
+            if value is not None:
+                values.append(value)
+        else:
+            names.add(_name(file, holder.child_by_field_name("name")))
+    if not edits:
+        return []
+    for node in file.walk():
+        if node.type == "field_initializer":
+            field = node.child_by_field_name("field")
+            value = node.child_by_field_name("value")
+            if value is not None and _name(file, field) in names:
+                values.append(value)
+    for value in values:
+        edits.extend(_box_elements(file, value))
+    for name in sorted(n for n in names if re.fullmatch(r"\w+", n)):
+        edits.extend(_box_pushed(file, name))
+    edits = sorted(set(edits), key=lambda e: (e.start, e.end, e.new_text))
+    return [inp.candidate(f"Hold `Box<dyn {trait}>` values (boxing what is stored)", edits, 0.8)]
