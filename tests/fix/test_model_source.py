@@ -70,14 +70,14 @@ async def test_a_correct_reply_becomes_a_candidate_that_compiles(
     # What the model was told: rustc's message, the item, the explanation, the KB example.
     prompt = server.chat_requests()[0].body["messages"]
     text = "\n".join(m["content"] for m in prompt)
-    assert "error[E0599]: no method named `mean` found" in text
-    assert "    values.mean()\n}" in text
+    assert "error[E0599]: no method named `arithmetic_mean` found" in text
+    assert "    values.arithmetic_mean()\n}" in text
     assert "function `average`" in text
     assert "a.y()" in text
     assert (
         "when a method is used on a type which doesn't implement it" in text
     )  # rustc --explain E0599
-    assert (crate / "src" / "lib.rs").read_text().count("values.mean()") == 1
+    assert (crate / "src" / "lib.rs").read_text().count("values.arithmetic_mean()") == 1
 
 
 async def test_a_wrong_reply_is_rejected_and_garbage_gives_nothing(

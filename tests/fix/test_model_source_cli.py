@@ -18,11 +18,11 @@ BROKEN = """pub fn average(values: &[f64]) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
-    values.mean()
+    values.arithmetic_mean()
 }
 
 pub fn spread(values: &[f64]) -> f64 {
-    values.range()
+    values.value_range()
 }
 
 #[cfg(test)]
@@ -33,9 +33,9 @@ mod tests {
     }
 }
 """
-MEAN_FIX = ("values.mean()", "values.iter().sum::<f64>() / values.len() as f64")
+MEAN_FIX = ("values.arithmetic_mean()", "values.iter().sum::<f64>() / values.len() as f64")
 RANGE_FIX = (
-    "values.range()",
+    "values.value_range()",
     "values.iter().cloned().fold(f64::MIN, f64::max) - "
     "values.iter().cloned().fold(f64::MAX, f64::min)",
 )

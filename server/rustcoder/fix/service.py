@@ -10,17 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rustcoder.cargo.flycheck import CheckOutcome
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.config import CheckSettings
-from rustcoder.fix.candidate import Candidate, CandidateSource
+from rustcoder.config import CheckSettings, ModelSettings
+from rustcoder.fix.candidate import Candidate, CandidateSource, FixContext
 from rustcoder.fix.compare import ErrorKey, ErrorSet, error_key, is_error
 from rustcoder.fix.engine import FixEngine, FixSettings, Verification
+from rustcoder.fix.model_source import MODEL_CANDIDATE, ModelSource
+from rustcoder.models.backend import CancelToken, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +83,25 @@ class FixService:
         self.fix_settings = FixSettings(parallel=1)
         self.verify_enabled = True
         self.background_enabled = True
+        #: "Fix with <model>": offered on errors, generated and verified on resolve only.
+        self.model: ModelSource | None = None
+        self._model_lock = asyncio.Lock()
 
     def _sources(self) -> list[CandidateSource]:
         from rustcoder.fix.sources import default_sources
 
         return default_sources()
+
+    def configure_model(self, settings: ModelSettings, warn: Callable[[str], None]) -> None:
+        """ "Fix with <model>" from the `model` settings; a model that cannot run is reported."""
+        from rustcoder.models.factory import model_from_settings, params_from_settings
+
+        try:
+            model = model_from_settings(settings, lazy=True)
+        except ModelError as exc:
+            warn(f"rustcoder: model-backed fixes are off: {exc}")
+            model = None
+        self.model = ModelSource(model, params_from_settings(settings)) if model else None
 
     def workspace(self, workspace: CargoWorkspace) -> WorkspaceFixes:
         fixes = self._workspaces.get(workspace.root)
@@ -142,7 +158,10 @@ class FixService:
             if verification is not None and not verification.ok:
                 continue  # never offer what is known to make things worse
             items.append(RankedCandidate(candidate, verification))
-        return rank_verified(items)[: self.max_actions]
+        result = rank_verified(items)[: self.max_actions]
+        if self.model is not None and is_error(target):
+            result.append(RankedCandidate(self.model.placeholder(), None))
+        return result
 
     async def resolve(
         self,
@@ -150,13 +169,20 @@ class FixService:
         target_key: ErrorKey,
         candidate_key: str,
         byte_start: int | None = None,
+        cancel: CancelToken | None = None,
     ) -> RankedCandidate | None:
-        """Find the candidate again and verify it (compiles in a shadow copy)."""
+        """Find the candidate again and verify it (compiles in a shadow copy).
+
+        For "Fix with <model>" the model is asked here (`ModelError` propagates);
+        `cancel` stops its generation.
+        """
         fixes = self.workspace(workspace)
         target = fixes.target_for(target_key, byte_start)
         if target is None:
             return None
         others = fixes.outcome.diagnostics if fixes.outcome else []
+        if candidate_key == MODEL_CANDIDATE:
+            return await self._resolve_model(fixes, target, others, cancel)
         candidate = next(
             (c for c in fixes.engine.candidates(target, others) if c.key == candidate_key), None
         )
@@ -166,3 +192,34 @@ class FixService:
             return RankedCandidate(candidate, None)
         verification = await fixes.engine.verify(candidate, target, fixes.baseline, fixes.state)
         return RankedCandidate(candidate, verification)
+
+    async def _resolve_model(
+        self,
+        fixes: WorkspaceFixes,
+        target: RustDiagnostic,
+        others: list[RustDiagnostic],
+        cancel: CancelToken | None,
+    ) -> RankedCandidate | None:
+        """Ask the model, then verify its proposals; the first that compiles wins."""
+        model = self.model
+        if model is None:
+            return None
+        ctx = FixContext(fixes.engine.workspace.root, target, fixes.engine.read_text, others)
+        async with self._model_lock:  # one generation at a time: a local model owns the CPU
+            if cancel is not None and cancel.cancelled:
+                return None
+            candidates = await model.agenerate(ctx, cancel)
+        if cancel is not None and cancel.cancelled:
+            return None
+        if not candidates:
+            detail = "its reply held no usable edit"
+            return RankedCandidate(model.placeholder(), Verification("failed", detail))
+        if not self.verify_enabled:
+            return RankedCandidate(candidates[0], None)
+        last: RankedCandidate | None = None
+        for candidate in candidates:
+            verification = await fixes.engine.verify(candidate, target, fixes.baseline, fixes.state)
+            last = RankedCandidate(candidate, verification)
+            if verification.ok:
+                break
+        return last

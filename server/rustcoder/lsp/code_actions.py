@@ -9,6 +9,8 @@ Edits are withheld when the document changed since the check.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -20,9 +22,11 @@ from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import error_key
 from rustcoder.fix.edits import edit_range, group_by_file
+from rustcoder.fix.model_source import MODEL_CANDIDATE, is_placeholder
 from rustcoder.fix.rustc_suggestions import matches, ranges_intersect
 from rustcoder.fix.service import RankedCandidate
 from rustcoder.lsp.server import RustcoderServer
+from rustcoder.models.backend import CancelToken, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +137,11 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
             target_key = error_key(mapped.source, workspace.root)
             ranked = ls.fixes.ranked(workspace, mapped.source)
             for index, item in enumerate(ranked):
+                if is_placeholder(item.candidate):
+                    # "Fix with <model>": the model runs on resolve, so only resolving clients.
+                    if resolvable:
+                        actions.append(_model_action(item, shown, uri, version, workspace, mapped))
+                    continue
                 existing = by_candidate.get(item.candidate.key)
                 if existing is not None:
                     if existing.diagnostics is not None and shown not in existing.diagnostics:
@@ -189,6 +198,31 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
     return actions
 
 
+def _model_action(
+    item: RankedCandidate,
+    shown: lsp.Diagnostic,
+    uri: str,
+    version: int | None,
+    workspace: CargoWorkspace,
+    mapped: MappedDiagnostic,
+) -> lsp.CodeAction:
+    assert mapped.source is not None
+    return lsp.CodeAction(
+        title=item.candidate.title,
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[shown],
+        data={
+            "kind": "fix",
+            "uri": uri,
+            "version": version,
+            "root": str(workspace.root),
+            "target": list(error_key(mapped.source, workspace.root)),
+            "offset": _primary_byte_start(mapped),
+            "candidate": MODEL_CANDIDATE,
+        },
+    )
+
+
 def _primary_byte_start(mapped: MappedDiagnostic) -> int | None:
     if mapped.source is None:
         return None
@@ -224,13 +258,36 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     if not isinstance(target, list) or len(target) != 3:
         return action
     offset = data.get("offset")
-    item = await ls.fixes.resolve(
-        workspace,
-        (str(target[0]), str(target[1]), str(target[2])),
-        str(data.get("candidate")),
-        offset if isinstance(offset, int) else None,
-    )
+    is_model = data.get("candidate") == MODEL_CANDIDATE
+    cancel = CancelToken()
+    # A newer version of the document makes the generation pointless: stop it.
+    watcher = asyncio.ensure_future(_cancel_on_change(ls, uri, data.get("version"), cancel))
+    try:
+        item = await ls.fixes.resolve(
+            workspace,
+            (str(target[0]), str(target[1]), str(target[2])),
+            str(data.get("candidate")),
+            offset if isinstance(offset, int) else None,
+            cancel=cancel,
+        )
+    except ModelError as exc:
+        ls.show_message_once(f"rustcoder: {exc}", lsp.MessageType.Warning)
+        return action
+    except asyncio.CancelledError:
+        cancel.cancel()  # the client cancelled the request
+        raise
+    finally:
+        watcher.cancel()
     if item is None:
+        return action
+    if is_model and item.verification is not None and not item.verification.ok:
+        ls.window_show_message(
+            lsp.ShowMessageParams(
+                type=lsp.MessageType.Info,
+                message=f"rustcoder: {item.candidate.title} found no fix that compiles "
+                f"({item.verification.detail}).",
+            )
+        )
         return action
     if item.verification is not None and not item.verification.ok:
         ls.window_show_message(
@@ -246,6 +303,17 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     action.edit = workspace_edit(ls, item.candidate, ls.fixes.workspace(workspace).engine.read_text)
     ls.learning.expect(workspace, item.candidate, (str(target[0]), str(target[1]), str(target[2])))
     return action
+
+
+async def _cancel_on_change(
+    ls: RustcoderServer, uri: str, version: object, cancel: CancelToken
+) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        while not cancel.cancelled:
+            if _current_version(ls, uri) != version or uri in ls.unsaved:
+                cancel.cancel()
+                return
+            await asyncio.sleep(0.1)
 
 
 def register(server: RustcoderServer) -> None:

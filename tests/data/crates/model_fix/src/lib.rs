@@ -3,7 +3,7 @@ pub fn average(values: &[f64]) -> f64 {
     if values.is_empty() {
         return 0.0;
     }
-    values.mean()
+    values.arithmetic_mean()
 }
 
 pub fn describe(values: &[f64]) -> String {
