@@ -77,3 +77,9 @@ def test_default_variant_follows_the_device() -> None:
     assert split_name("qwen2.5-coder-0.5b") == ("qwen2.5-coder-0.5b", None)
     with pytest.raises(ModelError, match="no variant 'fp64'"):
         spec.variant("fp64")
+
+
+def test_registry_covers_every_prompt_style() -> None:
+    specs = load_registry().values()
+    assert {s.prompt_style for s in specs} == set(PROMPT_STYLES)
+    assert {s.chat_format for s in specs} >= {"qwen", "gemma", "llama3", "plain"}
