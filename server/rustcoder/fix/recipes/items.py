@@ -171,6 +171,9 @@ def use_edit(file: SourceFile, at: int, path: str) -> Edit:
         offset = file.use_insertion_offset()
         if any(c.type == "use_declaration" for c in file.root.children):
             return Edit(file.path, offset, offset, f"use {path};\n")
+        declared = _leading_mod_declarations(file)
+        if declared is not None:
+            offset = _line_end(file.text, file.end(declared))
         if offset:
             return Edit(file.path, offset, offset, f"\nuse {path};\n")
         return Edit(file.path, 0, 0, f"use {path};\n\n")
@@ -181,6 +184,17 @@ def use_edit(file: SourceFile, at: int, path: str) -> Edit:
         return Edit(file.path, offset, offset, f"{indent}use {path};\n")
     offset = _line_end(file.text, file.start(body))
     return Edit(file.path, offset, offset, f"{indent}use {path};\n\n")
+
+
+def _leading_mod_declarations(file: SourceFile) -> Node | None:
+    """The last of the `mod x;` lines that open a file (uses go after them)."""
+    last = None
+    for child in file.root.named_children:
+        if child.type == "mod_item" and child.child_by_field_name("body") is None:
+            last = child
+        elif child.type not in ("attribute_item", "inner_attribute_item", "line_comment"):
+            break
+    return last
 
 
 def pub_edit(file: SourceFile, item: Node, keyword: str = "pub") -> Edit | None:
@@ -759,9 +773,9 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     if struct is None or name_node is None:
         return []
     name = inp.file.node_text(name_node)
-    lifetime = "'a"
+    lifetime = inp.captures.get("lifetime", "'a")
     params = struct.child_by_field_name("type_parameters")
-    if params is not None and "'a" in inp.file.node_text(params):
+    if params is not None and re.search(rf"{lifetime}\b", inp.file.node_text(params)):
         return []
     refs = _bare_references(inp.file, struct)
     edits = [e for e in [_type_params_edit(inp.file, struct, lifetime)] if e is not None]
@@ -1248,3 +1262,93 @@ def drop_call_args(inp: RecipeInput) -> list[Candidate]:
         return []
     edit = inp.edit(inp.file.end(function), inp.file.end(call), "")
     return [inp.candidate(f"Use `{written}` without a call", [edit], 0.55)]
+
+
+def _divergent_exits(file: SourceFile, node: Node) -> list[str]:
+    """Ways to leave the current code path here: return/continue by context, then `todo!()`."""
+    exits = []
+    fn = file.enclosing(node, "function_item", "closure_expression")
+    ret = fn.child_by_field_name("return_type") if fn is not None else None
+    ret_text = file.node_text(ret) if ret is not None else ""
+    if fn is not None and fn.type == "function_item":
+        name = fn.child_by_field_name("name")
+        is_main = name is not None and file.node_text(name) == "main"
+        if ret is None or ret_text == "()":
+            exits.append("return;")
+        elif ret_text.startswith("Option<"):
+            exits.append("return None;")
+        elif ret_text.startswith("Vec<"):
+            exits.append("return Vec::new();")
+        elif ret_text == "bool":
+            exits.append("return false;")
+        elif is_main is False and ret_text in ("String",):
+            exits.append("return String::new();")
+    loop = file.enclosing(
+        node, "for_expression", "while_expression", "loop_expression", "function_item"
+    )
+    if loop is not None and loop.type != "function_item":
+        exits.insert(0, "continue;")
+    exits.append("todo!()")
+    return exits
+
+
+@edit_kind("let-else")
+def let_else(inp: RecipeInput) -> list[Candidate]:
+    """A refutable pattern in `let`: add an `else` branch that leaves (`let ... else`)."""
+    let = inp.file.enclosing(_named(inp), "let_declaration")
+    if let is None or let.child_by_field_name("value") is None:
+        return []
+    if any(c.type == "else" or c.type == "block" for c in let.children):
+        return []
+    value = let.child_by_field_name("value")
+    assert value is not None
+    at = inp.file.end(value)
+    result = []
+    for index, exit_ in enumerate(_divergent_exits(inp.file, let)[:3]):
+        edit = inp.edit(at, at, f" else {{ {exit_} }}")
+        score = 0.35 if exit_ == "todo!()" else 0.55 - 0.05 * index
+        result.append(inp.candidate(f"Add `else {{ {exit_} }}` to the `let`", [edit], score))
+    return result
+
+
+@edit_kind("hoist-binding-out")
+def hoist_binding_out(inp: RecipeInput) -> list[Candidate]:
+    """A binding used after the block that declares it: declare it before that block.
+
+    `if c { let x = f(); } use(x)` → `let mut x = Default::default(); if c { x = f(); } use(x)`.
+    """
+    name = inp.captures["name"]
+    located = _located(inp, "available in a different scope")
+    if not located or located[0][0] != inp.path:
+        return []
+    _, start, end = located[0]
+    let = inp.file.enclosing(inp.file.node_at(start, end), "let_declaration")
+    pattern = let.child_by_field_name("pattern") if let is not None else None
+    value = let.child_by_field_name("value") if let is not None else None
+    if let is None or pattern is None or value is None or pattern.type != "identifier":
+        return []
+    use_block = inp.file.enclosing(_named(inp), "block")
+    if use_block is None:
+        return []
+    # The statement of the using block that holds the declaring block.
+    holder: Node | None = let
+    while holder is not None and holder.parent != use_block:
+        holder = holder.parent
+    if holder is None or holder == let:
+        return []
+    type_node = let.child_by_field_name("type")
+    annotation = f": {inp.file.node_text(type_node)}" if type_node is not None else ""
+    indent = inp.file.indent_at(inp.file.start(holder))
+    values = _default_value(inp.file.node_text(type_node) if type_node is not None else None)
+    result = []
+    for default in values[:2]:
+        edits = [
+            inp.edit(
+                inp.file.start(holder),
+                inp.file.start(holder),
+                f"let mut {name}{annotation} = {default};\n{indent}",
+            ),
+            inp.edit(inp.file.start(let), inp.file.start(value), f"{name} = "),
+        ]
+        result.append(inp.candidate(f"Declare `{name}` before the block that sets it", edits, 0.5))
+    return result
