@@ -48,6 +48,8 @@ class RustcoderServer(LanguageServer):
         self.init_options: Any = None
         self.fixes = FixService()
         self.learning = LearningTracker()
+        #: The knowledge base (`rustcoder.kb.service.KnowledgeBase`); opened with the settings.
+        self.kb: Any = None
 
     def settings_check(self) -> CheckSettings:
         return self.settings.check
@@ -64,6 +66,9 @@ class RustcoderServer(LanguageServer):
         self.fixes.configure_model(
             self.settings.model, lambda m: self.show_message_once(m, lsp.MessageType.Warning)
         )
+        from rustcoder.lsp.explain import open_knowledge_base
+
+        open_knowledge_base(self)  # before engines are rebuilt: their sources use it
         for root in list(self.workspaces):
             self.fixes.forget(root)
 
@@ -100,7 +105,15 @@ class RustcoderServer(LanguageServer):
 
 def create_server() -> RustcoderServer:
     # Imported here: each feature module registers handlers on the server.
-    from rustcoder.lsp import code_actions, configuration, documents, fix_all, flycheck
+    from rustcoder.lsp import (
+        code_actions,
+        configuration,
+        documents,
+        explain,
+        fix_all,
+        flycheck,
+        hover,
+    )
 
     server = RustcoderServer()
     configuration.register(server)
@@ -108,4 +121,6 @@ def create_server() -> RustcoderServer:
     documents.register(server)
     code_actions.register(server)
     fix_all.register(server)
+    explain.register(server)  # after code_actions: its actions join the quick fixes
+    hover.register(server)
     return server
