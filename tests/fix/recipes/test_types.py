@@ -173,6 +173,67 @@ pub fn is_admin(role: Option<String>) -> bool {
         "E0308",
         "match role.as_deref() {",
     ),
+    (
+        "loop-falls-through-to-false",
+        """
+pub fn has_negative(values: &[i32]) -> bool {
+    for v in values {
+        if *v < 0 {
+            return true;
+        }
+    }
+}
+""",
+        "E0308",
+        "    }\n    false\n}",
+    ),
+    (
+        "if-without-else",
+        """
+pub fn is_big(x: u32) -> bool {
+    if x > 100 {
+        return true;
+    }
+}
+""",
+        "E0317",
+        "} else { false }",
+    ),
+    (
+        "field-from-available-list",
+        """
+pub struct Person {
+    pub first_name: String,
+    pub age: u32,
+}
+
+pub fn greet(p: &Person) -> String {
+    format!("hi {} ({})", p.name, p.age)
+}
+""",
+        "E0609",
+        "p.first_name, p.age",
+    ),
+    (
+        "lower-is-to-lowercase",
+        """
+pub fn normalise(tag: &str) -> String {
+    tag.trim().lower()
+}
+""",
+        "E0599",
+        "tag.trim().to_lowercase()",
+    ),
+    (
+        "join-numbers",
+        """
+pub fn csv(values: &[u8]) -> String {
+    values.to_vec().join(",")
+}
+""",
+        "E0599",
+        '.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")',
+    ),
 ]
 
 
