@@ -483,6 +483,55 @@ impl Scene {
     assert "self.shapes.push(Box::new(Circle { r }));" in text
 
 
+async def test_default_on_enum_marks_a_unit_variant(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug)]
+pub enum Mode {
+    Fast { threads: u8 },
+    Safe,
+    Off,
+}
+
+pub fn start() -> Mode {
+    Mode::default()
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert (
+        "#[derive(Debug, Default)]\npub enum Mode {\n    Fast { threads: u8 },\n"
+        in (texts["src/lib.rs"])
+    )
+    assert "    #[default]\n    Safe,\n" in texts["src/lib.rs"]
+
+
+async def test_max_on_struct_merges_ord_with_existing_partial_eq(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, PartialEq)]
+pub struct Score(pub u32, pub String);
+
+pub fn best(a: Score, b: Score) -> Score {
+    a.max(b)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    # rustc's own suggestion repeats `PartialEq` and does not compile.
+    assert report.applied[0].source == "kb", report.applied
+    assert (
+        "#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]\npub struct Score"
+        in (texts["src/lib.rs"])
+    )
+
+
 async def kb_candidates(tmp_path: Path, source: str) -> list[tuple[str | None, list[str]]]:
     """(code, candidate titles) of the recipes for every error of a crate."""
     workspace = write_crate(tmp_path / "crate", {"src/lib.rs": source})

@@ -342,7 +342,8 @@ def add_derive(inp: RecipeInput) -> list[Candidate]:
     else:
         trait = inp.params.get("trait") or METHOD_TRAITS.get(inp.params.get("method", ""), "")
         wanted = [(inp.params.get("type", ""), trait.split("::")[-1])]
-    if not wanted or not all(t in DERIVABLE for _, t in wanted):
+    wanted = [(type_text, t) for type_text, t in wanted if t in DERIVABLE]
+    if not wanted:
         return []
     messages = " ".join(inp.messages())
     by_type: dict[str, list[str]] = {}
