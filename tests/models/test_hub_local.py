@@ -77,6 +77,12 @@ def test_load_and_chat_by_registry_name(hf_cache: Path) -> None:
     assert 0 < fp16.chat(MESSAGES, GenerationParams(max_tokens=5)).completion_tokens <= 5
 
 
+def test_loaded_models_are_shared(tiny_dir: Path) -> None:
+    first = load_local_model(str(tiny_dir))
+    assert load_local_model(str(tiny_dir)) is first
+    assert load_local_model(str(tiny_dir), reuse=False) is not first
+
+
 def test_load_by_folder_guesses_the_format(tiny_dir: Path) -> None:
     model = load_local_model(str(tiny_dir))
     assert model.chat_format == "chatml"  # the test tokenizer has <|im_start|>

@@ -184,6 +184,30 @@ def resolve_files(name: str, device: str = "auto") -> LocalModelFiles:
     )
 
 
-def load_local_model(name: str, device: str = "auto", threads: int = 0) -> LocalModel:
+#: Loaded models by file, so every caller (each fix, each generation) shares one
+#: session instead of reloading hundreds of megabytes; the oldest is dropped.
+_LOADED: dict[tuple[str, int, str, int, str], LocalModel] = {}
+_LOADED_LOCK = threading.Lock()
+MAX_LOADED = 2
+
+
+def load_local_model(
+    name: str, device: str = "auto", threads: int = 0, reuse: bool = True
+) -> LocalModel:
     """Load a pulled registry model or a model folder; ModelError says how to fix a miss."""
-    return LocalModel(resolve_files(name, device), device=device, threads=threads)
+    files = resolve_files(name, device)
+    if not reuse:
+        return LocalModel(files, device=device, threads=threads)
+    try:
+        stamp = files.model_path.stat().st_mtime_ns
+    except OSError as exc:
+        raise ModelError(f"cannot read {files.model_path}: {exc}") from exc
+    key = (str(files.model_path), stamp, device, threads, files.name)
+    with _LOADED_LOCK:
+        model = _LOADED.get(key)
+        if model is None:
+            model = LocalModel(files, device=device, threads=threads)
+            _LOADED[key] = model
+            while len(_LOADED) > MAX_LOADED:
+                del _LOADED[next(iter(_LOADED))]
+        return model
