@@ -105,17 +105,32 @@ class ModelSource:
         return completion.text
 
     def _few_shot(self, diagnostic: RustDiagnostic) -> list[FewShot]:
-        if self.examples is None:
+        """Known fixes of similar errors: the given provider, else the server's active KB."""
+        provider = self.examples
+        if provider is None:
+            from rustcoder.kb.hooks import active
+
+            kb = active()
+            provider = kb.learned_examples if kb is not None else None
+        if provider is None:
             return []
         try:
-            found = self.examples(diagnostic)[: self.max_examples]
+            found = provider(diagnostic)[: self.max_examples]
         except Exception:  # the KB is an aid; a broken one must not cost the fix
             log.exception("knowledge-base examples unavailable for the model prompt")
             return []
         return [FewShot(e.message, e.before, e.after) for e in found]
 
-    def generate(self, ctx: FixContext, cancel: CancelToken | None = None) -> list[Candidate]:
-        """Ask the model to fix `ctx.diagnostic` (blocking); unverified candidates."""
+    def generate(
+        self,
+        ctx: FixContext,
+        cancel: CancelToken | None = None,
+        examples: list[FewShot] | None = None,
+    ) -> list[Candidate]:
+        """Ask the model to fix `ctx.diagnostic` (blocking); unverified candidates.
+
+        `examples`: few-shot examples already looked up (None: look them up here).
+        """
         diagnostic = ctx.diagnostic
         primary = next((s for s in diagnostic.spans if s.is_primary), None)
         path = ctx.primary_path()
@@ -143,7 +158,7 @@ class ModelSource:
             explanation=explanation_excerpt(
                 diagnostic.code_info.explanation if diagnostic.code_info else None
             ),
-            examples=self._few_shot(diagnostic),
+            examples=self._few_shot(diagnostic) if examples is None else examples,
         )
         reply = self._ask(fix_messages(prompt, style_of(self.model)), cancel)
         if reply is None:
@@ -186,8 +201,10 @@ class ModelSource:
     ) -> list[Candidate]:
         """`generate` in a worker thread; cancelling the task cancels the generation."""
         token = cancel or CancelToken()
+        # The KB's SQLite connection belongs to this thread: look examples up here.
+        examples = self._few_shot(ctx.diagnostic)
         try:
-            return await asyncio.to_thread(self.generate, ctx, token)
+            return await asyncio.to_thread(self.generate, ctx, token, examples)
         except asyncio.CancelledError:
             token.cancel()
             raise
