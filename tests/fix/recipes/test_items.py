@@ -174,6 +174,68 @@ fn main() {
         {"src/main.rs": ["let s = Span { start: begin, end };"]},
     ),
     (
+        # A refutable `let` in a loop: skip to the next item.
+        "let-else-in-loop",
+        {
+            "src/main.rs": """
+fn main() {
+    let lines = ["a=1", "junk", "b=2"];
+    let mut total = 0;
+    for line in lines {
+        let Some((_, value)) = line.split_once('=');
+        total += value.parse::<i32>().unwrap_or(0);
+    }
+    println!("{total}");
+}
+""",
+        },
+        "E0005",
+        {"src/main.rs": ["let Some((_, value)) = line.split_once('=') else { continue; };"]},
+    ),
+    (
+        # A binding made in a loop and read after it.
+        "hoist-out-of-loop",
+        {
+            "src/main.rs": """
+fn main() {
+    let names = ["ann", "bob"];
+    for name in names {
+        let last = name.to_uppercase();
+        println!("{last}");
+    }
+    println!("{}", last);
+}
+""",
+        },
+        "E0425",
+        {
+            "src/main.rs": [
+                "    let mut last = Default::default();\n    for name in names {\n"
+                "        last = name.to_uppercase();"
+            ]
+        },
+    ),
+    (
+        # An enum using an undeclared lifetime, with an impl block.
+        "enum-lifetime",
+        {
+            "src/lib.rs": """
+pub enum Token {
+    Word(&'src str),
+    Number(i64),
+}
+
+impl Token {
+    pub fn is_word(&self) -> bool {
+        matches!(self, Token::Word(_))
+    }
+}
+""",
+        },
+        "E0261",
+        {"src/lib.rs": ["pub enum Token<'src> {", "impl<'src> Token<'src> {"]},
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {
@@ -304,3 +366,23 @@ fn main() {
     )
     titles = await _kb_candidates(workspace, "E0433")
     assert not any("Import" in t for t in titles), titles
+
+
+async def test_await_in_main_is_not_made_async(tmp_path: Path) -> None:
+    """`main` cannot be `async` without a runtime, so no recipe proposes it."""
+    workspace = write_crate(
+        tmp_path / "asyncmain",
+        {
+            "src/main.rs": """
+async fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    println!("{}", answer().await);
+}
+""",
+        },
+    )
+    titles = await _kb_candidates(workspace, "E0728")
+    assert titles == []
