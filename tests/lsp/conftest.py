@@ -31,6 +31,10 @@ async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest, wor
         # A client that cannot resolve code actions (as older editors).
         assert capabilities.text_document and capabilities.text_document.code_action
         capabilities.text_document.code_action.resolve_support = None
+    if request.node.get_closest_marker("no_resource_operations"):
+        # A client that cannot create files through workspace edits.
+        assert capabilities.workspace and capabilities.workspace.workspace_edit
+        capabilities.workspace.workspace_edit.resource_operations = None
     result = await lsp_client.initialize_session(
         lsp.InitializeParams(
             capabilities=capabilities,

@@ -112,6 +112,7 @@ def create_server() -> RustcoderServer:
         explain,
         fix_all,
         flycheck,
+        generate_crate,
         hover,
     )
 
@@ -123,4 +124,5 @@ def create_server() -> RustcoderServer:
     fix_all.register(server)
     explain.register(server)  # after code_actions: its actions join the quick fixes
     hover.register(server)
+    generate_crate.register(server)
     return server
