@@ -266,8 +266,9 @@ class Decoder:
         if room < min(MIN_REPLY_TOKENS, params.max_tokens):
             if not truncate_left:
                 raise ModelError(
-                    f"the prompt is {len(prompt)} tokens; the model's context is "
-                    f"{context_length} tokens, leaving no room for a reply: shorten the prompt"
+                    f"the prompt is {len(prompt)} tokens and the model's context "
+                    f"{context_length}, leaving {max(room, 0)} tokens for the reply: "
+                    "shorten the prompt"
                 )
             keep = max(1, context_length - min(params.max_tokens, context_length // 2))
             prompt = prompt[-keep:]
@@ -305,7 +306,8 @@ class Decoder:
                     generation.finish_reason = "stop"
                     return
             if not generation.finish_reason:
-                generation.finish_reason = should_stop() or "length"
+                done = generation.completion_tokens >= max_new
+                generation.finish_reason = "length" if done else (should_stop() or "length")
             out = matcher.feed(detok.flush())
             if matcher.stopped:
                 generation.finish_reason = "stop"
