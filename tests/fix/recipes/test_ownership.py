@@ -239,6 +239,20 @@ fn main() {
 }
 """
 
+GREETER = """
+use std::thread;
+
+fn greet_later(name: &str) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        println!("hello, {name}");
+    })
+}
+
+fn main() {
+    greet_later("Ada").join().unwrap();
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -284,6 +298,7 @@ CASES = [
         "        source.balance -= amount;\n"
         "        accounts.get_mut(to).unwrap().balance += amount;",
     ),
+    ("escaping_str", GREETER, "E0521", "E0521-owned-into-thread", "let name = name.to_owned();"),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -323,11 +338,12 @@ def _titles(recipe: str) -> list[str]:
         "E0499-use-existing-borrow": ["already borrows"],
         "E0597-store-owned": ["instead of a reference"],
         "E0596-mut-ref-param": ["as `&mut`"],
-        "E0373-clone-into-thread": ["clone of"],
+        "E0373-clone-into-thread": ["owned copy of"],
         "E0382-partial-move-borrow": ["Borrow `"],
         "E0382-option-as-ref": [".as_ref()"],
         "E0507-match-borrow-clone": ["clone what is moved out"],
         "E0499-inline-lookup": ["where used"],
+        "E0521-owned-into-thread": ["owned copy of `name`"],
     }[recipe]
 
 

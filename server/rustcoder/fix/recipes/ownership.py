@@ -78,7 +78,13 @@ def _alone_on_lines(file: SourceFile, node: Node) -> bool:
 
 def _identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
     """Uses of the variable `name` under `node` (also inside macro token trees)."""
-    return [n for n in file.walk(node) if n.type == "identifier" and file.node_text(n) == name]
+    return [
+        n
+        for n in file.walk(node)
+        if n.type == "identifier"
+        and file.node_text(n) == name
+        and (n.prev_sibling is None or n.prev_sibling.type != ".")
+    ]
 
 
 def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
@@ -89,7 +95,10 @@ def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
             continue
         text = file.node_text(node)
         if node.type == "identifier" and text == name:
-            return True
+            # `self.name` inside a macro's tokens is a field, not the variable.
+            before = node.prev_sibling
+            if before is None or before.type != ".":
+                return True
         if node.type == "string_content" and inline.search(text):
             return True
     return False
@@ -100,15 +109,10 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _fresh(file: SourceFile, scope: Node | None, *names: str) -> str:
-    """The first of `names` not already used in `scope`; else the first with a suffix."""
-    text = file.node_text(scope) if scope is not None else file.text
-    for name in names:
-        if not _mentions(text, name):
-            return name
-    for n in range(2, 10):
-        if not _mentions(text, f"{names[0]}{n}"):
-            return f"{names[0]}{n}"
-    return f"{names[0]}_"
+    """The first of `names` that no variable in `scope` has; else the first with a suffix."""
+    start, end = (file.start(scope), file.end(scope)) if scope is not None else (0, len(file.text))
+    options = [*names, *(f"{names[0]}{n}" for n in range(2, 10))]
+    return next((n for n in options if not _uses(file, start, end, n)), f"{names[0]}_")
 
 
 def _function(file: SourceFile, node: Node | None) -> Node | None:
@@ -632,40 +636,95 @@ def bind_temporary(inp: RecipeInput) -> list[Candidate]:
 # --- E0373 / E0382: closures and moves -----------------------------------------
 
 
+def _closure_in(inp: RecipeInput) -> Node | None:
+    """The closure at the primary span: around it (E0373) or inside it (E0521)."""
+    node = inp.file.node_at(inp.start, inp.end)
+    closure = inp.file.enclosing(node, "closure_expression")
+    if closure is not None:
+        return closure
+    return next((n for n in inp.file.walk(node) if n.type == "closure_expression"), None)
+
+
+def _self_fields(inp: RecipeInput, body: Node) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Fields read as `self.field` in `body` (not method calls), with their offsets."""
+    fields: dict[str, list[tuple[int, int]]] = {}
+    base = inp.file.start(body)
+    for found in re.finditer(r"\bself\.(\w+)\b(?!\s*\()", inp.file.node_text(body)):
+        fields.setdefault(found.group(1), []).append((base + found.start(), base + found.end()))
+    return list(fields.items())
+
+
+COPY_TYPES = re.compile(r"(?:[iu](?:8|16|32|64|128|size)|f32|f64|bool|char)")
+
+
+def _copy_fields(inp: RecipeInput, node: Node) -> set[str]:
+    """Fields of the `impl`'s own struct whose types are primitive `Copy` types."""
+    impl = inp.file.enclosing(node, "impl_item")
+    type_node = impl.child_by_field_name("type") if impl is not None else None
+    if type_node is None:
+        return set()
+    found = inp.find_type(inp.file.node_text(type_node).split("<")[0])
+    if found is None:
+        return set()
+    source, item = found
+    assert isinstance(source, SourceFile) and isinstance(item, Node)
+    return {name for name, type_ in source.struct_fields(item) if COPY_TYPES.fullmatch(type_)}
+
+
 @edit_kind("clone-into-closure")
 def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
-    """A `'static` closure borrows a value used afterwards: move a clone into it."""
+    """A `'static` closure (a thread) borrows a value: move an owned copy into it.
+
+    Params: `method` makes the copy (`.clone()`, or `.to_owned()` for a
+    reference parameter); a copy of a reference may shadow it (`shadow = "yes"`),
+    a copy of a local gets a new name since the local is used afterwards.
+    """
     name = inp.captures.get("name", "")
-    if not re.fullmatch(r"[a-z_]\w*", name) or name == "self":
+    method = inp.params.get("method", ".clone()")
+    if not re.fullmatch(r"[a-z_]\w*", name):
         return []
-    closure = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "closure_expression")
+    closure = _closure_in(inp)
     statement = _statement(inp.file, closure)
-    if closure is None or statement is None:
-        return []
-    body = closure.child_by_field_name("body")
-    if body is None:
+    body = closure.child_by_field_name("body") if closure is not None else None
+    if closure is None or statement is None or body is None:
         return []
     fn = _function(inp.file, statement)
-    clone = _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
-    edits = [inp.edit(at, at, f"let {clone} = {name}.clone();\n{indent}")]
+    edits: list[Edit] = []
     if not inp.file.node_text(closure).startswith("move"):
         start = inp.file.start(closure)
         edits.append(inp.edit(start, start, "move "))
-    for use in _identifiers(inp.file, body, name):
-        edits.append(inp.edit(inp.file.start(use), inp.file.end(use), clone))
-    for node in inp.file.walk(body):
-        if node.type == "string_content":
-            text = inp.file.node_text(node)
-            new = re.sub(rf"\{{{re.escape(name)}(?=[:}}])", "{" + clone, text)
-            if new != text:
-                edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
-    if len(edits) < 2:
+    lets = []
+    if name == "self":
+        copy_fields = _copy_fields(inp, closure)
+        for field, places in _self_fields(inp, body):
+            local = _fresh(inp.file, fn, field, f"{field}_copy")
+            lets.append(f"let {local} = self.{field}{'' if field in copy_fields else method};")
+            edits += [inp.edit(start, end, local) for start, end in places]
+        copied = "the fields of `self`"
+    else:
+        shadow = inp.params.get("shadow") == "yes"
+        local = name if shadow else _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
+        lets.append(f"let {local} = {name}{method};")
+        if not shadow:
+            edits += [
+                inp.edit(inp.file.start(use), inp.file.end(use), local)
+                for use in _identifiers(inp.file, body, name)
+            ]
+            for node in inp.file.walk(body):
+                if node.type == "string_content":
+                    text = inp.file.node_text(node)
+                    new = re.sub(rf"\{{{re.escape(name)}(?=[:}}])", "{" + local, text)
+                    if new != text:
+                        edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
+        copied = f"`{name}`"
+    if not lets or (name == "self" and len(edits) <= 1):
         return []
+    edits.append(inp.edit(at, at, "".join(f"{line}\n{indent}" for line in lets)))
     return [
         inp.candidate(
-            f"Move a clone of `{name}` into the closure",
+            f"Move an owned copy of {copied} into the closure",
             edits,
             score=0.6,
         )
