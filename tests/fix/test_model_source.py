@@ -12,7 +12,7 @@ from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.compare import ErrorSet
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.learned_source import LearnedExample
-from rustcoder.fix.model_rounds import model_round
+from rustcoder.fix.model_rounds import errors_by_file, model_round
 from rustcoder.fix.model_source import ModelSource
 from rustcoder.models.backend import GenerationParams, ModelError
 from rustcoder.models.openai_backend import OpenAIBackend
@@ -103,10 +103,15 @@ async def test_model_round_takes_only_an_improvement(tmp_path: Path, server: Fak
     engine = engine_for(crate)
     outcome = await engine.check_base()
     source = source_for(server)
+    by_file = errors_by_file(outcome.diagnostics, crate)
+    assert [(p.name, [d.code for d in ds]) for p, ds in by_file.items()] == [
+        ("lib.rs", ["E0599"])
+    ], "the lib's error, reported again for its test target, is asked about once"
     # Whole-file reply dropping `describe` (refused unparsed), then a wrong item fix.
     dropped = GOOD_ITEM  # only `average`: as a whole file it loses `describe`
     server.script(dropped, WRONG_ITEM)
     assert await model_round(engine, source, outcome) is None
+    assert len(server.chat_requests()) == 2
     server.script(dropped, GOOD_ITEM)
     found = await model_round(engine, source, outcome)
     assert found is not None

@@ -60,11 +60,19 @@ def _primary_path(diagnostic: RustDiagnostic, root: Path) -> Path | None:
 def errors_by_file(
     diagnostics: list[RustDiagnostic], root: Path
 ) -> dict[Path, list[RustDiagnostic]]:
+    """Errors per file, each once (`--all-targets` reports a lib's errors again for its tests)."""
     result: dict[Path, list[RustDiagnostic]] = {}
+    seen: set[tuple[str | None, str, int, int]] = set()
     for diagnostic in diagnostics:
         path = _primary_path(diagnostic, root)
-        if is_error(diagnostic) and path is not None and path.is_relative_to(root):
-            result.setdefault(path, []).append(diagnostic)
+        if not is_error(diagnostic) or path is None or not path.is_relative_to(root):
+            continue
+        primary = next(s for s in diagnostic.spans if s.is_primary)
+        key = (diagnostic.code, diagnostic.message, primary.byte_start, primary.byte_end)
+        if key in seen:
+            continue
+        seen.add(key)
+        result.setdefault(path, []).append(diagnostic)
     return result
 
 
