@@ -532,6 +532,39 @@ pub fn best(a: Score, b: Score) -> Score {
     )
 
 
+async def test_rc_refcell_shared_with_threads_become_arc_mutex(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::thread;
+
+pub fn collect_ids() -> Vec<u32> {
+    let ids = Arc::new(RefCell::new(Vec::new()));
+    let handles: Vec<_> = (0..2)
+        .map(|i| {
+            let ids = Arc::clone(&ids);
+            thread::spawn(move || ids.borrow_mut().push(i))
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let out = ids.borrow().clone();
+    out
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "use std::sync::Mutex;\nuse std::sync::Arc;\n" in text
+    assert "Arc::new(Mutex::new(Vec::new()))" in text
+    assert "ids.lock().unwrap().push(i)" in text
+
+
 async def kb_candidates(tmp_path: Path, source: str) -> list[tuple[str | None, list[str]]]:
     """(code, candidate titles) of the recipes for every error of a crate."""
     workspace = write_crate(tmp_path / "crate", {"src/lib.rs": source})

@@ -877,8 +877,10 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
         if found is None:
             continue
         lead, bound = found.group("lead"), _prelude_path(found.group("bound"))
+        # Values compared or combined by operators are usually copied around too.
+        copied = re.search(r"PartialOrd|Ord\b|PartialEq|Eq\b|ops::|Add|Sub|Mul|Div|Sum", bound)
         for extra, score in (("", 0.6), (" + Copy", 0.55), (" + Clone", 0.5)):
-            if extra and extra.strip(" +") in bound:
+            if extra and (not copied or extra.strip(" +") in bound):
                 continue
             text = f"{lead}{bound}{extra}"
             result.append(
@@ -1378,7 +1380,9 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
         return []
     at = inp.file.end(value)
     result = []
+    element = re.fullmatch(r"\w+<(?P<item>[^,<>]+)>", collection)
     for adapter, owned in _owned_adapter(item, collection)[:2]:
+        owned = element.group("item") if element else owned
         result.append(
             inp.candidate(
                 f"Collect owned `{owned}` values (`{adapter}` before `collect`)",
@@ -1501,3 +1505,56 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
         edits.extend(_box_pushed(file, name))
     edits = sorted(set(edits), key=lambda e: (e.start, e.end, e.new_text))
     return [inp.candidate(f"Hold `Box<dyn {trait}>` values (boxing what is stored)", edits, 0.8)]
+
+
+# --- threads -------------------------------------------------------------------------------
+
+#: Single-threaded shared ownership and mutation, and their thread-safe counterparts.
+_THREAD_SAFE = (
+    (r"\bstd::rc::Rc\b", "std::sync::Arc"),
+    (r"\brc::Rc\b", "sync::Arc"),
+    (r"\bstd::cell::RefCell\b", "std::sync::Mutex"),
+    (r"\bcell::RefCell\b", "sync::Mutex"),
+    (r"\bRc\s*::", "Arc::"),
+    (r"\bRc\s*<", "Arc<"),
+    (r"\bRefCell\s*::", "Mutex::"),
+    (r"\bRefCell\s*<", "Mutex<"),
+    (r"\.borrow_mut\(\)", ".lock().unwrap()"),
+    (r"\.borrow\(\)", ".lock().unwrap()"),
+)
+
+
+def _dedupe_uses(text: str) -> str:
+    """Drop a `use` line that repeats an earlier one (after `Rc` became `Arc`)."""
+    seen: set[str] = set()
+    lines = []
+    for line in text.split("\n"):
+        key = line.strip()
+        if key.startswith("use ") and key in seen:
+            continue
+        seen.add(key)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@edit_kind("thread-safe-pointers")
+def thread_safe_pointers(inp: RecipeInput) -> list[Candidate]:
+    """`Rc`/`RefCell` sent to another thread: use `Arc` and `Mutex` throughout the file."""
+    text = inp.file.text
+    if re.search(r"\bCell\s*<|\bCell::new", text):
+        return []  # `Cell`'s get/set have no drop-in thread-safe twin
+    new = text
+    for pattern, replacement in _THREAD_SAFE:
+        if "borrow" in pattern and "RefCell" not in text:
+            continue
+        new = re.sub(pattern, replacement, new)
+    new = _dedupe_uses(new)
+    if new == text:
+        return []
+    return [
+        inp.candidate(
+            "Share across threads with `Arc` and `Mutex` instead of `Rc` and `RefCell`",
+            [inp.edit(0, len(text), new)],
+            score=0.8,
+        )
+    ]
