@@ -117,3 +117,27 @@ async def test_model_round_takes_only_an_improvement(tmp_path: Path, server: Fak
     assert found is not None
     assert found.scope == "diagnostic"
     assert found.verification.status == "compiles"
+
+
+async def test_prompt_styles_reach_the_server_and_completion_replies_parse(
+    tmp_path: Path, server: FakeOpenAI
+) -> None:
+    crate = copy_crate("model_fix", tmp_path)
+    engine = engine_for(crate)
+    outcome = await engine.check_base()
+    target = next(d for d in outcome.diagnostics if d.code == "E0599")
+    ctx = FixContext(crate, target, engine.read_text, list(outcome.diagnostics))
+    gemma = OpenAIBackend(server.url, "gemma-3-4b-it")
+    server.script(GOOD_ITEM)
+    assert len(await ModelSource(gemma).agenerate(ctx)) == 1
+    roles = [m["role"] for m in server.chat_requests()[-1].body["messages"]]
+    assert "system" not in roles, "Gemma's template has no system role"
+    # A completion-style model continues the open fence: its reply has no opening fence.
+    base = OpenAIBackend(server.url, "base-model")
+    base.prompt_style = "completion"
+    server.script(GOOD_ITEM.removeprefix("```rust\n") + "\n\nThis computes the mean.")
+    (candidate,) = await ModelSource(base).agenerate(ctx)
+    (only,) = server.chat_requests()[-1].body["messages"]
+    assert only["content"].endswith("Fixed:\n```rust\n")
+    verification = await engine.verify(candidate, target, ErrorSet.of(outcome.diagnostics, crate))
+    assert verification.status == "compiles"
