@@ -40,6 +40,11 @@ export function codeOf(code: Code): string | undefined {
   return String(code);
 }
 
+/** rustc's own error codes (E0308); lints (unused_mut) have none to explain. */
+export function isErrorCode(code: string): boolean {
+  return /^E\d{4}$/.test(code.trim().toUpperCase());
+}
+
 /** The URL of the error index entry, when the code carries one. */
 export function linkOf(code: Code): string | undefined {
   if (code && typeof code === "object" && code.target !== undefined) {

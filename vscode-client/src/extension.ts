@@ -19,7 +19,7 @@ import {
   WorkDoneProgressCreateRequest,
 } from "vscode-languageclient/node";
 import { Discovery, Found, findServer, managedInstallPlan } from "./discovery";
-import { codeOf, diagnosticAt, linkOf } from "./diagnostics";
+import { codeOf, diagnosticAt, isErrorCode, linkOf } from "./diagnostics";
 import { SECTION, needsRestart, settingKeys, toServerSettings } from "./settings";
 import { ProgressValue, Status, applyProgress, describeModel, initialStatus, render, withServer } from "./status";
 
@@ -290,16 +290,12 @@ async function explainError(): Promise<void> {
     return;
   }
   const c = runningClient();
-  if (c && serverHas(c, "rustcoder.explainError")) {
-    const result = await executeOnServer("rustcoder.explainError", [
+  // The server explains rustc's error codes and shows the text itself (window/showDocument).
+  if (c && isErrorCode(code) && serverHas(c, "rustcoder.explainError")) {
+    await executeOnServer("rustcoder.explainError", [
       { uri: editor.document.uri.toString(), position: { line: position.line, character: position.character }, code },
     ]);
-    const text = typeof result === "string" ? result : (result as { markdown?: string; value?: string } | undefined)?.markdown ?? (result as { value?: string } | undefined)?.value;
-    if (text) {
-      const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: text });
-      await vscode.commands.executeCommand("markdown.showPreview", doc.uri);
-      return;
-    }
+    return;
   }
   const link = linkOf(diagnostic.code);
   if (link) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { describe, it } from "node:test";
-import { DiagnosticLike, codeOf, diagnosticAt, linkOf } from "../src/diagnostics";
+import { DiagnosticLike, codeOf, diagnosticAt, isErrorCode, linkOf } from "../src/diagnostics";
 
 const range = (sl: number, sc: number, el: number, ec: number) => ({ start: { line: sl, character: sc }, end: { line: el, character: ec } });
 
@@ -22,5 +22,7 @@ describe("diagnosticAt", () => {
     assert.equal(codeOf(undefined), undefined);
     assert.equal(linkOf(error.code), "https://doc.rust-lang.org/error_codes/E0308.html");
     assert.equal(linkOf("E0308"), undefined);
+    assert.ok(isErrorCode("E0382") && isErrorCode(" e0382 "));
+    assert.ok(!isErrorCode("unused_mut") && !isErrorCode("E038"));
   });
 });

@@ -26,7 +26,7 @@ describe("settingKeys", () => {
 describe("toServerSettings", () => {
   it("nests the defaults by section and leaves out client-only and empty settings", () => {
     const settings = toServerSettings(keys, defaults);
-    assert.deepEqual(Object.keys(settings).sort(), ["check", "diagnostics", "fix"]);
+    assert.deepEqual(Object.keys(settings).sort(), ["check", "diagnostics", "fix", "model"]);
     assert.deepEqual(settings.check, {
       command: "check",
       cargoPath: "cargo",
@@ -43,10 +43,13 @@ describe("toServerSettings", () => {
       extraEnv: {},
     });
     assert.deepEqual(settings.fix, { verify: true, backgroundVerify: true, maxActions: 5, timeoutSeconds: 120 });
+    // Empty strings (kb.path, model.name, ...) mean "the server's default": not sent.
+    assert.deepEqual(settings.model, { enable: true, timeoutSeconds: 60, maxTokens: 1024, temperature: 0 });
+    assert.equal("kb" in settings, false);
     assert.equal("server" in settings || "trace" in settings, false);
   });
 
-  it("passes user values through, the model section only when set", () => {
+  it("passes user values through, empty ones left out", () => {
     const user: Record<string, unknown> = {
       "check.command": "clippy",
       "check.extraEnv": { RUSTFLAGS: "-Dwarnings" },
@@ -61,7 +64,8 @@ describe("toServerSettings", () => {
     assert.deepEqual(settings.check.extraEnv, { RUSTFLAGS: "-Dwarnings" });
     assert.equal(settings.fix.verify, false);
     assert.deepEqual(settings.kb, { path: "/data/kb.sqlite" });
-    assert.deepEqual(settings.model, { name: "qwen2.5-coder-0.5b" });
+    assert.equal(settings.model.name, "qwen2.5-coder-0.5b");
+    assert.equal("endpoint" in settings.model || "apiKey" in settings.model, false);
   });
 
   it("drops values that are not JSON and keys without a section", () => {

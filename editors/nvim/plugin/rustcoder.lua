@@ -88,25 +88,19 @@ vim.api.nvim_create_user_command('RustcoderExplain', function()
   local diagnostics = vim.diagnostic.get(bufnr, { lnum = lnum })
   local code
   for _, d in ipairs(diagnostics) do
-    if d.code then
+    -- rustc's error codes (E0308); lints such as unused_mut have no explanation.
+    if d.code and tostring(d.code):match('^E%d%d%d%d$') then
       code = tostring(d.code)
       break
     end
   end
   if not code then
-    vim.notify('rustcoder: no diagnostic with a code on this line', vim.log.levels.INFO)
+    vim.notify('rustcoder: no rustc error code on this line', vim.log.levels.INFO)
     return
   end
+  -- The server shows the explanation itself (window/showDocument) and returns it.
   local position = { line = lnum, character = vim.api.nvim_win_get_cursor(0)[2] }
   execute(client, bufnr, 'rustcoder.explainError', {
     { uri = vim.uri_from_bufnr(bufnr), position = position, code = code },
-  }, function(err, result)
-    if err or result == nil then
-      return
-    end
-    local text = type(result) == 'table' and (result.markdown or result.value) or result
-    if type(text) == 'string' then
-      vim.lsp.util.open_floating_preview(vim.split(text, '\n'), 'markdown', { border = 'rounded' })
-    end
-  end)
+  })
 end, { desc = 'rustcoder: explain the error under the cursor' })
