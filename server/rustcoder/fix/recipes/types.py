@@ -282,12 +282,11 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
     adapt = ""
     if inner.startswith("&") and inner[1:].strip() == expected:
         adapt = ".copied()" if _is_copy_like(expected) else ".cloned()"
-    elif (
-        inner != expected
-        and not expected.startswith("&")
-        and _concrete(inner) != _concrete(expected)
-    ):
-        # `Option<String>` for `&str` and the like are left to the other recipes.
+    elif expected == "&str" and inner in ("String", "&String"):
+        adapt = ".as_deref()"
+    elif expected.startswith("&") and expected[1:].strip() == inner:
+        adapt = ".as_ref()"
+    elif inner != expected and _concrete(inner) != _concrete(expected):
         return []
     result: list[Candidate] = []
     returns = _fn_return_type(inp.file, node) or ""
@@ -684,11 +683,17 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
         idx = f"{_wrapped(inp.file, index)} as usize"
     text = _wrapped(inp.file, value)
     start, end = inp.file.start(node), inp.file.end(node)
+    one_char = f"{int(idx) + 1}" if idx.isdigit() else f"{idx} + 1"
     return [
         inp.candidate(
             "Take the character at this position (`.chars().nth(..)`)",
             [inp.edit(start, end, f"{text}.chars().nth({idx}).unwrap()")],
             0.6,
+        ),
+        inp.candidate(
+            "Take the one-character slice at this position",
+            [inp.edit(inp.file.start(index), inp.file.end(index), f"{idx}..{one_char}")],
+            0.55,
         ),
         inp.candidate(
             "Take the byte at this position (`.as_bytes()[..]`)",
@@ -792,6 +797,23 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
         options.append((left, rhs_type, 0.6 if lhs_type else 0.7))
     result = []
     for operand, ty, score in options:
+        leaves = _arithmetic_leaves(operand)
+        if leaves and len(leaves) > 1:
+            # `a / b * 100.0`: convert `a` and `b`, not the (integer) quotient.
+            result.append(
+                inp.candidate(
+                    f"Convert each value of `{_text(inp.file, operand)}` to `{ty}`",
+                    [
+                        inp.edit(
+                            inp.file.start(leaf),
+                            inp.file.end(leaf),
+                            f"{_text(inp.file, leaf)} as {ty}",
+                        )
+                        for leaf in leaves
+                    ],
+                    score + 0.05,
+                )
+            )
         start, end = inp.file.start(operand), inp.file.end(operand)
         text = _text(inp.file, operand)
         cast = text if _atomic(operand) or operand.type == "unary_expression" else f"({text})"
@@ -802,6 +824,22 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
             inp.candidate(f"Convert `{text}` to `{ty}`", [inp.edit(start, end, new)], score)
         )
     return result
+
+
+def _arithmetic_leaves(node: Node) -> list[Node] | None:
+    """The operands of a chain of `+ - * / %` (None when one is not a plain value)."""
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _arithmetic_leaves(node.named_children[0])
+    if node.type != "binary_expression":
+        return [node] if node.type in _ATOMIC and node.type != "block" else None
+    operator = node.child_by_field_name("operator")
+    if operator is None or operator.type not in ("+", "-", "*", "/", "%"):
+        return None
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None:
+        return None
+    lhs, rhs = _arithmetic_leaves(left), _arithmetic_leaves(right)
+    return lhs + rhs if lhs is not None and rhs is not None else None
 
 
 def _needs_group(node: Node) -> bool:
@@ -1319,3 +1357,178 @@ def method_alias(inp: RecipeInput) -> list[Candidate]:
             )
         )
     return result[:4]
+
+
+# --- iterator results of the wrong item type -----------------------------------------------
+
+
+def _call_of_method(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
+    """(call, receiver, method name) for `receiver.method(..)` at the primary span."""
+    parts = _method_receiver(inp)
+    if parts is None:
+        return None
+    receiver, method = parts
+    field_expr = method.parent
+    call = field_expr.parent if field_expr is not None else None
+    if call is not None and call.type == "generic_function":
+        call = call.parent
+    if call is None or call.type != "call_expression":
+        return None
+    return call, receiver, method
+
+
+def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
+    """The body of the closure in the last `.map(|x| ..)` of a method chain."""
+    node: Node | None = receiver
+    while node is not None and node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "field_expression":
+            return None
+        field = function.child_by_field_name("field")
+        arguments = node.child_by_field_name("arguments")
+        if field is not None and _text(file, field) == "map" and arguments is not None:
+            closure = next(
+                (a for a in arguments.named_children if a.type == "closure_expression"), None
+            )
+            return closure.child_by_field_name("body") if closure is not None else None
+        node = function.child_by_field_name("value")
+    return None
+
+
+@edit_kind("collect-items")
+def collect_items(inp: RecipeInput) -> list[Candidate]:
+    """`collect()` of items that are not the collection's: convert the items first.
+
+    `Result`/`Option` items are unwrapped in the `map` that made them (or
+    collected into a `Result<Vec<_>, _>`), references are cloned, `&str`s become
+    `String`s.
+    """
+    inp = _viewed(inp)
+    target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
+    parts = _call_of_method(inp)
+    if parts is None:
+        return []
+    call, receiver, method = parts
+    dot = inp.file.end(receiver)
+    result: list[Candidate] = []
+    if item.startswith(("Result<", "Option<")):
+        body = _map_closure_body(inp.file, receiver)
+        if body is not None:
+            result.append(
+                inp.candidate(
+                    "Unwrap each item where it is made", _insert_after(inp, body, ".unwrap()"), 0.6
+                )
+            )
+        if item.startswith("Result<") and (_fn_return_type(inp.file, call) or "").startswith(
+            "Result<"
+        ):
+            at = inp.file.end(call)
+            result.append(
+                inp.candidate(
+                    "Stop at the first error (`collect::<Result<_, _>>()?`)",
+                    [inp.edit(inp.file.end(method), at, "::<Result<_, _>>()?")],
+                    0.55,
+                )
+            )
+        result.append(
+            inp.candidate(
+                "Skip the items that failed (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.4
+            )
+        )
+    elif item.startswith("&"):
+        bare = item.lstrip("&").strip()
+        if bare in ("str", "mut str") and "String" in target:
+            result.append(
+                inp.candidate(
+                    "Make each item a `String`",
+                    [inp.edit(dot, dot, ".map(|s| s.to_string())")],
+                    0.65,
+                )
+            )
+        else:
+            copy = ".copied()" if _is_copy_like(bare) else ".cloned()"
+            other = ".cloned()" if copy == ".copied()" else ".copied()"
+            result += [
+                inp.candidate(
+                    f"Collect copies of the items (`{copy}`)", [inp.edit(dot, dot, copy)]
+                ),
+                inp.candidate(
+                    f"Collect copies of the items (`{other}`)", [inp.edit(dot, dot, other)], 0.5
+                ),
+            ]
+    return result
+
+
+_NUMERIC_ITEM = re.compile(r"&*(?P<ty>[iu](?:8|16|32|64|128|size)|f32|f64)")
+
+
+@edit_kind("sum-as")
+def sum_as(inp: RecipeInput) -> list[Candidate]:
+    """`sum()`/`product()` into another numeric type than the items': add up, then cast."""
+    inp = _viewed(inp)
+    target = inp.captures.get("target", "")
+    item = _NUMERIC_ITEM.fullmatch(inp.captures.get("item", ""))
+    parts = _call_of_method(inp)
+    if item is None or target not in NUMERIC or parts is None:
+        return []
+    call, receiver, method = parts
+    ty = item.group("ty")
+    start, end = inp.file.start(call), inp.file.end(call)
+    name = _text(inp.file, method)
+    chain = inp.file.text[start : inp.file.end(receiver)]
+    summed = f"{chain}.{name}::<{ty}>() as {target}"
+    parent = call.parent
+    if parent is not None and parent.type in (
+        "field_expression",
+        "binary_expression",
+        "unary_expression",
+        "type_cast_expression",
+        "index_expression",
+        "try_expression",
+    ):
+        summed = f"({summed})"
+    mapped = f"{chain}.map(|x| x as {target}).{name}::<{target}>()"
+    if item.group(0).startswith("&"):
+        mapped = f"{chain}.map(|&x| x as {target}).{name}::<{target}>()"
+    return [
+        inp.candidate(
+            f"Add up as `{ty}`, then convert to `{target}`", [inp.edit(start, end, summed)], 0.6
+        ),
+        inp.candidate(f"Convert each item to `{target}`", [inp.edit(start, end, mapped)], 0.5),
+    ]
+
+
+@edit_kind("unwrap-operand")
+def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
+    """Arithmetic on an `Option`/`Result` operand: take the value out first."""
+    inp = _viewed(inp)
+    result: list[Candidate] = []
+    for span, found in _labelled(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
+        located = _span_range(inp, span)
+        if located is None:
+            continue
+        node = _expression_at(inp.file, *located)
+        if node is None:
+            continue
+        wrapper = found.group("ty").split("<", 1)[0]
+        returns = _fn_return_type(inp.file, node) or ""
+        if returns.startswith(f"{wrapper}<"):
+            result.append(
+                inp.candidate("Return early with `?`", _insert_after(inp, node, "?"), 0.65)
+            )
+        result.append(
+            inp.candidate(
+                f"Unwrap `{_text(inp.file, node)}`", _insert_after(inp, node, ".unwrap()"), 0.6
+            )
+        )
+        if wrapper == "Option":
+            copy = ".copied()" if found.group("ty").startswith("Option<&") else ""
+            result.append(
+                inp.candidate(
+                    "Use the default when there is none",
+                    _insert_after(inp, node, f"{copy}.unwrap_or_default()"),
+                    0.45,
+                )
+            )
+        break
+    return result
