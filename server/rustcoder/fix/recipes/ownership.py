@@ -328,8 +328,15 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("use-existing-borrow")
 def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let r = &mut x; x.f(); r.g();`: go through `r` while it is alive."""
-    first = _first(inp, "mutable borrow occurs here")
-    if first is None or first == (inp.start, inp.end):
+    first = next(
+        (
+            offsets
+            for span in _spans(inp, "mutable borrow occurs here", "is borrowed here")
+            if not span.is_primary and (offsets := _located(inp, span)) is not None
+        ),
+        None,
+    )
+    if first is None:
         return []
     ref = inp.file.node_at(*first)
     if ref.type != "reference_expression" or not any(
@@ -352,10 +359,16 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     if used is None or inp.file.node_text(used) != place:
         return []
     start, end = inp.file.start(node), inp.file.end(node)
+    parent = node.parent
+    # `x.f()` and `&mut x` become `r.f()` and `r`; a plain read of `x` becomes `*r`.
+    through = node.type == "reference_expression" or (
+        parent is not None and parent.type in ("field_expression", "index_expression")
+    )
+    replacement = holder if through else f"*{holder}"
     return [
         inp.candidate(
-            f"Use `{holder}`, which already borrows `{place}`",
-            [inp.edit(start, end, holder)],
+            f"Use `{replacement}`, which already borrows `{place}`",
+            [inp.edit(start, end, replacement)],
             score=0.7,
         )
     ]
@@ -431,9 +444,9 @@ def copy_element(inp: RecipeInput) -> list[Candidate]:
     if found is None:
         return []
     ref, place = found
-    if place.type not in ("index_expression", "field_expression"):
-        return []
     expr = inp.file.node_text(place)
+    if place.type not in ("index_expression", "field_expression") or ".." in expr:
+        return []
     start, end = inp.file.start(ref), inp.file.end(ref)
     return [
         inp.candidate(f"Copy `{expr}` instead of borrowing it", [inp.edit(start, end, expr)], 0.6),
