@@ -606,3 +606,41 @@ pub fn join(a: Name, b: Name) -> Name {
 """,
     )
     assert found == [("E0369", [])]
+
+
+async def test_hash_map_key_bound_asks_for_eq_and_hash_at_once(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+use std::collections::HashMap;
+
+pub fn tally<K>(keys: Vec<K>) -> HashMap<K, usize> {
+    let mut counts = HashMap::new();
+    for k in keys {
+        *counts.entry(k).or_insert(0) += 1;
+    }
+    counts
+}
+""",
+    )
+    assert [code for code, _ in found] == ["E0277", "E0277"]
+    for _, titles in found:
+        assert titles == ["Require `K: Eq + std::hash::Hash`"]
+
+
+async def test_method_bound_from_notes_goes_to_impl_generics(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+pub struct Labeled<T: Clone> {
+    pub value: T,
+}
+
+impl<T: Clone> Labeled<T> {
+    pub fn label(&self) -> String {
+        self.value.clone().to_string()
+    }
+}
+""",
+    )
+    assert found == [("E0599", ["Require `T: std::fmt::Display`"])]

@@ -858,7 +858,10 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
     A value compared and returned by a generic function is usually also copied
     out of a slice, which rustc reports only once the first bound is there.
     """
+    if inp.params.get("from") in ("bounds", "assoc", "method"):
+        return _bound_from_context(inp)
     param = inp.params.get("param", "T")
+    messages = " ".join(inp.messages())
     spans = [
         span
         for child in inp.diagnostic.children
@@ -877,8 +880,11 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
         if found is None:
             continue
         lead, bound = found.group("lead"), _prelude_path(found.group("bound"))
+        # A hash-map key needs both; rustc asks for one at a time.
+        if bound in ("Eq", "std::hash::Hash") and re.search(r"Hash(Map|Set)", messages):
+            bound = "Eq + std::hash::Hash"
         # Values compared or combined by operators are usually copied around too.
-        copied = re.search(r"PartialOrd|Ord\b|PartialEq|Eq\b|ops::|Add|Sub|Mul|Div|Sum", bound)
+        copied = re.search(r"PartialOrd|\bOrd\b|ops::|Add|Sub|Mul|Div|Sum", bound)
         for extra, score in (("", 0.6), (" + Copy", 0.55), (" + Clone", 0.5)):
             if extra and (not copied or extra.strip(" +") in bound):
                 continue
@@ -891,6 +897,84 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
                 )
             )
     return result
+
+
+#: The trait an associated type usually comes from (`T::Item` → `T: Iterator`).
+ASSOCIATED_TRAITS = {
+    "Item": "Iterator",
+    "IntoIter": "IntoIterator",
+    "Err": "std::str::FromStr",
+    "Target": "std::ops::Deref",
+    "Output": "std::ops::Add",
+}
+
+
+#: The bound that gives a type parameter a method.
+METHOD_BOUNDS = {
+    "to_string": "std::fmt::Display",
+    "clone": "Clone",
+    "cmp": "Ord",
+    "max": "Ord",
+    "min": "Ord",
+    "partial_cmp": "PartialOrd",
+    "eq": "PartialEq",
+    "hash": "std::hash::Hash",
+    "default": "Default",
+    "next": "Iterator",
+    "into_iter": "IntoIterator",
+}
+
+
+def _generic_holder(
+    file: SourceFile, node: tree_sitter.Node, param: str
+) -> tree_sitter.Node | None:
+    """The `type_parameter` declaring `param` in the items around `node`."""
+    current: tree_sitter.Node | None = node
+    while current is not None:
+        if current.type in ("function_item", "impl_item", "struct_item", "enum_item", "trait_item"):
+            params = current.child_by_field_name("type_parameters")
+            for child in params.named_children if params is not None else []:
+                name = child.child_by_field_name("name")
+                if child.type == "type_parameter" and _name(file, name) == param:
+                    return child
+        current = current.parent
+    return None
+
+
+def _bound_edit(file: SourceFile, declared: tree_sitter.Node, bound: str) -> Edit:
+    bounds = declared.child_by_field_name("bounds")
+    if bounds is not None:
+        return Edit(file.path, file.end(bounds), file.end(bounds), f" + {bound}")
+    name = declared.child_by_field_name("name")
+    at = file.end(name if name is not None else declared)
+    return Edit(file.path, at, at, f": {bound}")
+
+
+def _bound_from_context(inp: RecipeInput) -> list[Candidate]:
+    """Bounds named in rustc's notes (`T: Display`) or implied by `T::Item`."""
+    pairs: list[tuple[str, str]] = []
+    if inp.params.get("from") in ("assoc", "method"):
+        table = ASSOCIATED_TRAITS if inp.params["from"] == "assoc" else METHOD_BOUNDS
+        trait = table.get(inp.params.get("assoc") or inp.params.get("method", ""))
+        if trait is not None:
+            pairs.append((inp.params.get("param", ""), trait))
+    else:
+        for message in inp.messages():
+            bounds = re.finditer(r"^`(?P<param>[A-Z]\w*): (?P<bound>[\w:<>]+)`$", message, re.M)
+            for found in bounds:
+                pair = (found.group("param"), _prelude_path(found.group("bound")))
+                if pair not in pairs:
+                    pairs.append(pair)
+    node = inp.file.node_at(inp.start, inp.end)
+    edits = []
+    for param, bound in pairs:
+        declared = _generic_holder(inp.file, node, param)
+        if declared is not None:
+            edits.append(_bound_edit(inp.file, declared, bound))
+    if not edits:
+        return []
+    listed = ", ".join(f"{p}: {b}" for p, b in pairs)
+    return [inp.candidate(f"Require `{listed}`", edits, score=0.7)]
 
 
 # --- operators -------------------------------------------------------------------------
