@@ -1352,3 +1352,149 @@ def hoist_binding_out(inp: RecipeInput) -> list[Candidate]:
         ]
         result.append(inp.candidate(f"Declare `{name}` before the block that sets it", edits, 0.5))
     return result
+
+
+def _variant_or_struct_fields(inp: RecipeInput, path: str) -> list[str] | None:
+    """Field names of struct `path` (`Point`) or of struct variant `path` (`Shape::Rect`)."""
+    parts = re.split(r"::", re.sub(r"<.*", "", path))
+    found = inp.find_type(parts[-1])
+    if found is not None:
+        source, node = found
+        assert isinstance(node, Node)
+        fields = [f for f, _ in source.struct_fields(node)]
+        if fields:
+            return fields
+    if len(parts) < 2:
+        return None
+    found = inp.find_type(parts[-2])
+    if found is None:
+        return None
+    source, enum = found
+    assert isinstance(enum, Node)
+    body = enum.child_by_field_name("body")
+    for variant in body.named_children if body is not None else []:
+        ident = variant.child_by_field_name("name")
+        if ident is None or source.node_text(ident) != parts[-1]:
+            continue
+        fields_node = variant.child_by_field_name("body")
+        if fields_node is None or fields_node.type != "field_declaration_list":
+            return None
+        names = [c.child_by_field_name("name") for c in fields_node.named_children]
+        return [source.node_text(n) for n in names if n is not None]
+    return None
+
+
+def _call_arguments(text: str, at: int) -> tuple[int, list[str]] | None:
+    """`(a, f(b, c), "x,y")` at `at`: the offset of its `)` and the top-level arguments."""
+    if text[at : at + 1] != "(":
+        return None
+    depth = 0
+    args: list[str] = []
+    current = at + 1
+    index = at
+    while index < len(text):
+        char = text[index]
+        if char in "\"'" and index > at:
+            if char == "'" and not re.match(r"'(?:\\.|[^\\'])'", text[index : index + 4]):
+                index += 1
+                continue
+            end = index + 1
+            while end < len(text) and text[end] != char:
+                end += 2 if text[end] == "\\" else 1
+            index = end + 1
+            continue
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth == 0:
+                last = text[current:index].strip()
+                if last:
+                    args.append(last)
+                return index, args
+        elif char == "," and depth == 1:
+            args.append(text[current:index].strip())
+            current = index + 1
+        index += 1
+    return None
+
+
+@edit_kind("struct-literal-syntax")
+def struct_literal_syntax(inp: RecipeInput) -> list[Candidate]:
+    """A braced struct (or struct variant) called like a tuple struct, or used as a value.
+
+    `Point(1, 2)` → `Point { x: 1, y: 2 }` (arguments in field order);
+    `Shape::Rect` → `Shape::Rect { w: Default::default(), h: Default::default() }`.
+    """
+    node = _named(inp)
+    head = re.match(r"[\w:]+", inp.span_text)
+    if head is None:
+        return []
+    path = head.group(0)
+    fields = _variant_or_struct_fields(inp, inp.captures.get("name") or path)
+    if not fields:
+        return []
+    # Works inside macro arguments too (`vec![Shape::Rect(1.0, 2.0)]`), so on text.
+    call = _call_arguments(inp.file.text, inp.start + len(path))
+    if call is not None:
+        close, args = call
+        if len(args) != len(fields):
+            return []
+        entries = [
+            field if value == field else f"{field}: {value}"
+            for field, value in zip(fields, args, strict=True)
+        ]
+        text = f"{path} {{ {', '.join(entries)} }}"
+        edit = inp.edit(inp.start, close + 1, text)
+        return [inp.candidate(f"Build `{path}` with struct literal syntax", [edit], 0.6)]
+    if node.parent is not None and node.parent.type in ("scoped_identifier", "field_expression"):
+        return []
+    literal = ", ".join(f"{f}: Default::default()" for f in fields)
+    edit = inp.edit(inp.start, inp.end, f"{path} {{ {literal} }}")
+    return [inp.candidate(f"Build `{path}` with a struct literal", [edit], 0.4)]
+
+
+def _names_in_scope(file: SourceFile, at: int) -> list[str]:
+    """Locals declared before `at` in its fn, the fn's parameters, and the file's items."""
+    names: list[str] = []
+    fn = file.enclosing(file.node_at(at, at), "function_item", "closure_expression")
+    if fn is not None:
+        for node in file.walk(fn):
+            if file.start(node) >= at:
+                continue
+            if node.type in ("let_declaration", "parameter", "closure_parameters"):
+                target = node.child_by_field_name("pattern") or node
+                names += [file.node_text(n) for n in file.walk(target) if n.type == "identifier"]
+            elif node.type in ("for_expression",):
+                pattern = node.child_by_field_name("pattern")
+                if pattern is not None:
+                    names += [
+                        file.node_text(n) for n in file.walk(pattern) if n.type == "identifier"
+                    ]
+    for node in file.walk():
+        if node.type in ("function_item", "const_item", "static_item"):
+            ident = node.child_by_field_name("name")
+            if ident is not None and file.enclosing(node.parent, "impl_item", "trait_item") is None:
+                names.append(file.node_text(ident))
+    return list(dict.fromkeys(names))
+
+
+@edit_kind("closest-name")
+def closest_name(inp: RecipeInput) -> list[Candidate]:
+    """An unknown name close to one in scope, when rustc suggests none (`calc_avg`)."""
+    wrong = inp.captures["name"]
+    if inp.span_text != wrong:
+        return []
+    if any("similar name" in m or "similarly named" in m for m in inp.messages()):
+        return []
+    options = [n for n in _names_in_scope(inp.file, inp.start) if n != wrong]
+    found = closest(wrong, options, limit=2)
+    found += [
+        n
+        for n in options
+        if n not in found and (n.startswith(wrong) or wrong.startswith(n)) and len(n) > 2
+    ][:1]
+    return [
+        inp.candidate(f"Use `{name}`", [inp.edit(inp.start, inp.end, name)], 0.5)
+        for name in found[:3]
+    ]
