@@ -6,5 +6,14 @@ scripts/bootstrap.sh --dev
 echo "==> ruff check";        .venv/bin/ruff check server tests bench
 echo "==> ruff format --check"; .venv/bin/ruff format --check server tests bench
 echo "==> mypy";              .venv/bin/mypy
+if [[ "${RUSTCODER_SKIP_VSCODE:-}" != 1 ]]; then
+    if ! command -v npm >/dev/null; then
+        echo "the VS Code extension needs Node.js >= 20 with npm (or set RUSTCODER_SKIP_VSCODE=1)" >&2
+        exit 2
+    fi
+    echo "==> vscode-client: npm ci, eslint, tsc, node --test, vsce package"
+    (cd vscode-client && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint \
+        && npm run --silent typecheck && npm test --silent && npm run --silent package)
+fi
 echo "==> pytest"
 .venv/bin/pytest "$@"
