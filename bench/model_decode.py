@@ -83,6 +83,13 @@ def run(args: argparse.Namespace) -> None:
         model = open_session(path, device=args.device, threads=args.threads)
         decoder = Decoder(model)
         measure(decoder, 8, 4, True)  # warm-up: first runs allocate
+        modes = [True, False] if args.no_cache else [True]
+        print(
+            f"machine: {platform.machine()} {os.cpu_count()} cores, "
+            f"onnxruntime {ort.__version__}, provider {model.provider}, "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
+        print(f"model: {label}")
         if args.check:
             prompt = [(17 * i + 3) % 300 + 3 for i in range(args.prompt_tokens)]
             cached = list(decoder.tokens(prompt, args.new_tokens, Sampler()))
@@ -92,12 +99,6 @@ def run(args: argparse.Namespace) -> None:
             )
             verdict = "identical" if same is None else f"differ from token {same}"
             print(f"greedy tokens with and without the KV cache: {verdict}")
-        modes = [True, False] if args.no_cache else [True]
-        print(
-            f"machine: {platform.machine()} {os.cpu_count()} cores, "
-            f"onnxruntime {ort.__version__}, provider {model.provider}"
-        )
-        print(f"model: {label}")
         for use_cache in modes:
             prefill, decode = [], []
             for _ in range(args.repeat):
