@@ -127,3 +127,19 @@ async def test_cancelling_the_progress_stops_generation(
         result = await asyncio.wait_for(task, 60)
     assert isinstance(result, dict) and result["message"] == "cancelled"
     assert not folder.exists()
+
+
+async def test_an_empty_or_huge_description_is_refused(
+    client: LanguageClient, workspace_dir: Path
+) -> None:
+    with FakeOpenAI() as fake:
+        configure(client, fake.url)
+        for description in ("  ", "x" * 50_000):
+            result = await client.workspace_execute_command_async(
+                lsp.ExecuteCommandParams(
+                    command="rustcoder.generateCrate",
+                    arguments=[description, (workspace_dir / "y").as_uri()],
+                )
+            )
+            assert isinstance(result, dict) and "1 to 20000 characters" in result["message"]
+        assert fake.chat_requests() == []

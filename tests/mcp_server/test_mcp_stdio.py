@@ -60,6 +60,10 @@ async def test_compile_and_fix_and_bad_input_keep_the_server_serving() -> None:
         assert garbage.is_error
         missing = await client.call_tool("compile", {})
         assert missing.is_error
+        huge = await client.call_tool(
+            "compile", {"code": "[filename: src/main.rs]\n" + "x" * 3_000_000}
+        )
+        assert huge.is_error and "too long" in _text(huge)
 
         no_model = await client.call_tool("generate", {"description": DESCRIPTION})
         assert no_model.is_error and "no code model is configured" in _text(no_model)

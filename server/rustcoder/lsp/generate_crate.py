@@ -28,6 +28,7 @@ from rustcoder.models.factory import model_from_settings, params_from_settings
 log = logging.getLogger(__name__)
 
 COMMAND = "rustcoder.generateCrate"
+MAX_DESCRIPTION = 20_000
 
 
 def _folder(target: str) -> Path:
@@ -122,6 +123,10 @@ async def generate_crate(
             .replace("--model NAME", "rustcoder.model.name")
         )
         _tell(ls, message, lsp.MessageType.Warning)
+        return {"success": False, "message": message}
+    if not description.strip() or len(description) + len(requirements) > MAX_DESCRIPTION:
+        message = f"the description must be 1 to {MAX_DESCRIPTION} characters"
+        _tell(ls, message, lsp.MessageType.Error)
         return {"success": False, "message": message}
     folder = _folder(target)
     if not str(folder) or not folder.is_absolute():
