@@ -9,6 +9,7 @@
 --                ":RustcoderFixAll" to run that user command instead of a code action
 --   RC_EXPECT    text the buffer must contain after the fix
 --   RC_TIMEOUT   seconds to wait for each step
+--   RC_START     "1": start the server with vim.lsp.start (the README's pre-0.11 snippet)
 --   RC_ONLY      optional code action kind to ask for (context.only), e.g. quickfix
 -- Prints a transcript; exits 0 when the fix was applied and the file written.
 
@@ -39,12 +40,32 @@ for _, name in ipairs({ 'RustcoderFixAll', 'RustcoderGenerate', 'RustcoderExplai
   end
 end
 
--- The repo's config supplies filetypes, root markers and settings; only cmd changes.
-vim.lsp.config('rustcoder', { cmd = vim.json.decode(env.RC_CMD) })
-vim.lsp.enable('rustcoder')
-local config = vim.lsp.config.rustcoder
-say('config: filetypes=%s root_markers=%s', table.concat(config.filetypes, ','),
-  table.concat(config.root_markers, ','))
+if env.RC_START == '1' then
+  -- The README's snippet for Neovim 0.8-0.10: vim.lsp.start from a FileType autocmd.
+  vim.api.nvim_create_autocmd('FileType', {
+    pattern = 'rust',
+    callback = function(args)
+      local marker = vim.fs.find({ 'Cargo.toml', '.git' }, {
+        upward = true,
+        path = vim.fs.dirname(vim.api.nvim_buf_get_name(args.buf)),
+      })[1]
+      vim.lsp.start({
+        name = 'rustcoder',
+        cmd = vim.json.decode(env.RC_CMD),
+        root_dir = marker and vim.fs.dirname(marker) or nil,
+        settings = { rustcoder = { check = { command = 'check' } } },
+      })
+    end,
+  })
+  say('config: vim.lsp.start from a FileType autocmd')
+else
+  -- The repo's config supplies filetypes, root markers and settings; only cmd changes.
+  vim.lsp.config('rustcoder', { cmd = vim.json.decode(env.RC_CMD) })
+  vim.lsp.enable('rustcoder')
+  local config = vim.lsp.config.rustcoder
+  say('config: filetypes=%s root_markers=%s', table.concat(config.filetypes, ','),
+    table.concat(config.root_markers, ','))
+end
 
 vim.cmd.edit(vim.fn.fnameescape(env.RC_FILE))
 local bufnr = vim.api.nvim_get_current_buf()

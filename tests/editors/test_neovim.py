@@ -32,6 +32,7 @@ class Case:
     expect: str  # text in src/lib.rs after the fix
     only: str | None = None  # context.only of the request
     timeout_s: int = STEP_TIMEOUT_S  # per step in Neovim
+    lsp_start: bool = False  # vim.lsp.start (pre-0.11 set-up) instead of vim.lsp.enable
 
 
 def run_neovim(nvim: Path, case: Case, crate: Path) -> tuple[dict[str, object], str]:
@@ -52,6 +53,8 @@ def run_neovim(nvim: Path, case: Case, crate: Path) -> tuple[dict[str, object], 
     }
     if case.only:
         env["RC_ONLY"] = case.only
+    if case.lsp_start:
+        env["RC_START"] = "1"
     proc = subprocess.run(
         [str(nvim), "--headless", "--clean", "-l", str(DRIVER)],
         env=env,
@@ -111,6 +114,15 @@ def test_fix_all_user_command(nvim: Path, tmp_path: Path) -> None:
     """:RustcoderFixAll from plugin/rustcoder.lua runs rustcoder.fixAllInFile."""
     case = Case("crates", "fix_typo", "E0425", ":RustcoderFixAll", "running_total\n")
     fix_and_check(nvim, case, tmp_path)
+
+
+def test_older_neovim_setup_with_lsp_start(nvim: Path, tmp_path: Path) -> None:
+    """The README's vim.lsp.start snippet (for Neovim 0.8-0.10) works as well."""
+    case = Case(
+        "recipes", "b_mut_self", "E0596", "&mut self", "pub fn record(&mut self", lsp_start=True
+    )
+    result = fix_and_check(nvim, case, tmp_path)
+    assert "&mut self" in str(result["title"])
 
 
 @pytest.mark.xfail(
