@@ -644,3 +644,26 @@ impl<T: Clone> Labeled<T> {
 """,
     )
     assert found == [("E0599", ["Require `T: std::fmt::Display`"])]
+
+
+async def test_bound_for_a_method_of_a_generic_wrapper(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+pub struct Pair<T> {
+    pub a: T,
+    pub b: T,
+}
+
+impl<T: PartialOrd> Pair<T> {
+    pub fn larger(&self) -> &T {
+        if self.a > self.b { &self.a } else { &self.b }
+    }
+}
+
+pub fn report<T: std::fmt::Debug>(p: &Pair<T>) -> String {
+    format!("{:?}", p.larger())
+}
+""",
+    )
+    assert found == [("E0599", ["Require `T: PartialOrd`"])]

@@ -858,7 +858,7 @@ def add_bound(inp: RecipeInput) -> list[Candidate]:
     A value compared and returned by a generic function is usually also copied
     out of a slice, which rustc reports only once the first bound is there.
     """
-    if inp.params.get("from") in ("bounds", "assoc", "method"):
+    if inp.params.get("from") in ("bounds", "assoc", "method", "captures"):
         return _bound_from_context(inp)
     param = inp.params.get("param", "T")
     messages = " ".join(inp.messages())
@@ -953,15 +953,19 @@ def _bound_edit(file: SourceFile, declared: tree_sitter.Node, bound: str) -> Edi
 def _bound_from_context(inp: RecipeInput) -> list[Candidate]:
     """Bounds named in rustc's notes (`T: Display`) or implied by `T::Item`."""
     pairs: list[tuple[str, str]] = []
-    if inp.params.get("from") in ("assoc", "method"):
+    if inp.params.get("from") == "captures":
+        pairs.append((inp.params.get("param", ""), _prelude_path(inp.params.get("bound", ""))))
+    elif inp.params.get("from") in ("assoc", "method"):
         table = ASSOCIATED_TRAITS if inp.params["from"] == "assoc" else METHOD_BOUNDS
         trait = table.get(inp.params.get("assoc") or inp.params.get("method", ""))
         if trait is not None:
             pairs.append((inp.params.get("param", ""), trait))
     else:
         for message in inp.messages():
-            bounds = re.finditer(r"^`(?P<param>[A-Z]\w*): (?P<bound>[\w:<>]+)`$", message, re.M)
+            bounds = re.finditer(r"`(?P<param>[A-Z]\w*): (?P<bound>[\w:<>]+)`", message)
             for found in bounds:
+                if message[: found.start()].endswith("required by "):
+                    continue  # the bound that follows from the first one
                 pair = (found.group("param"), _prelude_path(found.group("bound")))
                 if pair not in pairs:
                     pairs.append(pair)
