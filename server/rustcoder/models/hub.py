@@ -133,6 +133,7 @@ def pull(spec: ModelSpec, variant: Variant, progress: bool = True) -> ResolvedMo
                     revision=spec.revision,
                     cache_dir=str(cache_dir()),
                     allow_patterns=patterns,
+                    endpoint=os.environ.get("HF_ENDPOINT") or None,
                 )
             )
         )
