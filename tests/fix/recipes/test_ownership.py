@@ -253,6 +253,24 @@ fn main() {
 }
 """
 
+LOOP_THREADS = """
+use std::thread;
+
+fn shout_each(words: &[String]) {
+    let mut handles = Vec::new();
+    for word in words {
+        handles.push(thread::spawn(move || word.to_uppercase()));
+    }
+    for handle in handles {
+        println!("{}", handle.join().unwrap());
+    }
+}
+
+fn main() {
+    shout_each(&["hi".to_string()]);
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -299,6 +317,7 @@ CASES = [
         "        accounts.get_mut(to).unwrap().balance += amount;",
     ),
     ("escaping_str", GREETER, "E0521", "E0521-owned-into-thread", "let name = name.to_owned();"),
+    ("loop_threads", LOOP_THREADS, "E0521", "E0521-loop-variable", "let word = word.to_owned();"),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -344,6 +363,7 @@ def _titles(recipe: str) -> list[str]:
         "E0507-match-borrow-clone": ["clone what is moved out"],
         "E0499-inline-lookup": ["where used"],
         "E0521-owned-into-thread": ["owned copy of `name`"],
+        "E0521-loop-variable": ["owned copy of `word`"],
     }[recipe]
 
 

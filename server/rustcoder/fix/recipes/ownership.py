@@ -684,6 +684,24 @@ def _copy_fields(inp: RecipeInput, node: Node) -> set[str]:
     return {name for name, type_ in source.struct_fields(item) if COPY_TYPES.fullmatch(type_)}
 
 
+def _loop_variables(file: SourceFile, node: Node, name: str) -> list[str]:
+    """Variables of the `for` loops around `node` that iterate over `name`."""
+    found = []
+    loop = file.enclosing(node, "for_expression")
+    while loop is not None:
+        pattern = loop.child_by_field_name("pattern")
+        value = loop.child_by_field_name("value")
+        if (
+            pattern is not None
+            and value is not None
+            and pattern.type == "identifier"
+            and _root_name(file.node_text(value)) == name
+        ):
+            found.append(file.node_text(pattern))
+        loop = file.enclosing(loop.parent, "for_expression")
+    return found
+
+
 @edit_kind("clone-into-closure")
 def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     """A `'static` closure (a thread) borrows a value: move an owned copy into it.
@@ -719,8 +737,15 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     else:
         shadow = inp.params.get("shadow") == "yes"
         local = name if shadow else _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
-        lets.append(f"let {local} = {name}{method};")
-        if not shadow:
+        if shadow:
+            # `for item in items { spawn(move || item..) }`: the loop variable borrows too.
+            names = [name, *_loop_variables(inp.file, closure, name)]
+            span = (inp.file.start(body), inp.file.end(body))
+            used = [n for n in names if _uses(inp.file, *span, n)]
+            lets += [f"let {n} = {n}{method};" for n in used]
+            copied = ", ".join(f"`{n}`" for n in used)
+        else:
+            lets.append(f"let {local} = {name}{method};")
             edits += [
                 inp.edit(inp.file.start(use), inp.file.end(use), local)
                 for use in _identifiers(inp.file, body, name)
@@ -731,7 +756,7 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
                     new = re.sub(rf"\{{{re.escape(name)}(?=[:}}])", "{" + local, text)
                     if new != text:
                         edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
-        copied = f"`{name}`"
+            copied = f"`{name}`"
     if not lets or (name == "self" and len(edits) <= 1):
         return []
     edits.append(inp.edit(at, at, "".join(f"{line}\n{indent}" for line in lets)))
