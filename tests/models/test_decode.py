@@ -280,3 +280,11 @@ def test_broken_model_files_give_clear_errors(tmp_path: Path, tiny_dir: Path) ->
         open_session(tmp_path / "missing.onnx")
     with pytest.raises(ModelError, match="empty prompt"):
         list(Decoder(open_session(tiny_dir / "onnx" / "model.onnx")).tokens([], 3, Sampler()))
+
+
+def test_sampler_survives_nan_scores() -> None:
+    scores = np.array([np.nan, 1.0, 3.0, np.nan, -np.inf], dtype=np.float32)
+    assert Sampler()(scores) == 2
+    assert Sampler(temperature=0.7, seed=1)(scores) in (1, 2)
+    with pytest.raises(ModelError, match="no usable scores"):
+        Sampler()(np.array([np.nan, -np.inf], dtype=np.float32))

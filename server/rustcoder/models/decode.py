@@ -36,6 +36,11 @@ class Sampler:
 
     def __call__(self, logits: np.ndarray) -> int:
         logits = logits.astype(np.float64)
+        if not np.isfinite(logits).all():
+            # A broken or overflowing model: NaN never wins, +inf is a certain pick.
+            logits = np.nan_to_num(logits, nan=-np.inf, posinf=1e30, neginf=-np.inf)
+            if not np.isfinite(logits).any():
+                raise ModelError("the model produced no usable scores (all NaN or -inf)")
         if self.temperature == 0:
             return int(np.argmax(logits))
         scaled = logits / self.temperature
