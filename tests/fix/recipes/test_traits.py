@@ -667,3 +667,62 @@ pub fn report<T: std::fmt::Debug>(p: &Pair<T>) -> String {
 """,
     )
     assert found == [("E0599", ["Require `T: PartialOrd`"])]
+
+
+async def test_parse_error_into_io_error_and_widening_sum(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::io;
+
+pub fn read_sizes(text: &str) -> io::Result<u64> {
+    let mut sizes: Vec<u32> = Vec::new();
+    for line in text.lines() {
+        sizes.push(line.trim().parse::<u32>()?);
+    }
+    let total: u64 = sizes.iter().sum();
+    Ok(total)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "sizes.push(line.trim().parse::<u32>().map_err(std::io::Error::other)?);" in text
+    assert "let total: u64 = sizes.iter().map(|&x| x as u64).sum();" in text
+
+
+async def test_error_trait_for_struct_error_with_its_own_display(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::fmt;
+
+pub struct ParseFailure {
+    pub line: usize,
+}
+
+impl fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "bad line {}", self.line)
+    }
+}
+
+fn check(line: usize) -> Result<(), ParseFailure> {
+    if line == 0 { Err(ParseFailure { line }) } else { Ok(()) }
+}
+
+pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    check(1)?;
+    Ok(())
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "#[derive(Debug)]\npub struct ParseFailure" in text
+    assert "}\n\nimpl std::error::Error for ParseFailure {}\n" in text
+    assert text.count("Display for ParseFailure") == 1

@@ -648,6 +648,14 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     if inp.file.text[inp.start : inp.end] != "?":
         return []
     result: list[Candidate] = []
+    if re.fullmatch(r"(?:std::)?io::Error", target):
+        result.append(
+            inp.candidate(
+                "Wrap the error in an `std::io::Error` with `.map_err(std::io::Error::other)`",
+                [inp.edit(question, question, ".map_err(std::io::Error::other)")],
+                score=0.8,
+            )
+        )
     if target == "String":
         result.append(
             inp.candidate(
@@ -1644,5 +1652,74 @@ def thread_safe_pointers(inp: RecipeInput) -> list[Candidate]:
             "Share across threads with `Arc` and `Mutex` instead of `Rc` and `RefCell`",
             [inp.edit(0, len(text), new)],
             score=0.8,
+        )
+    ]
+
+
+# --- error types ------------------------------------------------------------------------------
+
+
+def _implements(inp: RecipeInput, trait: str, name: str) -> bool:
+    """Whether some file of the workspace has `impl ...Trait for Name`."""
+    pattern = re.compile(rf"\bimpl\b[^{{;]*\b{trait}\s+for\s+{re.escape(name)}\b")
+    for path in rust_files(inp.ctx.workspace_root):
+        source = inp.source(path)
+        if source is not None and pattern.search(source.text):
+            return True
+    return False
+
+
+@edit_kind("impl-error")
+def impl_error(inp: RecipeInput) -> list[Candidate]:
+    """A local error type used with `Box<dyn Error>`: implement `Error` (and `Display`, `Debug`)."""
+    found = _local_type(inp, inp.params.get("type", ""))
+    if found is None:
+        return []
+    file, item = found
+    if item.child_by_field_name("type_parameters") is not None:
+        return []
+    name = _name(file, item.child_by_field_name("name"))
+    edits: list[Edit] = []
+    if "Debug" not in _derived(file, item) and not _implements(inp, "Debug", name):
+        edits.extend(_derive_edits(file, item, ["Debug"])[0])
+    at = _item_end_line(file, item)
+    text = ""
+    if not _implements(inp, "Display", name):
+        text += _display_impl(file, item, name).new_text
+    text += f"\nimpl std::error::Error for {name} {{}}\n"
+    edits.append(Edit(file.path, at, at, text))
+    return [inp.candidate(f"Implement `std::error::Error` for `{name}`", edits, score=0.85)]
+
+
+# --- sums and products ----------------------------------------------------------------------
+
+
+@edit_kind("sum-convert")
+def sum_convert(inp: RecipeInput) -> list[Candidate]:
+    """`sum()` into another number type than the items: copy or convert each item first."""
+    target = inp.params.get("target", "")
+    item = inp.params.get("item", "")
+    bare = item.lstrip("&")
+    refs = len(item) - len(bare)
+    parts = _call_parts(inp.file, inp.start, inp.end)
+    if parts is None or parts[1] not in ("sum", "product") or target not in NUMERIC:
+        return []
+    access = parts[0].child_by_field_name("function")
+    if access is not None and access.type == "generic_function":
+        access = access.child_by_field_name("function")
+    value = access.child_by_field_name("value") if access is not None else None
+    if value is None or bare not in NUMERIC | {"{integer}", "{float}"} or refs > 2:
+        return []
+    at = inp.file.end(value)
+    pattern = "&" * refs + "x"
+    if bare == target or bare in ("{integer}", "{float}"):
+        adapter = ".copied()" if refs == 1 else f".map(|{pattern}| x)"
+    else:
+        adapter = f".map(|{pattern}| x as {target})"
+    return [
+        inp.candidate(
+            f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)",
+            [inp.edit(at, at, adapter)],
+            score=0.75,
         )
     ]
