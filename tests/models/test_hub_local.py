@@ -206,3 +206,12 @@ def test_bad_user_registry_is_reported(
     bad.write_text("[models.x\n")
     with pytest.raises(ModelError, match="not valid TOML"):
         get_spec("x")
+
+
+def test_damaged_download_says_how_to_repair(hf_cache: Path) -> None:
+    snapshot = hf_cache / "models--rustcoder-tests--tiny-coder" / "snapshots" / COMMIT
+    (snapshot / "onnx" / "model.onnx").resolve().write_bytes(b"\x00 truncated download")
+    with pytest.raises(ModelError, match="cannot load ONNX model") as info:
+        load_local_model("tiny-coder")
+    assert "rustcoder model remove tiny-coder" in str(info.value)
+    assert "rustcoder model pull tiny-coder" in str(info.value)

@@ -44,6 +44,8 @@ class LocalModelFiles:
     prompt_style: str
     context_length: int
     stop: tuple[str, ...]
+    #: Pulled into the hub cache (not a folder given by path).
+    from_registry: bool = False
 
 
 class LocalModel:
@@ -181,7 +183,20 @@ def resolve_files(name: str, device: str = "auto") -> LocalModelFiles:
         prompt_style=spec.prompt_style,
         context_length=spec.context_length,
         stop=spec.stop,
+        from_registry=True,
     )
+
+
+def _open(files: LocalModelFiles, device: str, threads: int) -> LocalModel:
+    try:
+        return LocalModel(files, device=device, threads=threads)
+    except ModelError as exc:
+        if not files.from_registry:
+            raise
+        raise ModelError(
+            f"{exc}\nThe downloaded files of {files.name} look damaged: run "
+            f"`rustcoder model remove {files.name}` and `rustcoder model pull {files.name}`"
+        ) from exc
 
 
 #: Loaded models by file, so every caller (each fix, each generation) shares one
@@ -197,7 +212,7 @@ def load_local_model(
     """Load a pulled registry model or a model folder; ModelError says how to fix a miss."""
     files = resolve_files(name, device)
     if not reuse:
-        return LocalModel(files, device=device, threads=threads)
+        return _open(files, device, threads)
     try:
         stamp = files.model_path.stat().st_mtime_ns
     except OSError as exc:
@@ -206,7 +221,7 @@ def load_local_model(
     with _LOADED_LOCK:
         model = _LOADED.get(key)
         if model is None:
-            model = LocalModel(files, device=device, threads=threads)
+            model = _open(files, device, threads)
             _LOADED[key] = model
             while len(_LOADED) > MAX_LOADED:
                 del _LOADED[next(iter(_LOADED))]
