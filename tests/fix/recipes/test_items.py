@@ -236,6 +236,36 @@ impl Token {
         {"src/lib.rs": ["pub enum Token<'src> {", "impl<'src> Token<'src> {"]},
     ),
     (
+        # Misspelt imports: the uses of the name change with the import.
+        "misspelt-imports",
+        {
+            "src/main.rs": """
+mod helpers;
+use helpers::formatPrice;
+use std::collections::Hashmap;
+
+fn main() {
+    let mut m: Hashmap<u8, String> = Hashmap::new();
+    m.insert(1, formatPrice(3));
+    println!("{} {:?}", formatPrice(4), m);
+}
+""",
+            "src/helpers.rs": """
+pub fn format_price(cents: u64) -> String {
+    format!("${}.{:02}", cents / 100, cents % 100)
+}
+""",
+        },
+        "E0432",
+        {
+            "src/main.rs": [
+                "use helpers::format_price;",
+                "let mut m: HashMap<u8, String> = HashMap::new();",
+                'println!("{} {:?}", format_price(4), m);',
+            ]
+        },
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {

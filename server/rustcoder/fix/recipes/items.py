@@ -1498,3 +1498,42 @@ def closest_name(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(f"Use `{name}`", [inp.edit(inp.start, inp.end, name)], 0.5)
         for name in found[:3]
     ]
+
+
+@edit_kind("rename-import")
+def rename_import(inp: RecipeInput) -> list[Candidate]:
+    """A misspelt name in a `use`: fix it there *and* where the file uses it.
+
+    rustc's own suggestion renames only the import, so every use of the old
+    name then fails to resolve; this renames them all.
+    """
+    wrong = inp.captures["name"]
+    suggested = [
+        (span, span.suggested_replacement)
+        for span in inp.child_spans("similar name exists")
+        if span.suggested_replacement
+    ]
+    new_names: list[tuple[int, int, str]] = []
+    for span, replacement in suggested:
+        located = inp.span_offsets(span)
+        if located is not None and located[0] == inp.path and replacement:
+            new_names.append((located[1], located[2], replacement))
+    if not new_names:
+        at = inp.file.text.rfind(wrong, inp.start, inp.end)
+        options = [n for n in STD_PATHS if n.lower() == wrong.lower()]
+        if at < 0 or not options:
+            return []
+        new_names = [(at, at + len(wrong), options[0])]
+    result = []
+    for start, end, new in new_names[:2]:
+        edits = [inp.edit(start, end, new)]
+        use = inp.file.enclosing(inp.file.node_at(start, end), "use_declaration")
+        for node in inp.file.walk():
+            if (
+                node.type in ("identifier", "type_identifier")
+                and inp.file.node_text(node) == wrong
+                and (use is None or not (use.start_byte <= node.start_byte < use.end_byte))
+            ):
+                edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
+        result.append(inp.candidate(f"Import `{new}` and use that name", edits, 0.6))
+    return result
