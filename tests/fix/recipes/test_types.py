@@ -234,6 +234,71 @@ pub fn csv(values: &[u8]) -> String {
         "E0599",
         '.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",")',
     ),
+    (
+        "match-on-tuple-of-strings",
+        """
+pub fn route(method: String, path: String) -> u16 {
+    match (method, path) {
+        ("GET", "/") => 200,
+        _ => 404,
+    }
+}
+""",
+        "E0308",
+        "match (method.as_str(), path.as_str()) {",
+    ),
+    (
+        "option-str-to-option-string",
+        """
+pub struct Query {
+    pub term: Option<String>,
+}
+
+pub fn query(args: &[&str]) -> Query {
+    let term = args.first().copied();
+    Query { term }
+}
+""",
+        "E0308",
+        "Query { term: term.map(|s| s.to_string()) }",
+    ),
+    (
+        "collect-results-with-question-mark",
+        """
+use std::num::ParseIntError;
+
+pub fn parse_all(parts: &[&str]) -> Result<Vec<i64>, ParseIntError> {
+    let values: Vec<i64> = parts.iter().map(|p| p.parse::<i64>()).collect();
+    Ok(values)
+}
+""",
+        "E0277",
+        ".collect::<Result<_, _>>()?;",
+    ),
+    (
+        "char-as-byte",
+        """
+pub fn checksum(text: &str) -> u8 {
+    let mut sum: u8 = 0;
+    for c in text.chars() {
+        sum = sum.wrapping_add(c);
+    }
+    sum
+}
+""",
+        "E0308",
+        "sum.wrapping_add(c as u8)",
+    ),
+    (
+        "product-into-wider-type",
+        """
+pub fn volume(sides: &[u32]) -> u64 {
+    sides.iter().product()
+}
+""",
+        "E0277",
+        "sides.iter().product::<u32>() as u64",
+    ),
 ]
 
 

@@ -172,7 +172,8 @@ def _expression_at(file: SourceFile, start: int, end: int) -> Node | None:
         node.parent is not None
         and file.start(node.parent) == file.start(node)
         and file.end(node.parent) == file.end(node)
-        and node.parent.type not in ("expression_statement", "block", "source_file")
+        and node.parent.type
+        not in ("expression_statement", "block", "source_file", "shorthand_field_initializer")
     ):
         node = node.parent
     return node
@@ -206,9 +207,24 @@ def _primary_expression(inp: RecipeInput) -> Node | None:
 def _insert_after(inp: RecipeInput, node: Node, suffix: str) -> list[Edit]:
     """Append `suffix` to an expression, adding parentheses when it needs them."""
     start, end = inp.file.start(node), inp.file.end(node)
+    if _shorthand(node):
+        return [_replace_expr(inp, node, f"{_text(inp.file, node)}{suffix}")]
     if _atomic(node):
         return [inp.edit(end, end, suffix)]
     return [inp.edit(start, start, "("), inp.edit(end, end, ")" + suffix)]
+
+
+def _shorthand(node: Node) -> bool:
+    """`Point { x }`: the field name is also the value."""
+    return node.parent is not None and node.parent.type == "shorthand_field_initializer"
+
+
+def _replace_expr(inp: RecipeInput, node: Node, new_text: str) -> Edit:
+    """Replace an expression, spelling out a shorthand field (`x` → `x: new`)."""
+    start, end = inp.file.start(node), inp.file.end(node)
+    if _shorthand(node):
+        new_text = f"{_text(inp.file, node)}: {new_text}"
+    return inp.edit(start, end, new_text)
 
 
 def _fn_return_type(file: SourceFile, node: Node) -> str | None:
@@ -344,25 +360,58 @@ def match_as_str(inp: RecipeInput) -> list[Candidate]:
         if node is None:
             continue
         ty = found.group("ty")
-        view = {
-            "String": ".as_str()",
-            "&String": ".as_str()",
-            "Option<String>": ".as_deref()",
-            "&Option<String>": ".as_deref()",
-            "Vec<String>": ".as_slice()",
-            "Result<String, String>": ".as_deref()",
-        }.get(ty)
-        if view is None:
-            continue
+        view = _STR_VIEWS.get(ty)
+        if view is not None:
+            edits = _insert_after(inp, node, view)
+        else:
+            edits = _tuple_views(inp, node, ty)
+            if not edits:
+                continue
         result.append(
             inp.candidate(
-                f"Match on `{_text(inp.file, node)}{view}`",
-                _insert_after(inp, node, view),
-                score=0.8,
+                f"Match on a borrowed view of `{_text(inp.file, node)}`", edits, score=0.8
             )
         )
         break
     return result
+
+
+_STR_VIEWS = {
+    "String": ".as_str()",
+    "&String": ".as_str()",
+    "&&String": ".as_str()",
+    "Option<String>": ".as_deref()",
+    "&Option<String>": ".as_deref()",
+    "Vec<String>": ".as_slice()",
+    "Result<String, String>": ".as_deref()",
+}
+
+
+def _tuple_views(inp: RecipeInput, node: Node, ty: str) -> list[Edit]:
+    """`(String, String)` scrutinees: borrow each owned string element."""
+    if not (ty.startswith("(") and ty.endswith(")")):
+        return []
+    elements = _split_top(ty[1:-1])
+    if not any(e in _STR_VIEWS for e in elements):
+        return []
+    if node.type == "tuple_expression" and len(node.named_children) == len(elements):
+        return [
+            edit
+            for child, element in zip(node.named_children, elements, strict=True)
+            if element in _STR_VIEWS
+            for edit in _insert_after(inp, child, _STR_VIEWS[element])
+        ]
+    if not _atomic(node):
+        return []
+    name = _text(inp.file, node)
+    parts = [
+        f"{name}.{i}{_STR_VIEWS.get(element, '')}"
+        if element in _STR_VIEWS or _is_copy_like(element)
+        else f"&{name}.{i}"
+        for i, element in enumerate(elements)
+    ]
+    start, end = inp.file.start(node), inp.file.end(node)
+    return [inp.edit(start, end, "(" + ", ".join(parts) + ")")]
 
 
 def _branch_tails(node: Node) -> list[Node]:
@@ -1427,7 +1476,7 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
                 inp.candidate(
                     "Stop at the first error (`collect::<Result<_, _>>()?`)",
                     [inp.edit(inp.file.end(method), at, "::<Result<_, _>>()?")],
-                    0.55,
+                    0.65,
                 )
             )
         result.append(
@@ -1532,3 +1581,144 @@ def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
             )
         break
     return result
+
+
+# --- values of a related type: wrap, convert the inside, construct ----------------------------
+
+_STRING_REFS = ("&str", "&String", "&&str", "&'static str")
+
+#: Smart pointers and cells that wrap a value: `Rc<T>` expected, `T` found.
+_WRAPPERS = {
+    "Box": "Box::new",
+    "Rc": "std::rc::Rc::new",
+    "Arc": "std::sync::Arc::new",
+    "RefCell": "std::cell::RefCell::new",
+    "Cell": "std::cell::Cell::new",
+    "Mutex": "std::sync::Mutex::new",
+    "RwLock": "std::sync::RwLock::new",
+}
+
+
+@edit_kind("convert-inner")
+def convert_inner(inp: RecipeInput) -> list[Candidate]:
+    """Expected and found differ inside a wrapper: convert the items or the error.
+
+    `Option<&str>` → `Option<String>`, `Vec<&str>` → `Vec<String>`, `Option<&T>` →
+    `Option<T>`, `Result<T, E>` → `Result<T, String>`, `Result` ↔ `Option`.
+    """
+    inp = _viewed(inp)
+    expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    options: list[tuple[str, str, float]] = []
+    exp_opt, found_opt = _generic_args(expected, "Option"), _generic_args(found, "Option")
+    exp_vec, found_vec = _generic_args(expected, "Vec"), _generic_args(found, "Vec")
+    exp_res, found_res = _generic_args(expected, "Result"), _generic_args(found, "Result")
+    if exp_opt and found_opt:
+        inner, got = exp_opt[0], found_opt[0]
+        if inner == "String" and got in _STRING_REFS:
+            options += [
+                ("Make the value inside an owned `String`", ".map(|s| s.to_string())", 0.6),
+                ("Make the value inside an owned `String`", ".map(String::from)", 0.55),
+            ]
+        elif got.startswith("&") and got[1:].strip() == inner:
+            copy = ".copied()" if _is_copy_like(inner) else ".cloned()"
+            options.append((f"Copy the value inside (`{copy}`)", copy, 0.6))
+    elif exp_vec and found_vec:
+        inner, got = exp_vec[0], found_vec[0]
+        if inner == "String" and got in _STRING_REFS:
+            options.append(
+                (
+                    "Make every item an owned `String`",
+                    ".iter().map(|s| s.to_string()).collect()",
+                    0.6,
+                )
+            )
+        elif got.startswith("&") and got[1:].strip() == inner:
+            copy = ".copied()" if _is_copy_like(inner) else ".cloned()"
+            options.append((f"Copy every item (`{copy}`)", f".into_iter(){copy}.collect()", 0.6))
+    elif exp_res and found_res and len(exp_res) == 2 and len(found_res) == 2:
+        if exp_res[1] == "String" and found_res[1] != "String":
+            options.append(("Turn the error into a `String`", ".map_err(|e| e.to_string())", 0.6))
+        elif exp_res[1].startswith("Box<dyn") and found_res[1] != exp_res[1]:
+            options.append(("Box the error", ".map_err(|e| e.into())", 0.5))
+    elif exp_opt and found_res:
+        options.append(("Keep the value, drop the error (`.ok()`)", ".ok()", 0.6))
+    elif exp_res and found_opt and len(exp_res) == 2:
+        error = exp_res[1]
+        message = _missing_message(inp, node)
+        if error == "String":
+            options.append(
+                ("Make a missing value an error", f'.ok_or_else(|| "{message}".to_string())', 0.6)
+            )
+        elif error in ("&str", "&'static str"):
+            options.append(("Make a missing value an error", f'.ok_or("{message}")', 0.6))
+    return [
+        inp.candidate(title, _insert_after(inp, node, suffix), score)
+        for title, suffix, score in options
+    ]
+
+
+def _missing_message(inp: RecipeInput, node: Node) -> str:
+    words = re.findall(r"[A-Za-z]+", _text(inp.file, node))
+    return f"{words[0] if words else 'value'} not found"
+
+
+@edit_kind("construct-expected")
+def construct_expected(inp: RecipeInput) -> list[Candidate]:
+    """A plain value where a type built from it is expected: build it.
+
+    `Duration` from a number, `Rc`/`Arc`/`RefCell`/`Mutex` around a value,
+    `&String` from a `&str`, `u8` and `char` from each other.
+    """
+    inp = _viewed(inp)
+    expected = inp.captures.get("exp", "")
+    found = inp.captures.get("found") or inp.captures.get("literal", "")
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    text = _text(inp.file, node)
+    options: list[tuple[str, str, float]] = []
+    base = expected.split("<", 1)[0].split("::")[-1]
+    integer = found in INTEGERS or found in ("integer", "{integer}")
+    if base == "Duration":
+        value = (
+            text
+            if found in ("u64", "integer", "{integer}")
+            else f"{_wrapped(inp.file, node)} as u64"
+        )
+        if integer:
+            options += [
+                (
+                    "Read the number as milliseconds",
+                    f"std::time::Duration::from_millis({value})",
+                    0.55,
+                ),
+                ("Read the number as seconds", f"std::time::Duration::from_secs({value})", 0.5),
+            ]
+        elif found in FLOATS or found in ("floating-point number", "{float}"):
+            options.append(
+                ("Read the number as seconds", f"std::time::Duration::from_secs_f64({text})", 0.55)
+            )
+    elif base in _WRAPPERS and "<" in expected and not found.startswith(base + "<"):
+        options.append((f"Wrap the value in `{base}`", f"{_WRAPPERS[base]}({text})", 0.55))
+    elif expected == "&String" and found in ("&str", "&&str", "&'static str"):
+        inner = text[1:] if text.startswith("&") else text
+        options.append(("Pass a reference to an owned `String`", f"&{inner}.to_string()", 0.5))
+    elif expected == "u8" and found == "char":
+        options.append(
+            ("Convert the character to a byte", f"{_wrapped(inp.file, node)} as u8", 0.55)
+        )
+    elif expected == "char" and found == "u8":
+        options.append(
+            ("Convert the byte to a character", f"{_wrapped(inp.file, node)} as char", 0.55)
+        )
+    elif expected == "String" and (integer or found in FLOATS or found in ("char", "bool")):
+        options.append(
+            ("Format the value as a `String`", f"{_wrapped(inp.file, node)}.to_string()", 0.55)
+        )
+    return [
+        inp.candidate(title, [_replace_expr(inp, node, new)], score)
+        for title, new, score in options
+    ]
