@@ -443,6 +443,20 @@ def make_item_pub(inp: RecipeInput) -> list[Candidate]:
                     and source.node_text(ident) == field_name
                 ):
                     targets.append((source, child))
+            body = node.child_by_field_name("body")
+            if field_name.isdigit() and body is not None:
+                # A tuple struct: its fields are the types (and `pub`s) in the parentheses.
+                types = [
+                    c
+                    for c in body.named_children
+                    if c.type not in ("visibility_modifier", "attribute_item")
+                ]
+                if int(field_name) < len(types):
+                    typed = types[int(field_name)]
+                    before = typed.prev_named_sibling
+                    if before is None or before.type != "visibility_modifier":
+                        at = source.start(typed)
+                        return [inp.candidate(None, [Edit(source.path, at, at, "pub ")], 0.6)]
     else:
         for path, start, end in _located(inp, inp.params.get("label", "defined here")):
             defining = inp.source(path)
@@ -454,12 +468,12 @@ def make_item_pub(inp: RecipeInput) -> list[Candidate]:
     result = []
     for source, item in targets[:1]:
         for keyword, score in (("pub", 0.6), ("pub(crate)", 0.5)):
-            edit = pub_edit(source, item, keyword)
-            if edit is not None:
+            widened = pub_edit(source, item, keyword)
+            if widened is not None:
                 title = inp.spec.title_for({**inp.captures, **inp.params}) if inp.spec else ""
                 if keyword != "pub":
                     title = title.replace("`pub`", f"`{keyword}`")
-                result.append(inp.candidate(title, [edit], score=score))
+                result.append(inp.candidate(title, [widened], score=score))
     return result
 
 
