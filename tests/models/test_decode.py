@@ -288,3 +288,60 @@ def test_sampler_survives_nan_scores() -> None:
     assert Sampler(temperature=0.7, seed=1)(scores) in (1, 2)
     with pytest.raises(ModelError, match="no usable scores"):
         Sampler()(np.array([np.nan, -np.inf], dtype=np.float32))
+
+
+def test_chunked_prefill_matches(model: LocalModel, tiny_dir: Path) -> None:
+    prompt = model.prompt_ids(MESSAGES)
+    expected = reference_greedy(tiny_dir / "onnx" / "model.onnx", prompt, 20)
+    decoder = Decoder(model.session, prefill_chunk=7)
+    assert len(prompt) > 3 * 7
+    assert list(decoder.tokens(prompt, 20, Sampler())) == expected
+
+
+class CancelAfter(CancelToken):
+    """Reports cancelled from its n-th look on: a cancel that lands mid-prefill."""
+
+    def __init__(self, looks: int):
+        super().__init__()
+        self.looks = 0
+        self.limit = looks
+
+    @property
+    def cancelled(self) -> bool:
+        self.looks += 1
+        return self.looks >= self.limit
+
+
+def test_cancellation_during_prefill(model: LocalModel) -> None:
+    decoder = Decoder(model.session, prefill_chunk=5)
+    runs: list[int] = []
+    forward = decoder.forward
+
+    def counting_forward(ids: list[int], past: object, past_len: int) -> object:
+        runs.append(len(ids))
+        return forward(ids, past, past_len)  # type: ignore[arg-type]
+
+    decoder.forward = counting_forward  # type: ignore[assignment,method-assign]
+    cancel = CancelAfter(3)  # the first look is before the prefill, the next between chunks
+    gen = decoder.generate(
+        model.prompt_ids(MESSAGES), greedy(10), model.decode, context_length=256, cancel=cancel
+    )
+    assert gen.text() == ""
+    assert gen.finish_reason == "cancelled" and gen.completion_tokens == 0
+    assert runs == [5, 5]  # two chunks of a longer prompt, then it stopped
+
+
+def test_prefill_falls_back_to_one_run(model: LocalModel, tiny_dir: Path) -> None:
+    """Exports whose fused attention refuses several new tokens after a past."""
+
+    class OnePromptRun(Decoder):
+        def forward(self, ids, past, past_len):  # type: ignore[no-untyped-def]
+            if past_len > 0 and len(ids) > 1:
+                raise ModelError("the model failed to run: sequence_length must be 1")
+            return super().forward(ids, past, past_len)
+
+    prompt = model.prompt_ids(MESSAGES)
+    decoder = OnePromptRun(model.session, prefill_chunk=8)
+    expected = reference_greedy(tiny_dir / "onnx" / "model.onnx", prompt, 10)
+    assert list(decoder.tokens(prompt, 10, Sampler())) == expected
+    assert decoder.prefill_chunk == 0

@@ -20,6 +20,8 @@ from rustcoder.models.onnx_runtime import CUDA, DecoderSession
 
 #: Room left for the reply when a prompt must fit the context (tokens).
 MIN_REPLY_TOKENS = 16
+#: Prompt tokens per prefill run (see Decoder.prefill_chunk).
+PREFILL_CHUNK = 256
 
 
 class Sampler:
@@ -153,11 +155,14 @@ class Generation:
 class Decoder:
     """Runs one decoder session; batch size 1 (one request at a time per call)."""
 
-    def __init__(self, model: DecoderSession):
+    def __init__(self, model: DecoderSession, prefill_chunk: int = PREFILL_CHUNK):
         self.model = model
         self.layout = model.layout
         #: Where the KV cache lives between steps.
         self.device = "cuda" if model.provider == CUDA else "cpu"
+        #: Long prompts are read this many tokens per run, so cancellation and the
+        #: time limit are honoured during the prefill too; 0 reads them in one run.
+        self.prefill_chunk = prefill_chunk
 
     def _empty_past(self) -> list[np.ndarray]:
         shape = (1, self.layout.kv_heads, 0, self.layout.head_dim)
@@ -233,7 +238,13 @@ class Decoder:
             if step > 0 and should_stop() is not None:
                 return
             started = time.perf_counter()
-            if use_cache:
+            if use_cache and step == 0:
+                prefilled = self._prefill(ids, should_stop)
+                if prefilled is None:
+                    return
+                logits, past = prefilled
+                past_len = len(ids)
+            elif use_cache:
                 logits, past = self.forward(feed_ids, past, past_len)
                 past_len += len(feed_ids)
             else:
@@ -250,6 +261,30 @@ class Decoder:
             yield token
             if token in stop_ids:
                 return
+
+    def _prefill(
+        self, ids: list[int], should_stop: Callable[[], str | None]
+    ) -> tuple[np.ndarray, list[Any]] | None:
+        """Read the prompt into the cache, chunk by chunk; None when stopped meanwhile."""
+        chunk = self.prefill_chunk if self.prefill_chunk > 0 else len(ids)
+        past: list[Any] | None = None
+        done = 0
+        while True:
+            piece = ids[done : done + chunk]
+            try:
+                logits, past = self.forward(piece, past, done)
+            except ModelError:
+                if done == 0:
+                    raise
+                # Some fused-attention exports take several new tokens only without a
+                # past: read the whole prompt at once from now on.
+                self.prefill_chunk = 0
+                return self.forward(ids, None, 0)
+            done += len(piece)
+            if done >= len(ids):
+                return logits, past
+            if should_stop() is not None:
+                return None
 
     def generate(
         self,
