@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rustcoder.kb import db
 from rustcoder.kb.normalize import normalize_message
 from rustcoder.kb.recipe_data import RecipeSpec, load_recipes
@@ -56,10 +58,12 @@ def default_cache_dir() -> Path:
 def pattern_text(pattern: str) -> str:
     """A regex as words: named groups become their names, the syntax goes."""
     text = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", r"\1", pattern)
+    # Escaped punctuation is literal text: protect it from the syntax removal below.
+    text = re.sub(r"\\([^A-Za-z0-9])", lambda m: f"\x00{ord(m.group(1))}\x01", text)
     text = re.sub(r"\(\?:|\(\?[a-z]+\)", "(", text)
-    text = re.sub(r"\\[swdbSWDB]", " ", text)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"\[[^\]]*\][*+?]?|[()|*+?^$]", " ", text)
+    text = re.sub(r"\\[A-Za-z]", " ", text)
+    text = re.sub(r"\[[^\]]*\][*+?]?|[()|*+?^$.]", " ", text)
+    text = re.sub(r"\x00(\d+)\x01", lambda m: chr(int(m.group(1))), text)
     return " ".join(text.split())
 
 
@@ -87,7 +91,6 @@ def build(
 ) -> BuildReport:
     started = time.monotonic()
     say = progress or (lambda _msg: None)
-    cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
     version = rustc_version(rustc)
     say(f"reading `rustc --explain` for every error code ({version})")
     codes = load_error_codes(rustc, cache_dir)
@@ -101,7 +104,7 @@ def build(
         docs.extend(_recipe_docs(spec, messages[spec.id]))
     say(f"embedding {len(docs)} texts")
     model = embedder or shared_embedder()
-    vectors = model.embed([d.text for d in docs])
+    vectors = _embed_cached(model, [d.text for d in docs], cache_dir)
 
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.{os.getpid()}.building")
@@ -167,6 +170,33 @@ def build(
         seconds=time.monotonic() - started,
         digest=digest,
     )
+
+
+def _embed_cached(model: Embedder, texts: list[str], cache_dir: Path | None) -> Any:
+    """Embed `texts`, reusing vectors of texts embedded by earlier builds (same model)."""
+    if cache_dir is None:
+        return model.embed(texts)
+    cache_file = cache_dir / f"embeddings-{model.model_id}.npz"
+    known: dict[str, Any] = {}
+    try:
+        with np.load(cache_file) as data:
+            known = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+    except (OSError, ValueError, KeyError):
+        known = {}
+    keys = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in known}.items())
+    if missing:
+        fresh = model.embed([t for _, t in missing])
+        known.update({k: v for (k, _), v in zip(missing, fresh, strict=True)})
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = cache_dir / f".embeddings-{os.getpid()}.npz"
+            ordered = sorted(known)
+            np.savez(tmp, keys=np.array(ordered), vectors=np.stack([known[k] for k in ordered]))
+            tmp.replace(cache_file)
+        except OSError:
+            pass
+    return np.stack([known[k] for k in keys]).astype(np.float32)
 
 
 def content_digest(conn: Any) -> str:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -63,7 +64,9 @@ def fetch_explanations(rustc: str = "rustc", cache_dir: Path | None = None) -> d
     version = rustc_version(rustc)
     cache_file = None
     if cache_dir is not None:
-        key = hashlib.sha256(version.encode()).hexdigest()[:16]
+        # Keyed by the executable too: two toolchains may report the same version.
+        exe = shutil.which(rustc) or rustc
+        key = hashlib.sha256(f"{version}\0{Path(exe).resolve()}".encode()).hexdigest()[:16]
         cache_file = cache_dir / f"rustc-explain-{key}.json"
         try:
             cached = json.loads(cache_file.read_text(encoding="utf-8"))
