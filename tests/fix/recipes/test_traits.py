@@ -726,3 +726,29 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     assert "#[derive(Debug)]\npub struct ParseFailure" in text
     assert "}\n\nimpl std::error::Error for ParseFailure {}\n" in text
     assert text.count("Display for ParseFailure") == 1
+
+
+async def test_question_mark_on_option_in_main(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/main.rs": """
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let name = args.get(1)?;
+    let size: usize = name.len().to_string().parse()?;
+    println!("{name} {size}")
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert texts["src/main.rs"] == (
+        "fn main() -> Result<(), Box<dyn std::error::Error>> {\n"
+        "    let args: Vec<String> = std::env::args().collect();\n"
+        '    let name = args.get(1).ok_or("missing value")?;\n'
+        "    let size: usize = name.len().to_string().parse()?;\n"
+        '    println!("{name} {size}");\n'
+        "    Ok(())\n"
+        "}\n"
+    )

@@ -518,21 +518,6 @@ def _tail_fix(file: SourceFile, body: tree_sitter.Node) -> list[Edit]:
     return [Edit(file.path, at, at, ";")]
 
 
-def _returns(file: SourceFile, fn: tree_sitter.Node) -> list[tree_sitter.Node]:
-    """`return;` expressions of this function (not of nested closures or functions)."""
-    body = fn.child_by_field_name("body")
-    found = []
-    stack = list(body.children) if body is not None else []
-    while stack:
-        node = stack.pop()
-        if node.type in ("closure_expression", "function_item"):
-            continue
-        if node.type == "return_expression" and not node.named_children:
-            found.append(node)
-        stack.extend(node.children)
-    return found
-
-
 def _wrap_unit_fn(file: SourceFile, fn: tree_sitter.Node, ret: str, value: str) -> list[Edit]:
     params = fn.child_by_field_name("parameters")
     body = fn.child_by_field_name("body")
@@ -550,13 +535,78 @@ def _wrap_unit_fn(file: SourceFile, fn: tree_sitter.Node, ret: str, value: str) 
     close = file.end(body) - 1
     line = file.line_start(close)
     if file.text[line:close].strip():
-        edits.append(Edit(file.path, close, close, f" {value} "))
+        space = "" if file.text[close - 1 : close].isspace() else " "
+        edits.append(Edit(file.path, close, close, f"{space}{value} "))
     else:
         indent = file.indent_at(file.start(fn)) + "    "
         edits.append(Edit(file.path, line, line, f"{indent}{value}\n"))
-    for node in _returns(file, fn):
-        edits.append(Edit(file.path, file.start(node), file.end(node), f"return {value}"))
+    for node in _own_nodes(fn, "return_expression"):
+        if not node.named_children:
+            edits.append(Edit(file.path, file.start(node), file.end(node), f"return {value}"))
+    if ret.startswith("Result"):
+        # `?` on what is certainly an Option needs an error to return.
+        for node in _own_nodes(fn, "try_expression"):
+            operand = node.named_children[0] if node.named_children else None
+            if operand is not None and _option_call(file, operand):
+                at = file.end(operand)
+                edits.append(Edit(file.path, at, at, '.ok_or("missing value")'))
     return edits
+
+
+#: Methods that return an `Option` whatever their receiver.
+OPTION_METHODS = {
+    "first",
+    "last",
+    "get",
+    "get_mut",
+    "next",
+    "pop",
+    "find",
+    "position",
+    "max",
+    "min",
+    "max_by_key",
+    "min_by_key",
+    "nth",
+    "peek",
+    "parent",
+    "file_name",
+    "extension",
+    "split_once",
+    "rsplit_once",
+    "strip_prefix",
+    "strip_suffix",
+    "checked_add",
+    "checked_sub",
+    "checked_mul",
+    "checked_div",
+    "to_digit",
+    "from_digit",
+}
+
+
+def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
+    if node.type != "call_expression":
+        return False
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "field_expression":
+        return False
+    return _name(file, function.child_by_field_name("field")) in OPTION_METHODS
+
+
+def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
+    """Nodes of a type in this function's body, not in nested closures or functions."""
+    body = fn.child_by_field_name("body")
+    found = []
+    stack = list(body.children) if body is not None else []
+    while stack:
+        node = stack.pop()
+        if node.type in ("closure_expression", "function_item", "async_block"):
+            continue
+        if node.type == node_type:
+            found.append(node)
+        stack.extend(node.children)
+    return found
 
 
 @edit_kind("return-result")
