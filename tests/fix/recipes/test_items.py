@@ -266,6 +266,37 @@ pub fn format_price(cents: u64) -> String {
         },
     ),
     (
+        # Module files that were never declared: at the root and one level down.
+        "undeclared-modules",
+        {
+            "src/main.rs": """
+mod net;
+use crate::text::slugify;
+
+fn main() {
+    println!("{} {}", slugify("Hello World"), net::http::status());
+}
+""",
+            "src/text.rs": """
+pub fn slugify(s: &str) -> String {
+    s.to_lowercase().replace(' ', "-")
+}
+""",
+            "src/net.rs": """
+pub fn timeout() -> u32 {
+    30
+}
+""",
+            "src/net/http.rs": """
+pub fn status() -> u16 {
+    200
+}
+""",
+        },
+        "E0432",
+        {"src/main.rs": ["mod net;\nmod text;\n"], "src/net.rs": ["pub mod http;\n"]},
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {

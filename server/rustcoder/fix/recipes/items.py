@@ -392,7 +392,12 @@ def import_item(inp: RecipeInput) -> list[Candidate]:
     Crate items that are private get `pub` (and so do the modules on the way);
     a module file that was never declared gets its `mod` line.
     """
-    name = inp.captures["name"]
+    module = inp.captures.get("module") or inp.captures.get("crate_or_module")
+    if module is not None and "crate" in inp.params.get("from", "std crate").split():
+        return declare_module(inp, module)
+    name = inp.captures.get("name")
+    if name is None:
+        return []
     sources = inp.params.get("from", "std crate").split()
     result: list[Candidate] = []
     user = module_of_offset(inp, inp.file, inp.start)
@@ -1551,3 +1556,51 @@ def rename_import(inp: RecipeInput) -> list[Candidate]:
                 edits.append(inp.edit(inp.file.start(node), inp.file.end(node), new))
         result.append(inp.candidate(f"Import `{new}` and use that name", edits, 0.6))
     return result
+
+
+def declare_module(inp: RecipeInput, name: str) -> list[Candidate]:
+    """A module whose file exists (`src/x.rs`, `src/x/mod.rs`) but was never declared: `mod x;`.
+
+    Works for nested modules too (`net::http` → `mod http;` in `src/net.rs`).
+    """
+    if inp.span_text != name:
+        at = inp.file.text.find(name, inp.start, inp.end)
+        if at < 0:
+            return []
+        start = at
+    else:
+        start = inp.start
+    user = module_of_offset(inp, inp.file, start)
+    if user is None:
+        return []
+    prefix = re.search(r"((?:\w+\s*::\s*)*)$", inp.file.text[:start])
+    segments = [s.strip() for s in (prefix.group(1) if prefix else "").split("::") if s.strip()]
+    parent: tuple[str, ...]
+    if segments and segments[0] == "crate":
+        parent = tuple(segments[1:])
+    elif segments and segments[0] in ("self", "super"):
+        base = list(user)
+        for segment in segments:
+            if segment == "super" and base:
+                base.pop()
+            elif segment not in ("self", "super"):
+                base.append(segment)
+        parent = tuple(base)
+    else:
+        parent = (*user, *segments)
+    candidates = [parent] if not user or parent == () else [parent, tuple(segments)]
+    for module in candidates:
+        if not _module_files(inp, (*module, name)) or _mod_declaration(inp, module, name):
+            continue
+        homes = [inp.source(p) for p in _module_files(inp, module)]
+        home = next((h for h in homes if h is not None), None)
+        if home is None:
+            continue
+        edit = mod_decl_edit(home, name)
+        if module and user[: len(module)] != module:
+            edit = Edit(
+                edit.path, edit.start, edit.end, edit.new_text.replace("mod ", "pub mod ", 1)
+            )
+        where = "::".join(("crate", *module))
+        return [inp.candidate(f"Declare module `{name}` in `{where}`", [edit], score=0.65)]
+    return []
