@@ -215,3 +215,17 @@ def test_damaged_download_says_how_to_repair(hf_cache: Path) -> None:
         load_local_model("tiny-coder")
     assert "rustcoder model remove tiny-coder" in str(info.value)
     assert "rustcoder model pull tiny-coder" in str(info.value)
+
+
+def test_cli_info_of_a_folder(tiny_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["model", "info", str(tiny_dir), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 0
+    assert (data["modelFile"], data["chatFormat"], data["contextLength"]) == (
+        "onnx/model.onnx",
+        "chatml",
+        256,
+    )
+    assert {f["path"] for f in data["files"]} >= {"onnx/model.onnx", "tokenizer.json"}
+    code, out, _ = run_cli(["model", "info", str(tiny_dir)], capsys)
+    assert code == 0 and "guessed from the tokenizer" in out

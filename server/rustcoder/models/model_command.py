@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from rustcoder.models import hub
@@ -103,7 +104,48 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def folder_info(folder: Path) -> dict[str, Any]:
+    """`info` for a model folder given by path (a local conversion)."""
+    from rustcoder.models.local import files_from_folder
+
+    files = files_from_folder(folder)
+    listing = [
+        {"path": str(p.relative_to(folder)), "size": p.stat().st_size}
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
+    return {
+        "name": files.name,
+        "folder": str(folder),
+        "modelFile": str(files.model_path.relative_to(folder)),
+        "chatFormat": files.chat_format,
+        "promptStyle": files.prompt_style,
+        "contextLength": files.context_length,
+        "executionProvider": _machine_device()[0],
+        "availableProviders": available_providers(),
+        "files": listing,
+        "size": sum(f["size"] for f in listing),
+    }
+
+
 def cmd_info(args: argparse.Namespace) -> int:
+    folder = Path(args.name).expanduser()
+    if folder.is_dir() and ("/" in args.name or args.name.startswith(".")):
+        data = folder_info(folder)
+        if args.json:
+            print(json.dumps(data, indent=2))
+            return 0
+        print(f"{data['name']}: model folder {data['folder']}")
+        print(f"  model file      {data['modelFile']}")
+        print(
+            f"  chat format     {data['chatFormat']} (guessed from the tokenizer), "
+            f"prompt style {data['promptStyle']}"
+        )
+        print(f"  context         {data['contextLength']} tokens")
+        print(f"  provider        {data['executionProvider']}")
+        for f in data["files"]:
+            print(f"      {f['path']}  {human_size(f['size'])}")
+        return 0
     info = model_info(get_spec(args.name))
     if args.json:
         print(json.dumps(info, indent=2))
@@ -212,7 +254,7 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(handler=_guarded(cmd_list))
 
     p = sub.add_parser("info", help="files, sizes, cache state and execution provider")
-    p.add_argument("name")
+    p.add_argument("name", help="NAME or a model folder")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=_guarded(cmd_info))
 
