@@ -271,6 +271,68 @@ fn main() {
 }
 """
 
+FIND_OR_ADD = """
+struct Item {
+    name: String,
+}
+
+struct Shelf {
+    items: Vec<Item>,
+}
+
+impl Shelf {
+    fn find_or_add(&mut self, name: &str) -> &Item {
+        if let Some(item) = self.items.iter().find(|i| i.name == name) {
+            return item;
+        }
+        self.items.push(Item { name: name.to_string() });
+        self.items.last().unwrap()
+    }
+}
+
+fn main() {
+    let mut shelf = Shelf { items: Vec::new() };
+    println!("{}", shelf.find_or_add("jam").name);
+}
+"""
+
+LABELS = """
+struct Labeller {
+    next: u32,
+    text: String,
+}
+
+impl Labeller {
+    fn next_label(&mut self) -> &str {
+        self.next += 1;
+        self.text = format!("L{}", self.next);
+        &self.text
+    }
+}
+
+fn main() {
+    let mut labeller = Labeller { next: 0, text: String::new() };
+    let a = labeller.next_label();
+    let b = labeller.next_label();
+    println!("{a} {b}");
+}
+"""
+
+TIDY = """
+fn tidy(names: &[String]) -> Vec<&str> {
+    let mut out = Vec::new();
+    for name in names {
+        let trimmed = name.trim().to_lowercase();
+        out.push(trimmed.as_str());
+    }
+    out
+}
+
+fn main() {
+    println!("{:?}", tidy(&[" Ann ".to_string()]));
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -319,6 +381,23 @@ CASES = [
     ("escaping_str", GREETER, "E0521", "E0521-owned-into-thread", "let name = name.to_owned();"),
     ("loop_threads", LOOP_THREADS, "E0521", "E0521-loop-variable", "let word = word.to_owned();"),
     (
+        "find_or_add",
+        FIND_OR_ADD,
+        "E0502",
+        "E0502-lookup-again",
+        "if self.items.iter().find(|i| i.name == name).is_some() {\n"
+        "            let item = self.items.iter().find(|i| i.name == name).unwrap();",
+    ),
+    # `.clone()` of a `&str` is still a borrow; verification moves on to `.to_owned()`.
+    (
+        "labels",
+        LABELS,
+        "E0499",
+        "E0499-own-first-result",
+        "let a = labeller.next_label().to_owned();",
+    ),
+    ("tidy", TIDY, "E0515", "E0515-owned-items", "fn tidy(names: &[String]) -> Vec<String> {"),
+    (
         "as_ref",
         OPTION_UNWRAP,
         "E0382",
@@ -364,6 +443,9 @@ def _titles(recipe: str) -> list[str]:
         "E0499-inline-lookup": ["where used"],
         "E0521-owned-into-thread": ["owned copy of `name`"],
         "E0521-loop-variable": ["owned copy of `word`"],
+        "E0502-lookup-again": ["look it up again"],
+        "E0499-own-first-result": ["(.to_owned())"],
+        "E0515-owned-items": ["Store `trimmed` itself"],
     }[recipe]
 
 

@@ -510,50 +510,95 @@ def _declared_type(file: SourceFile, scope: Node | None, name: str) -> Node | No
     return None
 
 
+BORROWING_METHODS = ("as_str", "as_slice", "as_ref", "as_bytes", "as_path", "borrow")
+
+
+def _borrow_of(file: SourceFile, start: int, end: int, name: str) -> Node | None:
+    """The expression that borrows `name` at [start, end): `&name`, `name.as_str()`, `&name[..]`."""
+    node = file.node_at(start, end)
+    if node.type == "reference_expression":
+        value = node.child_by_field_name("value")
+        return node if value is not None and file.node_text(value) == name else None
+    if node.type != "identifier" or file.node_text(node) != name or node.parent is None:
+        return None
+    parent = node.parent
+    if parent.type == "reference_expression":
+        return parent
+    if parent.type == "field_expression" and parent.parent is not None:
+        method = parent.child_by_field_name("field")
+        call = parent.parent
+        if (
+            call.type == "call_expression"
+            and method is not None
+            and file.node_text(method) in BORROWING_METHODS
+        ):
+            return call
+    if parent.type == "index_expression" and file.node_text(parent).replace(" ", "").endswith(
+        "[..]"
+    ):
+        ref = parent.parent
+        return ref if ref is not None and ref.type == "reference_expression" else None
+    return None
+
+
+def _owned_type_edit(inp: RecipeInput, type_: Node | None) -> list[Edit]:
+    if type_ is None:
+        return []
+    old = inp.file.node_text(type_)
+    new = _owned_type(old)
+    return [inp.edit(inp.file.start(type_), inp.file.end(type_), new)] if new != old else []
+
+
 @edit_kind("store-owned")
 def store_owned(inp: RecipeInput) -> list[Candidate]:
-    """A reference to a short-lived value is stored: store the value itself."""
+    """A reference to a short-lived value is stored (or returned): store the value itself.
+
+    The holder's declared type (`Vec<&str>`), and with `target = "return"` the
+    function's return type, become the owned type (`Vec<String>`).
+    """
     name = inp.captures.get("name", "")
-    expr = inp.span_text
-    found = re.fullmatch(
-        rf"&{re.escape(name)}|{re.escape(name)}\.as_(?:str|slice|ref)\(\)|&{re.escape(name)}\[\.\.\]",
-        expr,
-    )
-    if not name or found is None:
+    if not name:
         return []
+    borrow = _borrow_of(inp.file, inp.start, inp.end, name)
+    if borrow is None:
+        located = _first(inp, f"`{name}` is borrowed here")
+        borrow = _borrow_of(inp.file, *located, name) if located is not None else None
+    if borrow is None:
+        return []
+    fn = _function(inp.file, borrow)
     holder = None
-    for span in _spans(inp, "declared here", "later used here"):
+    for span in _spans(inp, "declared here", "later used here", "returns a value referencing"):
         label = span.label or ""
         named = re.search(r"variable `(\w+)` declared here", label)
         if named:
             holder = named.group(1)
             break
         offsets = _located(inp, span)
-        if offsets is not None and "later used" in label:
+        if offsets is not None and ("later used" in label or "returns a value" in label):
             text = inp.file.text[offsets[0] : offsets[1]]
             if re.fullmatch(r"\w+", text):
                 holder = text
     type_edits: list[Edit] = []
     if holder is not None:
-        type_ = _declared_type(inp.file, _function(inp.file, inp.file.node_at(inp.start)), holder)
-        if type_ is not None:
-            old = inp.file.node_text(type_)
-            new = _owned_type(old)
-            if new != old:
-                type_edits.append(inp.edit(inp.file.start(type_), inp.file.end(type_), new))
-    result = []
-    for replacement, how, score in (
-        (name, "Store `{name}` itself", 0.7),
-        (f"{name}.clone()", "Store a clone of `{name}`", 0.6),
-    ):
-        result.append(
-            inp.candidate(
-                how.format(name=name) + " instead of a reference to it",
-                [inp.edit(inp.start, inp.end, replacement), *type_edits],
-                score=score,
-            )
+        type_edits += _owned_type_edit(inp, _declared_type(inp.file, fn, holder))
+    if inp.params.get("target") == "return":
+        function = inp.file.enclosing(borrow, "function_item")
+        returned = function.child_by_field_name("return_type") if function else None
+        type_edits += _owned_type_edit(inp, returned)
+        if not type_edits:
+            return []
+    start, end = inp.file.start(borrow), inp.file.end(borrow)
+    return [
+        inp.candidate(
+            how.format(name=name) + " instead of a reference to it",
+            [inp.edit(start, end, replacement), *type_edits],
+            score=score,
         )
-    return result
+        for replacement, how, score in (
+            (name, "Store `{name}` itself", 0.7),
+            (f"{name}.clone()", "Store a clone of `{name}`", 0.6),
+        )
+    ]
 
 
 @edit_kind("hoist-binding")
@@ -1037,4 +1082,110 @@ def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
             score=0.5 - 0.05 * rank,
         )
         for rank, (names, edits) in enumerate(options)
+    ]
+
+
+# --- E0502: a lookup returned from one branch, the map changed in the other ----
+
+
+@edit_kind("lookup-again")
+def lookup_again(inp: RecipeInput) -> list[Candidate]:
+    """`if let Some(v) = self.map.get(k) { return v; } self.map.insert(..)`: test first,
+    then look the value up again inside the branch, so no borrow reaches the insert."""
+    borrow = _first(inp, "immutable borrow occurs here")
+    if borrow is None:
+        return []
+    condition = inp.file.enclosing(inp.file.node_at(*borrow), "let_condition")
+    owner = inp.file.enclosing(condition, "if_expression") if condition is not None else None
+    if condition is None or owner is None:
+        return []
+    pattern = condition.child_by_field_name("pattern")
+    value = condition.child_by_field_name("value")
+    body = owner.child_by_field_name("consequence")
+    if pattern is None or value is None or body is None:
+        return []
+    bound = re.fullmatch(r"Some\((?P<inner>.+)\)", inp.file.node_text(pattern), re.DOTALL)
+    lookup = inp.file.node_text(value)
+    if bound is None or value.type != "call_expression" or "\n" in lookup:
+        return []
+    statements = [c for c in body.named_children if c.type != "line_comment"]
+    indent = inp.file.indent_at(inp.file.start(statements[0])) if statements else None
+    if indent is None:
+        return []
+    open_brace = inp.file.start(body) + 1
+    return [
+        inp.candidate(
+            f"Check `{lookup}` first and look it up again inside the branch",
+            [
+                inp.edit(inp.file.start(condition), inp.file.end(condition), f"{lookup}.is_some()"),
+                inp.edit(
+                    open_brace,
+                    open_brace,
+                    f"\n{indent}let {bound.group('inner')} = {lookup}.unwrap();",
+                ),
+            ],
+            score=0.6,
+        )
+    ]
+
+
+# --- E0499: a result of a `&mut self` method held while calling another --------
+
+#: Uses of a binding that need it to stay a reference into the original value.
+MUTATING = re.compile(
+    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
+)
+
+
+@edit_kind("own-first-borrow")
+def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
+    """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
+    reference: keep an owned copy of the first result, ending its borrow at once."""
+    first = _first(inp, "first mutable borrow occurs here")
+    if first is None:
+        return []
+    node = inp.file.node_at(*first)
+    call = node.parent.parent if node.parent is not None else None
+    if node.parent is None or node.parent.type != "field_expression" or call is None:
+        return []
+    if call.type != "call_expression":
+        return []
+    method = node.parent.child_by_field_name("field")
+    method_name = inp.file.node_text(method) if method is not None else ""
+    if method_name.endswith("_mut") or method_name in ("entry", "iter_mut", "drain"):
+        return []
+    # Through `.unwrap()`/`.expect(..)` to the value that is bound.
+    outer = call
+    while (
+        outer.parent is not None
+        and outer.parent.type == "field_expression"
+        and outer.parent.parent is not None
+        and outer.parent.parent.type == "call_expression"
+        and inp.file.node_text(outer.parent.child_by_field_name("field") or outer.parent)
+        in ("unwrap", "expect")
+    ):
+        outer = outer.parent.parent
+    declaration = outer.parent
+    if declaration is None or declaration.type != "let_declaration":
+        return []
+    pattern = declaration.child_by_field_name("pattern")
+    if pattern is None or pattern.type != "identifier" or declaration.parent is None:
+        return []
+    name = inp.file.node_text(pattern)
+    for use in _identifiers(inp.file, declaration.parent, name):
+        if inp.file.start(use) < inp.file.end(declaration):
+            continue
+        after = inp.file.text[inp.file.end(use) : inp.file.end(use) + 40]
+        unary = use.parent is not None and use.parent.type == "unary_expression"
+        rest = inp.file.text[inp.file.end(use.parent) :] if unary and use.parent else after
+        if MUTATING.match(after) or (unary and MUTATING.match(rest[:40])):
+            return []
+    end = inp.file.end(outer)
+    return [
+        inp.candidate(
+            f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
+            [inp.edit(end, end, adapter)],
+            score=score,
+        )
+        for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
     ]
