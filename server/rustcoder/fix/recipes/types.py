@@ -468,17 +468,31 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
     tails = _branch_tails(outer)
     if not any(inp.file.start(t) <= inp.start < inp.file.end(t) for t in tails):
         return []
-    literals = [t for t in tails if t.type in ("string_literal", "raw_string_literal")]
-    if not literals or len(literals) == len(tails):
-        return []
-    edits = [inp.edit(inp.file.end(t), inp.file.end(t), ".to_string()") for t in literals]
-    return [
-        inp.candidate(
-            "Make every branch a `String` (`.to_string()`)",
-            edits,
-            score=CONFIDENT if len(literals) > 1 else 0.6,
-        )
-    ]
+    expected = inp.captures.get("exp", "")
+    strings = [t for t in tails if t.type in ("string_literal", "raw_string_literal")]
+    if expected == "char":
+        # `"A"` where a `char` is expected: every one-character string literal → `'A'`.
+        chars = [t for t in strings if re.fullmatch(r'"(?:[^"\\]|\\.)"', _text(inp.file, t))]
+        if not chars or len(chars) != len(strings):
+            return []
+        edits = [
+            inp.edit(inp.file.start(t), inp.file.end(t), "'" + _text(inp.file, t)[1:-1] + "'")
+            for t in chars
+        ]
+        title, count = "Write the branches' one-letter strings as `char`s", len(chars)
+    elif expected in FLOATS:
+        integers = [t for t in tails if t.type == "integer_literal" and t.text is not None]
+        integers = [t for t in integers if re.fullmatch(r"\d+", _text(inp.file, t))]
+        if not integers:
+            return []
+        edits = [inp.edit(inp.file.end(t), inp.file.end(t), ".0") for t in integers]
+        title, count = "Write the branches' integers as floats", len(integers)
+    else:
+        if not strings or len(strings) == len(tails):
+            return []
+        edits = [inp.edit(inp.file.end(t), inp.file.end(t), ".to_string()") for t in strings]
+        title, count = "Make every branch a `String` (`.to_string()`)", len(strings)
+    return [inp.candidate(title, edits, score=CONFIDENT if count > 1 else 0.6)]
 
 
 @edit_kind("change-return-type")
@@ -837,6 +851,8 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None:
         return []
+    lhs, rhs = lhs.lstrip("&"), rhs.lstrip("&")
+    result = _float_literals(inp, node, left, lhs, rhs)
     options: list[tuple[Node, str, float]] = []
     lhs_type = {"{float}": "f64", "{integer}": ""}.get(lhs, lhs)
     rhs_type = {"{float}": "f64", "{integer}": ""}.get(rhs, rhs)
@@ -844,7 +860,6 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
         options.append((right, lhs_type, 0.7))
     if rhs_type in NUMERIC and node.type == "binary_expression" and lhs_type not in ("", rhs_type):
         options.append((left, rhs_type, 0.6 if lhs_type else 0.7))
-    result = []
     for operand, ty, score in options:
         leaves = _arithmetic_leaves(operand)
         if leaves and len(leaves) > 1:
@@ -873,6 +888,71 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
             inp.candidate(f"Convert `{text}` to `{ty}`", [inp.edit(start, end, new)], score)
         )
     return result
+
+
+_FLOATISH = (*FLOATS, "{float}")
+_ARITHMETIC = ("+", "-", "*", "/", "%")
+
+
+def _float_literals(
+    inp: RecipeInput, node: Node, left: Node, lhs: str, rhs: str
+) -> list[Candidate]:
+    """Integers mixed with floats: write the integer literals (or the binding's) as floats."""
+    if not ({lhs, rhs} & set(_FLOATISH)) or "{integer}" not in (lhs, rhs):
+        return []
+    result: list[Candidate] = []
+    # The whole arithmetic chain: `c * 9 / 5 + 32` fails once per literal otherwise.
+    top = node
+    while (
+        top.parent is not None
+        and top.parent.type in ("binary_expression", "parenthesized_expression")
+        and (top.parent.type == "parenthesized_expression" or _operator(top.parent) in _ARITHMETIC)
+    ):
+        top = top.parent
+    literals = [
+        n
+        for n in _operands(top)
+        if n.type == "integer_literal" and re.fullmatch(r"\d+", _text(inp.file, n))
+    ]
+    if literals:
+        result.append(
+            inp.candidate(
+                "Write the integer literals as floats",
+                [inp.edit(inp.file.end(n), inp.file.end(n), ".0") for n in literals],
+                0.75,
+            )
+        )
+    if lhs == "{integer}" and left.type == "identifier":
+        # `let mut total = 0; total += price;`: the accumulator was meant to be a float.
+        name = _text(inp.file, left)
+        before = inp.file.text[: inp.file.start(node)]
+        found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
+        if found:
+            at = found[-1].end(1)
+            result.append(
+                inp.candidate(f"Start `{name}` as a float", [inp.edit(at, at, ".0")], 0.7)
+            )
+    return result
+
+
+def _operands(node: Node) -> list[Node]:
+    """The operands of an arithmetic chain, looking through parentheses and `-x`."""
+    if node.type == "parenthesized_expression" or (
+        node.type == "unary_expression" and _text_of_first(node) == "-"
+    ):
+        return [leaf for child in node.named_children for leaf in _operands(child)]
+    if node.type == "binary_expression" and _operator(node) in _ARITHMETIC:
+        return [leaf for child in node.named_children for leaf in _operands(child)]
+    return [node]
+
+
+def _text_of_first(node: Node) -> str:
+    return node.children[0].type if node.children else ""
+
+
+def _operator(node: Node) -> str:
+    operator = node.child_by_field_name("operator")
+    return operator.type if operator is not None else ""
 
 
 def _arithmetic_leaves(node: Node) -> list[Node] | None:
