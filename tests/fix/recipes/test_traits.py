@@ -752,3 +752,34 @@ fn main() {
         "    Ok(())\n"
         "}\n"
     )
+
+
+async def test_std_trait_signatures_for_default_and_display(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+use std::fmt;
+
+pub struct Counter {
+    pub n: u32,
+}
+
+impl Default for Counter {
+    fn default(&self) -> Self {
+        Counter { n: 1 }
+    }
+}
+
+impl fmt::Display for Counter {
+    fn fmt(&self) -> fmt::Result {
+        Ok(())
+    }
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "    fn default() -> Self {\n        Counter { n: 1 }" in text
+    assert "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {" in text

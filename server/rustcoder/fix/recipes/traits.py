@@ -1189,6 +1189,20 @@ STD_ITEMS = {
     "Err": "type Err = String;",
 }
 
+#: The std traits whose items `STD_ITEMS` describes.
+STD_TRAITS = {
+    "fmt": ("Display", "Debug"),
+    "next": ("Iterator",),
+    "default": ("Default",),
+    "clone": ("Clone",),
+    "eq": ("PartialEq",),
+    "partial_cmp": ("PartialOrd",),
+    "cmp": ("Ord",),
+    "hash": ("Hash",),
+    "drop": ("Drop",),
+    "from_str": ("FromStr",),
+}
+
 #: Short names in rustc's placeholder stubs that are not in the prelude.
 _QUALIFY = {
     r"(?<![\w:])Formatter<": "std::fmt::Formatter<",
@@ -1358,6 +1372,23 @@ def _params(file: SourceFile, fn: tree_sitter.Node) -> list[tree_sitter.Node]:
     return [p for p in params.named_children if p.type != "attribute_item"] if params else []
 
 
+def _declared_fn(
+    inp: RecipeInput, trait_name: str, fn_name: str
+) -> tuple[SourceFile, tree_sitter.Node] | None:
+    """A trait method's declaration: in the workspace, or the std signature we know."""
+    trait = _find_trait(inp, trait_name)
+    if trait is not None:
+        declared = _trait_items(*trait).get(fn_name)
+        if declared is None or declared.type not in ("function_signature_item", "function_item"):
+            return None
+        return trait[0], declared
+    if trait_name not in STD_TRAITS.get(fn_name, ()):
+        return None
+    std = SourceFile(Path("std.rs"), f"trait {trait_name} {{\n    {STD_ITEMS[fn_name]};\n}}\n")
+    node = std.function(fn_name)
+    return (std, node) if node is not None else None
+
+
 @edit_kind("match-trait-signature")
 def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     """An impl method whose signature differs from the trait's: take the trait's signature.
@@ -1370,14 +1401,11 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     if fn is None or found is None:
         return []
     _, trait_name = found
-    trait = _find_trait(inp, trait_name)
-    if trait is None:
-        return []
-    trait_file, trait_node = trait
     fn_name = _name(inp.file, fn.child_by_field_name("name"))
-    declared = _trait_items(trait_file, trait_node).get(fn_name)
-    if declared is None or declared.type not in ("function_signature_item", "function_item"):
+    located = _declared_fn(inp, trait_name, fn_name)
+    if located is None:
         return []
+    trait_file, declared = located
     signature = _signature_text(trait_file, declared)
     trait_params = _params(trait_file, declared)
     impl_params = [p for p in _params(inp.file, fn) if p.type != "self_parameter"]
