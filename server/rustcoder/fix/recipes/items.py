@@ -1123,7 +1123,9 @@ def init_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     block = inp.file.enclosing(let, "block")
     after = inp.file.text[inp.file.end(let) : inp.file.end(block) if block else len(inp.file.text)]
-    assigned = re.search(rf"(?<![\w.]){re.escape(name)}\s*(?:[-+*/%|&^]|<<|>>)?=(?!=)", after)
+    assigned = re.search(
+        rf"(?<![\w.]){re.escape(name)}\s*(?:(?:[-+*/%|&^]|<<|>>)?=(?!=)|\.\s*\w+\s*\()", after
+    )
     edits_mut = (
         [inp.edit(inp.file.start(pattern), inp.file.start(pattern), "mut ")]
         if assigned and _child(let, "mutable_specifier") is None
