@@ -51,39 +51,14 @@ METHOD_TRAITS = {
 
 #: Traits in the prelude: written without their path.
 PRELUDE_TRAITS = {
-    "Clone",
-    "Copy",
-    "PartialEq",
-    "Eq",
-    "PartialOrd",
-    "Ord",
-    "Default",
-    "Send",
-    "Sync",
-    "Sized",
-    "Iterator",
-    "IntoIterator",
-    "ToString",
-    "From",
-    "Into",
-}
+    "Clone", "Copy", "PartialEq", "Eq", "PartialOrd", "Ord", "Default", "Send", "Sync",
+    "Sized", "Iterator", "IntoIterator", "ToString", "From", "Into",
+}  # fmt: skip
 
 NUMERIC = {
-    "i8",
-    "i16",
-    "i32",
-    "i64",
-    "i128",
-    "isize",
-    "u8",
-    "u16",
-    "u32",
-    "u64",
-    "u128",
-    "usize",
-    "f32",
-    "f64",
-}
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    "f32", "f64",
+}  # fmt: skip
 
 COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "LinkedList")
 
@@ -555,34 +530,11 @@ def _wrap_unit_fn(file: SourceFile, fn: tree_sitter.Node, ret: str, value: str) 
 
 #: Methods that return an `Option` whatever their receiver.
 OPTION_METHODS = {
-    "first",
-    "last",
-    "get",
-    "get_mut",
-    "next",
-    "pop",
-    "find",
-    "position",
-    "max",
-    "min",
-    "max_by_key",
-    "min_by_key",
-    "nth",
-    "peek",
-    "parent",
-    "file_name",
-    "extension",
-    "split_once",
-    "rsplit_once",
-    "strip_prefix",
-    "strip_suffix",
-    "checked_add",
-    "checked_sub",
-    "checked_mul",
-    "checked_div",
-    "to_digit",
-    "from_digit",
-}
+    "first", "last", "get", "get_mut", "next", "pop", "find", "position", "max", "min",
+    "max_by_key", "min_by_key", "nth", "peek", "parent", "file_name", "extension",
+    "split_once", "rsplit_once", "strip_prefix", "strip_suffix", "checked_add", "checked_sub",
+    "checked_mul", "checked_div", "to_digit", "from_digit",
+}  # fmt: skip
 
 
 def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
