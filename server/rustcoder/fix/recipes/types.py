@@ -655,6 +655,10 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     """`let x = value.into();` with no way to infer `x`: give the binding a type."""
     inp = _viewed(inp)
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
+    holes = [h for h in inp.params.get("holes", "").split("|") if h]
+    if holes:
+        # `HashMap<_, _>`: a type cannot be left to inference here; try likely ones.
+        types = [re.sub(r"\b_\b", hole, t) for t in types for hole in holes]
     binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
     if binding is None or binding.child_by_field_name("type") is not None:
         return []
@@ -1506,22 +1510,28 @@ def _call_of_method(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
     return call, receiver, method
 
 
-def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
-    """The body of the closure in the last `.map(|x| ..)` of a method chain."""
+def _last_map(file: SourceFile, receiver: Node) -> tuple[Node, Node] | None:
+    """(the `map` name, its call) of the last `.map(..)` of a method chain."""
     node: Node | None = receiver
     while node is not None and node.type == "call_expression":
         function = node.child_by_field_name("function")
         if function is None or function.type != "field_expression":
             return None
         field = function.child_by_field_name("field")
-        arguments = node.child_by_field_name("arguments")
-        if field is not None and _text(file, field) == "map" and arguments is not None:
-            closure = next(
-                (a for a in arguments.named_children if a.type == "closure_expression"), None
-            )
-            return closure.child_by_field_name("body") if closure is not None else None
+        if field is not None and _text(file, field) == "map":
+            return field, node
         node = function.child_by_field_name("value")
     return None
+
+
+def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
+    """The body of the closure in the last `.map(|x| ..)` of a method chain."""
+    found = _last_map(file, receiver)
+    arguments = found[1].child_by_field_name("arguments") if found is not None else None
+    if arguments is None:
+        return None
+    closure = next((a for a in arguments.named_children if a.type == "closure_expression"), None)
+    return closure.child_by_field_name("body") if closure is not None else None
 
 
 @edit_kind("collect-items")
@@ -1562,6 +1572,23 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         result.append(
             inp.candidate(
                 "Skip the items that failed (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.4
+            )
+        )
+    elif re.match(r"(?:ToUppercase|ToLowercase|Chars|Vec<|Option<|IntoIter<|Split)", item):
+        # Each item is itself a sequence (`c.to_uppercase()` is an iterator of chars).
+        found = _last_map(inp.file, receiver)
+        if found is not None:
+            name = found[0]
+            result.append(
+                inp.candidate(
+                    "Flatten the items as they are made (`flat_map`)",
+                    [inp.edit(inp.file.start(name), inp.file.end(name), "flat_map")],
+                    0.6,
+                )
+            )
+        result.append(
+            inp.candidate(
+                "Flatten the items (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.55
             )
         )
     elif item.startswith("&"):
@@ -1801,4 +1828,29 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
     return [
         inp.candidate(title, [_replace_expr(inp, node, new)], score)
         for title, new, score in options
+    ]
+
+
+@edit_kind("char-from-integer")
+def char_from_integer(inp: RecipeInput) -> list[Candidate]:
+    """`n as char` for an integer wider than `u8`: `char::from_u32`, or go through `u8`."""
+    inp = _viewed(inp)
+    source = inp.captures.get("from", "")
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
+    value = node.child_by_field_name("value") if node is not None else None
+    if node is None or value is None or source not in INTEGERS:
+        return []
+    text = _text(inp.file, value)
+    as_u32 = text if source == "u32" else f"{_wrapped(inp.file, value)} as u32"
+    return [
+        inp.candidate(
+            "Convert with `char::from_u32` (a code point)",
+            [_replace_expr(inp, node, f"char::from_u32({as_u32}).unwrap()")],
+            0.6,
+        ),
+        inp.candidate(
+            "Convert through `u8` (an ASCII code)",
+            [_replace_expr(inp, node, f"({_wrapped(inp.file, value)} as u8) as char")],
+            0.5,
+        ),
     ]
