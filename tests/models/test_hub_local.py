@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -229,3 +230,14 @@ def test_cli_info_of_a_folder(tiny_dir: Path, capsys: pytest.CaptureFixture[str]
     assert {f["path"] for f in data["files"]} >= {"onnx/model.onnx", "tokenizer.json"}
     code, out, _ = run_cli(["model", "info", str(tiny_dir)], capsys)
     assert code == 0 and "guessed from the tokenizer" in out
+
+
+def test_config_eos_ids_stop_generation(tiny_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "eos"
+    shutil.copytree(tiny_dir, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["eos_token_id"] = [5, 7]
+    (folder / "config.json").write_text(json.dumps(config))
+    model = load_local_model(str(folder), reuse=False)
+    assert {5, 7} <= model.stop_ids
+    assert model.tokenizer.token_to_id("<|im_end|>") in model.stop_ids

@@ -68,7 +68,11 @@ class LocalModel:
         fmt = get_format(files.chat_format)
         stops = (*fmt.stop, *files.stop)
         vocab_ids = [self.tokenizer.token_to_id(s) for s in stops]
-        self.stop_ids = frozenset(i for i in vocab_ids if i is not None)
+        eos = read_config(files.model_path.parent).get("eos_token_id")
+        eos_ids = eos if isinstance(eos, list) else [eos]
+        self.stop_ids = frozenset(
+            [i for i in vocab_ids if i is not None] + [i for i in eos_ids if isinstance(i, int)]
+        )
         #: Stop strings that are not single tokens are matched in the decoded text.
         self.stop_strings = tuple(
             dict.fromkeys(s for s, i in zip(stops, vocab_ids, strict=True) if i is None)
