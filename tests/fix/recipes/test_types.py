@@ -299,6 +299,60 @@ pub fn volume(sides: &[u32]) -> u64 {
         "E0277",
         "sides.iter().product::<u32>() as u64",
     ),
+    (
+        "float-literals-in-formula",
+        """
+pub fn to_fahrenheit(celsius: f64) -> f64 {
+    celsius * 9 / 5 + 32
+}
+""",
+        "E0277",
+        "celsius * 9.0 / 5.0 + 32.0",
+    ),
+    (
+        "float-accumulator",
+        """
+pub fn total(prices: &[f32]) -> f32 {
+    let mut sum = 0;
+    for p in prices {
+        sum += p;
+    }
+    sum
+}
+""",
+        "E0277",
+        "let mut sum = 0.0;",
+    ),
+    (
+        "char-branches",
+        """
+pub fn symbol(negative: bool) -> char {
+    if negative { "-" } else { "+" }
+}
+""",
+        "E0308",
+        "if negative { '-' } else { '+' }",
+    ),
+    (
+        "flat-map-lowercase",
+        """
+pub fn quiet(text: &str) -> String {
+    text.chars().map(|c| c.to_lowercase()).collect()
+}
+""",
+        "E0277",
+        "text.chars().flat_map(|c| c.to_lowercase()).collect()",
+    ),
+    (
+        "signed-code-to-char",
+        """
+pub fn letter(offset: i32) -> char {
+    (97 + offset) as char
+}
+""",
+        "E0604",
+        "char::from_u32((97 + offset) as u32).unwrap()",
+    ),
 ]
 
 
