@@ -783,3 +783,45 @@ impl fmt::Display for Counter {
     text = texts["src/lib.rs"]
     assert "    fn default() -> Self {\n        Counter { n: 1 }" in text
     assert "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {" in text
+
+
+async def test_nested_derive_skips_hand_written_impls(tmp_path: Path) -> None:
+    source = """
+#[derive(Debug)]
+pub struct Token {
+    pub secret: String,
+}
+
+impl Clone for Token {
+    fn clone(&self) -> Self {
+        Token { secret: String::new() }
+    }
+}
+
+#[derive(Debug)]
+pub struct Badge(pub u8);
+
+#[derive(Debug)]
+pub struct Session {
+    pub token: Token,
+    pub badge: Badge,
+}
+
+fn dup<T: Clone>(t: &T) -> T {
+    t.clone()
+}
+
+pub fn fork(s: &Session) -> Session {
+    dup(s)
+}
+"""
+    found = await kb_candidates(tmp_path, source)
+    assert found == [
+        ("E0277", ["Add `#[derive(Clone)]` to `Session` and its field types"]),
+    ]
+    report, texts = await fix(tmp_path / "fix", {"src/lib.rs": source})
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "#[derive(Debug, Clone)]\npub struct Session" in text
+    assert "#[derive(Debug, Clone)]\npub struct Badge" in text
+    assert "#[derive(Debug)]\npub struct Token" in text

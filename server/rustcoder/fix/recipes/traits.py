@@ -191,7 +191,11 @@ def _derive_everywhere(
         if key in seen:
             continue
         seen.add(key)
-        new_edits, merged = _derive_edits(current_file, current, traits)
+        wanted = traits
+        if current is not item:  # a field's type may implement some by hand
+            name = _name(current_file, current.child_by_field_name("name"))
+            wanted = [t for t in traits if not _implements(inp, t, name)]
+        new_edits, merged = _derive_edits(current_file, current, wanted)
         if new_edits:
             types += 1
         edits.extend(new_edits)
@@ -324,11 +328,9 @@ def add_derive(inp: RecipeInput) -> list[Candidate]:
     by_type: dict[str, list[str]] = {}
     for type_text, trait in wanted:
         traits = [trait]
-        # A hash-map key needs all three; a sorted-map key the whole order.
+        # A hash-map key needs all three.
         if trait in ("Hash", "Eq") and re.search(r"Hash(Map|Set)", messages):
             traits = ["PartialEq", "Eq", "Hash"]
-        elif trait == "Ord" and re.search(r"BTree(Map|Set)|BinaryHeap", messages):
-            traits = ["Ord"]
         by_type.setdefault(type_text, []).extend(traits)
     edits: list[Edit] = []
     merged = False
