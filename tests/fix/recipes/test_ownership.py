@@ -333,6 +333,30 @@ fn main() {
 }
 """
 
+SCORE_MAP = """
+use std::collections::HashMap;
+
+fn main() {
+    let scores: HashMap<&str, Vec<u32>> = HashMap::from([("ann", vec![1])]);
+    let ann = scores.get("ann").unwrap();
+    ann.push(2);
+    println!("{scores:?}");
+}
+"""
+
+FIRST_COUNTER = """
+struct Counter {
+    hits: u32,
+}
+
+fn main() {
+    let counters = vec![Counter { hits: 0 }];
+    let first = &counters[0];
+    first.hits += 1;
+    println!("{}", counters[0].hits);
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -397,6 +421,14 @@ CASES = [
         "let a = labeller.next_label().to_owned();",
     ),
     ("tidy", TIDY, "E0515", "E0515-owned-items", "fn tidy(names: &[String]) -> Vec<String> {"),
+    ("score_map", SCORE_MAP, "E0596", "E0596-mutable-lookup", 'let ann = scores.get_mut("ann")'),
+    (
+        "first_counter",
+        FIRST_COUNTER,
+        "E0594",
+        "E0594-mutable-lookup",
+        "let first = &mut counters[0];",
+    ),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -446,6 +478,8 @@ def _titles(recipe: str) -> list[str]:
         "E0502-lookup-again": ["look it up again"],
         "E0499-own-first-result": ["(.to_owned())"],
         "E0515-owned-items": ["Store `trimmed` itself"],
+        "E0596-mutable-lookup": ["mutably"],
+        "E0594-mutable-lookup": ["mutably"],
     }[recipe]
 
 
@@ -514,4 +548,31 @@ async def test_split_only_when_the_order_of_indices_is_known(
 ) -> None:
     program = LINK.replace("&mut nodes[b]", f"&mut nodes[{second}]")
     titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-split-at-mut")
+    assert bool(titles) is proposed, titles
+
+
+@pytest.mark.parametrize(
+    ("between", "proposed"),
+    [
+        # Another lookup in between: repeating `last_mut()` at the use finds the same element...
+        ("let _peek = stack.len();", True),
+        # ...but after a push it would find the new one, so nothing is proposed.
+        ("stack.push(4);", False),
+    ],
+)
+async def test_lookups_are_not_repeated_after_the_collection_changed(
+    tmp_path: Path, between: str, proposed: bool
+) -> None:
+    program = f"""
+fn main() {{
+    let mut stack = vec![1, 2, 3];
+    let top = stack.last_mut().unwrap();
+    {between}
+    let second = stack.first_mut().unwrap();
+    *top += 1;
+    *second += 1;
+    println!("{{stack:?}}");
+}}
+"""
+    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-inline-lookup")
     assert bool(titles) is proposed, titles

@@ -1030,6 +1030,13 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
 # --- E0499: a named `&mut` into a collection held while borrowing again -------
 
 
+#: Methods that add, remove or reorder elements, so a repeated lookup may differ.
+RESHAPING = (
+    r"(?:push\w*|insert|remove\w*|pop\w*|clear|truncate|drain|retain\w*|sort\w*|swap\w*"
+    r"|reverse|extend\w*|dedup\w*|append|split_off|resize)"
+)
+
+
 def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]] | None:
     """Edits that replace `let x = m.get_mut(k).unwrap();` by the lookup at each use of x."""
     declaration = inp.file.enclosing(inp.file.node_at(*at), "let_declaration")
@@ -1051,6 +1058,11 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
         if inp.file.start(n) >= inp.file.end(declaration)
     ]
     if not uses or not _alone_on_lines(inp.file, declaration):
+        return None
+    # A lookup repeated after the collection changed may find another element.
+    between = inp.file.text[inp.file.end(declaration) : inp.file.start(uses[-1])]
+    root = re.escape(_root_name(expr))
+    if re.search(rf"\b{root}\s*\.\s*{RESHAPING}\b", between):
         return None
     if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
         return None
@@ -1188,4 +1200,80 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
             score=score,
         )
         for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
+    ]
+
+
+# --- E0596 / E0594: a `&` binding that is written through -----------------------
+
+#: Shared accessors and their `mut` counterparts.
+MUT_ACCESSORS = {
+    "iter": "iter_mut",
+    "get": "get_mut",
+    "first": "first_mut",
+    "last": "last_mut",
+    "values": "values_mut",
+    "as_ref": "as_mut",
+    "as_deref": "as_deref_mut",
+    "peek": "peek_mut",
+    "front": "front_mut",
+    "back": "back_mut",
+}
+
+
+@edit_kind("mutable-lookup")
+def mutable_lookup(inp: RecipeInput) -> list[Candidate]:
+    """`let e = v.iter().find(..).unwrap(); e.x.push(..)`: look it up mutably
+    (`iter_mut`, `get_mut`, `&mut`), and make the collection's binding `mut`."""
+    name = inp.captures.get("name", "")
+    fn = _function(inp.file, inp.file.node_at(inp.start, inp.end))
+    if not name or fn is None:
+        return []
+    declaration = None
+    for node in inp.file.walk(fn):
+        if node.type == "let_declaration" and inp.file.end(node) <= inp.start:
+            pattern = node.child_by_field_name("pattern")
+            if pattern is not None and inp.file.node_text(pattern) == name:
+                declaration = node
+    value = declaration.child_by_field_name("value") if declaration is not None else None
+    if declaration is None or value is None:
+        return []
+    edits: list[Edit] = []
+    accessor = None
+    for node in inp.file.walk(value):
+        if node.type == "field_expression" and node.parent is not None:
+            field = node.child_by_field_name("field")
+            method = inp.file.node_text(field) if field is not None else ""
+            if node.parent.type == "call_expression" and method in MUT_ACCESSORS and field:
+                accessor = node
+                edits.append(
+                    inp.edit(inp.file.start(field), inp.file.end(field), MUT_ACCESSORS[method])
+                )
+                break
+        if node.type == "reference_expression" and node == value:
+            inner = node.child_by_field_name("value")
+            if inner is not None and not any(c.type == "mutable_specifier" for c in node.children):
+                accessor = node
+                at = inp.file.start(inner)
+                edits.append(inp.edit(inp.file.start(node), at, "&mut "))
+                break
+    if accessor is None:
+        return []
+    type_ = declaration.child_by_field_name("type")
+    if (
+        type_ is not None
+        and inp.file.node_text(type_).startswith("&")
+        and not inp.file.node_text(type_).startswith("&mut")
+    ):
+        edits.append(inp.edit(inp.file.start(type_), inp.file.start(type_) + 1, "&mut "))
+    target = accessor.child_by_field_name("value")
+    root = _root_name(inp.file.node_text(target)) if target is not None else ""
+    binding = _let_of(inp.file, declaration, root) if root and root != "self" else None
+    if binding is not None:
+        edits.append(inp.edit(inp.file.start(binding), inp.file.start(binding), "mut "))
+    return [
+        inp.candidate(
+            f"Look up `{name}` mutably so it can be changed",
+            edits,
+            score=0.7,
+        )
     ]
