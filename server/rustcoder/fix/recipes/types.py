@@ -1821,6 +1821,38 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
         options.append(
             ("Convert the byte to a character", f"{_wrapped(inp.file, node)} as char", 0.55)
         )
+    elif expected in NUMERIC and found in _STRINGISH:
+        literal = re.fullmatch(r'"\s*(-?\d+(?:\.\d+)?)\s*"', text)
+        if literal and ("." not in literal.group(1) or expected in FLOATS):
+            options.append(("Write the number, not a string", literal.group(1), 0.7))
+        else:
+            wrapped = _wrapped(inp.file, node)
+            options += [
+                (
+                    f"Parse the text as `{expected}`",
+                    f"{wrapped}.trim().parse::<{expected}>().unwrap()",
+                    0.55,
+                ),
+                (
+                    f"Parse the text as `{expected}`",
+                    f"{wrapped}.parse::<{expected}>().unwrap()",
+                    0.5,
+                ),
+            ]
+    elif expected in ("&str", "&String") and (
+        integer or found in FLOATS or found in ("char", "bool", "floating-point number")
+    ):
+        char_literal = re.fullmatch(r"'([^'\\])'", text)
+        if char_literal:
+            options.append(("Write a string literal", f'"{char_literal.group(1)}"', 0.6))
+        elif node.type in ("integer_literal", "float_literal", "boolean_literal"):
+            options.append(("Write a string literal", f'"{text}"', 0.6))
+        options.append(("Pass the value as text", f"&{_wrapped(inp.file, node)}.to_string()", 0.5))
+    elif expected.startswith("Option<") and not found.startswith("Option<"):
+        wrapped_type = (_generic_args(expected, "Option") or [""])[0]
+        if wrapped_type.startswith("&") and not found.startswith("&"):
+            options.append(("Compare with `Some(&..)`", f"Some(&{text})", 0.6))
+        options.append(("Wrap the value in `Some`", f"Some({text})", 0.5))
     elif expected == "String" and (integer or found in FLOATS or found in ("char", "bool")):
         options.append(
             ("Format the value as a `String`", f"{_wrapped(inp.file, node)}.to_string()", 0.55)
@@ -1853,4 +1885,35 @@ def char_from_integer(inp: RecipeInput) -> list[Candidate]:
             [_replace_expr(inp, node, f"({_wrapped(inp.file, value)} as u8) as char")],
             0.5,
         ),
+    ]
+
+
+@edit_kind("drop-call")
+def drop_call(inp: RecipeInput) -> list[Candidate]:
+    """`.unwrap()` (or the like) on a value that is not an `Option`/`Result`: drop the call."""
+    inp = _viewed(inp)
+    parts = _call_of_method(inp)
+    if parts is None:
+        return []
+    call, receiver, method = parts
+    name = _text(inp.file, method)
+    return [
+        inp.candidate(
+            f"Remove `.{name}(..)`: the value is already there",
+            [inp.edit(inp.file.end(receiver), inp.file.end(call), "")],
+            0.6,
+        )
+    ]
+
+
+@edit_kind("drop-try")
+def drop_try(inp: RecipeInput) -> list[Candidate]:
+    """`?` on a plain value (not an `Option`/`Result`): drop the `?`."""
+    inp = _viewed(inp)
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "try_expression")
+    if node is None or not _text(inp.file, node).endswith("?"):
+        return []
+    end = inp.file.end(node)
+    return [
+        inp.candidate("Remove the `?`: the value cannot fail", [inp.edit(end - 1, end, "")], 0.6)
     ]
