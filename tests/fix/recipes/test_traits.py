@@ -825,3 +825,44 @@ pub fn fork(s: &Session) -> Session {
     assert "#[derive(Debug, Clone)]\npub struct Session" in text
     assert "#[derive(Debug, Clone)]\npub struct Badge" in text
     assert "#[derive(Debug)]\npub struct Token" in text
+
+
+async def test_question_mark_in_block_closure_with_boxed_error(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub fn doubled(rows: &[&str]) -> Result<Vec<u32>, Box<dyn std::error::Error>> {
+    let out = rows
+        .iter()
+        .map(|r| {
+            let n: u32 = r.parse()?;
+            n * 2
+        })
+        .collect::<Vec<u32>>();
+    Ok(out)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "            Ok(n * 2)\n" in text
+    assert ".collect::<Result<Vec<u32>, Box<dyn std::error::Error>>>()?;" in text
+
+
+async def test_vec_of_local_type_printed_with_braces(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+pub struct Point {
+    pub x: i32,
+}
+
+pub fn show(points: Vec<Point>) -> String {
+    format!("{}", points)
+}
+""",
+    )
+    # Debug on `Point` makes `{:?}` work; a `Display` for `Point` would not help.
+    assert found == [("E0277", ["Print `Vec<Point>` with its Debug form (`{:?}`)"])]

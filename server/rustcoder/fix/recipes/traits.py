@@ -466,8 +466,10 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
         break
     if found is not None:
         file, item = found
-        if item.child_by_field_name("type_parameters") is None:
-            name = _name(file, item.child_by_field_name("name"))
+        name = _name(file, item.child_by_field_name("name"))
+        # `Vec<Point>` gets no `Display` from one for `Point`.
+        printed = _type_names(type_text)[:1] == [name]
+        if printed and item.child_by_field_name("type_parameters") is None:
             result.append(
                 inp.candidate(
                     f"Implement `Display` for `{name}` (writes its Debug form)",
@@ -1753,5 +1755,95 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
             f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)",
             [inp.edit(at, at, adapter)],
             score=0.75,
+        )
+    ]
+
+
+# --- `?` in closures ---------------------------------------------------------------------
+
+
+def _collect_after(file: SourceFile, call: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The `.collect()` call later in the method chain of `call`, if any."""
+    node = call
+    for _ in range(8):
+        access = node.parent
+        if access is None or access.type != "field_expression":
+            return None
+        outer = access.parent
+        if outer is not None and outer.type == "generic_function":
+            outer = outer.parent
+        if outer is None or outer.type != "call_expression":
+            return None
+        if _name(file, access.child_by_field_name("field")) == "collect":
+            return outer
+        node = outer
+    return None
+
+
+@edit_kind("closure-question-mark")
+def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
+    """`?` inside `.map(|x| ..?)`: let the closure return the `Result`, collect into one, `?` it."""
+    file = inp.file
+    node = file.node_at(inp.start, inp.end)
+    closure = file.enclosing(node, "closure_expression")
+    try_expr = file.enclosing(node, "try_expression")
+    fn = file.enclosing(closure, "function_item")
+    if closure is None or try_expr is None or fn is None:
+        return []
+    args = closure.parent
+    call = args.parent if args is not None else None
+    if args is None or args.type != "arguments" or call is None:
+        return []
+    collect = _collect_after(file, call)
+    ret = fn.child_by_field_name("return_type")
+    wrapper = _last_segment(file.node_text(ret)) if ret is not None else ""
+    if collect is None or wrapper not in ("Result", "Option"):
+        return []
+    body = closure.child_by_field_name("body")
+    if body is None:
+        return []
+    edits: list[Edit] = []
+    if body.start_byte == try_expr.start_byte and body.end_byte == try_expr.end_byte:
+        edits.append(inp.edit(file.end(try_expr) - 1, file.end(try_expr), ""))
+    else:
+        tail = body
+        if body.type == "block":
+            named = [c for c in body.named_children if not c.type.endswith("comment")]
+            if not named or named[-1].type.endswith(("_statement", "_declaration")):
+                return []
+            tail = named[-1]
+        ok = "Ok" if wrapper == "Result" else "Some"
+        edits.append(inp.edit(file.start(tail), file.start(tail), f"{ok}("))
+        edits.append(inp.edit(file.end(tail), file.end(tail), ")"))
+    function = collect.child_by_field_name("function")
+    if function is None:
+        return []
+    let = file.enclosing(collect, "let_declaration")
+    let_type = let.child_by_field_name("type") if let is not None else None
+    value = let.child_by_field_name("value") if let is not None else None
+    target = "Vec<_>"
+    if function.type == "generic_function":
+        type_args = function.child_by_field_name("type_arguments")
+        if type_args is not None:
+            target = file.node_text(type_args)[1:-1].strip()
+        name_end = file.end(function.child_by_field_name("function") or function)
+        edits.append(inp.edit(name_end, file.end(function), ""))
+        at = name_end
+    else:
+        at = file.end(function)
+        if let_type is not None and value is not None and value.start_byte == collect.start_byte:
+            target = file.node_text(let_type)
+    error_type = "_"
+    fn_error = _result_error_type(file, fn)
+    if body.start_byte != try_expr.start_byte and fn_error is not None:
+        error_type = file.node_text(fn_error)  # `?` inside the closure converts into it
+    combined = f"Result<{target}, {error_type}>" if wrapper == "Result" else f"Option<{target}>"
+    edits.append(inp.edit(at, at, f"::<{combined}>"))
+    edits.append(inp.edit(file.end(collect), file.end(collect), "?"))
+    return [
+        inp.candidate(
+            f"Collect into `{combined}` and apply `?` once, outside the closure",
+            edits,
+            score=0.8,
         )
     ]
