@@ -353,6 +353,38 @@ pub fn letter(offset: i32) -> char {
         "E0604",
         "char::from_u32((97 + offset) as u32).unwrap()",
     ),
+    (
+        "parse-owned-text",
+        """
+pub fn retries(setting: Option<String>) -> u8 {
+    let raw = setting.unwrap_or_default();
+    let count: u8 = raw;
+    count
+}
+""",
+        "E0308",
+        "let count: u8 = raw.trim().parse::<u8>().unwrap();",
+    ),
+    (
+        "compare-option-with-some-ref",
+        """
+pub fn is_first(items: &[u32], wanted: u32) -> bool {
+    items.first() == wanted
+}
+""",
+        "E0308",
+        "items.first() == Some(&wanted)",
+    ),
+    (
+        "no-unwrap-on-plain-value",
+        """
+pub fn width(lines: &[&str]) -> usize {
+    lines.iter().map(|l| l.len()).sum::<usize>().unwrap()
+}
+""",
+        "E0599",
+        "lines.iter().map(|l| l.len()).sum::<usize>()\n",
+    ),
 ]
 
 
