@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,20 @@ def nvim() -> Path:
     if not version.startswith("NVIM v0.11"):
         pytest.fail(f"the Neovim test needs Neovim 0.11, found {version!r}")
     return binary
+
+
+def isolated_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for an editor and the server it starts: state, config and the
+    learned knowledge base in the test's temp dir, never the user's. HOME stays: rustup
+    and cargo live there."""
+    return {
+        **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "RUSTCODER_USER_KB": str(tmp_path / "learned.sqlite"),
+    }
 
 
 def copy_fixture(kind: str, name: str, dest: Path) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.editors.conftest import REPO, cargo_check, copy_fixture, server_command
+from tests.editors.conftest import REPO, cargo_check, copy_fixture, isolated_env, server_command
 
 DRIVER = Path(__file__).with_name("nvim_driver.lua")
 STEP_TIMEOUT_S = int(os.environ.get("RUSTCODER_EDITOR_TIMEOUT", "120"))
@@ -38,7 +38,7 @@ class Case:
 def run_neovim(nvim: Path, case: Case, crate: Path) -> tuple[dict[str, object], str]:
     """Run the driver; returns its RESULT record and the transcript."""
     env = {
-        **os.environ,
+        **isolated_env(crate.parent),
         "RC_RTP": str(REPO / "editors" / "nvim"),
         "RC_CMD": json.dumps(server_command()),
         "RC_FILE": str(crate / "src" / "lib.rs"),
@@ -46,10 +46,6 @@ def run_neovim(nvim: Path, case: Case, crate: Path) -> tuple[dict[str, object], 
         "RC_PICK": case.pick,
         "RC_EXPECT": case.expect,
         "RC_TIMEOUT": str(case.timeout_s),
-        # Keep Neovim's state (shada, logs, swap) out of the user's home.
-        "XDG_STATE_HOME": str(crate.parent / "state"),
-        "XDG_DATA_HOME": str(crate.parent / "data"),
-        "XDG_CONFIG_HOME": str(crate.parent / "config"),
     }
     if case.only:
         env["RC_ONLY"] = case.only
