@@ -866,3 +866,23 @@ pub fn show(points: Vec<Point>) -> String {
     )
     # Debug on `Point` makes `{:?}` work; a `Display` for `Point` would not help.
     assert found == [("E0277", ["Print `Vec<Point>` with its Debug form (`{:?}`)"])]
+
+
+async def test_float_binary_search_and_keyed_sort(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub fn rank(mut weights: Vec<f32>, probe: f32) -> usize {
+    weights.sort_unstable_by_key(|w| -*w);
+    match weights.binary_search(&probe) {
+        Ok(i) | Err(i) => i,
+    }
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "weights.sort_unstable_by(|a, b| (-*a).total_cmp(&(-*b)));" in text
+    assert "weights.binary_search_by(|p| p.total_cmp(&probe))" in text

@@ -820,6 +820,23 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
     _call, method, args = parts
     name_start = inp.start
     args_end = inp.file.end(args)
+    if method == "cmp":
+        return [
+            inp.candidate(
+                "Compare the floats with `total_cmp`",
+                [inp.edit(inp.start, inp.end, "total_cmp")],
+                score=0.8,
+            )
+        ]
+    if method == "binary_search" and len(args.named_children) == 1:
+        needle = inp.file.node_text(args.named_children[0])
+        return [
+            inp.candidate(
+                "Search the floats with `binary_search_by` and `total_cmp`",
+                [inp.edit(name_start, args_end, f"binary_search_by(|p| p.total_cmp({needle}))")],
+                score=0.8,
+            )
+        ]
     base = {
         "sort": "sort_by",
         "sort_unstable": "sort_unstable_by",
