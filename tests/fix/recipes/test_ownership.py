@@ -357,6 +357,32 @@ fn main() {
 }
 """
 
+STACK_POP = """
+struct Cell {
+    value: u32,
+    below: Option<Box<Cell>>,
+}
+
+struct Stack {
+    top: Option<Box<Cell>>,
+}
+
+impl Stack {
+    fn pop(&mut self) -> Option<u32> {
+        if let Some(cell) = self.top {
+            self.top = cell.below;
+            return Some(cell.value);
+        }
+        None
+    }
+}
+
+fn main() {
+    let mut stack = Stack { top: Some(Box::new(Cell { value: 1, below: None })) };
+    println!("{:?}", stack.pop());
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -429,6 +455,7 @@ CASES = [
         "E0594-mutable-lookup",
         "let first = &mut counters[0];",
     ),
+    ("stack_pop", STACK_POP, "E0507", "E0507-match-take", "if let Some(cell) = self.top.take() {"),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -479,6 +506,7 @@ def _titles(recipe: str) -> list[str]:
         "E0499-own-first-result": ["(.to_owned())"],
         "E0515-owned-items": ["Store `trimmed` itself"],
         "E0596-mutable-lookup": ["mutably"],
+        "E0507-match-take": ["leaving `None`"],
         "E0594-mutable-lookup": ["mutably"],
     }[recipe]
 

@@ -119,6 +119,11 @@ def _function(file: SourceFile, node: Node | None) -> Node | None:
     return file.enclosing(node, "function_item", "closure_expression")
 
 
+def _is_simple_place(expr: str) -> bool:
+    """`x`, `self.head`, `a.b.c`: a place a method can be called on as it is."""
+    return re.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)*", expr) is not None
+
+
 def _root_name(expr: str) -> str:
     return re.split(r"[.\[(]", expr.strip().lstrip("&*").removeprefix("mut "), maxsplit=1)[0]
 
@@ -991,6 +996,20 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
     scrutinee = inp.span_text
     if not scrutinee or scrutinee.startswith("&"):
         return []
+    taken = []
+    if (
+        inp.captures.get("variant") == "Some"
+        and "behind a mutable reference" in inp.diagnostic.message
+        and _is_simple_place(scrutinee)
+    ):
+        # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
+        taken.append(
+            inp.candidate(
+                f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
+                [inp.edit(inp.end, inp.end, ".take()")],
+                score=0.65,
+            )
+        )
     # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
     deref = scrutinee.startswith("*")
     edits = [
@@ -1017,13 +1036,14 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
             end = inp.file.end(use)
             edits.append(inp.edit(end, end, ".clone()"))
     if len(edits) == 1:
-        return []
+        return taken
     return [
+        *taken,
         inp.candidate(
             f"Match on `{scrutinee[1:] if deref else '&' + scrutinee}` and clone what is moved out",
             edits,
             score=0.6,
-        )
+        ),
     ]
 
 
