@@ -241,3 +241,14 @@ def test_config_eos_ids_stop_generation(tiny_dir: Path, tmp_path: Path) -> None:
     model = load_local_model(str(folder), reuse=False)
     assert {5, 7} <= model.stop_ids
     assert model.tokenizer.token_to_id("<|im_end|>") in model.stop_ids
+
+
+def test_list_survives_a_damaged_cache(hf_cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ref = hf_cache / "models--rustcoder-tests--tiny-coder" / "refs" / "main"
+    ref.unlink()
+    ref.mkdir()  # a folder where the commit id should be
+    code, out, err = run_cli(["model", "list", "--json"], capsys)
+    assert code == 0
+    assert "unreadable" in err and "rustcoder model remove tiny-coder" in err
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["tiny-coder"]["cached"] == [] and "qwen2.5-coder-0.5b" in rows

@@ -34,7 +34,11 @@ def _machine_device() -> tuple[str, str]:
 
 
 def _cached_variants(spec: ModelSpec) -> list[str]:
-    return [v.name for v in spec.variants if hub.variant_cached(spec, v) is not None]
+    try:
+        return [v.name for v in spec.variants if hub.variant_cached(spec, v) is not None]
+    except ModelError as exc:  # one damaged cache folder must not hide the other models
+        print(f"rustcoder model: {exc}", file=sys.stderr)
+        return []
 
 
 def model_info(spec: ModelSpec) -> dict[str, Any]:
