@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
+from pathlib import Path
 
 import tree_sitter
 
@@ -146,7 +148,21 @@ def _viewed(inp: RecipeInput) -> RecipeInput:
     """`inp` seeing macro arguments as expressions (see `_ExpressionView`)."""
     if isinstance(inp.file, _ExpressionView) or "!" not in inp.file.text:
         return inp
-    return dataclasses.replace(inp, file=_ExpressionView(inp.file))
+    return dataclasses.replace(inp, file=_view_of(inp.file.path, inp.file.text))
+
+
+@functools.lru_cache(maxsize=8)
+def _view_of(path: Path, text: str) -> _ExpressionView:
+    # Every recipe of a diagnostic looks at the same file: parse it once.
+    return _ExpressionView(SourceFile(path, text))
+
+
+def _slice(inp: RecipeInput, start: int, end: int) -> str:
+    """Source text between two offsets, as written (macro calls unchanged)."""
+    file = inp.file
+    if isinstance(file, _ExpressionView):
+        return file.original[file.byte(start) : file.byte(end)].decode("utf-8", errors="replace")
+    return file.text[start:end]
 
 
 def _text(file: SourceFile, node: Node) -> str:
@@ -929,7 +945,7 @@ def _float_literals(
     if lhs == "{integer}" and left.type == "identifier":
         # `let mut total = 0; total += price;`: the accumulator was meant to be a float.
         name = _text(inp.file, left)
-        before = inp.file.text[: inp.file.start(node)]
+        before = _slice(inp, 0, inp.file.start(node))
         found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
         if found:
             at = found[-1].end(1)
@@ -1149,7 +1165,7 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
 def result_error_type(inp: RecipeInput) -> list[Candidate]:
     """`Result<T>` without an error type: name one."""
     inp = _viewed(inp)
-    if inp.span_text.split("::")[-1] != "Result":
+    if _slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
         return []
     node = inp.file.node_at(inp.start, inp.end)
     generic = inp.file.enclosing(node, "generic_type")
@@ -1324,7 +1340,7 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         for span in inp.child_spans("consider returning one of these bindings"):
             located = _span_range(inp, span)
             if located is not None:
-                name = inp.file.text[located[0] : located[1]]
+                name = _slice(inp, located[0], located[1])
                 if re.fullmatch(r"[a-z_]\w*", name) and name not in names:
                     names.append(name)
         if not names:
@@ -1380,7 +1396,7 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
 def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     """A field name the struct does not have: use one rustc lists as available."""
     inp = _viewed(inp)
-    wrong = inp.span_text
+    wrong = _slice(inp, inp.start, inp.end)
     if not re.fullmatch(r"\w+", wrong):
         return []
     fields = [f for f in re.findall(r"`(\w+)`", inp.captures.get("fields", "")) if f != wrong]
@@ -1631,7 +1647,7 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
     ty = item.group("ty")
     start, end = inp.file.start(call), inp.file.end(call)
     name = _text(inp.file, method)
-    chain = inp.file.text[start : inp.file.end(receiver)]
+    chain = _slice(inp, start, inp.file.end(receiver))
     summed = f"{chain}.{name}::<{ty}>() as {target}"
     parent = call.parent
     if parent is not None and parent.type in (
