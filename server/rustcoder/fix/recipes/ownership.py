@@ -1,11 +1,16 @@
-"""Recipes for ownership errors the `borrow` family leaves: aliasing `&mut`,
-borrows held across a mutation, values that die too early, moves into
-closures, `&` parameters that need to be `&mut`.
+"""Recipes for ownership errors the `borrow` family leaves: aliasing `&mut`
+(E0499, E0503), borrows held across a change (E0502, E0505, E0506), values
+that die too early (E0597, E0716, E0515), closures and threads that outlive
+what they borrow (E0373, E0521), moves out of places (E0382, E0507), and `&`
+references that are written through (E0596, E0594).
 
 rustc's own help for these is often a note without an edit (E0499's
-`split_at_mut`, E0597, a partial move) or an edit that cannot compile alone
-(`&mut` in a signature whose callers pass `&x`). These edit kinds propose the
-usual rewrites; every candidate is compiled before it is offered.
+`split_at_mut`, E0597, E0521, a partial move) or an edit that cannot compile
+alone (`&mut` in a signature whose callers pass `&x`). These edit kinds
+propose the usual rewrites; every candidate is compiled before it is offered,
+and a kind proposes nothing where its rewrite could change what the program
+does (a reordering past a read, a lookup repeated after the collection
+changed).
 """
 
 from __future__ import annotations
@@ -379,6 +384,138 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
+# --- E0499: a named `&mut` into a collection held while borrowing again -------
+
+
+#: Methods that add, remove or reorder elements, so a repeated lookup may differ.
+RESHAPING = (
+    r"(?:push\w*|insert|remove\w*|pop\w*|clear|truncate|drain|retain\w*|sort\w*|swap\w*"
+    r"|reverse|extend\w*|dedup\w*|append|split_off|resize)"
+)
+
+
+def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]] | None:
+    """Edits that replace `let x = m.get_mut(k).unwrap();` by the lookup at each use of x."""
+    declaration = inp.file.enclosing(inp.file.node_at(*at), "let_declaration")
+    if declaration is None or declaration.parent is None or declaration.parent.type != "block":
+        return None
+    pattern = declaration.child_by_field_name("pattern")
+    value = declaration.child_by_field_name("value")
+    if pattern is None or value is None or pattern.type != "identifier":
+        return None
+    if declaration.child_by_field_name("type") is not None or value.type != "call_expression":
+        return None
+    expr = inp.file.node_text(value)
+    if "\n" in expr or not re.search(r"\.(?:get_mut|iter_mut|last_mut|first_mut)\(", expr):
+        return None
+    name = inp.file.node_text(pattern)
+    uses = [
+        n
+        for n in _identifiers(inp.file, declaration.parent, name)
+        if inp.file.start(n) >= inp.file.end(declaration)
+    ]
+    if not uses or not _alone_on_lines(inp.file, declaration):
+        return None
+    # A lookup repeated after the collection changed may find another element.
+    between = inp.file.text[inp.file.end(declaration) : inp.file.start(uses[-1])]
+    root = re.escape(_root_name(expr))
+    if re.search(rf"\b{root}\s*\.\s*{RESHAPING}\b", between):
+        return None
+    if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
+        return None
+    cut_start, cut_end = _line_span(inp.file, declaration)
+    edits = [inp.edit(cut_start, cut_end, "")]
+    edits += [inp.edit(inp.file.start(u), inp.file.end(u), expr) for u in uses]
+    return name, edits
+
+
+@edit_kind("inline-mut-borrow")
+def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
+    """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
+    up at each use instead, so no borrow outlives its statement."""
+    first = _first(inp, "first mutable borrow occurs here")
+    if first is None:
+        return []
+    inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
+    options: list[tuple[list[str], list[Edit]]] = [([n], e) for n, e in filter(None, inlined)]
+    if all(inlined) and inlined[0] is not None and inlined[1] is not None:
+        if inlined[0][0] == inlined[1][0]:
+            return []
+        options.append(([inlined[0][0], inlined[1][0]], inlined[0][1] + inlined[1][1]))
+    return [
+        inp.candidate(
+            "Look up "
+            + " and ".join(f"`{n}`" for n in names)
+            + " where used instead of holding the borrow",
+            edits,
+            score=0.5 - 0.05 * rank,
+        )
+        for rank, (names, edits) in enumerate(options)
+    ]
+
+
+# --- E0499: a result of a `&mut self` method held while calling another --------
+
+#: Uses of a binding that need it to stay a reference into the original value.
+MUTATING = re.compile(
+    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
+)
+
+
+@edit_kind("own-first-borrow")
+def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
+    """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
+    reference: keep an owned copy of the first result, ending its borrow at once."""
+    first = _first(inp, "first mutable borrow occurs here")
+    if first is None:
+        return []
+    node = inp.file.node_at(*first)
+    call = node.parent.parent if node.parent is not None else None
+    if node.parent is None or node.parent.type != "field_expression" or call is None:
+        return []
+    if call.type != "call_expression":
+        return []
+    method = node.parent.child_by_field_name("field")
+    method_name = inp.file.node_text(method) if method is not None else ""
+    if method_name.endswith("_mut") or method_name in ("entry", "iter_mut", "drain"):
+        return []
+    # Through `.unwrap()`/`.expect(..)` to the value that is bound.
+    outer = call
+    while (
+        outer.parent is not None
+        and outer.parent.type == "field_expression"
+        and outer.parent.parent is not None
+        and outer.parent.parent.type == "call_expression"
+        and inp.file.node_text(outer.parent.child_by_field_name("field") or outer.parent)
+        in ("unwrap", "expect")
+    ):
+        outer = outer.parent.parent
+    declaration = outer.parent
+    if declaration is None or declaration.type != "let_declaration":
+        return []
+    pattern = declaration.child_by_field_name("pattern")
+    if pattern is None or pattern.type != "identifier" or declaration.parent is None:
+        return []
+    name = inp.file.node_text(pattern)
+    for use in _identifiers(inp.file, declaration.parent, name):
+        if inp.file.start(use) < inp.file.end(declaration):
+            continue
+        after = inp.file.text[inp.file.end(use) : inp.file.end(use) + 40]
+        unary = use.parent is not None and use.parent.type == "unary_expression"
+        rest = inp.file.text[inp.file.end(use.parent) :] if unary and use.parent else after
+        if MUTATING.match(after) or (unary and MUTATING.match(rest[:40])):
+            return []
+    end = inp.file.end(outer)
+    return [
+        inp.candidate(
+            f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
+            [inp.edit(end, end, adapter)],
+            score=score,
+        )
+        for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
+    ]
+
+
 # --- E0502 / E0505 / E0506: a borrow still alive --------------------------------
 
 
@@ -488,6 +625,50 @@ def clone_argument(inp: RecipeInput) -> list[Candidate]:
             f"Pass a copy of `{expr}` ({adapter})", [inp.edit(end, end, adapter)], 0.6 - 0.1 * n
         )
         for n, adapter in enumerate(adapters)
+    ]
+
+
+# --- E0502: a lookup returned from one branch, the map changed in the other ----
+
+
+@edit_kind("lookup-again")
+def lookup_again(inp: RecipeInput) -> list[Candidate]:
+    """`if let Some(v) = self.map.get(k) { return v; } self.map.insert(..)`: test first,
+    then look the value up again inside the branch, so no borrow reaches the insert."""
+    borrow = _first(inp, "immutable borrow occurs here")
+    if borrow is None:
+        return []
+    condition = inp.file.enclosing(inp.file.node_at(*borrow), "let_condition")
+    owner = inp.file.enclosing(condition, "if_expression") if condition is not None else None
+    if condition is None or owner is None:
+        return []
+    pattern = condition.child_by_field_name("pattern")
+    value = condition.child_by_field_name("value")
+    body = owner.child_by_field_name("consequence")
+    if pattern is None or value is None or body is None:
+        return []
+    bound = re.fullmatch(r"Some\((?P<inner>.+)\)", inp.file.node_text(pattern), re.DOTALL)
+    lookup = inp.file.node_text(value)
+    if bound is None or value.type != "call_expression" or "\n" in lookup:
+        return []
+    statements = [c for c in body.named_children if c.type != "line_comment"]
+    indent = inp.file.indent_at(inp.file.start(statements[0])) if statements else None
+    if indent is None:
+        return []
+    open_brace = inp.file.start(body) + 1
+    return [
+        inp.candidate(
+            f"Check `{lookup}` first and look it up again inside the branch",
+            [
+                inp.edit(inp.file.start(condition), inp.file.end(condition), f"{lookup}.is_some()"),
+                inp.edit(
+                    open_brace,
+                    open_brace,
+                    f"\n{indent}let {bound.group('inner')} = {lookup}.unwrap();",
+                ),
+            ],
+            score=0.6,
+        )
     ]
 
 
@@ -696,7 +877,7 @@ def bind_temporary(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-# --- E0373 / E0382: closures and moves -----------------------------------------
+# --- E0373 / E0521 / E0382: closures, threads and moves ---------------------------
 
 
 def _closure_in(inp: RecipeInput) -> Node | None:
@@ -870,6 +1051,84 @@ def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
+# --- E0507: matching on a place behind a reference ----------------------------
+
+
+def _binding_scope(file: SourceFile, binding: Node) -> Node | None:
+    """Where a pattern binding is in scope: its match arm, or the body of its `if let`."""
+    arm = file.enclosing(binding, "match_arm", "let_condition", "let_declaration")
+    if arm is None:
+        return None
+    if arm.type == "match_arm":
+        return arm.child_by_field_name("value")
+    if arm.type == "let_condition":
+        owner = file.enclosing(arm, "if_expression", "while_expression")
+        return (
+            owner.child_by_field_name("consequence" if owner.type == "if_expression" else "body")
+            if owner
+            else None
+        )
+    return arm.parent
+
+
+@edit_kind("borrow-match-clone")
+def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
+    """`match self.state { A(name) => name }` behind `&self`: match on `&self.state`
+    and clone the bindings where an owned value is needed."""
+    scrutinee = inp.span_text
+    if not scrutinee or scrutinee.startswith("&"):
+        return []
+    taken = []
+    if (
+        inp.captures.get("variant") == "Some"
+        and "behind a mutable reference" in inp.diagnostic.message
+        and _is_simple_place(scrutinee)
+    ):
+        # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
+        taken.append(
+            inp.candidate(
+                f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
+                [inp.edit(inp.end, inp.end, ".take()")],
+                score=0.65,
+            )
+        )
+    # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
+    deref = scrutinee.startswith("*")
+    edits = [
+        inp.edit(inp.start, inp.start + 1, "") if deref else inp.edit(inp.start, inp.start, "&")
+    ]
+    for span in _spans(inp, "data moved here"):
+        offsets = _located(inp, span)
+        if offsets is None:
+            continue
+        binding = inp.file.node_at(*offsets)
+        if binding.type != "identifier":
+            continue
+        scope = _binding_scope(inp.file, binding)
+        if scope is None:
+            continue
+        name = inp.file.node_text(binding)
+        for use in _identifiers(inp.file, scope, name):
+            parent = use.parent
+            # A method call, a field or a format argument works on the reference.
+            if parent is not None and parent.type in ("field_expression", "token_tree"):
+                continue
+            if parent is not None and parent.type == "unary_expression":
+                continue
+            end = inp.file.end(use)
+            edits.append(inp.edit(end, end, ".clone()"))
+    if len(edits) == 1:
+        return taken
+    return [
+        *taken,
+        inp.candidate(
+            f"Match on `{scrutinee[1:] if deref else '&' + scrutinee}` and clone what is moved out",
+            edits,
+            score=0.6,
+        ),
+    ]
+
+
 # --- E0596 / E0594: `&` parameters that are written through ------------------
 
 
@@ -967,260 +1226,6 @@ def _let_of(source: SourceFile, use: Node, name: str) -> Node | None:
         mutable = any(c.type == "mutable_specifier" for c in node.children)
         found = None if mutable else pattern
     return found
-
-
-# --- E0507: matching on a place behind a reference ----------------------------
-
-
-def _binding_scope(file: SourceFile, binding: Node) -> Node | None:
-    """Where a pattern binding is in scope: its match arm, or the body of its `if let`."""
-    arm = file.enclosing(binding, "match_arm", "let_condition", "let_declaration")
-    if arm is None:
-        return None
-    if arm.type == "match_arm":
-        return arm.child_by_field_name("value")
-    if arm.type == "let_condition":
-        owner = file.enclosing(arm, "if_expression", "while_expression")
-        return (
-            owner.child_by_field_name("consequence" if owner.type == "if_expression" else "body")
-            if owner
-            else None
-        )
-    return arm.parent
-
-
-@edit_kind("borrow-match-clone")
-def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
-    """`match self.state { A(name) => name }` behind `&self`: match on `&self.state`
-    and clone the bindings where an owned value is needed."""
-    scrutinee = inp.span_text
-    if not scrutinee or scrutinee.startswith("&"):
-        return []
-    taken = []
-    if (
-        inp.captures.get("variant") == "Some"
-        and "behind a mutable reference" in inp.diagnostic.message
-        and _is_simple_place(scrutinee)
-    ):
-        # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
-        taken.append(
-            inp.candidate(
-                f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
-                [inp.edit(inp.end, inp.end, ".take()")],
-                score=0.65,
-            )
-        )
-    # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
-    deref = scrutinee.startswith("*")
-    edits = [
-        inp.edit(inp.start, inp.start + 1, "") if deref else inp.edit(inp.start, inp.start, "&")
-    ]
-    for span in _spans(inp, "data moved here"):
-        offsets = _located(inp, span)
-        if offsets is None:
-            continue
-        binding = inp.file.node_at(*offsets)
-        if binding.type != "identifier":
-            continue
-        scope = _binding_scope(inp.file, binding)
-        if scope is None:
-            continue
-        name = inp.file.node_text(binding)
-        for use in _identifiers(inp.file, scope, name):
-            parent = use.parent
-            # A method call, a field or a format argument works on the reference.
-            if parent is not None and parent.type in ("field_expression", "token_tree"):
-                continue
-            if parent is not None and parent.type == "unary_expression":
-                continue
-            end = inp.file.end(use)
-            edits.append(inp.edit(end, end, ".clone()"))
-    if len(edits) == 1:
-        return taken
-    return [
-        *taken,
-        inp.candidate(
-            f"Match on `{scrutinee[1:] if deref else '&' + scrutinee}` and clone what is moved out",
-            edits,
-            score=0.6,
-        ),
-    ]
-
-
-# --- E0499: a named `&mut` into a collection held while borrowing again -------
-
-
-#: Methods that add, remove or reorder elements, so a repeated lookup may differ.
-RESHAPING = (
-    r"(?:push\w*|insert|remove\w*|pop\w*|clear|truncate|drain|retain\w*|sort\w*|swap\w*"
-    r"|reverse|extend\w*|dedup\w*|append|split_off|resize)"
-)
-
-
-def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]] | None:
-    """Edits that replace `let x = m.get_mut(k).unwrap();` by the lookup at each use of x."""
-    declaration = inp.file.enclosing(inp.file.node_at(*at), "let_declaration")
-    if declaration is None or declaration.parent is None or declaration.parent.type != "block":
-        return None
-    pattern = declaration.child_by_field_name("pattern")
-    value = declaration.child_by_field_name("value")
-    if pattern is None or value is None or pattern.type != "identifier":
-        return None
-    if declaration.child_by_field_name("type") is not None or value.type != "call_expression":
-        return None
-    expr = inp.file.node_text(value)
-    if "\n" in expr or not re.search(r"\.(?:get_mut|iter_mut|last_mut|first_mut)\(", expr):
-        return None
-    name = inp.file.node_text(pattern)
-    uses = [
-        n
-        for n in _identifiers(inp.file, declaration.parent, name)
-        if inp.file.start(n) >= inp.file.end(declaration)
-    ]
-    if not uses or not _alone_on_lines(inp.file, declaration):
-        return None
-    # A lookup repeated after the collection changed may find another element.
-    between = inp.file.text[inp.file.end(declaration) : inp.file.start(uses[-1])]
-    root = re.escape(_root_name(expr))
-    if re.search(rf"\b{root}\s*\.\s*{RESHAPING}\b", between):
-        return None
-    if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
-        return None
-    cut_start, cut_end = _line_span(inp.file, declaration)
-    edits = [inp.edit(cut_start, cut_end, "")]
-    edits += [inp.edit(inp.file.start(u), inp.file.end(u), expr) for u in uses]
-    return name, edits
-
-
-@edit_kind("inline-mut-borrow")
-def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
-    """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
-    up at each use instead, so no borrow outlives its statement."""
-    first = _first(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
-    inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
-    options: list[tuple[list[str], list[Edit]]] = [([n], e) for n, e in filter(None, inlined)]
-    if all(inlined) and inlined[0] is not None and inlined[1] is not None:
-        if inlined[0][0] == inlined[1][0]:
-            return []
-        options.append(([inlined[0][0], inlined[1][0]], inlined[0][1] + inlined[1][1]))
-    return [
-        inp.candidate(
-            "Look up "
-            + " and ".join(f"`{n}`" for n in names)
-            + " where used instead of holding the borrow",
-            edits,
-            score=0.5 - 0.05 * rank,
-        )
-        for rank, (names, edits) in enumerate(options)
-    ]
-
-
-# --- E0502: a lookup returned from one branch, the map changed in the other ----
-
-
-@edit_kind("lookup-again")
-def lookup_again(inp: RecipeInput) -> list[Candidate]:
-    """`if let Some(v) = self.map.get(k) { return v; } self.map.insert(..)`: test first,
-    then look the value up again inside the branch, so no borrow reaches the insert."""
-    borrow = _first(inp, "immutable borrow occurs here")
-    if borrow is None:
-        return []
-    condition = inp.file.enclosing(inp.file.node_at(*borrow), "let_condition")
-    owner = inp.file.enclosing(condition, "if_expression") if condition is not None else None
-    if condition is None or owner is None:
-        return []
-    pattern = condition.child_by_field_name("pattern")
-    value = condition.child_by_field_name("value")
-    body = owner.child_by_field_name("consequence")
-    if pattern is None or value is None or body is None:
-        return []
-    bound = re.fullmatch(r"Some\((?P<inner>.+)\)", inp.file.node_text(pattern), re.DOTALL)
-    lookup = inp.file.node_text(value)
-    if bound is None or value.type != "call_expression" or "\n" in lookup:
-        return []
-    statements = [c for c in body.named_children if c.type != "line_comment"]
-    indent = inp.file.indent_at(inp.file.start(statements[0])) if statements else None
-    if indent is None:
-        return []
-    open_brace = inp.file.start(body) + 1
-    return [
-        inp.candidate(
-            f"Check `{lookup}` first and look it up again inside the branch",
-            [
-                inp.edit(inp.file.start(condition), inp.file.end(condition), f"{lookup}.is_some()"),
-                inp.edit(
-                    open_brace,
-                    open_brace,
-                    f"\n{indent}let {bound.group('inner')} = {lookup}.unwrap();",
-                ),
-            ],
-            score=0.6,
-        )
-    ]
-
-
-# --- E0499: a result of a `&mut self` method held while calling another --------
-
-#: Uses of a binding that need it to stay a reference into the original value.
-MUTATING = re.compile(
-    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
-)
-
-
-@edit_kind("own-first-borrow")
-def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
-    """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
-    reference: keep an owned copy of the first result, ending its borrow at once."""
-    first = _first(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
-    node = inp.file.node_at(*first)
-    call = node.parent.parent if node.parent is not None else None
-    if node.parent is None or node.parent.type != "field_expression" or call is None:
-        return []
-    if call.type != "call_expression":
-        return []
-    method = node.parent.child_by_field_name("field")
-    method_name = inp.file.node_text(method) if method is not None else ""
-    if method_name.endswith("_mut") or method_name in ("entry", "iter_mut", "drain"):
-        return []
-    # Through `.unwrap()`/`.expect(..)` to the value that is bound.
-    outer = call
-    while (
-        outer.parent is not None
-        and outer.parent.type == "field_expression"
-        and outer.parent.parent is not None
-        and outer.parent.parent.type == "call_expression"
-        and inp.file.node_text(outer.parent.child_by_field_name("field") or outer.parent)
-        in ("unwrap", "expect")
-    ):
-        outer = outer.parent.parent
-    declaration = outer.parent
-    if declaration is None or declaration.type != "let_declaration":
-        return []
-    pattern = declaration.child_by_field_name("pattern")
-    if pattern is None or pattern.type != "identifier" or declaration.parent is None:
-        return []
-    name = inp.file.node_text(pattern)
-    for use in _identifiers(inp.file, declaration.parent, name):
-        if inp.file.start(use) < inp.file.end(declaration):
-            continue
-        after = inp.file.text[inp.file.end(use) : inp.file.end(use) + 40]
-        unary = use.parent is not None and use.parent.type == "unary_expression"
-        rest = inp.file.text[inp.file.end(use.parent) :] if unary and use.parent else after
-        if MUTATING.match(after) or (unary and MUTATING.match(rest[:40])):
-            return []
-    end = inp.file.end(outer)
-    return [
-        inp.candidate(
-            f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
-            [inp.edit(end, end, adapter)],
-            score=score,
-        )
-        for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
-    ]
 
 
 # --- E0596 / E0594: a `&` binding that is written through -----------------------
