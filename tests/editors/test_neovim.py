@@ -133,3 +133,41 @@ def test_quickfix_only_request(nvim: Path, tmp_path: Path) -> None:
         "crates", "fix_borrow", "E0308", "preferred", "shout(&name)", only="quickfix", timeout_s=20
     )
     fix_and_check(nvim, case, tmp_path)
+
+
+def test_generate_crate_user_command(nvim: Path, tmp_path: Path) -> None:
+    """:RustcoderGenerate: the description and the folder typed at the prompt reach the
+    server, whose crate (from a scripted model on 127.0.0.1) Neovim creates and writes."""
+    from tests.generate.conftest import BROKEN_CRATE, DESCRIPTION
+    from tests.models.openai_server import FakeOpenAI
+
+    crate = copy_fixture("crates", "clean", tmp_path)
+    target = tmp_path / "greeter"
+    with FakeOpenAI() as fake:
+        fake.script(BROKEN_CRATE)
+        env = {
+            **isolated_env(tmp_path),
+            "RC_RTP": str(REPO / "editors" / "nvim"),
+            "RC_CMD": json.dumps(server_command()),
+            "RC_FILE": str(crate / "src" / "lib.rs"),
+            "RC_ENDPOINT": fake.url,
+            "RC_DESCRIPTION": DESCRIPTION,
+            "RC_TARGET": str(target),
+            "RC_TIMEOUT": str(STEP_TIMEOUT_S),
+        }
+        proc = subprocess.run(
+            [str(nvim), "--headless", "--clean", "-l", str(DRIVER.with_name("nvim_generate.lua"))],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STEP_TIMEOUT_S * 4,
+            stdin=subprocess.DEVNULL,
+        )
+    transcript = proc.stdout + proc.stderr
+    print(f"--- Neovim transcript (generate) ---\n{transcript}")
+    assert proc.returncode == 0, transcript
+    assert "created src/main.rs" in transcript
+    # The server's compile-and-fix loop fixed the model's use-after-move before creating.
+    assert "let kept = names;" not in (target / "src" / "main.rs").read_text()
+    check = cargo_check(target)
+    assert check.returncode == 0, f"{check.stderr}\n{transcript}"
