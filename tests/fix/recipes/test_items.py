@@ -118,7 +118,7 @@ pub fn or_zero(value: Option<i64>) -> i64 {
 """,
         },
         "E0004",
-        {"src/lib.rs": ["match value { Some(v) => v * 2, None => todo!(), }"]},
+        {"src/lib.rs": ["match value { Some(v) => v * 2, None => todo!() }"]},
     ),
     (
         # `.await` in a method; the async caller awaits it in turn.
@@ -295,6 +295,35 @@ pub fn status() -> u16 {
         },
         "E0432",
         {"src/main.rs": ["mod net;\nmod text;\n"], "src/net.rs": ["pub mod http;\n"]},
+    ),
+    (
+        # A literal inside `vec![...]` (macro tokens) and one with a comment as last line.
+        "literals-in-macro-and-commented",
+        {
+            "src/main.rs": """
+#[derive(Debug)]
+struct Item {
+    name: String,
+    price: u32,
+}
+
+fn main() {
+    let items = vec![Item { name: "a".into() }, Item { name: "b".into(), price: 2 }];
+    let extra = Item {
+        name: "c".into(),
+        // the price is set later
+    };
+    println!("{items:?} {extra:?}");
+}
+""",
+        },
+        "E0063",
+        {
+            "src/main.rs": [
+                'vec![Item { name: "a".into(), price: Default::default() }, Item',
+                'name: "c".into(),\n        price: Default::default(),\n        // the price',
+            ]
+        },
     ),
     (
         # A deref of a raw pointer in safe code.

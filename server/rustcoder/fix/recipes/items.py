@@ -496,38 +496,59 @@ def _derives_default(source: SourceFile, node: Node, name: str) -> bool:
     return bool(re.search(rf"impl\s+(?:std::default::)?Default\s+for\s+{name}\b", source.text))
 
 
-def append_fields(file: SourceFile, body: Node, entries: list[str]) -> Edit | None:
-    """Add `entries` (`name: value`) at the end of a `{ ... }` field list, keeping its layout."""
+_NOT_ENTRIES = ("base_field_initializer", "line_comment", "block_comment", "attribute_item")
+
+
+def _after_trailing_comment(text: str, at: int) -> int:
+    """`at`, or the end of its line when only a `//` comment (or nothing) follows on it."""
+    line_end = text.find("\n", at)
+    if line_end < 0:
+        return at
+    rest = text[at:line_end].strip()
+    return line_end if rest == "" or rest.startswith("//") else at
+
+
+def append_fields(
+    file: SourceFile, body: Node, entries: list[str], rest: str | None = None
+) -> list[Edit] | None:
+    """Add `entries` (`name: value`) and then `rest` (`..base`, no comma after it) at the
+    end of a `{ ... }` field list, keeping its layout (one per line or all on one line)."""
     close = body.children[-1] if body.children else None
     if close is None or close.type != "}":
         return None
-    inner = [c for c in body.named_children if c.type != "base_field_initializer"]
+    inner = [c for c in body.named_children if c.type not in _NOT_ENTRIES]
     base = next((c for c in body.named_children if c.type == "base_field_initializer"), None)
     if base is not None:
+        if rest is not None:
+            return None
         # Fields go before `..base`.
         at = file.start(base)
         indent = file.indent_at(at) if file.text[file.line_start(at) : at].strip() == "" else ""
         sep = f"\n{indent}" if indent else " "
-        return Edit(file.path, at, at, "".join(f"{e},{sep}" for e in entries))
+        return [Edit(file.path, at, at, "".join(f"{e},{sep}" for e in entries))]
     close_at = file.start(close)
     multiline = "\n" in file.text[file.start(body) : close_at]
     last_end = file.end(inner[-1]) if inner else file.start(body) + 1
     has_comma = file.text[last_end:close_at].lstrip().startswith(",")
+    comma_end = file.text.index(",", last_end) + 1 if has_comma else last_end
     if multiline:
+        items = [f"{e}," for e in entries] + ([rest] if rest else [])
         if inner:
             indent = file.indent_at(file.start(inner[0]))
         else:
             indent = file.indent_at(close_at) + _indent_unit(file)
-        comma_end = file.text.index(",", last_end) + 1 if has_comma else last_end
-        lead = "" if has_comma or not inner else ","
-        text = lead + "".join(f"\n{indent}{e}," for e in entries)
-        return Edit(file.path, comma_end, comma_end, text)
+        edits = []
+        if inner and not has_comma:
+            edits.append(Edit(file.path, last_end, last_end, ","))
+        at = _after_trailing_comment(file.text, comma_end)
+        edits.append(Edit(file.path, at, at, "".join(f"\n{indent}{item}" for item in items)))
+        return edits
+    parts = entries + ([rest] if rest else [])
     if not inner:
-        return Edit(file.path, file.start(body) + 1, close_at, " " + ", ".join(entries) + " ")
+        return [Edit(file.path, file.start(body) + 1, close_at, " " + ", ".join(parts) + " ")]
     if has_comma:
-        comma_end = file.text.index(",", last_end) + 1
-        return Edit(file.path, comma_end, comma_end, " " + ", ".join(entries))
-    return Edit(file.path, last_end, last_end, ", " + ", ".join(entries))
+        return [Edit(file.path, comma_end, comma_end, " " + ", ".join(parts))]
+    return [Edit(file.path, last_end, last_end, ", " + ", ".join(parts))]
 
 
 @edit_kind("fill-missing-fields")
@@ -538,7 +559,7 @@ def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
     body = expr.child_by_field_name("body") if expr is not None else None
     name_node = expr.child_by_field_name("name") if expr is not None else None
     if expr is None or body is None or name_node is None:
-        return []
+        return _fill_fields_in_macro(inp)
     name = _struct_name(inp.captures.get("type") or inp.file.node_text(name_node))
     given = {
         inp.file.node_text(c.child_by_field_name("field") or c.named_children[0])
@@ -555,20 +576,48 @@ def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
         assert isinstance(node, Node)
         if not _derives_default(source, node, name):
             return []
-        edit = append_fields(inp.file, body, [".."])
-        if edit is None:
-            return []
-        text = edit.new_text.replace("..,", "..Default::default()").replace(
-            "..", "..Default::default()", 1
-        )
-        text = text.replace("..Default::default()Default::default()", "..Default::default()")
-        edit = inp.edit(edit.start, edit.end, text)
-        return [inp.candidate(None, [edit], score=0.6)]
+        edits = append_fields(inp.file, body, [], rest="..Default::default()")
+        return [inp.candidate(None, edits, score=0.6)] if edits else []
     missing = _missing_field_names(inp, name, given)
     if not missing:
         return []
-    edit = append_fields(inp.file, body, [f"{f}: Default::default()" for f in missing])
-    return [inp.candidate(None, [edit], score=0.55)] if edit is not None else []
+    edits = append_fields(inp.file, body, [f"{f}: Default::default()" for f in missing])
+    return [inp.candidate(None, edits, score=0.55)] if edits else []
+
+
+def _fill_fields_in_macro(inp: RecipeInput) -> list[Candidate]:
+    """A struct literal inside macro arguments (`vec![Item { .. }]`), which parse as tokens."""
+    text = inp.file.text
+    at = inp.end
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    braced = _call_arguments(text, at, "{")
+    if braced is None:
+        return []
+    close, entries = braced
+    if any(e.startswith("..") for e in entries):
+        return []
+    given = {e.split(":")[0].strip() for e in entries}
+    name = _struct_name(inp.captures.get("type") or inp.span_text)
+    if inp.params.get("mode") == "rest":
+        found = inp.find_type(name)
+        if found is None or not isinstance(found[1], Node):
+            return []
+        if not _derives_default(found[0], found[1], name):
+            return []
+        parts = ["..Default::default()"]
+    else:
+        parts = [f"{f}: Default::default()" for f in _missing_field_names(inp, name, given)]
+    if not parts:
+        return []
+    inside = text[at + 1 : close].rstrip()
+    insert_at = at + 1 + len(inside)
+    if not inside.strip():
+        edit = inp.edit(at + 1, close, " " + ", ".join(parts) + " ")
+    else:
+        lead = " " if inside.endswith(",") else ", "
+        edit = inp.edit(insert_at, insert_at, lead + ", ".join(parts))
+    return [inp.candidate(None, [edit], score=0.55)]
 
 
 def _missing_field_names(inp: RecipeInput, name: str, given: set[str]) -> list[str]:
@@ -659,25 +708,28 @@ def add_match_arms(inp: RecipeInput) -> list[Candidate]:
     close_at = file.start(block.children[-1])
     last_end = file.end(arms[-1]) if arms else file.start(block) + 1
     needs_comma = bool(arms) and not file.text[:last_end].rstrip().endswith((",", "}"))
-    lead = "," if needs_comma else ""
     body = inp.params.get("body", "todo!()")
+    edits = []
     if "\n" in file.text[file.start(block) : close_at]:
         indent = (
             file.indent_at(file.start(arms[0]))
             if arms
             else file.indent_at(close_at) + _indent_unit(file)
         )
-        text = lead + "".join(f"\n{indent}{p} => {body}," for p in patterns)
-        edit = inp.edit(last_end, last_end, text)
+        if needs_comma:
+            edits.append(inp.edit(last_end, last_end, ","))
+        at = _after_trailing_comment(file.text, last_end)
+        edits.append(inp.edit(at, at, "".join(f"\n{indent}{p} => {body}," for p in patterns)))
     else:
-        text = lead + "".join(f" {p} => {body}," for p in patterns)
-        edit = inp.edit(last_end, last_end, text)
+        arms_text = ", ".join(f"{p} => {body}" for p in patterns)
+        text = f", {arms_text}" if needs_comma else f" {arms_text},"
+        edits.append(inp.edit(last_end, last_end, text))
     title = (
         "Add a `_ => todo!()` arm"
         if patterns == ["_"]
         else f"Add the missing match arms ({', '.join(patterns)})"
     )
-    return [inp.candidate(title, [edit], score=0.6 if patterns != ["_"] else 0.5)]
+    return [inp.candidate(title, edits, score=0.6 if patterns != ["_"] else 0.5)]
 
 
 @edit_kind("rename-field")
@@ -1176,10 +1228,10 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
     if body.type != "field_declaration_list":
         return []
     marker = _marker_type(inp.file, struct, body, param)
-    field_edit = append_fields(inp.file, body, [f"_marker: {marker}"])
-    if field_edit is None:
+    field_edits = append_fields(inp.file, body, [f"_marker: {marker}"])
+    if not field_edits:
         return []
-    edits = [field_edit]
+    edits = list(field_edits)
     if not re.search(r"\buse\s+std::marker::(?:PhantomData|\{[^}]*PhantomData)", inp.file.text):
         edits.append(use_edit(inp.file, inp.file.start(struct), "std::marker::PhantomData"))
     sname = inp.file.node_text(name_node)
@@ -1193,9 +1245,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
                 c.type == "base_field_initializer" for c in lit_body.named_children
             ):
                 continue
-            edit = append_fields(source, lit_body, ["_marker: PhantomData"])
-            if edit is not None:
-                edits.append(edit)
+            edits.extend(append_fields(source, lit_body, ["_marker: PhantomData"]) or [])
     return [inp.candidate(None, edits, score=0.6)]
 
 
@@ -1405,9 +1455,9 @@ def _variant_or_struct_fields(inp: RecipeInput, path: str) -> list[str] | None:
     return None
 
 
-def _call_arguments(text: str, at: int) -> tuple[int, list[str]] | None:
+def _call_arguments(text: str, at: int, opener: str = "(") -> tuple[int, list[str]] | None:
     """`(a, f(b, c), "x,y")` at `at`: the offset of its `)` and the top-level arguments."""
-    if text[at : at + 1] != "(":
+    if text[at : at + 1] != opener:
         return None
     depth = 0
     args: list[str] = []
