@@ -886,3 +886,22 @@ pub fn rank(mut weights: Vec<f32>, probe: f32) -> usize {
     text = texts["src/lib.rs"]
     assert "weights.sort_unstable_by(|a, b| (-*a).total_cmp(&(-*b)));" in text
     assert "weights.binary_search_by(|p| p.total_cmp(&probe))" in text
+
+
+async def test_narrowing_into_in_boxed_error_function(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub fn slot(index: usize, scale: f64) -> Result<(u16, f32), Box<dyn std::error::Error>> {
+    let small: u16 = (index * 2).into();
+    let ratio: f32 = scale.into();
+    Ok((small, ratio))
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "let small: u16 = (index * 2).try_into()?;" in text
+    assert "let ratio: f32 = scale as f32;" in text

@@ -1864,3 +1864,71 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
             score=0.8,
         )
     ]
+
+
+# --- numeric conversions ------------------------------------------------------------------
+
+
+def _boxed_error_fn(file: SourceFile, node: tree_sitter.Node) -> bool:
+    """Whether the function around `node` returns `Result<_, Box<dyn Error>>`."""
+    fn = file.enclosing(node, "function_item", "closure_expression")
+    if fn is None or fn.type != "function_item":
+        return False
+    error = _result_error_type(file, fn)
+    return error is not None and "Box<dyn" in file.node_text(error)
+
+
+@edit_kind("numeric-narrowing")
+def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
+    """`i32::from(an_i64)` / `an_i64.into()`: a checked `try_from`/`try_into`, or an `as` cast."""
+    target = inp.params.get("target", "")
+    file = inp.file
+    node = file.node_at(inp.start, inp.end)
+    call = file.enclosing(node, "call_expression")
+    if call is None:
+        return []
+    function = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if function is None or args is None:
+        return []
+    if function.type == "scoped_identifier" and file.node_text(function).endswith("::from"):
+        if len(args.named_children) != 1:
+            return []
+        value = args.named_children[0]
+        checked = f"{target}::try_from({file.node_text(value)})"
+    elif (
+        function.type == "field_expression"
+        and _name(file, function.child_by_field_name("field")) == "into"
+    ):
+        receiver = function.child_by_field_name("value")
+        if receiver is None or args.named_children:
+            return []
+        value = receiver
+        checked = f"{file.node_text(value)}.try_into()"
+    else:
+        return []
+    text = file.node_text(value)
+    simple = re.fullmatch(r"[\w.]+(\(\))?", text) is not None
+    cast = f"{text if simple else f'({text})'} as {target}"
+    start, end = file.start(call), file.end(call)
+    result = []
+    if not target.startswith("f"):
+        if _boxed_error_fn(file, call):
+            result.append(
+                inp.candidate(
+                    f"Convert to `{target}` checked, returning the error (`try_from`)",
+                    [inp.edit(start, end, f"{checked}?")],
+                    score=0.7,
+                )
+            )
+        result.append(
+            inp.candidate(
+                f"Convert to `{target}` checked (`try_from(..).unwrap()`)",
+                [inp.edit(start, end, f"{checked}.unwrap()")],
+                score=0.6,
+            )
+        )
+    result.append(
+        inp.candidate(f"Cast with `as {target}`", [inp.edit(start, end, cast)], score=0.55)
+    )
+    return result
