@@ -326,6 +326,31 @@ fn main() {
         },
     ),
     (
+        # Two unused parameters (a lifetime and a type): one marker holds both.
+        "phantom-two-params",
+        {
+            "src/lib.rs": """
+pub struct Handle<'a, T> {
+    pub index: usize,
+}
+
+impl<'a, T> Handle<'a, T> {
+    pub fn first() -> Self {
+        Handle { index: 0 }
+    }
+}
+""",
+        },
+        "E0392",
+        {
+            "src/lib.rs": [
+                "use std::marker::PhantomData;",
+                "_marker: PhantomData<(&'a (), T)>,",
+                "Handle { index: 0, _marker: PhantomData }",
+            ]
+        },
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {

@@ -1249,6 +1249,13 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(None, edits, score=0.6)]
 
 
+#: std types whose empty value is `T::new()`.
+_STD_NEW = {
+    "String", "Vec", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "VecDeque", "BinaryHeap",
+    "PathBuf", "OsString",
+}  # fmt: skip
+
+
 @edit_kind("value-from-struct")
 def value_from_struct(inp: RecipeInput) -> list[Candidate]:
     """A struct's name used as a value: call its constructor, its `Default`, or a literal."""
@@ -1257,11 +1264,14 @@ def value_from_struct(inp: RecipeInput) -> list[Candidate]:
     if node.parent is not None and node.parent.type in ("call_expression", "scoped_identifier"):
         return []
     found = inp.find_type(name)
+    written = inp.span_text
     if found is None:
-        return []
+        if name not in _STD_NEW:
+            return []
+        edit = inp.edit(inp.start, inp.end, f"{written}::new()")
+        return [inp.candidate(f"Call `{written}::new()`", [edit], 0.6)]
     source, item = found
     assert isinstance(item, Node)
-    written = inp.span_text
     result = []
     new_fn = re.search(
         rf"impl\s+{re.escape(name)}\b[^{{]*\{{(?:.|\n)*?fn\s+new\s*\(\s*\)", source.text
