@@ -604,3 +604,63 @@ fn main() {{
 """
     titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-inline-lookup")
     assert bool(titles) is proposed, titles
+
+
+@pytest.mark.parametrize(
+    ("body", "proposed"),
+    [
+        # A thread that only reads can work on a copy...
+        ('println!("{}", log.len());', True),
+        # ...one that changes the value must not silently change a copy instead.
+        ("log.push(4);", False),
+    ],
+)
+async def test_threads_get_copies_only_of_what_they_read(
+    tmp_path: Path, body: str, proposed: bool
+) -> None:
+    program = f"""
+use std::thread;
+
+fn main() {{
+    let mut log = vec![1, 2, 3];
+    let worker = thread::spawn(|| {{
+        {body}
+    }});
+    worker.join().unwrap();
+    log.push(5);
+    println!("{{log:?}}");
+}}
+"""
+    titles = await _proposed(tmp_path / "crate", program, "E0373", "E0373-clone-into-thread")
+    assert bool(titles) is proposed, titles
+
+
+@pytest.mark.parametrize(
+    ("use", "proposed"),
+    [('println!("{a}");', True), ("a.push('!');", False)],
+)
+async def test_no_owned_copy_of_a_result_that_is_changed_later(
+    tmp_path: Path, use: str, proposed: bool
+) -> None:
+    program = f"""
+struct Names {{
+    all: Vec<String>,
+}}
+
+impl Names {{
+    fn newest(&mut self) -> &mut String {{
+        self.all.push(String::new());
+        self.all.last_mut().unwrap()
+    }}
+}}
+
+fn main() {{
+    let mut names = Names {{ all: Vec::new() }};
+    let a = names.newest();
+    let b = names.newest();
+    {use}
+    println!("{{b}}");
+}}
+"""
+    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-own-first-result")
+    assert bool(titles) is proposed, titles

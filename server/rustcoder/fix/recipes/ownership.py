@@ -124,6 +124,23 @@ def _function(file: SourceFile, node: Node | None) -> Node | None:
     return file.enclosing(node, "function_item", "closure_expression")
 
 
+#: Uses of a binding that need it to stay a reference into the original value.
+MUTATING = re.compile(
+    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
+)
+
+
+def _mutated(file: SourceFile, scope: Node, name: str) -> bool:
+    """Whether `scope` changes `name` (`name = ..`, `name += ..`, `name.push(..)`, `*name = ..`)."""
+    for use in _identifiers(file, scope, name):
+        target = use
+        if use.parent is not None and use.parent.type == "unary_expression":
+            target = use.parent
+        if MUTATING.match(file.text[file.end(target) : file.end(target) + 40]):
+            return True
+    return False
+
+
 def _is_simple_place(expr: str) -> bool:
     """`x`, `self.head`, `a.b.c`: a place a method can be called on as it is."""
     return re.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)*", expr) is not None
@@ -456,11 +473,6 @@ def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
 
 # --- E0499: a result of a `&mut self` method held while calling another --------
 
-#: Uses of a binding that need it to stay a reference into the original value.
-MUTATING = re.compile(
-    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
-)
-
 
 @edit_kind("own-first-borrow")
 def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
@@ -497,14 +509,14 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
     if pattern is None or pattern.type != "identifier" or declaration.parent is None:
         return []
     name = inp.file.node_text(pattern)
-    for use in _identifiers(inp.file, declaration.parent, name):
-        if inp.file.start(use) < inp.file.end(declaration):
-            continue
-        after = inp.file.text[inp.file.end(use) : inp.file.end(use) + 40]
-        unary = use.parent is not None and use.parent.type == "unary_expression"
-        rest = inp.file.text[inp.file.end(use.parent) :] if unary and use.parent else after
-        if MUTATING.match(after) or (unary and MUTATING.match(rest[:40])):
-            return []
+    later = [
+        n
+        for n in declaration.parent.named_children
+        if inp.file.start(n) >= inp.file.end(declaration)
+    ]
+    if any(_mutated(inp.file, n, name) for n in later):
+        # Changes through the reference must reach the original, not a copy.
+        return []
     end = inp.file.end(outer)
     return [
         inp.candidate(
@@ -950,6 +962,12 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     body = closure.child_by_field_name("body") if closure is not None else None
     if closure is None or statement is None or body is None:
         return []
+    if _mutated(inp.file, body, name) or (
+        name == "self"
+        and re.search(r"\bself\.\w+(?:\.\w+)*\s*[-+*/]?=[^=]", inp.file.node_text(body))
+    ):
+        # A closure that changes the value must change the original, not a copy.
+        return []
     fn = _function(inp.file, statement)
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
@@ -1085,11 +1103,22 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
         and _is_simple_place(scrutinee)
     ):
         # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
+        # Taking empties the place: first choice only where the code refills it or
+        # the method's name says it consumes; else after a clone that keeps it.
+        owner = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+        name_node = owner.child_by_field_name("name") if owner is not None else None
+        consumes = name_node is not None and re.match(
+            r"(?:pop|take|next|remove|dequeue|drain|shift|finish|close|reset|flush)",
+            inp.file.node_text(name_node),
+        )
+        refills = owner is not None and re.search(
+            rf"{re.escape(scrutinee)}\s*=[^=]", inp.file.node_text(owner)
+        )
         taken.append(
             inp.candidate(
                 f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
                 [inp.edit(inp.end, inp.end, ".take()")],
-                score=0.65,
+                score=0.65 if consumes or refills else 0.5,
             )
         )
     # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
