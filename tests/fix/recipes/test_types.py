@@ -385,6 +385,29 @@ pub fn width(lines: &[&str]) -> usize {
         "E0599",
         "lines.iter().map(|l| l.len()).sum::<usize>()\n",
     ),
+    (
+        "average-divides-floats",
+        """
+pub fn mean(values: &[u64]) -> f64 {
+    let total: u64 = values.iter().sum();
+    total / values.len() as u64
+}
+""",
+        "E0308",
+        "total as f64 / values.len() as f64",
+    ),
+    (
+        "unwrap-inferred-result",
+        """
+pub fn pair(line: &str) -> (String, u16) {
+    let (key, value) = line.split_once('=').unwrap_or((line, "0"));
+    let port = value.trim().parse();
+    (key.to_string(), port)
+}
+""",
+        "E0308",
+        "(key.to_string(), port.unwrap())",
+    ),
 ]
 
 

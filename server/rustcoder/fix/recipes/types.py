@@ -318,7 +318,7 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
         adapt = ".as_deref()"
     elif expected.startswith("&") and expected[1:].strip() == inner:
         adapt = ".as_ref()"
-    elif inner != expected and _concrete(inner) != _concrete(expected):
+    elif inner != "_" and inner != expected and _concrete(inner) != _concrete(expected):
         return []
     result: list[Candidate] = []
     returns = _fn_return_type(inp.file, node) or ""
@@ -594,17 +594,29 @@ def numeric_cast(inp: RecipeInput) -> list[Candidate]:
                     f"Cast to `{expected}` instead", [inp.edit(start, end, expected)], CONFIDENT
                 )
             ]
+    result: list[Candidate] = []
+    leaves = _arithmetic_leaves(node)
+    if expected in FLOATS and leaves and len(leaves) > 1 and "/" in _text(inp.file, node):
+        # `sum / count` wanted as a float: divide floats, not integers.
+        result.append(
+            inp.candidate(
+                f"Convert each value to `{expected}` before dividing",
+                _cast_leaves(inp, leaves, expected),
+                score=0.95,
+            )
+        )
     text = _text(inp.file, node)
     start, end = inp.file.start(node), inp.file.end(node)
     cast = text if _atomic(node) or node.type == "unary_expression" else f"({text})"
     lossless = _widening(found, expected)
     counted = bool(re.search(r"\.(len|count)\(\)$", text))
     return [
+        *result,
         inp.candidate(
             f"Convert with `as {expected}`",
             [inp.edit(start, end, f"{cast} as {expected}")],
             score=CONFIDENT if lossless or counted else 0.6,
-        )
+        ),
     ]
 
 
@@ -887,14 +899,7 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
             result.append(
                 inp.candidate(
                     f"Convert each value of `{_text(inp.file, operand)}` to `{ty}`",
-                    [
-                        inp.edit(
-                            inp.file.start(leaf),
-                            inp.file.end(leaf),
-                            f"{_text(inp.file, leaf)} as {ty}",
-                        )
-                        for leaf in leaves
-                    ],
+                    _cast_leaves(inp, leaves, ty),
                     score + 0.05,
                 )
             )
@@ -975,12 +980,26 @@ def _operator(node: Node) -> str:
     return operator.type if operator is not None else ""
 
 
+def _cast_leaves(inp: RecipeInput, leaves: list[Node], ty: str) -> list[Edit]:
+    """Cast every operand to `ty` (retargeting operands that already are casts)."""
+    edits = []
+    for leaf in leaves:
+        target = leaf.child_by_field_name("type") if leaf.type == "type_cast_expression" else None
+        if target is not None:
+            edits.append(inp.edit(inp.file.start(target), inp.file.end(target), ty))
+        else:
+            text = f"{_text(inp.file, leaf)} as {ty}"
+            edits.append(inp.edit(inp.file.start(leaf), inp.file.end(leaf), text))
+    return edits
+
+
 def _arithmetic_leaves(node: Node) -> list[Node] | None:
     """The operands of a chain of `+ - * / %` (None when one is not a plain value)."""
     if node.type == "parenthesized_expression" and node.named_children:
         return _arithmetic_leaves(node.named_children[0])
     if node.type != "binary_expression":
-        return [node] if node.type in _ATOMIC and node.type != "block" else None
+        leaf = node.type in _ATOMIC or node.type == "type_cast_expression"
+        return [node] if leaf and node.type != "block" else None
     operator = node.child_by_field_name("operator")
     if operator is None or operator.type not in ("+", "-", "*", "/", "%"):
         return None
