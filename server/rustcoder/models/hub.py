@@ -32,7 +32,8 @@ def cache_dir() -> Path:
 
 
 def offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE
+    value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
+    return value.strip().lower() in _TRUE
 
 
 def repo_folder(spec: ModelSpec) -> Path:
@@ -119,9 +120,11 @@ def pull(spec: ModelSpec, variant: Variant, progress: bool = True) -> ResolvedMo
     """Download one variant into the cache (with huggingface-hub's progress bars)."""
     if offline():
         raise ModelError(f"cannot pull {spec.name}: HF_HUB_OFFLINE is set; unset it to download")
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import constants, snapshot_download
     from huggingface_hub.utils import disable_progress_bars, enable_progress_bars
 
+    # huggingface-hub read HF_HUB_OFFLINE once, at import; the environment now says online.
+    constants.HF_HUB_OFFLINE = False
     patterns = spec.patterns(variant)
     if not progress:
         disable_progress_bars()
