@@ -297,32 +297,29 @@ def module_of_offset(inp: RecipeInput, file: SourceFile, at: int) -> tuple[str, 
 
 
 def visibility_edits(inp: RecipeInput, item: CrateItem, user: tuple[str, ...]) -> list[Edit]:
-    """Make `item` reachable from module `user`: `pub` on it and on the modules between."""
+    """Make `item` reachable from module `user`: `pub` on it and on the modules between.
+
+    A private item (or module) is visible in its parent module and everything
+    below it; anything else needs `pub`.
+    """
     edits = []
-    if user[: len(item.module)] != item.module:
+    module = item.module
+    if user[: len(module)] != module:
         edit = pub_edit(item.file, item.node)
         if edit is not None:
             edits.append(edit)
-    # A private inline module is visible to its parent's subtree only.
-    for depth, mod in enumerate(item.inline_mods):
-        file_depth = len(item.module) - len(item.inline_mods)
-        parent = item.module[: file_depth + depth]
-        if user[: len(parent)] != parent or len(user) <= len(parent):
+    file_depth = len(module) - len(item.inline_mods)
+    for depth in range(1, len(module)):
+        parent = module[:depth]
+        if user[:depth] == parent:
             continue
-        if user[: len(parent) + 1] != item.module[: len(parent) + 1]:
-            edit = pub_edit(item.file, mod)
-            if edit is not None:
-                edits.append(edit)
-    for depth in range(1, len(item.module) - len(item.inline_mods)):
-        # A file module deeper than the crate root: its `mod x;` in the parent file.
-        parent = item.module[:depth]
-        if user[: depth + 1] == item.module[: depth + 1]:
-            continue
-        declared = _mod_declaration(inp, parent, item.module[depth])
-        if declared is not None:
-            edit = pub_edit(*declared)
-            if edit is not None:
-                edits.append(edit)
+        if depth >= file_depth:
+            edit = pub_edit(item.file, item.inline_mods[depth - file_depth])
+        else:
+            declared = _mod_declaration(inp, parent, module[depth])
+            edit = pub_edit(*declared) if declared is not None else None
+        if edit is not None:
+            edits.append(edit)
     return edits
 
 
