@@ -126,7 +126,9 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
     result = kb.search(message or found.title, found.code, limit=5)
     markdown: str = explain_markdown(found, result)
     caps = ls.client_capabilities
-    can_show = bool(caps and caps.window and caps.window.show_document)
+    can_show = bool(
+        caps and caps.window and caps.window.show_document and caps.window.show_document.support
+    )
     if can_show:
         folder = Path(tempfile.gettempdir()) / "rustcoder-explain"
         folder.mkdir(parents=True, exist_ok=True)
