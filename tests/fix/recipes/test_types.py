@@ -408,6 +408,34 @@ pub fn pair(line: &str) -> (String, u16) {
         "E0308",
         "(key.to_string(), port.unwrap())",
     ),
+    (
+        "count-up-to-n",
+        """
+pub fn squares(n: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for i in n {
+        out.push(i * i);
+    }
+    out
+}
+""",
+        "E0277",
+        "for i in 0..n {",
+    ),
+    (
+        "enumerate-borrowed-vec",
+        """
+pub fn numbered(lines: &Vec<String>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, line) in lines {
+        out.push(format!("{n}: {line}"));
+    }
+    out
+}
+""",
+        "E0308",
+        "for (n, line) in lines.iter().enumerate() {",
+    ),
 ]
 
 
@@ -465,6 +493,16 @@ pub fn first(name: &str) -> usize {
 }
 """,
         {"E0308-branches-to-string", "E0308-change-return-type"},
+    ),
+    (
+        "adapter-on-an-iterator",
+        "E0599",
+        """
+pub fn doubled(v: &[i32]) -> Vec<i32> {
+    v.iter().map(|x: i32| x * 2).collect()
+}
+""",
+        {"E0599-iter-before-adapter", "E0599-method-alias"},
     ),
 ]
 

@@ -1066,27 +1066,61 @@ def _method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
 
 @edit_kind("insert-iter")
 def insert_iter(inp: RecipeInput) -> list[Candidate]:
-    """An iterator adapter called on a collection: iterate it first."""
+    """A collection used as an iterator: iterate it first (`.iter()`, `.chars()`, `0..n`)."""
     inp = _viewed(inp)
     if not any("Iterator" in m or "is not an iterator" in m for m in inp.messages()):
         return []
     ty = inp.captures.get("ty", "")
-    parts = _method_receiver(inp)
-    if parts is None:
-        return []
-    receiver, method = parts
-    at = inp.file.end(receiver)
     bare = ty.lstrip("&")
+    if bare.startswith("Option<") or _ITERATOR_TYPE.match(bare):
+        return []
+    parts = _method_receiver(inp)
+    if parts is not None:
+        receiver, method = parts
+        name = f"before `.{_text(inp.file, method)}(..)`"
+    else:
+        # `for c in text`: the iterated expression itself.
+        found = _primary_expression(inp)
+        if found is None or inp.file.enclosing(found, "for_expression") is None:
+            return []
+        receiver, name = found, "to iterate"
+    if bare in INTEGERS or bare == "{integer}":
+        start, end = inp.file.start(receiver), inp.file.end(receiver)
+        text = _text(inp.file, receiver)
+        return [inp.candidate(f"Count from 0 to `{text}`", [inp.edit(start, end, f"0..{text}")])]
     if bare in ("String", "str"):
         options = [(".chars()", 0.7), (".bytes()", 0.4)]
-    elif bare.startswith("Option<"):
-        return []
     else:
         options = [(".iter()", 0.7), (".into_iter()", 0.55), (".iter().copied()", 0.5)]
-    name = _text(inp.file, method)
     return [
-        inp.candidate(f"Call `{suffix}` before `.{name}(..)`", [inp.edit(at, at, suffix)], score)
+        inp.candidate(f"Call `{suffix}` {name}", _insert_after(inp, receiver, suffix), score)
         for suffix, score in options
+    ]
+
+
+@edit_kind("enumerate")
+def enumerate_items(inp: RecipeInput) -> list[Candidate]:
+    """`for (i, x) in items`: the index comes from `.enumerate()`."""
+    inp = _viewed(inp)
+    loop = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "for_expression")
+    value = loop.child_by_field_name("value") if loop is not None else None
+    if value is None:
+        return []
+    text = _text(inp.file, value)
+    if value.type == "reference_expression" and value.named_children:
+        inner = _wrapped(inp.file, value.named_children[-1])
+        method = ".iter_mut()" if re.match(r"&\s*mut\b", text) else ".iter()"
+        new = [f"{inner}{method}.enumerate()"]
+    elif value.type == "range_expression":
+        new = [f"({text}).enumerate()"]
+    else:
+        new = [
+            f"{_wrapped(inp.file, value)}.enumerate()",
+            f"{_wrapped(inp.file, value)}.iter().enumerate()",
+        ]
+    return [
+        inp.candidate("Number the items with `.enumerate()`", [_replace_expr(inp, value, n)], score)
+        for n, score in zip(new, (0.75, 0.6), strict=False)
     ]
 
 
