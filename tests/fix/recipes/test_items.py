@@ -351,6 +351,30 @@ impl<'a, T> Handle<'a, T> {
         },
     ),
     (
+        # A reference returned from owned data through branches: rustc's `'static`
+        # would only trade E0106 for E0515, so the owned return must win.
+        "owned-return-through-branches",
+        {
+            "src/lib.rs": """
+pub fn pick(a: String, b: String) -> &str {
+    if a.len() >= b.len() {
+        &a
+    } else {
+        b.as_str()
+    }
+}
+""",
+        },
+        "E0106",
+        {
+            "src/lib.rs": [
+                "pub fn pick(a: String, b: String) -> String {",
+                "        a\n",
+                "        b\n",
+            ]
+        },
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {

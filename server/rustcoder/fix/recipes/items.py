@@ -23,6 +23,10 @@ from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 Node = tree_sitter.Node
 
+#: A score above rustc's own suggestion (see engine.rank_key): used only where
+#: rustc's suggestion is known to trade the error for another one.
+CONFIDENT = 0.92
+
 #: Common std items people use without importing them, by name (first = most likely).
 STD_PATHS: dict[str, tuple[str, ...]] = {
     "HashMap": ("std::collections::HashMap",),
@@ -987,23 +991,56 @@ def _struct_literals(file: SourceFile, name: str) -> list[Node]:
     return result
 
 
+def _block_tail(file: SourceFile, block: Node) -> Node | None:
+    """The value a `{ ... }` block ends with, if any."""
+    named = [c for c in block.named_children if c.type not in ("line_comment", "block_comment")]
+    if not named:
+        return None
+    tail = named[-1]
+    if tail.type == "expression_statement":
+        text = file.node_text(tail).rstrip()
+        return tail.named_children[0] if tail.named_children and not text.endswith(";") else None
+    if tail.type == "let_declaration" or tail.type.endswith("_item"):
+        return None
+    return tail
+
+
+def _leaf_values(file: SourceFile, node: Node | None) -> list[Node]:
+    """The expressions that produce a value: through `if`/`match` branches and blocks."""
+    if node is None:
+        return []
+    if node.type == "block":
+        return _leaf_values(file, _block_tail(file, node))
+    if node.type == "if_expression":
+        leaves = _leaf_values(file, node.child_by_field_name("consequence"))
+        alternative = node.child_by_field_name("alternative")
+        if alternative is not None and alternative.named_children:
+            leaves += _leaf_values(file, alternative.named_children[0])
+        return leaves
+    if node.type == "match_expression":
+        body = node.child_by_field_name("body")
+        leaves = []
+        for arm in body.named_children if body is not None else []:
+            if arm.type == "match_arm":
+                leaves += _leaf_values(file, arm.child_by_field_name("value"))
+        return leaves
+    if node.type in ("return_expression", "macro_invocation") and file.node_text(node).startswith(
+        ("return", "panic!", "todo!", "unreachable!", "unimplemented!")
+    ):
+        return []
+    return [node]
+
+
 def _returned_exprs(file: SourceFile, body: Node) -> list[Node]:
-    """The tail expression of a fn body and its `return` values (not those of closures)."""
-    result = []
-    named = [c for c in body.named_children if c.type not in ("line_comment", "block_comment")]
-    if named and body.children[-2:-1] and body.children[-2] is named[-1]:
-        tail = named[-1]
-        if tail.type not in ("expression_statement", "let_declaration") and not tail.type.endswith(
-            "_item"
-        ):
-            result.append(tail)
+    """The values a fn body returns: its tail and `return` values (not those of closures)."""
+    result = _leaf_values(file, body)
     for node in file.walk(body):
         if (
             node.type == "return_expression"
             and node.named_children
             and file.enclosing(node, "closure_expression", "function_item") == body.parent
         ):
-            result.append(node.named_children[0])
+            result += _leaf_values(file, node.named_children[0])
     return result
 
 
@@ -1022,12 +1059,20 @@ def owned_return_type(inp: RecipeInput) -> list[Candidate]:
     returned = _returned_exprs(inp.file, body)
     if not returned:
         return []
+    # rustc suggests `&'static`, which only holds for literals; for anything
+    # else it swaps this error for E0515, so the owned return goes first.
+    literal = ("string_literal", "raw_string_literal")
+    score = 0.5 if all(e.type in literal for e in returned) else CONFIDENT
     result = []
     for strip_refs in (True, False):
         edits = [inp.edit(inp.file.start(ret), inp.file.end(ret), new_type)]
         for expr in returned:
             inner = expr.named_children[-1] if expr.named_children else None
-            if (
+            viewed = re.fullmatch(r"(\w+)\.as_(?:str|slice|path)\(\)", inp.file.node_text(expr))
+            if strip_refs and viewed:
+                # `s.as_str()` of a local `String`: return `s` itself.
+                edits.append(inp.edit(inp.file.start(expr), inp.file.end(expr), viewed.group(1)))
+            elif (
                 strip_refs
                 and expr.type == "reference_expression"
                 and inner is not None
@@ -1037,8 +1082,9 @@ def owned_return_type(inp: RecipeInput) -> list[Candidate]:
             else:
                 edits.extend(_convert_expr(inp, expr, conversion))
         result.append(
-            inp.candidate(f"Return an owned `{new_type}` instead of a reference", edits, 0.5)
+            inp.candidate(f"Return an owned `{new_type}` instead of a reference", edits, score)
         )
+        score -= 0.01
     return result
 
 
