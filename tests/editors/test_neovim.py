@@ -15,8 +15,6 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.editors.conftest import REPO, cargo_check, copy_fixture, isolated_env, server_command
 
 DRIVER = Path(__file__).with_name("nvim_driver.lua")
@@ -121,11 +119,6 @@ def test_older_neovim_setup_with_lsp_start(nvim: Path, tmp_path: Path) -> None:
     assert "&mut self" in str(result["title"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server bug: code_actions.py compares context.only with str(CodeActionKind.QuickFix),"
-    " which is 'CodeActionKind.QuickFix', so a quickfix-only request gets no actions",
-)
 def test_quickfix_only_request(nvim: Path, tmp_path: Path) -> None:
     """`vim.lsp.buf.code_action({context = {only = {'quickfix'}}})`, a common mapping."""
     # A short wait: the failure mode is "no actions ever", and the check takes a second.

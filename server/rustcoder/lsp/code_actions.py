@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -104,13 +105,25 @@ def _current_version(ls: RustcoderServer, uri: str) -> int | None:
     return doc.version if doc is not None else None
 
 
+def kind_requested(
+    kind: str | lsp.CodeActionKind, only: Sequence[str | lsp.CodeActionKind] | None
+) -> bool:
+    """Whether `only` asks for `kind`: kinds are hierarchical ("source" covers "source.fixAll")."""
+    if not only:
+        return True
+    ours = kind.value if isinstance(kind, lsp.CodeActionKind) else kind
+    for requested in only:
+        wanted = requested.value if isinstance(requested, lsp.CodeActionKind) else requested
+        if ours == wanted or ours.startswith(f"{wanted}."):
+            return True
+    return False
+
+
 def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
-    only = [str(k) for k in params.context.only or []]
-    want_quickfix = not only or any(k.startswith(str(lsp.CodeActionKind.QuickFix)) for k in only)
-    want_fix_all = not only or any(
-        FIX_ALL_KIND.startswith(k) or k.startswith(str(lsp.CodeActionKind.Source)) for k in only
-    )
+    only = params.context.only
+    want_quickfix = kind_requested(lsp.CodeActionKind.QuickFix, only)
+    want_fix_all = kind_requested(FIX_ALL_KIND, only)
     version = _current_version(ls, uri)
     resolvable = supports_resolve(ls)
     actions: list[lsp.CodeAction] = []
