@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,12 +14,15 @@ from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from rustcoder.kb.builder import build
+from rustcoder.kb.learn import LearningStore
 from rustcoder.kb.recipe_data import load_recipes
+from rustcoder.kb.store import KbStore
 from tests.lsp.helpers import (
     CLIENTS,
     code_actions,
     copy_crate,
     open_file,
+    save_file,
     wait_for_diagnostics,
     wait_until,
 )
@@ -164,6 +168,32 @@ async def test_kinds_asked_for_decide_whether_explain_comes(
     assert await kinds(["rustcoder"]) == ["rustcoder.explain"]
     assert "rustcoder.explain" not in await kinds(["quickfix"])
     assert "rustcoder.explain" not in await kinds(["source"])
+
+
+async def test_a_fix_the_user_makes_is_learned(
+    client: LanguageClient, workspace_dir: Path, tmp_path: Path
+) -> None:
+    uri, _ = await _typo_diagnostic(client, workspace_dir)
+    lib = workspace_dir / "fix_typo" / "src" / "lib.rs"
+    fixed = lib.read_text().replace("    runing_total\n", "    running_total\n")
+    save_file(client, lib, fixed, version=2)
+    await wait_for_diagnostics(client, uri, lambda ds: not any(d.code == "E0425" for d in ds),
+                               "E0425 to disappear")  # fmt: skip
+    store_path = Path(os.environ["RUSTCODER_USER_KB"])
+
+    def learned() -> list[dict[str, Any]]:
+        if not store_path.exists():
+            return []
+        store = LearningStore(KbStore.open(store_path), embedder=None)  # type: ignore[arg-type]
+        try:
+            return store.entries()
+        finally:
+            store.close()
+
+    await wait_until(lambda: bool(learned()), "the fix to be learned")
+    (entry,) = learned()
+    assert entry["code"] == "E0425" and entry["source"] == "user"
+    assert "-    runing_total" in entry["diff"] and "+    running_total" in entry["diff"]
 
 
 async def test_explain_command_rejects_bad_arguments(client: LanguageClient) -> None:
