@@ -436,6 +436,16 @@ pub fn numbered(lines: &Vec<String>) -> Vec<String> {
         "E0308",
         "for (n, line) in lines.iter().enumerate() {",
     ),
+    (
+        "count-as-condition",
+        """
+pub fn describe(errors: u32) -> &'static str {
+    if errors { "failed" } else { "ok" }
+}
+""",
+        "E0308",
+        "if errors != 0 {",
+    ),
 ]
 
 

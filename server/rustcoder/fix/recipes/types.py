@@ -1986,3 +1986,24 @@ def drop_try(inp: RecipeInput) -> list[Candidate]:
     return [
         inp.candidate("Remove the `?`: the value cannot fail", [inp.edit(end - 1, end, "")], 0.6)
     ]
+
+
+@edit_kind("to-bool")
+def to_bool(inp: RecipeInput) -> list[Candidate]:
+    """A number, text or collection used as a condition: say what is tested."""
+    inp = _viewed(inp)
+    found = inp.captures.get("found", "").lstrip("&")
+    node = _primary_expression(inp)
+    if node is None:
+        return []
+    text = _text(inp.file, node)
+    wrapped = _wrapped(inp.file, node)
+    if found in INTEGERS or found == "{integer}":
+        new, title = f"{wrapped} != 0", f"Test `{text}` for being non-zero"
+    elif found in ("String", "str") or _SIZED.match(found):
+        new, title = f"!{wrapped}.is_empty()", f"Test `{text}` for being non-empty"
+    elif found.startswith("Result<"):
+        new, title = f"{wrapped}.is_ok()", f"Test `{text}` for success"
+    else:
+        return []
+    return [inp.candidate(title, [_replace_expr(inp, node, new)], 0.6)]
