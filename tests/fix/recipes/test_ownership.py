@@ -383,6 +383,41 @@ fn main() {
 }
 """
 
+QUEUE = """
+fn main() {
+    let mut queue = vec![3, 1];
+    for n in &queue {
+        if *n > 2 {
+            queue.push(n - 1);
+        }
+    }
+    println!("{queue:?}");
+}
+"""
+
+FOR_EACH_SELF = """
+struct Meter {
+    samples: Vec<u32>,
+    total: u64,
+}
+
+impl Meter {
+    fn add(&mut self, sample: u32) {
+        self.total += u64::from(sample);
+    }
+
+    fn sum_all(&mut self) {
+        self.samples.iter().for_each(|s| self.add(*s));
+    }
+}
+
+fn main() {
+    let mut meter = Meter { samples: vec![2, 3], total: 0 };
+    meter.sum_all();
+    println!("{}", meter.total);
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -456,6 +491,16 @@ CASES = [
         "let first = &mut counters[0];",
     ),
     ("stack_pop", STACK_POP, "E0507", "E0507-match-take", "if let Some(cell) = self.top.take() {"),
+    ("queue", QUEUE, "E0502", "E0502-index-loop", "queue.push(queue[i] - 1);"),
+    (
+        "for_each_self",
+        FOR_EACH_SELF,
+        "E0500",
+        "E0502-take-field",
+        "let samples = std::mem::take(&mut self.samples);\n"
+        "        samples.iter().for_each(|s| self.add(*s));\n"
+        "        self.samples = samples;",
+    ),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -507,6 +552,8 @@ def _titles(recipe: str) -> list[str]:
         "E0515-owned-items": ["Store `trimmed` itself"],
         "E0596-mutable-lookup": ["mutably"],
         "E0507-match-take": ["leaving `None`"],
+        "E0502-index-loop": ["indices of `queue`"],
+        "E0502-take-field": ["Take `self.samples` out"],
         "E0594-mutable-lookup": ["mutably"],
     }[recipe]
 

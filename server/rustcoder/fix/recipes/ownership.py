@@ -309,13 +309,19 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
     value = loop.child_by_field_name("value")
     pattern = loop.child_by_field_name("pattern")
     body = loop.child_by_field_name("body")
-    if value is None or pattern is None or body is None or pattern.type != "identifier":
+    if value is None or pattern is None or body is None:
         return []
     if not inp.file.start(value) <= first[0] < inp.file.end(value):
         return []
     if not inp.file.start(body) <= inp.start < inp.file.end(body):
         return []
     iterated = inp.file.node_text(value)
+    # `for (i, x) in v.iter().enumerate()` already has its index.
+    enumerated = re.fullmatch(r"\((?P<index>\w+),\s*(?P<item>\w+)\)", inp.file.node_text(pattern))
+    if enumerated is not None:
+        iterated = iterated.removesuffix(".enumerate()")
+    elif pattern.type != "identifier":
+        return []
     found = re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated) or re.fullmatch(
         r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated
     )
@@ -323,13 +329,21 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
         return []
     place = found.group("place")
     mutable = found.group("m") in ("iter_mut", "mut ")
-    item = inp.file.node_text(pattern)
-    index = _fresh(inp.file, loop, "i", "idx", "index")
+    if enumerated is not None:
+        index, item = enumerated.group("index"), enumerated.group("item")
+    else:
+        item = inp.file.node_text(pattern)
+        index = _fresh(inp.file, loop, "i", "idx", "index")
     element = f"{place}[{index}]"
     edits = [
         inp.edit(inp.file.start(pattern), inp.file.end(pattern), index),
         inp.edit(inp.file.start(value), inp.file.end(value), f"0..{place}.len()"),
     ]
+    # Other uses of the item read the element: by value where that compiles
+    # (numbers), else through a reference like the one the loop gave.
+    ref = f"&mut {element}" if mutable else f"&{element}"
+    variants: list[list[Edit]] = [list(edits), list(edits)]
+    bare = False
     for use in _identifiers(inp.file, body, item):
         parent = use.parent
         if (
@@ -337,19 +351,22 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
             and parent.type == "unary_expression"
             and inp.file.node_text(parent).startswith("*")
         ):
-            edits.append(inp.edit(inp.file.start(parent), inp.file.end(parent), element))
+            start, end = inp.file.start(parent), inp.file.end(parent)
+            replacements = (element, element)
         elif parent is not None and parent.type in ("field_expression", "index_expression"):
-            edits.append(inp.edit(inp.file.start(use), inp.file.end(use), element))
+            start, end = inp.file.start(use), inp.file.end(use)
+            replacements = (element, element)
         else:
-            ref = f"&mut {element}" if mutable else f"&{element}"
-            edits.append(inp.edit(inp.file.start(use), inp.file.end(use), ref))
-    return [
-        inp.candidate(
-            f"Loop over the indices of `{place}` instead of borrowing it for the whole loop",
-            edits,
-            score=0.6,
-        )
-    ]
+            start, end = inp.file.start(use), inp.file.end(use)
+            replacements = (element, ref)
+            bare = True
+        for variant, replacement in zip(variants, replacements, strict=True):
+            variant.append(inp.edit(start, end, replacement))
+    title = f"Loop over the indices of `{place}` instead of borrowing it for the whole loop"
+    result = [inp.candidate(title, variants[0], score=0.6)]
+    if bare:
+        result.append(inp.candidate(title + " (by reference)", variants[1], score=0.58))
+    return result
 
 
 @edit_kind("use-existing-borrow")
@@ -637,6 +654,49 @@ def clone_argument(inp: RecipeInput) -> list[Candidate]:
             f"Pass a copy of `{expr}` ({adapter})", [inp.edit(end, end, adapter)], 0.6 - 0.1 * n
         )
         for n, adapter in enumerate(adapters)
+    ]
+
+
+# --- E0502 / E0500: a closure over `self` passed to a method of a field of `self`
+
+#: Methods that change their receiver, so the taken field must be a `let mut`.
+CHANGING = re.compile(
+    r"(?:retain|sort|dedup|push|insert|remove|drain|extend|truncate|iter_mut|clear)"
+)
+
+
+@edit_kind("take-field-around-call")
+def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
+    """`self.items.retain(|x| self.keep(x));`: take the field out, call on the local, put
+    it back, so the closure can borrow `self` while the field is worked on."""
+    statement = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
+    if statement is None or statement.type != "expression_statement":
+        return []
+    text = inp.file.node_text(statement)
+    found = re.match(r"self\.(?P<field>\w+)\.(?P<method>\w+)", text)
+    if found is None or not _alone_on_lines(inp.file, statement):
+        return []
+    field = found.group("field")
+    rest = text[len(f"self.{field}") :]
+    # A closure that reads the field itself would see it empty while it is taken out.
+    if re.search(rf"\bself\.{re.escape(field)}\b", rest) or "|" not in rest:
+        return []
+    fn = _function(inp.file, statement)
+    local = _fresh(inp.file, fn, field, f"{field}_taken")
+    mutable = "mut " if CHANGING.match(found.group("method")) else ""
+    indent = inp.file.indent_at(inp.file.start(statement))
+    new = (
+        f"let {mutable}{local} = std::mem::take(&mut self.{field});\n"
+        f"{indent}{local}{rest}\n"
+        f"{indent}self.{field} = {local};"
+    )
+    start, end = inp.file.start(statement), inp.file.end(statement)
+    return [
+        inp.candidate(
+            f"Take `self.{field}` out while the closure borrows `self`, then put it back",
+            [inp.edit(start, end, new)],
+            score=0.55,
+        )
     ]
 
 
