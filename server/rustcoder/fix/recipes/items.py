@@ -234,6 +234,9 @@ def use_edit(file: SourceFile, at: int, path: str) -> Edit:
         if offset:
             return Edit(file.path, offset, offset, f"\nuse {path};\n")
         return Edit(file.path, 0, 0, f"use {path};\n\n")
+    if "\n" not in file.node_text(body):
+        # `mod m { ... }` on one line: first thing inside the braces.
+        return Edit(file.path, file.start(body) + 1, file.start(body) + 1, f" use {path};")
     uses = [c for c in body.named_children if c.type == "use_declaration"]
     indent = file.indent_at(file.start(body.named_children[0])) if body.named_children else "    "
     if uses:
