@@ -446,6 +446,18 @@ pub fn describe(errors: u32) -> &'static str {
         "E0308",
         "if errors != 0 {",
     ),
+    (
+        "uppercase-char-not-dropped",
+        """
+pub fn capital(word: &str) -> char {
+    let first = word.chars().next().unwrap_or(' ');
+    let upper: char = first.to_uppercase();
+    upper
+}
+""",
+        "E0308",
+        "let upper: char = first.to_uppercase().next().unwrap();",
+    ),
 ]
 
 

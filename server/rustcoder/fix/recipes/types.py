@@ -259,7 +259,7 @@ def _fn_return_type(file: SourceFile, node: Node) -> str | None:
 def _split_top(text: str) -> list[str]:
     """Split generic arguments at top-level commas: `A<B, C>, D` → [`A<B, C>`, `D`]."""
     parts, depth, current = [], 0, ""
-    for ch in text:
+    for ch in text.replace("->", "\0"):
         if ch in "<([":
             depth += 1
         elif ch in ">)]":
@@ -271,7 +271,7 @@ def _split_top(text: str) -> list[str]:
             current += ch
     if current.strip():
         parts.append(current.strip())
-    return parts
+    return [part.replace("\0", "->") for part in parts]
 
 
 def _generic_args(type_text: str, name: str) -> list[str] | None:
@@ -1882,6 +1882,15 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
     elif expected == "&String" and found in ("&str", "&&str", "&'static str"):
         inner = text[1:] if text.startswith("&") else text
         options.append(("Pass a reference to an owned `String`", f"&{inner}.to_string()", 0.5))
+    elif expected == "char" and found in ("ToUppercase", "ToLowercase"):
+        # rustc proposes dropping the conversion; the intent is its (first) character.
+        options.append(
+            (
+                "Take the converted character",
+                f"{_wrapped(inp.file, node)}.next().unwrap()",
+                CONFIDENT,
+            )
+        )
     elif expected == "u8" and found == "char":
         options.append(
             ("Convert the character to a byte", f"{_wrapped(inp.file, node)} as u8", 0.55)
