@@ -516,7 +516,8 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
     """The function's declared return type is wrong: declare the type it really returns."""
     inp = _viewed(inp)
     found = _concrete(inp.captures.get("found", ""))
-    if not found:
+    if not found or found in ("()", "!"):
+        # A body that produces nothing is missing its value, not declaring too much.
         return []
     for span, _ in _labelled(inp, r"expected `[^`]+` because of return type"):
         located = _span_range(inp, span)
