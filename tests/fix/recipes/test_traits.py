@@ -905,3 +905,25 @@ pub fn slot(index: usize, scale: f64) -> Result<(u16, f32), Box<dyn std::error::
     text = texts["src/lib.rs"]
     assert "let small: u16 = (index * 2).try_into()?;" in text
     assert "let ratio: f32 = scale as f32;" in text
+
+
+async def test_operator_on_number_struct_also_makes_it_copy(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug, PartialEq)]
+pub struct Meters(pub f64);
+
+pub fn walk(a: Meters, b: Meters) -> (Meters, Meters) {
+    let there = a - b;
+    (there, a)
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "#[derive(Debug, PartialEq, Clone, Copy)]\npub struct Meters(pub f64);" in text
+    assert "impl std::ops::Sub for Meters {" in text
+    assert "        Meters(self.0 - rhs.0)\n" in text

@@ -1034,7 +1034,8 @@ def _numeric_fields(
         fields = file.struct_fields(item)
         tuple_struct = False
     else:
-        types = [file.node_text(c) for c in body.named_children if c.type != "attribute_item"]
+        skip = ("attribute_item", "visibility_modifier")
+        types = [file.node_text(c) for c in body.named_children if c.type not in skip]
         fields = [(str(i), t) for i, t in enumerate(types)]
         tuple_struct = True
     if not fields or not all(t in NUMERIC for _, t in fields):
@@ -1108,10 +1109,13 @@ def impl_operator(inp: RecipeInput) -> list[Candidate]:
     impl_edit = Edit(file.path, at, at, text)
     title = f"Implement `std::ops::{trait}{generic}` for `{name}` field by field"
     result = [inp.candidate(title, [impl_edit], score=0.75)]
+    # A struct of numbers used with operators is a value type: make it `Copy` too,
+    # or `a + b` moves `a` (which borrow checking reports only once this compiles).
     copy_edits, _ = _derive_edits(file, item, ["Clone", "Copy"])
-    if copy_edits:
-        result.append(
-            inp.candidate(title + " and derive `Clone, Copy`", [impl_edit, *copy_edits], score=0.65)
+    if copy_edits and not _implements(inp, "Clone", name):
+        result.insert(
+            0,
+            inp.candidate(title + " and derive `Clone, Copy`", [impl_edit, *copy_edits], 0.78),
         )
     return result
 
