@@ -363,9 +363,11 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
         for variant, replacement in zip(variants, replacements, strict=True):
             variant.append(inp.edit(start, end, replacement))
     title = f"Loop over the indices of `{place}` instead of borrowing it for the whole loop"
-    result = [inp.candidate(title, variants[0], score=0.6)]
+    # For E0502 the borrow family's "iterate over a clone" (0.55) is tried first.
+    score = 0.6 if inp.diagnostic.code == "E0499" else 0.5
+    result = [inp.candidate(title, variants[0], score=score)]
     if bare:
-        result.append(inp.candidate(title + " (by reference)", variants[1], score=0.58))
+        result.append(inp.candidate(title + " (by reference)", variants[1], score=score - 0.02))
     return result
 
 
