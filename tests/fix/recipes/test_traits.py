@@ -927,3 +927,24 @@ pub fn walk(a: Meters, b: Meters) -> (Meters, Meters) {
     assert "#[derive(Debug, PartialEq, Clone, Copy)]\npub struct Meters(pub f64);" in text
     assert "impl std::ops::Sub for Meters {" in text
     assert "        Meters(self.0 - rhs.0)\n" in text
+
+
+async def test_iterate_over_tuple_struct_collection(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub struct Inbox(pub Vec<String>);
+
+pub fn subjects(inbox: &Inbox) -> usize {
+    let mut n = 0;
+    for mail in inbox {
+        n += mail.len();
+    }
+    n
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "for mail in &inbox.0 {" in texts["src/lib.rs"]

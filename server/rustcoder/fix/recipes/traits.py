@@ -1023,21 +1023,23 @@ OPERATORS = {
 }
 
 
+def _fields(file: SourceFile, item: tree_sitter.Node) -> tuple[list[tuple[str, str]], bool]:
+    """(field, type) of a struct (tuple fields named `0`, `1`...), and whether it is a tuple."""
+    body = item.child_by_field_name("body")
+    if item.type != "struct_item" or body is None:
+        return [], False
+    if body.type == "field_declaration_list":
+        return file.struct_fields(item), False
+    skip = ("attribute_item", "visibility_modifier")
+    types = [file.node_text(c) for c in body.named_children if c.type not in skip]
+    return [(str(i), t) for i, t in enumerate(types)], True
+
+
 def _numeric_fields(
     file: SourceFile, item: tree_sitter.Node
 ) -> tuple[list[tuple[str, str]], bool] | None:
-    """(field, type) of a struct whose fields are all numbers; and whether it is a tuple struct."""
-    body = item.child_by_field_name("body")
-    if item.type != "struct_item" or body is None:
-        return None
-    if body.type == "field_declaration_list":
-        fields = file.struct_fields(item)
-        tuple_struct = False
-    else:
-        skip = ("attribute_item", "visibility_modifier")
-        types = [file.node_text(c) for c in body.named_children if c.type not in skip]
-        fields = [(str(i), t) for i, t in enumerate(types)]
-        tuple_struct = True
+    """The fields of a struct whose fields are all numbers (see `_fields`)."""
+    fields, tuple_struct = _fields(file, item)
     if not fields or not all(t in NUMERIC for _, t in fields):
         return None
     return fields, tuple_struct
@@ -1467,7 +1469,7 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
         if found is None or found[1].type != "struct_item":
             return []
         file, item = found
-        for field, field_type in file.struct_fields(item):
+        for field, field_type in _fields(file, item)[0]:
             head = _last_segment(field_type.lstrip("&"))
             if head not in COLLECTIONS and not field_type.startswith("["):
                 continue
