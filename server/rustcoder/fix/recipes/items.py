@@ -1765,3 +1765,14 @@ def declare_module(inp: RecipeInput, name: str) -> list[Candidate]:
         where = "::".join(("crate", *module))
         return [inp.candidate(f"Declare module `{name}` in `{where}`", [edit], score=0.65)]
     return []
+
+
+@edit_kind("add-main")
+def add_main(inp: RecipeInput) -> list[Candidate]:
+    """A binary crate without `fn main`: add an empty one at the end of the file."""
+    if inp.file.function("main") is not None:
+        return []
+    text = inp.file.text
+    lead = "" if text.endswith("\n\n") or not text else ("\n" if text.endswith("\n") else "\n\n")
+    edit = inp.edit(len(text), len(text), f"{lead}fn main() {{}}\n")
+    return [inp.candidate(None, [edit], score=0.5)]
