@@ -79,10 +79,24 @@ def _type_names(type_text: str) -> list[str]:
     return names
 
 
+def _find_type(inp: RecipeInput, name: str) -> tuple[SourceFile, object] | None:
+    """`inp.find_type`, after a cheap text search (it parses every file it looks at)."""
+    if not re.fullmatch(r"[A-Za-z_]\w*", name) or name in NUMERIC:
+        return None
+    defined = re.compile(rf"\b(?:struct|enum|union)\s+{re.escape(name)}\b")
+    if defined.search(inp.file.text):
+        return inp.find_type(name)
+    for path in rust_files(inp.ctx.workspace_root):
+        text = inp.ctx.read_text(path)
+        if text is not None and defined.search(text):
+            return inp.find_type(name)
+    return None
+
+
 def _local_type(inp: RecipeInput, type_text: str) -> tuple[SourceFile, tree_sitter.Node] | None:
     """The definition of the first local type named in `type_text`."""
     for name in _type_names(type_text):
-        found = inp.find_type(name)
+        found = _find_type(inp, name)
         if found is not None:
             file, node = found
             assert isinstance(node, tree_sitter.Node)
@@ -202,7 +216,7 @@ def _derive_everywhere(
         merged_any = merged_any or merged
         for type_text in _field_types(current_file, current):
             for name in _type_names(type_text):
-                found = inp.find_type(name)
+                found = _find_type(inp, name)
                 if found is not None:
                     nested_file, nested = found
                     assert isinstance(nested, tree_sitter.Node)
@@ -245,8 +259,11 @@ def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.No
     """A trait defined in the workspace: this file first."""
     paths = [inp.path, *(p for p in rust_files(inp.ctx.workspace_root) if p != inp.path)]
     for path in paths:
+        text = inp.file.text if path == inp.path else inp.ctx.read_text(path)
+        if text is None or not re.search(rf"\btrait\s+{re.escape(name)}\b", text):
+            continue
         source = inp.source(path)
-        if source is None or name not in source.text:
+        if source is None:
             continue
         for node in source.walk():
             if (
@@ -1720,8 +1737,8 @@ def _implements(inp: RecipeInput, trait: str, name: str) -> bool:
     """Whether some file of the workspace has `impl ...Trait for Name`."""
     pattern = re.compile(rf"\bimpl\b[^{{;]*\b{trait}\s+for\s+{re.escape(name)}\b")
     for path in rust_files(inp.ctx.workspace_root):
-        source = inp.source(path)
-        if source is not None and pattern.search(source.text):
+        text = inp.ctx.read_text(path)
+        if text is not None and name in text and pattern.search(text):
             return True
     return False
 
