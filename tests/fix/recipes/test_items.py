@@ -375,6 +375,28 @@ pub fn pick(a: String, b: String) -> &str {
         },
     ),
     (
+        # A trait impl for a generic type that forgot its parameters (and a const one).
+        "impl-generics-trait",
+        {
+            "src/lib.rs": """
+use std::fmt;
+
+pub struct Grid<T, const N: usize> {
+    pub cells: [T; N],
+}
+
+impl fmt::Debug for Grid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "grid of {}", N)
+    }
+}
+""",
+        },
+        # rustc's own help for `N` is "a local with a similar name: `f`"; the recipe wins.
+        "E0425",
+        {"src/lib.rs": ["impl<T, const N: usize> fmt::Debug for Grid<T, N> {"]},
+    ),
+    (
         # A deref of a raw pointer in safe code.
         "raw-pointer-deref",
         {

@@ -1776,3 +1776,50 @@ def add_main(inp: RecipeInput) -> list[Candidate]:
     lead = "" if text.endswith("\n\n") or not text else ("\n" if text.endswith("\n") else "\n\n")
     edit = inp.edit(len(text), len(text), f"{lead}fn main() {{}}\n")
     return [inp.candidate(None, [edit], score=0.5)]
+
+
+@edit_kind("impl-generics")
+def impl_generics(inp: RecipeInput) -> list[Candidate]:
+    """`impl Stack {` for `struct Stack<T>`: `impl<T> Stack<T> {`, bounds copied from the struct."""
+    node = _named(inp)
+    impl = inp.file.enclosing(node, "impl_item")
+    type_node = impl.child_by_field_name("type") if impl is not None else None
+    if impl is None or type_node is None:
+        return []
+    if impl.child_by_field_name("type_parameters") is not None:
+        return []
+    # Either the type itself (E0107), or a parameter of it used inside (E0425 `T`).
+    used_param = inp.captures.get("param")
+    if used_param is None and inp.file.node_text(type_node) != inp.span_text:
+        return []
+    type_name = inp.file.node_text(type_node)
+    if "<" in type_name:
+        return []
+    found = inp.find_type(type_name.split("::")[-1])
+    if found is None:
+        return []
+    source, item = found
+    assert isinstance(item, Node)
+    params = item.child_by_field_name("type_parameters")
+    if params is None:
+        return []
+    declared, names = [], []
+    for param in params.named_children:
+        text = source.node_text(param)
+        # Defaults (`T = u8`) belong to the type only; bounds are needed on the impl too.
+        declared.append(re.sub(r"\s*=\s*[^,>]+$", "", text))
+        name = re.sub(r"^const\s+", "", text).split(":")[0].split("=")[0].strip()
+        names.append(name)
+    if not names or (used_param is not None and used_param not in names):
+        return []
+    keyword = re.search(r"\bimpl\b", inp.file.node_text(impl))
+    if keyword is None:
+        return []
+    at = inp.file.start(impl) + keyword.end()
+    edits = [
+        inp.edit(at, at, f"<{', '.join(declared)}>"),
+        inp.edit(inp.file.end(type_node), inp.file.end(type_node), f"<{', '.join(names)}>"),
+    ]
+    title = f"Declare the generic parameters: `impl<{', '.join(declared)}>`"
+    # For a parameter name, rustc's "similar name" is some unrelated local.
+    return [inp.candidate(title, edits, score=CONFIDENT if used_param else 0.6)]
