@@ -948,3 +948,27 @@ pub fn subjects(inbox: &Inbox) -> usize {
     )
     assert report.errors_after == 0, report.unfixed
     assert "for mail in &inbox.0 {" in texts["src/lib.rs"]
+
+
+async def test_join_items_without_display_uses_debug_form(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug)]
+pub enum Flag {
+    Verbose,
+    Quiet,
+}
+
+pub fn render(flags: Vec<Flag>) -> String {
+    flags.join(" ")
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert (
+        'flags.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(" ")'
+        in texts["src/lib.rs"]
+    )

@@ -1955,3 +1955,30 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(f"Cast with `as {target}`", [inp.edit(start, end, cast)], score=0.55)
     )
     return result
+
+
+# --- join ----------------------------------------------------------------------------------
+
+
+@edit_kind("join-as-strings")
+def join_as_strings(inp: RecipeInput) -> list[Candidate]:
+    """`numbers.join(", ")`: only slices of strings join; turn the items into strings first."""
+    parts = _call_parts(inp.file, inp.start, inp.end)
+    if parts is None or parts[1] not in ("join", "concat"):
+        return []
+    access = parts[0].child_by_field_name("function")
+    receiver = access.child_by_field_name("value") if access is not None else None
+    if receiver is None:
+        return []
+    at = inp.file.end(receiver)
+    result = []
+    for convert, score in (("x.to_string()", 0.75), ('format!("{x:?}")', 0.5)):
+        adapter = f".iter().map(|x| {convert}).collect::<Vec<_>>()"
+        result.append(
+            inp.candidate(
+                f"Turn the items into strings before `{parts[1]}` (`{convert}`)",
+                [inp.edit(at, at, adapter)],
+                score=score,
+            )
+        )
+    return result
