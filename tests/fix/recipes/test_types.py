@@ -458,6 +458,32 @@ pub fn capital(word: &str) -> char {
         "E0308",
         "let upper: char = first.to_uppercase().next().unwrap();",
     ),
+    (
+        "float-power",
+        """
+pub fn area(radius: f64) -> f64 {
+    3.14159 * radius.pow(2)
+}
+""",
+        "E0599",
+        "radius.powi(2)",
+    ),
+    (
+        "set-add-is-insert",
+        """
+use std::collections::HashSet;
+
+pub fn unique(words: &[&str]) -> usize {
+    let mut seen = HashSet::new();
+    for w in words {
+        seen.add(*w);
+    }
+    seen.len()
+}
+""",
+        "E0599",
+        "seen.insert(*w);",
+    ),
 ]
 
 

@@ -1525,6 +1525,11 @@ _METHOD_ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
         ".trim().parse::<i64>().unwrap()",
     ),
     ("to_str", "as_string", "str"): (".as_str()", ".to_string()"),
+    ("put", "set", "add_entry", "put_item"): (".insert({args})",),
+    ("pow", "power"): (".powi({args})", ".powf({args} as f64)", ".pow({args} as u32)"),
+    ("sqrt", "cbrt", "ln", "log10", "log2", "floor", "ceil", "round", "sin", "cos", "exp"): (
+        "({recv} as f64).{name}()",
+    ),
 }
 
 
@@ -1543,12 +1548,15 @@ def method_alias(inp: RecipeInput) -> list[Candidate]:
         return []
     arguments = call.child_by_field_name("arguments")
     args = _text(inp.file, arguments)[1:-1].strip() if arguments is not None else ""
-    start, end = inp.file.end(receiver), inp.file.end(call)
     result: list[Candidate] = []
     for template in templates:
         if ("{args}" in template) != bool(args):
             continue
-        new = template.replace("{args}", args)
+        new = template.replace("{args}", args).replace("{name}", name)
+        start, end = inp.file.end(receiver), inp.file.end(call)
+        if "{recv}" in template:
+            start = inp.file.start(receiver)
+            new = new.replace("{recv}", _text(inp.file, receiver))
         if new == _text(inp.file, call)[start - inp.file.start(call) :]:
             continue
         shown = new if len(new) < 40 else new[:37] + "..."
@@ -2017,3 +2025,20 @@ def to_bool(inp: RecipeInput) -> list[Candidate]:
     else:
         return []
     return [inp.candidate(title, [_replace_expr(inp, node, new)], 0.6)]
+
+
+@edit_kind("field-to-method")
+def field_to_method(inp: RecipeInput) -> list[Candidate]:
+    """`s.length` (a field that does not exist) for what a method gives: `s.len()`."""
+    inp = _viewed(inp)
+    name = inp.captures.get("field", "")
+    templates = next((t for names, t in _METHOD_ALIASES.items() if name in names), ())
+    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "field_expression")
+    value = node.child_by_field_name("value") if node is not None else None
+    if node is None or value is None:
+        return []
+    start, end = inp.file.end(value), inp.file.end(node)
+    return [
+        inp.candidate(f"Call `{template}`", [inp.edit(start, end, template)], 0.55 - 0.05 * i)
+        for i, template in enumerate(t for t in templates if t.startswith(".") and "{" not in t)
+    ][:3]
