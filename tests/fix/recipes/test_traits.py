@@ -972,3 +972,31 @@ pub fn render(flags: Vec<Flag>) -> String {
         'flags.iter().map(|x| format!("{x:?}")).collect::<Vec<_>>().join(" ")'
         in texts["src/lib.rs"]
     )
+
+
+async def test_missing_iterator_items_guess_the_item_type(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub struct Countdown {
+    pub from: u16,
+}
+
+impl Iterator for Countdown {}
+
+pub fn total(c: Countdown) -> u16 {
+    c.sum()
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert (
+        "impl Iterator for Countdown {\n"
+        "    type Item = u16;\n"
+        "    fn next(&mut self) -> Option<Self::Item> {\n"
+        "        todo!()\n"
+        "    }\n"
+        "}\n"
+    ) in texts["src/lib.rs"]

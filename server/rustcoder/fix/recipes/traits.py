@@ -1229,6 +1229,22 @@ def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
     return stubs
 
 
+def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
+    """What an iterator over this struct likely yields: its collection's items, or its number."""
+    type_node = impl.child_by_field_name("type")
+    found = _local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
+    fields = _fields(*found)[0] if found is not None else []
+    collection = re.compile(r"(?:Vec|VecDeque)<(?P<t>.+)>|\[(?P<s>[^;\]]+)(?:;[^\]]*)?\]")
+    for _, field_type in fields:
+        element = collection.fullmatch(field_type)
+        if element:
+            return element.group("t") or element.group("s")
+    for _, field_type in fields:
+        if field_type in NUMERIC:
+            return field_type
+    return "()"
+
+
 def _insert_into_impl(file: SourceFile, impl: tree_sitter.Node, items: list[str]) -> Edit | None:
     """Add items at the end of an impl block's body, indented like its other items."""
     body = impl.child_by_field_name("body")
@@ -1262,6 +1278,8 @@ def missing_trait_items(inp: RecipeInput) -> list[Candidate]:
                 stubs[name] = stub
     for name, stub in _rustc_stubs(inp, indent).items():
         stubs.setdefault(name, stub)
+    if trait_name == "Iterator" and "Item" not in stubs:
+        stubs["Item"] = f"type Item = {_guess_item_type(inp, impl)};"
     items = [stubs[n] for n in names if n in stubs]
     if len(items) != len(names):
         return []
