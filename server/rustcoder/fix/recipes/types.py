@@ -2042,3 +2042,43 @@ def field_to_method(inp: RecipeInput) -> list[Candidate]:
         inp.candidate(f"Call `{template}`", [inp.edit(start, end, template)], 0.55 - 0.05 * i)
         for i, template in enumerate(t for t in templates if t.startswith(".") and "{" not in t)
     ][:3]
+
+
+@edit_kind("stable-equivalent")
+def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
+    """An unstable library method with a short stable spelling.
+
+    `iter.intersperse(sep).collect::<String>()` → `iter.collect::<Vec<_>>().join(sep)`.
+    """
+    inp = _viewed(inp)
+    if inp.captures.get("feature") != "iter_intersperse":
+        return []
+    parts = _call_of_method(inp)
+    if parts is None:
+        return []
+    call, receiver, _ = parts
+    arguments = call.child_by_field_name("arguments")
+    outer = call.parent
+    collect = outer.parent if outer is not None else None
+    if collect is not None and collect.type == "generic_function":
+        collect = collect.parent
+    if (
+        arguments is None
+        or outer is None
+        or outer.type != "field_expression"
+        or collect is None
+        or collect.type != "call_expression"
+        or not _text(inp.file, collect)[len(_text(inp.file, call)) :]
+        .lstrip()
+        .startswith(".collect")
+    ):
+        return []
+    separator = _text(inp.file, arguments)[1:-1].strip()
+    start, end = inp.file.end(receiver), inp.file.end(collect)
+    return [
+        inp.candidate(
+            "Join the items with the separator (stable `join`)",
+            [inp.edit(start, end, f".collect::<Vec<_>>().join({separator})")],
+            0.7,
+        )
+    ]
