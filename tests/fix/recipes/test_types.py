@@ -484,6 +484,16 @@ pub fn unique(words: &[&str]) -> usize {
         "E0599",
         "seen.insert(*w);",
     ),
+    (
+        "slice-range-with-i32-bound",
+        """
+pub fn prefix(text: &str, n: i32) -> &str {
+    &text[0..n]
+}
+""",
+        "E0277",
+        "&text[0..n as usize]",
+    ),
 ]
 
 

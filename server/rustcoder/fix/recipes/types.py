@@ -812,8 +812,11 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     if parts is None:
         return []
     _, _, index = parts
+    if index.type != "range_expression" and "the type `str`" in inp.diagnostic.message:
+        return []  # a string is not indexed by position at all (see `string-index`)
     if index.type == "range_expression":
-        ends = [c for c in index.named_children]
+        # Literal bounds take the type they need; cast the others.
+        ends = [c for c in index.named_children if c.type != "integer_literal"]
         edits = [
             inp.edit(inp.file.start(c), inp.file.end(c), f"{_wrapped(inp.file, c)} as usize")
             for c in ends
