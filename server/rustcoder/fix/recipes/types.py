@@ -2085,3 +2085,34 @@ def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
             0.7,
         )
     ]
+
+
+@edit_kind("unsigned-abs")
+def unsigned_abs(inp: RecipeInput) -> list[Candidate]:
+    """`.abs()` on an unsigned value: `a.abs_diff(b)` for a difference, else nothing to do."""
+    inp = _viewed(inp)
+    parts = _call_of_method(inp)
+    if parts is None:
+        return []
+    call, receiver, _ = parts
+    result: list[Candidate] = []
+    inner = receiver.named_children[0] if receiver.type == "parenthesized_expression" else None
+    if inner is not None and inner.type == "binary_expression" and _operator(inner) == "-":
+        left, right = inner.child_by_field_name("left"), inner.child_by_field_name("right")
+        if left is not None and right is not None:
+            new = f"{_wrapped(inp.file, left)}.abs_diff({_text(inp.file, right)})"
+            result.append(
+                inp.candidate(
+                    "Take the distance with `abs_diff` (no underflow)",
+                    [_replace_expr(inp, call, new)],
+                    0.75,
+                )
+            )
+    result.append(
+        inp.candidate(
+            "Remove `.abs()`: an unsigned value is never negative",
+            [inp.edit(inp.file.end(receiver), inp.file.end(call), "")],
+            0.5,
+        )
+    )
+    return result
