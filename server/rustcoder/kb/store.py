@@ -24,6 +24,11 @@ from rustcoder.kb.vector_index import VectorIndex
 _STOP_TEXT = "a an the of in on to is are was be this that it its for with as by at or and but from"
 STOPWORDS = frozenset(_STOP_TEXT.split())
 MAX_QUERY_TERMS = 24
+#: Keyword search uses the rarest few words, skipping those in more than this share of texts.
+MAX_FTS_TERMS = 8
+COMMON_FRACTION = 0.2
+#: Up to this many texts (the shipped base has ~1,000) every query word is used.
+SMALL_STORE = 5_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,10 @@ class KbStore:
         self._codes_by_row: dict[str, list[int]] = {}
         self._lock = threading.RLock()
         self._loaded = False
+        self._df: dict[str, int] = {}
+        self._vocab_ready = False
+        self._count: int | None = None
+        self._count_at = -1
 
     @classmethod
     def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> KbStore:
@@ -141,9 +150,50 @@ class KbStore:
         ).fetchall()
         return [(int(r[0]), 1.0 - float(r[1]) ** 2 / 2.0) for r in rows]
 
+    def _doc_freq(self, terms: list[str]) -> dict[str, int]:
+        """How many documents hold each term (cached; read from an fts5vocab view)."""
+        missing = [t for t in terms if t not in self._df]
+        if missing:
+            if not self._vocab_ready:
+                self.conn.execute(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.docs_vocab "
+                    "USING fts5vocab(main, docs_fts, row)"
+                )
+                self._vocab_ready = True
+            for term in missing:
+                row = self.conn.execute(
+                    "SELECT doc FROM temp.docs_vocab WHERE term = ?", (term,)
+                ).fetchone()
+                self._df[term] = int(row[0]) if row else 0
+        return {t: self._df[t] for t in terms}
+
+    def selective_terms(self, text: str) -> list[str]:
+        """The query's words that narrow the search: known, and not in most documents.
+
+        Ranking every document that shares a common word is what makes BM25 slow
+        on a large base; the rarest few words carry the ranking anyway.
+        """
+        terms = fts_terms(text)
+        if not terms:
+            return []
+        total = max(1, self._doc_count())
+        if total <= SMALL_STORE:
+            return terms  # cheap either way: keep every word's signal
+        df = self._doc_freq(terms)
+        known = sorted((t for t in terms if df[t] > 0), key=lambda t: df[t])
+        selective = [t for t in known if df[t] <= COMMON_FRACTION * total]
+        return (selective or known)[:MAX_FTS_TERMS]
+
+    def _doc_count(self) -> int:
+        if self._count is None or self.index.max_id != self._count_at:
+            self._count = self.count("docs")
+            self._count_at = self.index.max_id
+            self._df.clear()  # documents were added: frequencies moved
+        return self._count
+
     def fts(self, text: str, limit: int, code: str | None = None) -> list[tuple[int, float]]:
         """(doc id, BM25 score, higher is better) of the best keyword matches."""
-        terms = fts_terms(text)
+        terms = self.selective_terms(text)
         if not terms:
             return []
         query = " OR ".join(f'"{t}"' for t in terms)
