@@ -1000,3 +1000,33 @@ pub fn total(c: Countdown) -> u16 {
         "    }\n"
         "}\n"
     ) in texts["src/lib.rs"]
+
+
+async def test_display_impl_between_adjacent_items_keeps_blank_lines(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+#[derive(Debug)]
+pub struct Id(pub u64);
+pub fn banner(id: Id) -> String {
+    format!("{id} / {id}")
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert texts["src/lib.rs"] == (
+        "#[derive(Debug)]\n"
+        "pub struct Id(pub u64);\n"
+        "\n"
+        "impl std::fmt::Display for Id {\n"
+        "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n"
+        '        write!(f, "{:?}", self)\n'
+        "    }\n"
+        "}\n"
+        "\n"
+        "pub fn banner(id: Id) -> String {\n"
+        '    format!("{id} / {id}")\n'
+        "}\n"
+    )

@@ -291,6 +291,16 @@ def _item_end_line(file: SourceFile, item: tree_sitter.Node) -> int:
     return len(file.text) if nl < 0 else nl + 1
 
 
+def _insert_after(file: SourceFile, item: tree_sitter.Node, text: str) -> Edit:
+    """Insert `text` (new items, each after a blank line) below `item`, blank line after."""
+    at = _item_end_line(file, item)
+    if at == len(file.text) and not file.text.endswith("\n"):
+        text = "\n" + text
+    if file.text[at : at + 1] not in ("\n", ""):
+        text += "\n"
+    return Edit(file.path, at, at, text)
+
+
 def _indent_block(text: str, indent: str) -> str:
     return "\n".join(indent + line if line.strip() else line for line in text.splitlines())
 
@@ -437,18 +447,18 @@ def _debug_placeholder(placeholder: str) -> str | None:
     return "{" + (inner + "?" if ":" in inner else inner + ":?") + "}"
 
 
-def _display_impl(file: SourceFile, item: tree_sitter.Node, name: str) -> Edit:
-    at = _item_end_line(file, item)
-    text = (
+def _display_impl_text(name: str) -> str:
+    return (
         f"\nimpl std::fmt::Display for {name} {{\n"
         "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n"
         '        write!(f, "{:?}", self)\n'
         "    }\n"
         "}\n"
     )
-    if at == len(file.text) and not file.text.endswith("\n"):
-        text = "\n" + text
-    return Edit(file.path, at, at, text)
+
+
+def _display_impl(file: SourceFile, item: tree_sitter.Node, name: str) -> Edit:
+    return _insert_after(file, item, _display_impl_text(name))
 
 
 @edit_kind("display-fallback")
@@ -694,7 +704,6 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
         variants = _enum_variants(file, item) if item.type == "enum_item" else []
         for variant, field in variants:
             if _last_segment(field) == _last_segment(source):
-                at = _item_end_line(file, item)
                 text = (
                     f"\nimpl From<{source}> for {name} {{\n"
                     f"    fn from(err: {source}) -> Self {{\n"
@@ -705,7 +714,7 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                 result.append(
                     inp.candidate(
                         f"Implement `From<{source}>` for `{name}` (as `{name}::{variant}`)",
-                        [Edit(file.path, at, at, text)],
+                        [_insert_after(file, item, text)],
                         score=0.85,
                     )
                 )
@@ -1124,8 +1133,7 @@ def impl_operator(inp: RecipeInput) -> list[Candidate]:
             f"        {value}\n"
             "    }\n}\n"
         )
-    at = _item_end_line(file, item)
-    impl_edit = Edit(file.path, at, at, text)
+    impl_edit = _insert_after(file, item, text)
     title = f"Implement `std::ops::{trait}{generic}` for `{name}` field by field"
     result = [inp.candidate(title, [impl_edit], score=0.75)]
     # A struct of numbers used with operators is a value type: make it `Copy` too,
@@ -1363,14 +1371,13 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
         generics = impl.child_by_field_name("type_parameters")
         generic_text = inp.file.node_text(generics) if generics is not None else ""
         outer = inp.file.indent_at(inp.file.start(impl))
-        at = _item_end_line(inp.file, impl)
         body = "\n".join(
             line[len(outer) :] if line.startswith(outer) else line for line in method.split("\n")
         )
         text = (
             f"\n{outer}impl{generic_text} {type_text} {{\n{_indent_block(body, outer)}\n{outer}}}\n"
         )
-        edits.append(inp.edit(at, at, text))
+        edits.append(_insert_after(inp.file, impl, text))
     result.append(
         inp.candidate(
             f"Move `{fn_name}` out of `impl {trait_name}` into `impl {type_text}`",
@@ -1774,12 +1781,9 @@ def impl_error(inp: RecipeInput) -> list[Candidate]:
     edits: list[Edit] = []
     if "Debug" not in _derived(file, item) and not _implements(inp, "Debug", name):
         edits.extend(_derive_edits(file, item, ["Debug"])[0])
-    at = _item_end_line(file, item)
-    text = ""
-    if not _implements(inp, "Display", name):
-        text += _display_impl(file, item, name).new_text
+    text = "" if _implements(inp, "Display", name) else _display_impl_text(name)
     text += f"\nimpl std::error::Error for {name} {{}}\n"
-    edits.append(Edit(file.path, at, at, text))
+    edits.append(_insert_after(file, item, text))
     return [inp.candidate(f"Implement `std::error::Error` for `{name}`", edits, score=0.85)]
 
 
