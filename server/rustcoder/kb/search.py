@@ -29,6 +29,8 @@ RRF_K = 10
 LIST_LIMIT = 40
 CODE_BOOST = 1.5
 SAME_ERROR_BOOST = 2.0
+#: Texts above which a query with a code skips the global keyword list.
+LARGE_STORE = 20_000
 LEARNED_COLUMNS = (
     "id",
     "code",
@@ -110,7 +112,12 @@ class HybridSearch:
         for origin, store in self.stores:
             lists: list[list[tuple[int, float]]] = []
             if not filter_code or code is None:
-                lists += [store.fts(normalized, LIST_LIMIT), store.knn(vector, LIST_LIMIT)]
+                # On a large store with a code, keywords are matched within the code only:
+                # ranking every text sharing a word costs more than the budget, and
+                # other codes' entries still come in through the vector list.
+                if code is None or store.size <= LARGE_STORE:
+                    lists.append(store.fts(normalized, LIST_LIMIT))
+                lists.append(store.knn(vector, LIST_LIMIT))
             if code is not None:
                 lists += [
                     store.fts(normalized, LIST_LIMIT, code),

@@ -130,6 +130,12 @@ class KbStore:
                     self._codes_by_row.setdefault(code, []).append(pos)
             self._loaded = True
 
+    @property
+    def size(self) -> int:
+        """Indexed texts (loading the index if needed)."""
+        self.refresh()
+        return len(self.index)
+
     def knn(
         self, vector: npt.NDArray[np.float32], limit: int, code: str | None = None
     ) -> list[tuple[int, float]]:
