@@ -1030,3 +1030,39 @@ pub fn banner(id: Id) -> String {
         '    format!("{id} / {id}")\n'
         "}\n"
     )
+
+
+async def test_impl_of_local_trait_with_type_and_const(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub trait Encode {
+    type Out;
+    const TAG: u8;
+    fn encode(&self) -> Self::Out;
+    fn tag(&self) -> u8 {
+        Self::TAG
+    }
+}
+
+pub enum Shape {
+    Dot,
+}
+
+pub fn tag_of(s: &Shape) -> u8 {
+    s.tag()
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert (
+        "impl Encode for Shape {\n"
+        "    type Out = ();\n"
+        "    const TAG: u8 = 0;\n"
+        "    fn encode(&self) -> Self::Out {\n"
+        "        todo!()\n"
+        "    }\n"
+        "}\n"
+    ) in texts["src/lib.rs"]

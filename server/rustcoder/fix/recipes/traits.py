@@ -2004,3 +2004,51 @@ def join_as_strings(inp: RecipeInput) -> list[Candidate]:
             )
         )
     return result
+
+
+# --- unimplemented local traits ------------------------------------------------------------
+
+
+@edit_kind("impl-local-trait")
+def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
+    """A method of a local trait called on a type that lacks the impl: write the impl's stubs."""
+    method = inp.params.get("method", "")
+    traits = []
+    for message in inp.messages():
+        traits.extend(re.findall(r"`([\w:]+)` defines an item `\w+`, perhaps you need", message))
+        traits.extend(re.findall(r"candidate #\d+: `([\w:]+)`", message))
+    found_type = _local_type(inp, inp.params.get("type", ""))
+    if found_type is None or found_type[1].child_by_field_name("type_parameters") is not None:
+        return []
+    file, item = found_type
+    name = _name(file, item.child_by_field_name("name"))
+    result = []
+    for trait_name in traits:
+        trait = _find_trait(inp, _last_segment(trait_name))
+        if trait is None or trait[1].child_by_field_name("type_parameters") is not None:
+            continue
+        members = _trait_items(*trait)
+        if method not in members:
+            continue
+        stubs = []
+        for node in members.values():
+            if node.type == "function_item" or (
+                node.type == "const_item" and node.child_by_field_name("value") is not None
+            ):
+                continue  # has a default
+            stub = _stub(trait[0], node, "    ")
+            if stub is None:
+                break
+            stubs.append(stub)
+        else:
+            stubs.sort(key=lambda s: 0 if s.startswith(("type ", "const ")) else 1)
+            body = "".join(f"    {stub}\n" for stub in stubs)
+            text = f"\nimpl {_last_segment(trait_name)} for {name} {{\n{body}}}\n"
+            result.append(
+                inp.candidate(
+                    f"Implement `{_last_segment(trait_name)}` for `{name}` (stubs to fill in)",
+                    [_insert_after(file, item, text)],
+                    score=0.5,
+                )
+            )
+    return result[:2]
