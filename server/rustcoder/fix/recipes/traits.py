@@ -2028,8 +2028,8 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
         if trait is None or trait[1].child_by_field_name("type_parameters") is not None:
             continue
         members = _trait_items(*trait)
-        if method not in members:
-            continue
+        if method not in members or _implements(inp, _last_segment(trait_name), name):
+            continue  # implemented but not in scope: rustc suggests the `use`
         stubs = []
         for node in members.values():
             if node.type == "function_item" or (
