@@ -25,7 +25,7 @@ _STOP_TEXT = "a an the of in on to is are was be this that it its for with as by
 STOPWORDS = frozenset(_STOP_TEXT.split())
 MAX_QUERY_TERMS = 24
 #: Keyword search uses the rarest few words, skipping those in more than this share of texts.
-MAX_FTS_TERMS = 8
+MAX_FTS_TERMS = 6
 COMMON_FRACTION = 0.2
 #: Up to this many texts (the shipped base has ~1,000) every query word is used.
 SMALL_STORE = 5_000
