@@ -95,22 +95,20 @@ def _identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
 def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
     """Whether code in [start, end) names the variable `name` (format strings included)."""
     inline = re.compile(rf"\{{{re.escape(name)}[:}}]")
-    for node in file.walk():
+    stack = [file.node_at(start, end)]
+    while stack:
+        node = stack.pop()
         if file.end(node) <= start or file.start(node) >= end:
             continue
-        text = file.node_text(node)
-        if node.type == "identifier" and text == name:
+        if node.type == "identifier" and file.node_text(node) == name:
             # `self.name` inside a macro's tokens is a field, not the variable.
             before = node.prev_sibling
             if before is None or before.type != ".":
                 return True
-        if node.type == "string_content" and inline.search(text):
+        elif node.type == "string_content" and inline.search(file.node_text(node)):
             return True
+        stack.extend(node.children)
     return False
-
-
-def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
 def _fresh(file: SourceFile, scope: Node | None, *names: str) -> str:
