@@ -494,6 +494,17 @@ pub fn prefix(text: &str, n: i32) -> &str {
         "E0277",
         "&text[0..n as usize]",
     ),
+    (
+        "wrong-let-annotation",
+        """
+pub fn count_words(text: &str) -> usize {
+    let words: Vec<&str> = text.split_whitespace().count();
+    words
+}
+""",
+        "E0308",
+        "let words: usize = text.split_whitespace().count();",
+    ),
 ]
 
 

@@ -513,7 +513,10 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
 
 @edit_kind("change-return-type")
 def change_return_type(inp: RecipeInput) -> list[Candidate]:
-    """The function's declared return type is wrong: declare the type it really returns."""
+    """The declared type is wrong: declare the type the value really has.
+
+    The function's return type, or (tried last) a `let` binding's annotation.
+    """
     inp = _viewed(inp)
     found = _concrete(inp.captures.get("found", ""))
     if not found or found in ("()", "!"):
@@ -534,6 +537,22 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
                 f"Change the return type to `{found}`",
                 [inp.edit(start, end, found)],
                 score=0.5,
+            )
+        ]
+    for span, _ in _labelled(inp, r"^expected due to this$"):
+        # `let x: T = value;`: the annotation may be what is wrong (tried last).
+        located = _span_range(inp, span)
+        if located is None:
+            continue
+        binding = inp.file.enclosing(inp.file.node_at(*located), "let_declaration")
+        annotation = binding.child_by_field_name("type") if binding is not None else None
+        if annotation is None or (inp.file.start(annotation), inp.file.end(annotation)) != located:
+            continue
+        return [
+            inp.candidate(
+                f"Declare the binding as `{found}`",
+                [inp.edit(located[0], located[1], found)],
+                score=0.35,
             )
         ]
     return []
