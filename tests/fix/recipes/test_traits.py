@@ -1066,3 +1066,30 @@ pub fn tag_of(s: &Shape) -> u8 {
         "    }\n"
         "}\n"
     ) in texts["src/lib.rs"]
+
+
+async def test_no_second_impl_for_a_trait_out_of_scope(tmp_path: Path) -> None:
+    found = await kb_candidates(
+        tmp_path,
+        """
+mod shapes {
+    pub trait Area {
+        fn area(&self) -> f64;
+    }
+
+    pub struct Square(pub f64);
+
+    impl Area for Square {
+        fn area(&self) -> f64 {
+            self.0 * self.0
+        }
+    }
+}
+
+pub fn size() -> f64 {
+    shapes::Square(2.0).area()
+}
+""",
+    )
+    assert [code for code, _ in found] == ["E0599"]
+    assert not [t for t in found[0][1] if t.startswith("Implement `Area`")], found
