@@ -561,7 +561,7 @@ pub fn first(name: &str) -> usize {
     upper.len()
 }
 """,
-        {"E0308-branches-to-string", "E0308-change-return-type"},
+        {"E0308-branches-to-string", "E0308-numeric-as-cast"},
     ),
     (
         "adapter-on-an-iterator",
