@@ -1934,7 +1934,8 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
         literal = re.fullmatch(r'"\s*(-?\d+(?:\.\d+)?)\s*"', text)
         if literal and ("." not in literal.group(1) or expected in FLOATS):
             options.append(("Write the number, not a string", literal.group(1), 0.7))
-        else:
+        elif node.type not in ("string_literal", "raw_string_literal"):
+            # A literal that is no number would only panic when parsed.
             wrapped = _wrapped(inp.file, node)
             options += [
                 (
