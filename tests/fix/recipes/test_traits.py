@@ -1093,3 +1093,29 @@ pub fn size() -> f64 {
     )
     assert [code for code, _ in found] == ["E0599"]
     assert not [t for t in found[0][1] if t.startswith("Implement `Area`")], found
+
+
+async def test_supertraits_that_block_dyn_are_dropped(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub trait Animal: std::fmt::Debug + Clone {
+    fn legs(&self) -> u8;
+}
+
+pub trait Shape: PartialEq {
+    fn sides(&self) -> u8;
+}
+
+pub struct Scene {
+    pub zoo: Vec<Box<dyn Animal>>,
+    pub shapes: Vec<Box<dyn Shape>>,
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "pub trait Animal: std::fmt::Debug {" in text
+    assert "pub trait Shape {" in text

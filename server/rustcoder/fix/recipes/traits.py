@@ -2052,3 +2052,45 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
                 )
             )
     return result[:2]
+
+
+# --- dyn compatibility ------------------------------------------------------------------------
+
+
+@edit_kind("drop-supertrait")
+def drop_supertrait(inp: RecipeInput) -> list[Candidate]:
+    """A supertrait such as `Clone` makes a trait unusable as `dyn`: drop that supertrait."""
+    result = []
+    for child in inp.diagnostic.children:
+        for span in child.spans:
+            label = span.label or ""
+            if "because it requires `Self: Sized`" not in label and "uses `Self` as a" not in label:
+                continue
+            located = inp.span_offsets(span)
+            source = inp.source(located[0]) if located is not None else None
+            if located is None or source is None:
+                continue
+            bound = source.node_at(located[1], located[2])
+            bounds = bound.parent
+            if bounds is None or bounds.type != "trait_bounds":
+                continue
+            if bounds.parent is None or bounds.parent.type != "trait_item":
+                continue
+            named = bounds.named_children
+            name = source.node_text(bound)
+            if len(named) == 1:
+                start, end = source.start(bounds), source.end(bounds)
+            else:
+                index = next(i for i, n in enumerate(named) if n.start_byte == bound.start_byte)
+                if index == 0:  # `Clone + Debug` → `Debug`
+                    start, end = source.start(bound), source.start(named[1])
+                else:  # `Debug + Clone` → `Debug`
+                    start, end = source.end(named[index - 1]), source.end(bound)
+            result.append(
+                inp.candidate(
+                    f"Drop the supertrait `{name}` so the trait can be used as `dyn`",
+                    [Edit(source.path, start, end, "")],
+                    score=0.7,
+                )
+            )
+    return result[:2]
