@@ -418,6 +418,23 @@ fn main() {
 }
 """
 
+NOT_CLONE = """
+struct Token {
+    id: u32,
+}
+
+struct Session {
+    token: Token,
+}
+
+fn main() {
+    let token = Token { id: 7 };
+    let session = Session { token };
+    println!("token {}", token.id);
+    println!("{}", session.token.id);
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -501,6 +518,14 @@ CASES = [
         "        samples.iter().for_each(|s| self.add(*s));\n"
         "        self.samples = samples;",
     ),
+    # rustc's `.clone()` cannot compile (no Clone); using the value first can.
+    (
+        "not_clone",
+        NOT_CLONE,
+        "E0382",
+        "E0382-use-before-move",
+        'println!("token {}", token.id);\n    let session = Session { token };',
+    ),
     (
         "as_ref",
         OPTION_UNWRAP,
@@ -553,6 +578,7 @@ def _titles(recipe: str) -> list[str]:
         "E0596-mutable-lookup": ["mutably"],
         "E0507-match-take": ["leaving `None`"],
         "E0502-index-loop": ["indices of `queue`"],
+        "E0382-use-before-move": ["before it is moved"],
         "E0502-take-field": ["Take `self.samples` out"],
         "E0594-mutable-lookup": ["mutably"],
     }[recipe]

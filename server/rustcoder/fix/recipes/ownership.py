@@ -16,6 +16,7 @@ changed).
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import tree_sitter
 
@@ -124,7 +125,8 @@ def _function(file: SourceFile, node: Node | None) -> Node | None:
 
 #: Uses of a binding that need it to stay a reference into the original value.
 MUTATING = re.compile(
-    r"^\s*(?:[-+*/%&|^]?=(?!=)|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
+    r"^\s*(?:[-+*/%&|^]?=(?!=)"
+    r"|\.(?:push|insert|remove|clear|extend|set_|pop|take|retain|sort|get_mut|iter_mut|as_mut|entry))"
 )
 
 
@@ -180,15 +182,7 @@ def _mut_index(file: SourceFile, start: int, end: int) -> tuple[Node, Node] | No
     """(`&mut v[i]`, `v[i]`) around the borrowed place `v` at [start, end)."""
     node = file.node_at(start, end)
     index = node.parent
-    while (
-        index is not None
-        and index.type != "index_expression"
-        and index.type
-        in (
-            "field_expression",
-            "identifier",
-        )
-    ):
+    while index is not None and index.type in ("field_expression", "identifier"):
         index = index.parent
     if index is None or index.type != "index_expression":
         return None
@@ -556,10 +550,23 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     still sees what it saw and later code still sees the change.
     """
     name = _root_name(inp.captures.get("name", ""))
-    later = _first(inp, "later used here", "later used by call")
+    later: tuple[int, int] | None
+    if inp.params.get("moved") == "label":
+        # E0382: the statement that moved the value goes below the use after it.
+        moved = _first(inp, "value moved here")
+        if moved is None or any(
+            "iteration of loop" in (s.label or "") for s in inp.diagnostic.spans
+        ):
+            return []
+        conflict_at, later = moved, (inp.start, inp.end)
+    else:
+        conflict_at, later = (
+            (inp.start, inp.end),
+            _first(inp, "later used here", "later used by call"),
+        )
     if not name or later is None:
         return []
-    conflict = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
+    conflict = _statement(inp.file, inp.file.node_at(*conflict_at))
     last = _statement(inp.file, inp.file.node_at(*later))
     if conflict is None or last is None or conflict.parent != last.parent:
         return []
@@ -567,7 +574,9 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
         return []
     between = (inp.file.end(conflict), inp.file.end(last))
     bound = conflict.child_by_field_name("pattern") if conflict.type == "let_declaration" else None
-    names = [name]
+    # E0506/E0505: nothing in between may read the changed value. E0382: the
+    # value is unchanged by the move, only what the move binds must wait for it.
+    names = [name] if inp.params.get("moved") != "label" else []
     if bound is not None:
         names += [inp.file.node_text(n) for n in inp.file.walk(bound) if n.type == "identifier"]
     if any(_uses(inp.file, *between, n) for n in names):
@@ -575,13 +584,7 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     edits = _move_statement(inp.file, conflict, last, before=False)
     if not edits:
         return []
-    return [
-        inp.candidate(
-            f"Move this use of `{name}` after the borrow's last use",
-            edits,
-            score=0.5,
-        )
-    ]
+    return [inp.candidate(None, edits, score=0.5 if inp.params.get("moved") != "label" else 0.45)]
 
 
 def _borrowed_place(file: SourceFile, start: int, end: int) -> tuple[Node, Node] | None:
@@ -983,8 +986,8 @@ def _copy_fields(inp: RecipeInput, node: Node) -> set[str]:
     if found is None:
         return set()
     source, item = found
-    assert isinstance(source, SourceFile) and isinstance(item, Node)
-    return {name for name, type_ in source.struct_fields(item) if COPY_TYPES.fullmatch(type_)}
+    fields = source.struct_fields(cast(Node, item))
+    return {name for name, type_ in fields if COPY_TYPES.fullmatch(type_)}
 
 
 def _loop_variables(file: SourceFile, node: Node, name: str) -> list[str]:
