@@ -220,6 +220,7 @@ def main() -> int:
     parser.add_argument("--no-cold", action="store_true", help="skip the cold build")
     parser.add_argument("--fixbench", type=Path, default=REPO.parent / "shared" / "fixbench")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--cache", type=Path, help="build cache to reuse (default: a fresh one)")
     args = parser.parse_args()
     embedder = Embedder()
     figures: dict[str, Any] = {
@@ -228,7 +229,7 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        cache = tmp / "cache"
+        cache = args.cache or tmp / "cache"
         if not args.no_cold:
             figures["build_cold_s"] = timed_build(tmp / "cold.sqlite", cache, embedder)
         else:

@@ -199,3 +199,33 @@ def test_faulty_base_leaves_the_rest_working(
     assert kb.search("borrow of moved value: `x`", "E0382").hits == []
     missing = KnowledgeBase.open(kb_copy.with_name("absent.sqlite"), user_kb, embedder)
     assert any("rustcoder kb build --out" in p for p in missing.problems)
+
+
+def test_cli_build_explain_and_clear_errors(
+    tmp_path: Path, built_kb: BuildReport, kb_cache_dir: Path
+) -> None:
+    from tests.kb.conftest import run_cli
+
+    rustc = limited_rustc(tmp_path / "bin", ["E0382", "E0499"])
+    # The CLI caches under $XDG_CACHE_HOME/rustcoder: share the session's cache.
+    (tmp_path / "xdg").mkdir()
+    (tmp_path / "xdg" / "rustcoder").symlink_to(kb_cache_dir)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "RUSTCODER_USER_KB": str(tmp_path / "u.db")}
+    out = tmp_path / "built.sqlite"
+    rc, stdout, stderr = run_cli("kb", "build", "--out", str(out), "--rustc", str(rustc), env=env)
+    assert rc == 0, stderr
+    assert f"wrote {out}: 2 error codes" in stdout
+    rc, stdout, _ = run_cli("kb", "--kb", str(out), "explain", "E0499", env=env)
+    assert rc == 0 and stdout.startswith("A variable was borrowed as mutable more than once.")
+    rc, _, stderr = run_cli("kb", "--kb", str(out), "explain", "E0308", env=env)
+    assert rc == 1 and "E0308 is not an error code this rustc knows" in stderr
+    missing = tmp_path / "absent.sqlite"
+    rc, _, stderr = run_cli("kb", "--kb", str(missing), "explain", "E0499", env=env)
+    assert rc == 2 and f"rustcoder kb build --out {missing}" in stderr
+    out.write_bytes(out.read_bytes()[:2048])
+    rc, _, stderr = run_cli("kb", "--kb", str(out), "explain", "E0499", env=env)
+    assert rc == 2 and "corrupt" in stderr and "rustcoder kb build" in stderr
+    rc, _, stderr = run_cli("kb", "build", "--out", str(tmp_path / "x.sqlite"), "--rustc",
+                            str(tmp_path / "no-such-rustc"), env=env)  # fmt: skip
+    assert rc == 2 and "build failed" in stderr
+    assert not (tmp_path / "x.sqlite").exists()

@@ -30,7 +30,7 @@ LIST_LIMIT = 40
 CODE_BOOST = 1.5
 SAME_ERROR_BOOST = 2.0
 #: Texts above which a query with a code skips the global keyword list.
-LARGE_STORE = 20_000
+LARGE_STORE = 5_000
 LEARNED_COLUMNS = (
     "id",
     "code",
