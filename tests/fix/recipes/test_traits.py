@@ -1119,3 +1119,23 @@ pub struct Scene {
     text = texts["src/lib.rs"]
     assert "pub trait Animal: std::fmt::Debug {" in text
     assert "pub trait Shape {" in text
+
+
+async def test_closures_stored_in_a_vec_are_boxed(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub fn pipeline(x: i32) -> i32 {
+    let mut steps: Vec<dyn Fn(i32) -> i32> = vec![|v| v + 1, |v| v * 2];
+    steps.push(|v| v - 3);
+    steps.iter().fold(x, |acc, f| f(acc))
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    text = texts["src/lib.rs"]
+    assert "let mut steps: Vec<Box<dyn Fn(i32) -> i32>> = vec![" in text
+    assert "vec![Box::new(|v| v + 1), Box::new(|v| v * 2)];" in text
+    assert "steps.push(Box::new(|v| v - 3));" in text

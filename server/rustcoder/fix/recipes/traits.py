@@ -1653,10 +1653,16 @@ def _box_pushed(file: SourceFile, name: str) -> list[Edit]:
     return edits
 
 
+def _trait_head(trait: str) -> str:
+    """`std::ops::Fn(i32) -> i32` → `Fn`, `Iterator<Item = u8>` → `Iterator`."""
+    found = re.match(r"\s*([\w:]+)", trait)
+    return found.group(1).split("::")[-1] if found else ""
+
+
 @edit_kind("box-dyn")
 def box_dyn(inp: RecipeInput) -> list[Candidate]:
     """`Vec<dyn Trait>` holds values of unknown size: hold `Box<dyn Trait>`, box what goes in."""
-    trait = _last_segment(inp.params.get("trait", ""))
+    trait = _trait_head(inp.params.get("trait", ""))
     if not trait:
         return []
     file = inp.file
@@ -1671,7 +1677,7 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
         named = node.child_by_field_name("trait") or (
             node.named_children[0] if node.named_children else None
         )
-        if named is None or _last_segment(file.node_text(named)) != trait:
+        if named is None or _trait_head(file.node_text(named)) != trait:
             continue
         edits.append(Edit(file.path, file.start(node), file.start(node), "Box<"))
         edits.append(Edit(file.path, file.end(node), file.end(node), ">"))
