@@ -737,3 +737,35 @@ fn main() {{
 """
     titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-own-first-result")
     assert bool(titles) is proposed, titles
+
+
+@pytest.mark.parametrize(
+    ("read", "proposed"),
+    [
+        # Printing the moved value first changes nothing else...
+        ('println!("{}", token.id);', True),
+        # ...but the moving call also changes `wallet`, which the print reads.
+        ('println!("{} {}", token.id, wallet.tokens.len());', False),
+    ],
+)
+async def test_a_use_moves_before_the_move_only_if_it_reads_nothing_the_move_changes(
+    tmp_path: Path, read: str, proposed: bool
+) -> None:
+    program = f"""
+struct Token {{
+    id: u32,
+}}
+
+struct Wallet {{
+    tokens: Vec<Token>,
+}}
+
+fn main() {{
+    let mut wallet = Wallet {{ tokens: Vec::new() }};
+    let token = Token {{ id: 7 }};
+    wallet.tokens.push(token);
+    {read}
+}}
+"""
+    titles = await _proposed(tmp_path / "crate", program, "E0382", "E0382-use-before-move")
+    assert bool(titles) is proposed, titles

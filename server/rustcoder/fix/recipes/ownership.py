@@ -573,12 +573,14 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     if inp.file.end(conflict) > inp.file.start(last):
         return []
     between = (inp.file.end(conflict), inp.file.end(last))
-    bound = conflict.child_by_field_name("pattern") if conflict.type == "let_declaration" else None
-    # E0506/E0505: nothing in between may read the changed value. E0382: the
-    # value is unchanged by the move, only what the move binds must wait for it.
-    names = [name] if inp.params.get("moved") != "label" else []
-    if bound is not None:
-        names += [inp.file.node_text(n) for n in inp.file.walk(bound) if n.type == "identifier"]
+    # Nothing in between may read what the statement changes or binds: the
+    # variables it names (E0506/E0505: the changed value too; E0382: the moved
+    # value is unchanged by the move, so reading it earlier is the point).
+    names = {inp.file.node_text(n) for n in inp.file.walk(conflict) if n.type == "identifier"}
+    if inp.params.get("moved") == "label":
+        names.discard(name)
+    else:
+        names.add(name)
     if any(_uses(inp.file, *between, n) for n in names):
         return []
     edits = _move_statement(inp.file, conflict, last, before=False)
