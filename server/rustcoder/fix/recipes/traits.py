@@ -1730,8 +1730,8 @@ def _dedupe_uses(text: str) -> str:
     seen: set[str] = set()
     lines = []
     for line in text.split("\n"):
-        key = line.strip()
-        if key.startswith("use ") and key in seen:
+        key = line.rstrip()
+        if key.startswith("use ") and key in seen:  # top level only: modules repeat uses
             continue
         seen.add(key)
         lines.append(line)
