@@ -4,7 +4,7 @@ import Module from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { Recorder, makeVscode } from "./vscode-stub";
+import { Recorder, makeVscode, textDocument } from "./vscode-stub";
 
 // The bundle that goes into the .vsix (built by `npm run build` before the tests).
 const root = path.join(__dirname, "..", "..");
@@ -22,8 +22,8 @@ let savedPath: string | undefined;
 const moduleApi = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const originalLoad = moduleApi._load;
 
-function loadExtension(): Extension {
-  const vscode = makeVscode(recorder, packageJson, path.join(tmp, "ws"));
+function loadExtension(openDocuments: unknown[] = []): Extension {
+  const vscode = makeVscode(recorder, packageJson, path.join(tmp, "ws"), openDocuments);
   moduleApi._load = function (request: string, ...rest: unknown[]) {
     return request === "vscode" ? vscode : originalLoad.call(this, request, ...rest);
   };
@@ -31,8 +31,8 @@ function loadExtension(): Extension {
   return Module.createRequire(__filename)(bundle) as Extension;
 }
 
-async function activate(): Promise<Extension> {
-  const extension = loadExtension();
+async function activate(openDocuments: unknown[] = []): Promise<Extension> {
+  const extension = loadExtension(openDocuments);
   await extension.activate({
     subscriptions: [],
     extension: { packageJSON: packageJson },
@@ -45,7 +45,7 @@ describe("activate (bundled extension, stand-in vscode module)", () => {
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
     fs.mkdirSync(path.join(tmp, "ws"));
-    recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, config: {} };
+    recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
     savedPath = process.env.PATH;
     process.env.PATH = path.join(tmp, "empty-bin"); // no rustcoder anywhere
   });
@@ -94,6 +94,54 @@ describe("activate (bundled extension, stand-in vscode module)", () => {
     await recorder.commands.get("rustcoder.fixAllVerified")?.();
     assert.ok(recorder.messages.some((m) => m.level === "info" && /open a Rust file/.test(m.text)));
     await extension.deactivate();
+    assert.match(recorder.statusItems[0].text, /circle-slash/);
+  });
+});
+
+// The server from the repository's .venv (scripts/bootstrap.sh); absent in a bare npm checkout.
+const repoServer = path.join(root, "..", ".venv", "bin", "rustcoder");
+const fixture = path.join(root, "..", "tests", "data", "crates", "fix_borrow");
+
+describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoServer) && "no .venv/bin/rustcoder" }, () => {
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
+    recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
+    savedPath = process.env.PATH;
+  });
+  afterEach(() => {
+    moduleApi._load = originalLoad;
+    process.env.PATH = savedPath;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("finds the workspace .venv server, sends it the settings, and the status bar follows its check", async () => {
+    const ws = path.join(tmp, "ws");
+    fs.mkdirSync(path.join(ws, ".venv", "bin"), { recursive: true });
+    fs.symlinkSync(repoServer, path.join(ws, ".venv", "bin", "rustcoder"));
+    fs.cpSync(fixture, path.join(ws, "fix_borrow"), { recursive: true });
+    const lib = path.join(ws, "fix_borrow", "src", "lib.rs");
+    // A setting that shows on disk: the server's cargo check writes to this target dir.
+    recorder.config["rustcoder.check.targetDir"] = "target/from-vscode";
+    const extension = await activate([textDocument(lib, fs.readFileSync(lib, "utf8"))]).catch((error) => {
+      throw new Error(`${error}\n${recorder.output.join("")}`);
+    });
+    try {
+      const item = recorder.statusItems[0];
+      const deadline = Date.now() + 120_000;
+      const seen = new Set<string>();
+      while (!/1 error/.test(item.tooltip) && Date.now() < deadline) {
+        seen.add(item.text);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.match(item.tooltip, /Last: cargo check: 1 error, 0 warnings/, [...seen].join(" | "));
+      assert.equal(item.text, "$(error) rustcoder");
+      assert.ok(fs.existsSync(path.join(ws, "fix_borrow", "target", "from-vscode")), "initializationOptions applied");
+      assert.deepEqual(recorder.messages.filter((m) => m.level !== "info"), []);
+      // vscode-languageclient registers the server's commands; ours never collide with them.
+      assert.ok(recorder.commands.has("rustcoder.fixAllInFile"));
+    } finally {
+      await extension.deactivate();
+    }
     assert.match(recorder.statusItems[0].text, /circle-slash/);
   });
 });

@@ -12,22 +12,96 @@ export interface Recorder {
   messages: Array<{ level: "info" | "warning" | "error"; text: string; items: string[] }>;
   statusItems: Array<{ text: string; tooltip: string; visible: boolean }>;
   outputShown: number;
+  /** Everything written to the output channel (the client's log). */
+  output: string[];
   config: Record<string, unknown>;
 }
 
 function inert(): unknown {
   const target = function () {} as unknown as object;
   return new Proxy(target, {
-    get: (_t, prop) => (prop === "prototype" ? {} : prop === Symbol.toPrimitive ? () => "" : inert()),
+    get: (_t, prop) => {
+      if (prop === "prototype") return {};
+      if (prop === Symbol.toPrimitive) return () => "";
+      if (prop === Symbol.iterator) return function* () {};
+      if (prop === "then") return undefined; // not a promise: `await` must not hang
+      return inert();
+    },
     apply: () => inert(),
     construct: () => inert() as object,
   });
+}
+
+/** The given members, and an inert stand-in for every other one. */
+function partial(members: Record<string | symbol, unknown>): Record<string | symbol, unknown> {
+  return new Proxy(members, { get: (t, prop) => (prop in t ? t[prop] : prop === "then" ? undefined : inert()) });
+}
+
+/** vscode.EventEmitter: vscode-languageclient reports its state changes through these. */
+class EventEmitter<T> {
+  private listeners: Array<(value: T) => void> = [];
+  event = (listener: (value: T) => void) => {
+    this.listeners.push(listener);
+    return { dispose: () => (this.listeners = this.listeners.filter((l) => l !== listener)) };
+  };
+  fire(value: T): void {
+    for (const listener of [...this.listeners]) {
+      listener(value);
+    }
+  }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+
+class Disposable {
+  constructor(private readonly onDispose: () => void) {}
+  static from(...items: Array<{ dispose(): unknown }>): Disposable {
+    return new Disposable(() => items.forEach((i) => i.dispose()));
+  }
+  dispose(): void {
+    this.onDispose();
+  }
+}
+
+class Uri {
+  readonly scheme = "file";
+  constructor(readonly fsPath: string) {}
+  static file(fsPath: string): Uri {
+    return new Uri(fsPath);
+  }
+  static parse(value: string): Uri {
+    return new Uri(decodeURIComponent(value.replace(/^file:\/\//, "")));
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(path.join(base.fsPath, ...parts));
+  }
+  get path(): string {
+    return this.fsPath;
+  }
+  toString(): string {
+    return `file://${encodeURI(this.fsPath)}`;
+  }
+}
+
+/** An open editor document, as the language client reads it for didOpen. */
+export function textDocument(file: string, text: string, languageId = "rust"): unknown {
+  return {
+    uri: Uri.file(file),
+    fileName: file,
+    languageId,
+    version: 1,
+    isClosed: false,
+    isUntitled: false,
+    getText: () => text,
+  };
 }
 
 export function makeVscode(
   recorder: Recorder,
   packageJson: { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } },
   workspaceFolder: string,
+  openDocuments: unknown[] = [],
 ): unknown {
   const disposable = { dispose: () => undefined };
   const message =
@@ -38,9 +112,13 @@ export function makeVscode(
     };
   const properties = packageJson.contributes.configuration.properties;
   const api: Record<string, unknown> = {
-    Uri: {
-      joinPath: (base: { fsPath: string }, ...parts: string[]) => ({ fsPath: path.join(base.fsPath, ...parts), scheme: "file" }),
-      file: (fsPath: string) => ({ fsPath, scheme: "file", toString: () => `file://${fsPath}` }),
+    Uri,
+    EventEmitter,
+    Disposable,
+    version: "1.82.0",
+    env: { appName: "Visual Studio Code", language: "en", machineId: "test", sessionId: "test", uriScheme: "vscode" },
+    languages: {
+      match: (_selector: unknown, doc: { languageId: string }) => (doc.languageId === "rust" ? 10 : 0),
     },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
@@ -56,8 +134,8 @@ export function makeVscode(
     },
     window: {
       createOutputChannel: () => ({
-        append: () => undefined,
-        appendLine: () => undefined,
+        append: (text: string) => recorder.output.push(text),
+        appendLine: (text: string) => recorder.output.push(`${text}\n`),
         show: () => {
           recorder.outputShown += 1;
         },
@@ -74,7 +152,8 @@ export function makeVscode(
       activeTextEditor: undefined,
     },
     workspace: {
-      workspaceFolders: [{ uri: { scheme: "file", fsPath: workspaceFolder }, name: "ws", index: 0 }],
+      workspaceFolders: [{ uri: Uri.file(workspaceFolder), name: "ws", index: 0 }],
+      textDocuments: openDocuments,
       getConfiguration: (section: string) => ({
         get: (key: string, fallback?: unknown) => {
           const full = `${section}.${key}`;
@@ -88,5 +167,8 @@ export function makeVscode(
       fs: { createDirectory: () => Promise.resolve() },
     },
   };
-  return new Proxy(api, { get: (t, prop: string) => (prop in t ? t[prop] : inert()) });
+  for (const name of ["languages", "window", "workspace", "commands", "env"]) {
+    api[name] = partial(api[name] as Record<string | symbol, unknown>);
+  }
+  return partial(api);
 }
