@@ -1139,3 +1139,30 @@ pub fn pipeline(x: i32) -> i32 {
     assert "let mut steps: Vec<Box<dyn Fn(i32) -> i32>> = vec![" in text
     assert "vec![Box::new(|v| v + 1), Box::new(|v| v * 2)];" in text
     assert "steps.push(Box::new(|v| v - 3));" in text
+
+
+async def test_boxed_iterator_item_from_the_crates_impl(tmp_path: Path) -> None:
+    report, texts = await fix(
+        tmp_path,
+        {
+            "src/lib.rs": """
+pub struct Words {
+    pub rest: Vec<String>,
+}
+
+impl Iterator for Words {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        self.rest.pop()
+    }
+}
+
+pub fn words(text: &str) -> Box<dyn Iterator> {
+    Box::new(Words { rest: text.split(' ').map(String::from).collect() })
+}
+"""
+        },
+    )
+    assert report.errors_after == 0, report.unfixed
+    assert "pub fn words(text: &str) -> Box<dyn Iterator<Item = String>> {" in (texts["src/lib.rs"])

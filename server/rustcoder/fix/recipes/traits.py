@@ -2100,3 +2100,42 @@ def drop_supertrait(inp: RecipeInput) -> list[Candidate]:
                 )
             )
     return result[:2]
+
+
+# --- associated types of trait objects ---------------------------------------------------------
+
+
+@edit_kind("specify-associated-type")
+def specify_associated_type(inp: RecipeInput) -> list[Candidate]:
+    """`dyn Trait` without its associated type: use the ones the crate's impls choose."""
+    trait = _trait_head(inp.params.get("trait", ""))
+    assoc = inp.params.get("assoc", "")
+    written = inp.span_text
+    if not trait or not assoc or _trait_head(written) != trait or "\n" in written:
+        return []
+    chosen = re.compile(
+        rf"\bimpl\b[^{{;]*\b{re.escape(trait)}\b[^{{;]*\bfor\b[^{{]*\{{[^}}]*?"
+        rf"\btype\s+{re.escape(assoc)}\s*=\s*(?P<value>[^;]+);",
+        re.S,
+    )
+    values: list[str] = []
+    for path in rust_files(inp.ctx.workspace_root):
+        text = inp.ctx.read_text(path)
+        for found in chosen.finditer(text or ""):
+            value = " ".join(found.group("value").split())
+            if value not in values:
+                values.append(value)
+    result = []
+    for value in values[:3]:
+        if written.endswith(">"):
+            new = f"{written[:-1]}, {assoc} = {value}>"
+        else:
+            new = f"{written}<{assoc} = {value}>"
+        result.append(
+            inp.candidate(
+                f"Specify `{assoc} = {value}` (as the crate's impls of `{trait}` do)",
+                [inp.edit(inp.start, inp.end, new)],
+                score=0.7 if len(values) == 1 else 0.5,
+            )
+        )
+    return result
