@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from rustcoder.cargo.messages import Span
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import byte_to_char_offset
 from rustcoder.fix.recipes.base import RecipeInput, edit_kinds
@@ -24,6 +25,27 @@ log = logging.getLogger(__name__)
 
 #: Optional: recipe id -> relevance score for a diagnostic (from the KB search).
 ScoreFn = Callable[[FixContext], dict[str, float]]
+
+
+#: How many macro expansions are followed outwards at most.
+MAX_EXPANSION_DEPTH = 16
+
+
+def user_span(ctx: FixContext, span: Span | None) -> tuple[Span, Path, str] | None:
+    """The span in the user's own code: a span inside a std macro's expansion (rustc
+    points into `format!` or `vec!` internals) is followed out to the call site."""
+    for _ in range(MAX_EXPANSION_DEPTH):
+        if span is None:
+            return None
+        path = Path(span.file_name)
+        if not path.is_absolute():
+            path = ctx.workspace_root / path
+        if path.is_relative_to(ctx.workspace_root):
+            text = ctx.read_text(path)
+            if text is not None:
+                return span, path, text
+        span = span.expansion.span if span.expansion is not None else None
+    return None
 
 
 class RecipeSource:
@@ -39,15 +61,10 @@ class RecipeSource:
 
     def candidates(self, ctx: FixContext) -> list[Candidate]:
         diagnostic = ctx.diagnostic
-        primary = next((s for s in diagnostic.spans if s.is_primary), None)
-        if primary is None:
+        located = user_span(ctx, next((s for s in diagnostic.spans if s.is_primary), None))
+        if located is None:
             return []
-        path = Path(primary.file_name)
-        if not path.is_absolute():
-            path = ctx.workspace_root / path
-        text = ctx.read_text(path)
-        if text is None:
-            return []
+        primary, path, text = located
         file = SourceFile(path, text)
         start = byte_to_char_offset(text, primary.byte_start)
         end = byte_to_char_offset(text, primary.byte_end)
