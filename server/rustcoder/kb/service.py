@@ -142,8 +142,9 @@ class KnowledgeBase:
 
     def recipe_scores(self, ctx: FixContext) -> dict[str, float]:
         """recipe id -> bonus in [0, RECIPE_BONUS] for the context's diagnostic."""
-        if self.base is None:
-            return {}
+        code = ctx.diagnostic.code
+        if self.base is None or not code or not code.startswith("E"):
+            return {}  # recipes are for rustc's error codes, not lints
         try:
             result = self.search(_query_text(ctx.diagnostic), ctx.diagnostic.code, limit=20)
         except RECOVERABLE as exc:
@@ -157,7 +158,7 @@ class KnowledgeBase:
 
     def learned_examples(self, diagnostic: RustDiagnostic) -> list[LearnedExample]:
         """Learned examples for the same error code, best first."""
-        if self.learning is None:
+        if self.learning is None or not diagnostic.code:
             return []
         result = self.search(_query_text(diagnostic), diagnostic.code, limit=10, filter_code=True)
         examples = []
