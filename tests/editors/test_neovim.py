@@ -120,10 +120,7 @@ def test_older_neovim_setup_with_lsp_start(nvim: Path, tmp_path: Path) -> None:
 
 def test_quickfix_only_request(nvim: Path, tmp_path: Path) -> None:
     """`vim.lsp.buf.code_action({context = {only = {'quickfix'}}})`, a common mapping."""
-    # A short wait: the failure mode is "no actions ever", and the check takes a second.
-    case = Case(
-        "crates", "fix_borrow", "E0308", "preferred", "shout(&name)", only="quickfix", timeout_s=20
-    )
+    case = Case("crates", "fix_borrow", "E0308", "preferred", "shout(&name)", only="quickfix")
     fix_and_check(nvim, case, tmp_path)
 
 
