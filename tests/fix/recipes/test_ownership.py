@@ -769,3 +769,33 @@ fn main() {{
 """
     titles = await _proposed(tmp_path / "crate", program, "E0382", "E0382-use-before-move")
     assert bool(titles) is proposed, titles
+
+
+@pytest.mark.parametrize(
+    ("before_binding", "proposed"),
+    [
+        # Declaring `label` before the block computes the same value...
+        ("let unrelated = 1;", True),
+        # ...unless the block changes what its value reads first.
+        ("count += 1;", False),
+    ],
+)
+async def test_a_binding_is_hoisted_only_if_its_value_does_not_change(
+    tmp_path: Path, before_binding: str, proposed: bool
+) -> None:
+    program = f"""
+fn main() {{
+    let mut count = 1;
+    let shown: &str;
+    if count > 0 {{
+        {before_binding}
+        let label = format!("count {{count}}");
+        shown = &label;
+    }} else {{
+        shown = "none";
+    }}
+    println!("{{shown}} {{count}}");
+}}
+"""
+    titles = await _proposed(tmp_path / "crate", program, "E0597", "E0597-hoist-binding")
+    assert bool(titles) is proposed, titles

@@ -112,6 +112,17 @@ def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
     return False
 
 
+def _names_in(file: SourceFile, node: Node) -> set[str]:
+    """Every variable name `node` mentions, format-string arguments (`{x}`) included."""
+    names = set()
+    for n in file.walk(node):
+        if n.type == "identifier":
+            names.add(file.node_text(n))
+        elif n.type == "string_content":
+            names.update(re.findall(r"\{([A-Za-z_]\w*)[:}]", file.node_text(n)))
+    return names
+
+
 def _fresh(file: SourceFile, scope: Node | None, *names: str) -> str:
     """The first of `names` that no variable in `scope` has; else the first with a suffix."""
     start, end = (file.start(scope), file.end(scope)) if scope is not None else (0, len(file.text))
@@ -130,15 +141,25 @@ MUTATING = re.compile(
 )
 
 
-def _mutated(file: SourceFile, scope: Node, name: str) -> bool:
-    """Whether `scope` changes `name` (`name = ..`, `name += ..`, `name.push(..)`, `*name = ..`)."""
+def _changed_in(file: SourceFile, start: int, end: int, name: str) -> bool:
+    """Whether code in [start, end) changes `name` or borrows it mutably."""
+    scope = file.node_at(start, end)
     for use in _identifiers(file, scope, name):
-        target = use
-        if use.parent is not None and use.parent.type == "unary_expression":
-            target = use.parent
+        if not start <= file.start(use) < end:
+            continue
+        target = (
+            use.parent if use.parent is not None and use.parent.type == "unary_expression" else use
+        )
         if MUTATING.match(file.text[file.end(target) : file.end(target) + 40]):
             return True
+        if re.search(r"&mut\s*$", file.text[max(0, file.start(use) - 8) : file.start(use)]):
+            return True
     return False
+
+
+def _mutated(file: SourceFile, scope: Node, name: str) -> bool:
+    """Whether `scope` changes `name` (`name = ..`, `name.push(..)`, `*name += ..`, `&mut name`)."""
+    return _changed_in(file, file.start(scope), file.end(scope), name)
 
 
 def _is_simple_place(expr: str) -> bool:
@@ -576,7 +597,7 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     # Nothing in between may read what the statement changes or binds: the
     # variables it names (E0506/E0505: the changed value too; E0382: the moved
     # value is unchanged by the move, so reading it earlier is the point).
-    names = {inp.file.node_text(n) for n in inp.file.walk(conflict) if n.type == "identifier"}
+    names = _names_in(inp.file, conflict)
     if inp.params.get("moved") == "label":
         names.discard(name)
     else:
@@ -891,6 +912,12 @@ def hoist_binding(inp: RecipeInput) -> list[Candidate]:
     head = anchor.named_children[0] if anchor.named_children else anchor
     if LOOPS & {anchor.type, head.type if anchor.type == "expression_statement" else ""}:
         # A binding made per iteration cannot simply move out of the loop.
+        return []
+    # Its value must not read anything the code it now precedes could change.
+    value = declaration.child_by_field_name("value")
+    read = _names_in(inp.file, value) if value is not None else set()
+    skipped = (inp.file.start(anchor), inp.file.start(declaration))
+    if any(_changed_in(inp.file, *skipped, n) for n in read):
         return []
     edits = _move_statement(inp.file, declaration, anchor, before=True)
     if not edits:
