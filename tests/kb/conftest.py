@@ -20,9 +20,17 @@ from rustcoder.kb.service import KnowledgeBase
 from rustcoder.models.embedder import Embedder, shared_embedder
 
 
+def cache_dir_for(config: pytest.Config, factory: pytest.TempPathFactory) -> Path:
+    """pytest's cache dir (kept between runs), or a temp dir when the cache is disabled."""
+    cache = getattr(config, "cache", None)
+    if cache is None:
+        return factory.mktemp("rustcoder-kb-cache")
+    return Path(cache.mkdir("rustcoder-kb"))
+
+
 @pytest.fixture(scope="session")
-def kb_cache_dir(request: pytest.FixtureRequest) -> Path:
-    return Path(request.config.cache.mkdir("rustcoder-kb"))
+def kb_cache_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return cache_dir_for(request.config, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

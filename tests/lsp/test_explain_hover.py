@@ -17,6 +17,7 @@ from rustcoder.kb.builder import build
 from rustcoder.kb.learn import LearningStore
 from rustcoder.kb.recipe_data import load_recipes
 from rustcoder.kb.store import KbStore
+from tests.kb.conftest import cache_dir_for
 from tests.lsp.helpers import (
     CLIENTS,
     code_actions,
@@ -46,7 +47,7 @@ def small_kb(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
     recipes = [r for r in load_recipes() if r.code in CODES]
     out = folder / "kb.sqlite"
     build(out, rustc=str(rustc), recipes=recipes,
-          cache_dir=Path(request.config.cache.mkdir("rustcoder-kb")))  # fmt: skip
+          cache_dir=cache_dir_for(request.config, tmp_path_factory))  # fmt: skip
     return out
 
 
