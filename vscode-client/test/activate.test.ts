@@ -4,7 +4,8 @@ import Module from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { Recorder, makeVscode, textDocument } from "./vscode-stub";
+import { spawnSync } from "node:child_process";
+import { Diagnostic, Range, Recorder, Registrations, TextEdit, makeVscode, noToken, textDocument } from "./vscode-stub";
 
 // The bundle that goes into the .vsix (built by `npm run build` before the tests).
 const root = path.join(__dirname, "..", "..");
@@ -22,8 +23,10 @@ let savedPath: string | undefined;
 const moduleApi = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const originalLoad = moduleApi._load;
 
+let registrations: Registrations;
+
 function loadExtension(openDocuments: unknown[] = []): Extension {
-  const vscode = makeVscode(recorder, packageJson, path.join(tmp, "ws"), openDocuments);
+  const vscode = makeVscode(recorder, packageJson, path.join(tmp, "ws"), openDocuments, registrations);
   moduleApi._load = function (request: string, ...rest: unknown[]) {
     return request === "vscode" ? vscode : originalLoad.call(this, request, ...rest);
   };
@@ -43,6 +46,7 @@ async function activate(openDocuments: unknown[] = []): Promise<Extension> {
 
 describe("activate (bundled extension, stand-in vscode module)", () => {
   beforeEach(() => {
+    registrations = { codeActionProviders: [], diagnostics: new Map() };
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
     fs.mkdirSync(path.join(tmp, "ws"));
     recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
@@ -102,24 +106,59 @@ describe("activate (bundled extension, stand-in vscode module)", () => {
 const repoServer = path.join(root, "..", ".venv", "bin", "rustcoder");
 const fixture = path.join(root, "..", "tests", "data", "crates", "fix_borrow");
 
+/** Applies text edits (UTF-16 positions, as JS strings index) from last to first. */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const lines = text.split("\n");
+  const offset = (line: number, character: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
+  const ordered = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
+  for (const edit of ordered) {
+    const start = offset(edit.range.start.line, edit.range.start.character);
+    text = text.slice(0, start) + edit.newText + text.slice(offset(edit.range.end.line, edit.range.end.character));
+  }
+  return text;
+}
+
+async function waitFor(what: string, predicate: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}\n${recorder.output.join("")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoServer) && "no .venv/bin/rustcoder" }, () => {
+  const saved: Record<string, string | undefined> = {};
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
     recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
-    savedPath = process.env.PATH;
+    registrations = { codeActionProviders: [], diagnostics: new Map() };
+    // The server inherits this environment: keep its learned knowledge base in the temp dir.
+    for (const [key, value] of Object.entries({ RUSTCODER_USER_KB: path.join(tmp, "learned.sqlite"), XDG_DATA_HOME: path.join(tmp, "data") })) {
+      saved[key] = process.env[key];
+      process.env[key] = value;
+    }
   });
   afterEach(() => {
     moduleApi._load = originalLoad;
-    process.env.PATH = savedPath;
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("finds the workspace .venv server, sends it the settings, and the status bar follows its check", async () => {
+  function workspaceWithServer(): { ws: string; lib: string } {
     const ws = path.join(tmp, "ws");
     fs.mkdirSync(path.join(ws, ".venv", "bin"), { recursive: true });
     fs.symlinkSync(repoServer, path.join(ws, ".venv", "bin", "rustcoder"));
     fs.cpSync(fixture, path.join(ws, "fix_borrow"), { recursive: true });
-    const lib = path.join(ws, "fix_borrow", "src", "lib.rs");
+    return { ws, lib: path.join(ws, "fix_borrow", "src", "lib.rs") };
+  }
+
+  it("finds the workspace .venv server, sends it the settings, and the status bar follows its check", async () => {
+    const { ws, lib } = workspaceWithServer();
     // A setting that shows on disk: the server's cargo check writes to this target dir.
     recorder.config["rustcoder.check.targetDir"] = "target/from-vscode";
     const extension = await activate([textDocument(lib, fs.readFileSync(lib, "utf8"))]).catch((error) => {
@@ -143,5 +182,44 @@ describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoS
       await extension.deactivate();
     }
     assert.match(recorder.statusItems[0].text, /circle-slash/);
+  });
+  it("fixes a rust-analyzer diagnostic from the code action context, edit from codeAction/resolve", async () => {
+    const { lib } = workspaceWithServer();
+    const document = textDocument(lib, fs.readFileSync(lib, "utf8")) as { uri: { toString(): string } };
+    const extension = await activate([document]);
+    try {
+      await waitFor("rustcoder's diagnostics", () => (registrations.diagnostics.get(document.uri.toString()) ?? []).some((d) => d.code !== undefined));
+      const ours = (registrations.diagnostics.get(document.uri.toString()) ?? []).find((d) => d.severity === 0);
+      assert.ok(ours, "an error diagnostic from rustcoder");
+      // VS Code passes every diagnostic at the cursor, rust-analyzer's included, in the context.
+      const theirs = new Diagnostic(ours.range, "mismatched types\nexpected &str, found String", 0);
+      theirs.code = "E0308";
+      theirs.source = "rust-analyzer";
+      const [provider] = registrations.codeActionProviders;
+      let actions: Awaited<ReturnType<typeof provider.provideCodeActions>> = [];
+      // Asked until the server has ranked its candidates for the finished check.
+      const deadline = Date.now() + 60_000;
+      while (actions.length === 0 && Date.now() < deadline) {
+        actions = (await provider.provideCodeActions(document, new Range(0, 0, 0, 0), { diagnostics: [theirs], triggerKind: 1, only: undefined }, noToken)) ?? [];
+        if (actions.length === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      const preferred = actions.find((a) => a.isPreferred);
+      assert.ok(preferred, actions.map((a) => a.title).join(" | "));
+      assert.equal(preferred.kind?.value, "quickfix");
+      assert.deepEqual(preferred.diagnostics?.map((d) => d.source), ["rust-analyzer"]);
+      assert.equal(preferred.edit, undefined, "VS Code resolves edits lazily");
+      assert.ok(provider.resolveCodeAction, "the client resolves code actions");
+      const resolved = await provider.resolveCodeAction(preferred, noToken);
+      const entries = resolved.edit?.entries() ?? [];
+      assert.equal(entries.length, 1);
+      assert.equal(entries[0][0].toString(), document.uri.toString());
+      fs.writeFileSync(lib, applyEdits(fs.readFileSync(lib, "utf8"), entries[0][1]));
+      const check = spawnSync("cargo", ["check", "--offline", "--quiet"], { cwd: path.dirname(path.dirname(lib)), encoding: "utf8" });
+      assert.equal(check.status, 0, check.stderr);
+    } finally {
+      await extension.deactivate();
+    }
   });
 });

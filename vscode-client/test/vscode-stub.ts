@@ -73,6 +73,9 @@ class Uri {
   static parse(value: string): Uri {
     return new Uri(decodeURIComponent(value.replace(/^file:\/\//, "")));
   }
+  with(): Uri {
+    return this;
+  }
   static joinPath(base: Uri, ...parts: string[]): Uri {
     return new Uri(path.join(base.fsPath, ...parts));
   }
@@ -83,6 +86,128 @@ class Uri {
     return `file://${encodeURI(this.fsPath)}`;
   }
 }
+
+// Value classes the language client builds from protocol messages (positions, diagnostics,
+// code actions, workspace edits): plain data, enough to read them back in a test.
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    this.start = typeof a === "number" ? new Position(a, b as number) : a;
+    this.end = typeof a === "number" ? new Position(c as number, d as number) : (b as Position);
+  }
+}
+
+export class Location {
+  constructor(
+    readonly uri: Uri,
+    readonly range: Range | Position,
+  ) {}
+}
+
+export class DiagnosticRelatedInformation {
+  constructor(
+    readonly location: Location,
+    readonly message: string,
+  ) {}
+}
+
+export class Diagnostic {
+  code?: unknown;
+  source?: string;
+  tags?: number[];
+  relatedInformation?: DiagnosticRelatedInformation[];
+  constructor(
+    public range: Range,
+    public message: string,
+    public severity = 0,
+  ) {}
+}
+
+export class CodeActionKind {
+  static readonly Empty = new CodeActionKind("");
+  static readonly QuickFix = CodeActionKind.Empty.append("quickfix");
+  static readonly Refactor = CodeActionKind.Empty.append("refactor");
+  static readonly RefactorExtract = CodeActionKind.Refactor.append("extract");
+  static readonly RefactorInline = CodeActionKind.Refactor.append("inline");
+  static readonly RefactorRewrite = CodeActionKind.Refactor.append("rewrite");
+  static readonly Source = CodeActionKind.Empty.append("source");
+  static readonly SourceOrganizeImports = CodeActionKind.Source.append("organizeImports");
+  static readonly SourceFixAll = CodeActionKind.Source.append("fixAll");
+  constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(this.value ? `${this.value}.${part}` : part);
+  }
+  contains(other: CodeActionKind): boolean {
+    return this.value === "" || other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+  intersects(other: CodeActionKind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+}
+
+export class CodeAction {
+  edit?: WorkspaceEdit;
+  command?: unknown;
+  diagnostics?: Diagnostic[];
+  isPreferred?: boolean;
+  constructor(
+    public title: string,
+    public kind?: CodeActionKind,
+  ) {}
+}
+
+export class TextEdit {
+  constructor(
+    readonly range: Range,
+    readonly newText: string,
+  ) {}
+}
+
+export class WorkspaceEdit {
+  private readonly edits = new Map<string, { uri: Uri; edits: TextEdit[] }>();
+  replace(uri: Uri, range: Range, newText: string): void {
+    this.set(uri, [...(this.edits.get(uri.toString())?.edits ?? []), new TextEdit(range, newText)]);
+  }
+  insert(uri: Uri, position: Position, newText: string): void {
+    this.replace(uri, new Range(position, position), newText);
+  }
+  set(uri: Uri, edits: TextEdit[]): void {
+    this.edits.set(uri.toString(), { uri, edits });
+  }
+  entries(): Array<[Uri, TextEdit[]]> {
+    return [...this.edits.values()].map((e) => [e.uri, e.edits]);
+  }
+  get size(): number {
+    return this.edits.size;
+  }
+}
+
+class CancellationTokenSource {
+  token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose: () => undefined }) };
+  cancel(): void {
+    this.token.isCancellationRequested = true;
+  }
+  dispose(): void {}
+}
+
+/** What the language client registered with `vscode.languages`. */
+export interface Registrations {
+  codeActionProviders: Array<{
+    provideCodeActions(doc: unknown, range: Range, context: unknown, token: unknown): Promise<Array<CodeAction>>;
+    resolveCodeAction?(action: CodeAction, token: unknown): Promise<CodeAction>;
+  }>;
+  diagnostics: Map<string, Diagnostic[]>;
+}
+
+export const noToken = new CancellationTokenSource().token;
 
 /** An open editor document, as the language client reads it for didOpen. */
 export function textDocument(file: string, text: string, languageId = "rust"): unknown {
@@ -102,6 +227,7 @@ export function makeVscode(
   packageJson: { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } },
   workspaceFolder: string,
   openDocuments: unknown[] = [],
+  registrations: Registrations = { codeActionProviders: [], diagnostics: new Map() },
 ): unknown {
   const disposable = { dispose: () => undefined };
   const message =
@@ -115,10 +241,35 @@ export function makeVscode(
     Uri,
     EventEmitter,
     Disposable,
+    Position,
+    Range,
+    Location,
+    Diagnostic,
+    DiagnosticRelatedInformation,
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    DiagnosticTag: { Unnecessary: 1, Deprecated: 2 },
+    CodeAction,
+    CodeActionKind,
+    CodeActionTriggerKind: { Invoke: 1, Automatic: 2 },
+    TextEdit,
+    WorkspaceEdit,
+    CancellationTokenSource,
     version: "1.82.0",
     env: { appName: "Visual Studio Code", language: "en", machineId: "test", sessionId: "test", uriScheme: "vscode" },
     languages: {
       match: (_selector: unknown, doc: { languageId: string }) => (doc.languageId === "rust" ? 10 : 0),
+      registerCodeActionsProvider: (_selector: unknown, provider: Registrations["codeActionProviders"][number]) => {
+        registrations.codeActionProviders.push(provider);
+        return disposable;
+      },
+      createDiagnosticCollection: () => ({
+        set: (uri: Uri, diagnostics: Diagnostic[]) => registrations.diagnostics.set(uri.toString(), diagnostics),
+        delete: (uri: Uri) => registrations.diagnostics.delete(uri.toString()),
+        clear: () => registrations.diagnostics.clear(),
+        get: (uri: Uri) => registrations.diagnostics.get(uri.toString()),
+        forEach: () => undefined,
+        dispose: () => undefined,
+      }),
     },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ProgressLocation: { Notification: 15 },
