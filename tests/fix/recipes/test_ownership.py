@@ -435,6 +435,27 @@ fn main() {
 }
 """
 
+METHOD_PARAM = """
+struct Scorer {
+    bonus: u32,
+}
+
+impl Scorer {
+    fn apply(&self, scores: &Vec<u32>) {
+        for s in scores.iter_mut() {
+            *s += self.bonus;
+        }
+    }
+}
+
+fn main() {
+    let scorer = Scorer { bonus: 2 };
+    let scores = vec![1, 2];
+    scorer.apply(&scores);
+    println!("{scores:?}");
+}
+"""
+
 CASES = [
     # (case, program, error code, recipe that must win, text expected after the fix)
     ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
@@ -526,6 +547,7 @@ CASES = [
         "E0382-use-before-move",
         'println!("token {}", token.id);\n    let session = Session { token };',
     ),
+    ("method_param", METHOD_PARAM, "E0596", "E0596-mut-ref-param", "scorer.apply(&mut scores);"),
     (
         "as_ref",
         OPTION_UNWRAP,
