@@ -46,7 +46,7 @@ async function activate(openDocuments: unknown[] = []): Promise<Extension> {
 
 describe("activate (bundled extension, stand-in vscode module)", () => {
   beforeEach(() => {
-    registrations = { codeActionProviders: [], diagnostics: new Map() };
+    registrations = { codeActionProviders: [], diagnostics: new Map(), appliedEdits: [] };
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
     fs.mkdirSync(path.join(tmp, "ws"));
     recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
@@ -133,7 +133,7 @@ describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoS
   beforeEach(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rustcoder-activate-"));
     recorder = { commands: new Map(), messages: [], statusItems: [], outputShown: 0, output: [], config: {} };
-    registrations = { codeActionProviders: [], diagnostics: new Map() };
+    registrations = { codeActionProviders: [], diagnostics: new Map(), appliedEdits: [] };
     // The server inherits this environment: keep its learned knowledge base in the temp dir.
     for (const [key, value] of Object.entries({ RUSTCODER_USER_KB: path.join(tmp, "learned.sqlite"), XDG_DATA_HOME: path.join(tmp, "data") })) {
       saved[key] = process.env[key];
@@ -216,6 +216,25 @@ describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoS
       assert.equal(entries.length, 1);
       assert.equal(entries[0][0].toString(), document.uri.toString());
       fs.writeFileSync(lib, applyEdits(fs.readFileSync(lib, "utf8"), entries[0][1]));
+      const check = spawnSync("cargo", ["check", "--offline", "--quiet"], { cwd: path.dirname(path.dirname(lib)), encoding: "utf8" });
+      assert.equal(check.status, 0, check.stderr);
+    } finally {
+      await extension.deactivate();
+    }
+  });
+  it("Fix All Verified Errors runs rustcoder.fixAllInFile and applies the server's edit", async () => {
+    const { lib } = workspaceWithServer();
+    const document = textDocument(lib, fs.readFileSync(lib, "utf8")) as { uri: { toString(): string } };
+    registrations.activeEditor = { document: { ...document, isDirty: false, save: () => Promise.resolve(true) } };
+    const extension = await activate([document]);
+    try {
+      await waitFor("the first check", () => /1 error/.test(recorder.statusItems[0].tooltip));
+      await recorder.commands.get("rustcoder.fixAllVerified")?.();
+      assert.equal(registrations.appliedEdits.length, 1, recorder.messages.map((m) => m.text).join(" | "));
+      const entries = registrations.appliedEdits[0].entries();
+      assert.deepEqual(entries.map(([uri]) => uri.toString()), [document.uri.toString()]);
+      fs.writeFileSync(lib, applyEdits(fs.readFileSync(lib, "utf8"), entries[0][1]));
+      assert.match(fs.readFileSync(lib, "utf8"), /shout\(&name\)/);
       const check = spawnSync("cargo", ["check", "--offline", "--quiet"], { cwd: path.dirname(path.dirname(lib)), encoding: "utf8" });
       assert.equal(check.status, 0, check.stderr);
     } finally {

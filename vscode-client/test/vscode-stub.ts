@@ -205,6 +205,10 @@ export interface Registrations {
     resolveCodeAction?(action: CodeAction, token: unknown): Promise<CodeAction>;
   }>;
   diagnostics: Map<string, Diagnostic[]>;
+  /** Edits the server sent with workspace/applyEdit (all accepted). */
+  appliedEdits: WorkspaceEdit[];
+  /** What `vscode.window.activeTextEditor` returns. */
+  activeEditor?: unknown;
 }
 
 export const noToken = new CancellationTokenSource().token;
@@ -227,7 +231,7 @@ export function makeVscode(
   packageJson: { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } },
   workspaceFolder: string,
   openDocuments: unknown[] = [],
-  registrations: Registrations = { codeActionProviders: [], diagnostics: new Map() },
+  registrations: Registrations = { codeActionProviders: [], diagnostics: new Map(), appliedEdits: [] },
 ): unknown {
   const disposable = { dispose: () => undefined };
   const message =
@@ -300,7 +304,9 @@ export function makeVscode(
       showInformationMessage: message("info"),
       showWarningMessage: message("warning"),
       showErrorMessage: message("error"),
-      activeTextEditor: undefined,
+      get activeTextEditor() {
+        return registrations.activeEditor;
+      },
     },
     workspace: {
       workspaceFolders: [{ uri: Uri.file(workspaceFolder), name: "ws", index: 0 }],
@@ -315,6 +321,10 @@ export function makeVscode(
         },
       }),
       onDidChangeConfiguration: () => disposable,
+      applyEdit: (edit: WorkspaceEdit) => {
+        registrations.appliedEdits.push(edit);
+        return Promise.resolve(true);
+      },
       fs: { createDirectory: () => Promise.resolve() },
     },
   };
