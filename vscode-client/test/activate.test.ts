@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { spawnSync } from "node:child_process";
+import * as http from "node:http";
 import { Diagnostic, Range, Recorder, Registrations, TextEdit, makeVscode, noToken, textDocument } from "./vscode-stub";
 
 // The bundle that goes into the .vsix (built by `npm run build` before the tests).
@@ -239,6 +240,47 @@ describe("activate with the real rustcoder server", { skip: !fs.existsSync(repoS
       assert.equal(check.status, 0, check.stderr);
     } finally {
       await extension.deactivate();
+    }
+  });
+  it("Generate Crate from Description sends the description and folder; the server creates the crate", async () => {
+    const crate = [
+      "[filename: Cargo.toml]",
+      '[package]\nname = "counter"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n',
+      "[filename: src/main.rs]",
+      'fn main() {\n    let words = std::env::args().skip(1).count();\n    println!("{words}");\n}\n',
+    ].join("\n");
+    // An OpenAI-compatible model on 127.0.0.1 that always answers with this crate.
+    const model = http.createServer((request, response) => {
+      request.resume();
+      request.on("end", () => {
+        response.setHeader("Content-Type", "application/json");
+        response.end(JSON.stringify({ choices: [{ index: 0, message: { role: "assistant", content: crate }, finish_reason: "stop" }] }));
+      });
+    });
+    await new Promise<void>((resolve) => model.listen(0, "127.0.0.1", resolve));
+    const port = (model.address() as { port: number }).port;
+    const { ws, lib } = workspaceWithServer();
+    const target = path.join(ws, "counter");
+    recorder.config["rustcoder.model.endpoint"] = `http://127.0.0.1:${port}/v1`;
+    recorder.config["rustcoder.model.name"] = "scripted";
+    registrations.inputs = ["a CLI that counts its arguments"];
+    registrations.folder = target;
+    const extension = await activate([textDocument(lib, fs.readFileSync(lib, "utf8"))]);
+    try {
+      await recorder.commands.get("rustcoder.generateCrateFromDescription")?.();
+      const [edit] = registrations.appliedEdits;
+      assert.ok(edit, recorder.messages.map((m) => m.text).join(" | ") + recorder.output.join(""));
+      assert.deepEqual(edit.created.map((uri) => path.relative(target, uri.fsPath)).sort(), ["Cargo.toml", path.join("src", "main.rs")]);
+      for (const [uri, edits] of edit.entries()) {
+        // What VS Code does with the created files.
+        fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+        fs.writeFileSync(uri.fsPath, applyEdits("", edits));
+      }
+      const check = spawnSync("cargo", ["check", "--offline", "--quiet"], { cwd: target, encoding: "utf8" });
+      assert.equal(check.status, 0, check.stderr);
+    } finally {
+      await extension.deactivate();
+      model.close();
     }
   });
 });

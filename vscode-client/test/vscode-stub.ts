@@ -173,6 +173,11 @@ export class TextEdit {
 
 export class WorkspaceEdit {
   private readonly edits = new Map<string, { uri: Uri; edits: TextEdit[] }>();
+  /** Files created, in order. */
+  readonly created: Uri[] = [];
+  createFile(uri: Uri): void {
+    this.created.push(uri);
+  }
   replace(uri: Uri, range: Range, newText: string): void {
     this.set(uri, [...(this.edits.get(uri.toString())?.edits ?? []), new TextEdit(range, newText)]);
   }
@@ -209,6 +214,9 @@ export interface Registrations {
   appliedEdits: WorkspaceEdit[];
   /** What `vscode.window.activeTextEditor` returns. */
   activeEditor?: unknown;
+  /** Answers to showInputBox, in order, and the folder showOpenDialog picks. */
+  inputs?: string[];
+  folder?: string;
 }
 
 export const noToken = new CancellationTokenSource().token;
@@ -304,6 +312,8 @@ export function makeVscode(
       showInformationMessage: message("info"),
       showWarningMessage: message("warning"),
       showErrorMessage: message("error"),
+      showInputBox: () => Promise.resolve(registrations.inputs?.shift()),
+      showOpenDialog: () => Promise.resolve(registrations.folder ? [Uri.file(registrations.folder)] : undefined),
       get activeTextEditor() {
         return registrations.activeEditor;
       },
