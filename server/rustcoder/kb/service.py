@@ -59,6 +59,8 @@ class KnowledgeBase:
         self.learning = learning
         self.embedder = embedder
         self.problems = problems or []
+        #: The base path this KB was opened for (the server reopens when it changes).
+        self.opened_from: Path | None = None
         stores = []
         if base is not None:
             stores.append(("base", base))
@@ -100,7 +102,9 @@ class KnowledgeBase:
                 problems.append(f"learned examples unavailable: {exc}")
         for problem in problems:
             log.info("%s", problem)
-        return cls(base, learning, embedder, problems)
+        kb = cls(base, learning, embedder, problems)
+        kb.opened_from = base_path
+        return kb
 
     @property
     def available(self) -> bool:

@@ -41,12 +41,11 @@ def open_knowledge_base(ls: RustcoderServer) -> Any:
 
     path = locate.base_path(ls.settings.kb.path)
     current = getattr(ls, "kb", None)
-    if current is not None and getattr(current, "opened_from", None) == path:
+    if current is not None and current.opened_from == path:
         return current
     if current is not None:
         current.close()
     kb = KnowledgeBase.open(path)
-    kb.opened_from = path  # type: ignore[attr-defined]
     ls.kb = kb
     set_active(kb if kb.available else None)
     ls.learning.sink = kb.learn if kb.learning is not None else None
