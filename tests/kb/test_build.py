@@ -132,6 +132,10 @@ def test_build_is_reproducible_and_follows_its_inputs(tmp_path: Path, embedder: 
     changed = build(tmp_path / "c.sqlite", rustc=str(rustc), recipes=specs[:-1],
                     embedder=embedder, cache_dir=tmp_path / "cache")  # fmt: skip
     assert changed.digest != first.digest
+    # A base built from other recipes than the shipped ones says it is out of date.
+    stale = KnowledgeBase.open(tmp_path / "a.sqlite", learn=False, embedder=embedder)
+    assert stale.base is not None
+    assert any("out of date" in p and "rustcoder kb build" in p for p in stale.problems)
     # No leftovers beside the output (it is written aside and renamed into place).
     assert sorted(p.name for p in tmp_path.glob("*.sqlite*")) == [
         "a.sqlite",

@@ -149,9 +149,7 @@ def build(
                 "kind": "base",
                 "rustc": version,
                 "model": model.model_id,
-                "recipes_sha256": hashlib.sha256(
-                    json.dumps([[s.id, s.pattern, s.kind, s.params] for s in specs]).encode()
-                ).hexdigest(),
+                "recipes_sha256": recipes_digest(specs),
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         digest = content_digest(conn)
@@ -197,6 +195,12 @@ def _embed_cached(model: Embedder, texts: list[str], cache_dir: Path | None) -> 
         except OSError:
             pass
     return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def recipes_digest(specs: list[RecipeSpec]) -> str:
+    """Identifies the recipe data a base was built from (to notice a stale base)."""
+    payload = [[s.id, s.code, s.pattern, s.kind, s.params, s.title, s.explanation] for s in specs]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def content_digest(conn: Any) -> str:

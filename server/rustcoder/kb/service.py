@@ -93,6 +93,10 @@ class KnowledgeBase:
                 base = KbStore.open(base_path, readonly=True)
             except KbError as exc:
                 problems.append(str(exc))
+            else:
+                stale = _stale(base)
+                if stale:
+                    problems.append(stale)
         learning: LearningStore | None = None
         if learn:
             user = user_path or locate.user_path()
@@ -199,6 +203,24 @@ class KnowledgeBase:
                 self.learning.record(entry)
         except RECOVERABLE as exc:
             log.warning("could not store a learned fix: %s", exc)
+
+
+def _stale(base: KbStore) -> str | None:
+    """A note when the base was built from other recipes than the shipped ones."""
+    from rustcoder.kb.builder import recipes_digest
+    from rustcoder.kb.recipe_data import RecipeDataError, load_recipes
+
+    built = base.meta().get("recipes_sha256")
+    try:
+        current = recipes_digest(load_recipes())
+    except RecipeDataError:
+        return None
+    if built is None or built == current:
+        return None
+    return (
+        f"knowledge base {base.path} is out of date (built from other recipes); "
+        f"{locate.build_hint(base.path)}"
+    )
 
 
 def _query_text(diagnostic: RustDiagnostic) -> str:

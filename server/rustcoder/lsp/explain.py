@@ -50,8 +50,8 @@ def open_knowledge_base(ls: RustcoderServer) -> Any:
     set_active(kb if kb.available else None)
     ls.learning.sink = kb.learn if kb.learning is not None else None
     for problem in kb.problems:
-        if kb.base is None and "no knowledge base" in problem:
-            # Not a fault (quick fixes work without it): logged, not popped up.
+        if "no knowledge base" in problem or "out of date" in problem:
+            # Not faults (everything still works): logged, not popped up.
             ls.window_log_message(
                 lsp.LogMessageParams(type=lsp.MessageType.Info, message=f"rustcoder: {problem}")
             )
