@@ -229,6 +229,12 @@ def test_cli_build_explain_and_clear_errors(
     out.write_bytes(out.read_bytes()[:2048])
     rc, _, stderr = run_cli("kb", "--kb", str(out), "explain", "E0499", env=env)
     assert rc == 2 and "corrupt" in stderr and "rustcoder kb build" in stderr
+    # --if-stale: the session's base is current; a broken or missing file is rebuilt.
+    rc, stdout, _ = run_cli("kb", "build", "--if-stale", "--out", str(built_kb.path), env=env)
+    assert rc == 0 and stdout.strip() == f"{built_kb.path} is up to date"
+    rc, stdout, _ = run_cli("kb", "build", "--if-stale", "--out", str(out), "--rustc", str(rustc),
+                            env=env)  # fmt: skip
+    assert rc == 0 and "rebuilding" in stdout and "corrupt" in stdout and "wrote" in stdout
     rc, _, stderr = run_cli("kb", "build", "--out", str(tmp_path / "x.sqlite"), "--rustc",
                             str(tmp_path / "no-such-rustc"), env=env)  # fmt: skip
     assert rc == 2 and "build failed" in stderr

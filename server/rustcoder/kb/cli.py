@@ -34,6 +34,11 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--out", help="the file to write (default: kb.sqlite at the repo root)")
     p.add_argument("--rustc", default="rustc", help="the rustc to ask (default: rustc)")
     p.add_argument("--no-cache", action="store_true", help="ask rustc again, ignoring the cache")
+    p.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="only when the file is missing, unreadable, or built from other recipes or rustc",
+    )
     p.set_defaults(handler=cmd_build)
 
     p = sub.add_parser("search", help="search by error text")
@@ -100,6 +105,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     from rustcoder.kb.builder import build, default_cache_dir
 
     out = Path(args.out) if args.out else locate.base_candidates(args.kb_path or "")[0]
+    if args.if_stale:
+        reason = stale_reason(out, args.rustc)
+        if reason is None:
+            print(f"{out} is up to date")
+            return 0
+        print(f"==> rebuilding {out}: {reason}")
     cache = None if args.no_cache else default_cache_dir()
     try:
         report = build(out, rustc=args.rustc, cache_dir=cache, progress=lambda m: print(f"==> {m}"))
@@ -110,6 +121,37 @@ def cmd_build(args: argparse.Namespace) -> int:
         f"{report.docs} indexed texts in {report.seconds:.1f}s (content {report.digest[:12]})"
     )
     return 0
+
+
+def stale_reason(out: Path, rustc: str) -> str | None:
+    """Why `out` needs a build, or None when it matches the recipes, rustc and model."""
+    from rustcoder.kb.builder import recipes_digest
+    from rustcoder.kb.recipe_data import load_recipes
+    from rustcoder.kb.rustc_explain import ExplainError, rustc_version
+    from rustcoder.kb.store import KbStore
+    from rustcoder.models.embedder import MODEL_ID
+
+    if not out.is_file():
+        return "missing"
+    try:
+        store = KbStore.open(out, readonly=True)
+    except KbError as exc:
+        return str(exc)
+    try:
+        meta = store.meta()
+    finally:
+        store.close()
+    try:
+        version = rustc_version(rustc)
+    except ExplainError as exc:
+        return str(exc)
+    if meta.get("rustc") != version:
+        return f"built with {meta.get('rustc')}, now {version}"
+    if meta.get("recipes_sha256") != recipes_digest(load_recipes()):
+        return "the recipes changed"
+    if meta.get("model") != MODEL_ID:
+        return "another embedding model"
+    return None
 
 
 def cmd_search(args: argparse.Namespace) -> int:
