@@ -168,7 +168,8 @@ class KnowledgeBase:
         """Learned examples for the same error code, best first."""
         if self.learning is None or not diagnostic.code:
             return []
-        result = self.search(_query_text(diagnostic), diagnostic.code, limit=10, filter_code=True)
+        # The bare message, as learned entries store it: the same error matches exactly.
+        result = self.search(diagnostic.message, diagnostic.code, limit=10, filter_code=True)
         examples = []
         learned = result.of_kind("learned")
         top = learned[0].score if learned else 1.0
