@@ -74,17 +74,28 @@ def kb_setting(small_kb: Path, tmp_path: Path, request: pytest.FixtureRequest) -
     return str(small_kb)
 
 
+@pytest.fixture
+def show_document(request: pytest.FixtureRequest) -> bool:
+    """Whether the client can show documents (parametrize indirectly with False to drop it)."""
+    return bool(getattr(request, "param", True))
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER), params=CLIENTS)
 async def client(
     lsp_client: LanguageClient,
     request: pytest.FixtureRequest,
     workspace_dir: Path,
     kb_setting: str,
+    show_document: bool,
 ) -> AsyncIterator[None]:
     _read_code_actions_as_editors_do(lsp_client)
+    capabilities = client_capabilities(request.param)
+    if not show_document:
+        assert capabilities.window is not None
+        capabilities.window.show_document = None
     await lsp_client.initialize_session(
         lsp.InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=capabilities,
             root_uri=workspace_dir.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=workspace_dir.as_uri(), name="ws")],
             initialization_options={"kb": {"path": kb_setting}},
@@ -148,6 +159,22 @@ def lsp_path(uri: str) -> str:
     from urllib.parse import unquote, urlparse
 
     return unquote(urlparse(uri).path)
+
+
+@pytest.mark.parametrize("show_document", [False], indirect=True)
+async def test_explain_without_show_document_shows_a_message(
+    client: LanguageClient, workspace_dir: Path, show_document: bool
+) -> None:
+    assert not show_document
+    await _typo_diagnostic(client, workspace_dir)
+    markdown = await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command="rustcoder.explainError", arguments=["E0425"])
+    )
+    assert isinstance(markdown, str) and markdown.startswith("# E0425")
+    assert client.shown_documents == []  # type: ignore[attr-defined]
+    (message,) = [m for m in client.messages if m.message.startswith("E0425:")]
+    assert message.type == lsp.MessageType.Info
+    assert "unresolved name" in message.message
 
 
 async def test_kinds_asked_for_decide_whether_explain_comes(
