@@ -235,3 +235,18 @@ def test_cli_add_stats_export_import(built_kb: BuildReport, tmp_path: Path) -> N
     broken.write_text(export.read_text() + "{oops\n")
     rc, _, err = run_cli(*base, "import", str(broken), env=theirs)
     assert rc == 2 and "nothing imported" in err and "broken.jsonl:2:" in err
+
+
+def test_corrupt_user_file_costs_only_learning(
+    built_kb: BuildReport, tmp_path: Path, embedder: Embedder
+) -> None:
+    broken = tmp_path / "learned.sqlite"
+    broken.write_bytes(b"\x00garbage" * 500)
+    kb = KnowledgeBase.open(built_kb.path, broken, embedder)
+    assert kb.learning is None and kb.base is not None
+    assert any("learned examples unavailable" in p and str(broken) in p for p in kb.problems)
+    assert kb.search("borrow of moved value: `q`", "E0382").hits
+    kb.learn(
+        LearnedFix("E0382", "m", "m", Path("a.rs"), "a", "b", "user")
+    )  # nowhere to store it: ignored, no exception
+    assert broken.read_bytes() == b"\x00garbage" * 500  # and the file is left as it was
