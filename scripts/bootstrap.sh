@@ -32,7 +32,8 @@ if [[ ! -f "$stamp" ]] || ! grep -qxF "$want" "$stamp" || [[ "$extras" == "[dev]
     echo "$want" > "$stamp"
 fi
 
-if .venv/bin/rustcoder kb --help >/dev/null 2>&1 && [[ ! -f kb.sqlite ]]; then
+# Built once, rebuilt when the recipes or the toolchain changed (quick when current).
+if [[ ! -f kb.sqlite ]]; then
     echo "==> building the knowledge base kb.sqlite (once)"
-    .venv/bin/rustcoder kb build --out kb.sqlite
 fi
+.venv/bin/rustcoder kb build --if-stale --out kb.sqlite

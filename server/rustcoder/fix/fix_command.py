@@ -261,6 +261,9 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--parallel", type=int, default=0, help="concurrent checks (core count)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log each round")
+    parser.add_argument(
+        "--no-kb", action="store_true", help="ignore the knowledge base (recipes still apply)"
+    )
     model = parser.add_argument_group("model-backed rounds (compile-and-fix)")
     model.add_argument("--model", metavar="NAME", help="a local model (see `rustcoder model list`)")
     model.add_argument(
@@ -293,6 +296,18 @@ def _model_source(args: argparse.Namespace) -> ModelSource | None:
     return ModelSource(model, params)
 
 
+def _activate_knowledge_base(log: Any) -> None:
+    """Recipe scores and learned examples from the KB, as in the editor; absent KB: rules only."""
+    from rustcoder.kb.hooks import set_active
+    from rustcoder.kb.service import KnowledgeBase
+
+    kb = KnowledgeBase.open()
+    if log:
+        for problem in kb.problems:
+            log(f"knowledge base: {problem}")
+    set_active(kb if kb.available else None)
+
+
 def run(args: argparse.Namespace) -> int:
     path = args.path.resolve()
     if not path.exists():
@@ -307,6 +322,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"rustcoder fix: no Cargo.toml at or above {path}", file=sys.stderr)
         return 2
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
+    if not args.no_kb:
+        _activate_knowledge_base(log)
     try:
         model = _model_source(args)
     except ModelError as exc:

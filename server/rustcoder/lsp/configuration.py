@@ -25,8 +25,9 @@ def register(server: RustcoderServer) -> None:
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: RustcoderServer, params: lsp.InitializedParams) -> None:
-        if ls.init_options is not None:
-            apply_settings(ls, ls.init_options, "initializationOptions")
+        # Always: this also opens the knowledge base, so background verification
+        # and the first resolve already use it.
+        apply_settings(ls, ls.init_options or {}, "initializationOptions")
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
