@@ -45,6 +45,14 @@ def make_crate(root: Path) -> Path:
     return crate
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
@@ -93,6 +101,15 @@ async def code_action_latency(crate: Path, requests: int) -> tuple[list[float], 
         )
         timings.append((time.perf_counter() - started) * 1000)
         assert result, "every diagnostic here has a fix"
+    # A hover searches the knowledge base (embedder loaded): the server at its fullest.
+    await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri), position=errors[0].range.start
+        )
+    )
+    server = client._server
+    if server is not None:
+        print(f"server RSS, no code model, KB open: {rss_mb(server.pid):.0f} MB (goal < 150 MB)")
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
