@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -329,18 +329,45 @@ async def _cancel_on_change(
             await asyncio.sleep(0.1)
 
 
+#: Another feature's code actions for a request (e.g. "Explain E0382").
+Contributor = Callable[[RustcoderServer, lsp.CodeActionParams], list[lsp.CodeAction]]
+
+_OPTIONS = lsp.CodeActionOptions(
+    code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll],
+    resolve_provider=True,
+)
+
+
+def add_contributor(server: RustcoderServer, kind: str, contributor: Contributor) -> None:
+    """Let another feature add actions of `kind` to every code-action answer.
+
+    pygls allows one handler per method, so features join this one's answer;
+    a contributor that fails costs only its own actions.
+    """
+    server.code_action_contributors.append((kind, contributor))
+    kinds = list(_OPTIONS.code_action_kinds or [])
+    if kind not in kinds:
+        _OPTIONS.code_action_kinds = [*kinds, kind]
+
+
+def _contributed(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    actions: list[lsp.CodeAction] = []
+    for kind, contributor in ls.code_action_contributors:
+        if not kind_requested(kind, params.context.only):
+            continue
+        try:
+            actions.extend(contributor(ls, params))
+        except Exception:
+            log.exception("code actions of kind %s failed", kind)
+    return actions
+
+
 def register(server: RustcoderServer) -> None:
-    @server.feature(
-        lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(
-            code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll],
-            resolve_provider=True,
-        ),
-    )
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, _OPTIONS)
     def on_code_action(
         ls: RustcoderServer, params: lsp.CodeActionParams
     ) -> list[lsp.CodeAction] | None:
-        return code_actions(ls, params) or None
+        return [*code_actions(ls, params), *_contributed(ls, params)] or None
 
     @server.feature(lsp.CODE_ACTION_RESOLVE)
     async def on_resolve(ls: RustcoderServer, params: lsp.CodeAction) -> lsp.CodeAction:

@@ -10,11 +10,9 @@ Markdown either way.
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +89,6 @@ def _codes_in_range(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[s
 
 
 def explain_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    only = [str(k) for k in params.context.only or []]
-    if only and not any(EXPLAIN_KIND.startswith(k) for k in only):
-        return []
     kb = knowledge_base(ls)
     if kb.base is None:
         return []
@@ -143,48 +138,11 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
     return markdown
 
 
-def _wrap_code_actions(server: RustcoderServer) -> None:
-    """Append explain actions to the quick-fix handler's answer (one handler per method)."""
-    features = server.protocol.fm.features
-    original: Callable[[lsp.CodeActionParams], Any] | None = features.get(
-        lsp.TEXT_DOCUMENT_CODE_ACTION
-    )
-
-    def extra(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        try:
-            return explain_actions(server, params)
-        except Exception:  # the explain actions must never cost the quick fixes
-            log.exception("explain actions failed")
-            return []
-
-    def combine(found: Any, params: lsp.CodeActionParams) -> Any:
-        more = extra(params)
-        return [*(found or []), *more] or None
-
-    if original is None:
-        features[lsp.TEXT_DOCUMENT_CODE_ACTION] = lambda params: extra(params) or None
-        return
-
-    def wrapped(params: lsp.CodeActionParams) -> Any:
-        found = original(params)
-        if inspect.isawaitable(found):
-            awaited: Awaitable[Any] = found
-
-            async def later() -> Any:
-                return combine(await awaited, params)
-
-            return later()
-        return combine(found, params)
-
-    features[lsp.TEXT_DOCUMENT_CODE_ACTION] = wrapped
-    options = server.protocol.fm.feature_options.get(lsp.TEXT_DOCUMENT_CODE_ACTION)
-    if options is not None and options.code_action_kinds is not None:
-        options.code_action_kinds = [*options.code_action_kinds, EXPLAIN_KIND]
-
-
 def register(server: RustcoderServer) -> None:
-    """Register after `code_actions.register`: the explain actions join its answer."""
-    _wrap_code_actions(server)
+    """The explain actions join the quick fixes' answer (see `code_actions.add_contributor`)."""
+    from rustcoder.lsp.code_actions import add_contributor
+
+    add_contributor(server, EXPLAIN_KIND, explain_actions)
 
     @server.command(EXPLAIN_COMMAND)
     def on_explain(ls: RustcoderServer, args: Any) -> str | None:

@@ -48,6 +48,8 @@ class RustcoderServer(LanguageServer):
         self.init_options: Any = None
         self.fixes = FixService()
         self.learning = LearningTracker()
+        #: (kind, function) pairs whose actions join every code-action answer.
+        self.code_action_contributors: list[tuple[str, Any]] = []
         #: The knowledge base (`rustcoder.kb.service.KnowledgeBase`); opened with the settings.
         self.kb: Any = None
 
