@@ -94,3 +94,11 @@ async def test_fork_bomb_is_contained(tmp_path: Path) -> None:
     assert result.timed_out
     await asyncio.sleep(0.2)
     assert _alive(marker) == []
+
+
+async def test_cpu_limit_is_reported_as_such(tmp_path: Path) -> None:
+    result = await run_contained(
+        [sys.executable, "-c", "while True: pass"], tmp_path, Limits(cpu_seconds=1)
+    )
+    assert not result.ok and not result.timed_out
+    assert result.describe_failure() == "killed: CPU time limit reached"

@@ -119,8 +119,8 @@ def build_output(result: RunResult) -> str:
     return text
 
 
-async def run_binary(root: Path, executable: str, limits: Limits = RUN_LIMITS) -> RunResult:
-    return await run_contained([executable], cwd=root, limits=limits, env=cargo_env())
+async def run_binary(root: Path, executable: str, limits: Limits | None = None) -> RunResult:
+    return await run_contained([executable], cwd=root, limits=limits or RUN_LIMITS, env=cargo_env())
 
 
 async def test_crate(root: Path, limits: Limits = BUILD_LIMITS) -> RunResult:

@@ -37,7 +37,8 @@ BUILD_LIMITS = Limits()
 #: Running a compiled program: much tighter than building it.
 RUN_LIMITS = Limits(
     wall_seconds=10.0,
-    cpu_seconds=10,
+    # Above the wall clock, so a busy loop is reported as the time limit it is.
+    cpu_seconds=20,
     memory_bytes=512 * 1024**2,
     file_bytes=16 * 1024**2,
     processes=64,
@@ -61,6 +62,8 @@ class RunResult:
     def describe_failure(self) -> str:
         if self.timed_out:
             return "killed: time limit reached"
+        if self.returncode == -signal.SIGXCPU:
+            return "killed: CPU time limit reached"
         if self.returncode is not None and self.returncode < 0:
             name = signal.Signals(-self.returncode).name
             return f"killed by {name} (a CPU, memory or file-size limit, or a crash)"
@@ -71,11 +74,13 @@ class BusyError(RuntimeError):
     """Too many runs are queued; the caller should retry later (HTTP 429)."""
 
 
-def _limit(kind: int, value: int) -> None:
+def _limit(kind: int, value: int, hard_value: int | None = None) -> None:
     with contextlib.suppress(ValueError, OSError):
         _soft, hard = resource.getrlimit(kind)
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+        ceiling = hard_value if hard_value is not None else value
+        if hard != resource.RLIM_INFINITY:
+            value, ceiling = min(value, hard), min(ceiling, hard)
+        resource.setrlimit(kind, (value, ceiling))
 
 
 class PidsCgroup:
@@ -141,7 +146,8 @@ def _read(path: Path) -> str:
 def _preexec(limits: Limits, cgroup: PidsCgroup | None) -> None:  # pragma: no cover - child
     if cgroup is not None:
         cgroup.enter()
-    _limit(resource.RLIMIT_CPU, limits.cpu_seconds)
+    # Soft below hard: SIGXCPU first, which says what happened (hard: SIGKILL).
+    _limit(resource.RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 2)
     _limit(resource.RLIMIT_AS, limits.memory_bytes)
     _limit(resource.RLIMIT_FSIZE, limits.file_bytes)
     _limit(resource.RLIMIT_NPROC, limits.processes)
