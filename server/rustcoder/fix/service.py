@@ -53,6 +53,11 @@ def rank_verified(items: Sequence[RankedCandidate]) -> list[RankedCandidate]:
     return [item for _, item in sorted(enumerate(items), key=key)]
 
 
+#: Diagnostics whose candidates are kept per workspace, and computed ahead after a check.
+CANDIDATE_CACHE_SIZE = 2000
+PREPARED_AHEAD = 300
+
+
 @dataclass
 class WorkspaceFixes:
     engine: FixEngine
@@ -60,6 +65,25 @@ class WorkspaceFixes:
     state: str = ""
     baseline: ErrorSet = field(default_factory=ErrorSet)
     background: asyncio.Task[None] | None = None
+    #: Candidates per (state, error, primary offset): recipes parse files and the KB
+    #: embeds messages, too slow to repeat on every codeAction request.
+    candidate_cache: dict[tuple[str, ErrorKey, int], list[Candidate]] = field(default_factory=dict)
+
+    def candidates_for(self, target: RustDiagnostic) -> list[Candidate]:
+        primary = next((s for s in target.spans if s.is_primary), None)
+        key = (
+            self.state,
+            error_key(target, self.engine.workspace.root),
+            primary.byte_start if primary is not None else -1,
+        )
+        found = self.candidate_cache.get(key)
+        if found is None:
+            others = self.outcome.diagnostics if self.outcome else []
+            found = self.engine.candidates(target, others)
+            if len(self.candidate_cache) >= CANDIDATE_CACHE_SIZE:
+                self.candidate_cache.clear()
+            self.candidate_cache[key] = found
+        return found
 
     def target_for(self, key: ErrorKey, byte_start: int | None = None) -> RustDiagnostic | None:
         """The diagnostic with this key (several may share one: then the one at `byte_start`)."""
@@ -134,26 +158,32 @@ class FixService:
         fixes.outcome = outcome
         fixes.baseline = ErrorSet.of(outcome.diagnostics, workspace.root)
         fixes.state = await asyncio.to_thread(fixes.engine.state_key)
-        if self.verify_enabled and self.background_enabled:
-            fixes.background = asyncio.ensure_future(self._verify_ahead(fixes))
+        fixes.candidate_cache.clear()
+        fixes.background = asyncio.ensure_future(self._prepare_ahead(fixes))
 
-    async def _verify_ahead(self, fixes: WorkspaceFixes) -> None:
-        """Verify the top candidates of the first errors, one check at a time."""
+    async def _prepare_ahead(self, fixes: WorkspaceFixes) -> None:
+        """Compute candidates for the errors (so code actions answer from memory), then
+        verify the top candidates of the first errors, one check at a time."""
         if fixes.outcome is None:
             return
-        errors = [d for d in fixes.outcome.diagnostics if is_error(d)][: self.background_errors]
+        errors = [d for d in fixes.outcome.diagnostics if is_error(d)]
+        for target in errors[:PREPARED_AHEAD]:
+            with contextlib.suppress(Exception):
+                fixes.candidates_for(target)
+            await asyncio.sleep(0)  # let requests in between
+        if not (self.verify_enabled and self.background_enabled):
+            return
         state = fixes.state
-        for target in errors:
-            for candidate in fixes.engine.candidates(target, fixes.outcome.diagnostics)[:2]:
+        for target in errors[: self.background_errors]:
+            for candidate in fixes.candidates_for(target)[:2]:
                 with contextlib.suppress(Exception):
                     await fixes.engine.verify(candidate, target, fixes.baseline, state)
 
     def ranked(self, workspace: CargoWorkspace, target: RustDiagnostic) -> list[RankedCandidate]:
         """Candidates for one diagnostic with what is known of them; no compile here."""
         fixes = self.workspace(workspace)
-        others = fixes.outcome.diagnostics if fixes.outcome else []
         items = []
-        for candidate in fixes.engine.candidates(target, others):
+        for candidate in fixes.candidates_for(target):
             verification = fixes.engine.cached(candidate, target, fixes.state)
             if verification is not None and not verification.ok:
                 continue  # never offer what is known to make things worse
@@ -183,9 +213,7 @@ class FixService:
         others = fixes.outcome.diagnostics if fixes.outcome else []
         if candidate_key == MODEL_CANDIDATE:
             return await self._resolve_model(fixes, target, others, cancel)
-        candidate = next(
-            (c for c in fixes.engine.candidates(target, others) if c.key == candidate_key), None
-        )
+        candidate = next((c for c in fixes.candidates_for(target) if c.key == candidate_key), None)
         if candidate is None:
             return None
         if not self.verify_enabled:
