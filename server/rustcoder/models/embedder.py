@@ -10,8 +10,9 @@ server that never searches never loads the model.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ class Embedder:
         for lo in range(0, len(order), self.batch_size):
             idx = order[lo : lo + self.batch_size]
             out[idx] = self._embed_batch([texts[i] or " " for i in idx])
+        release_free_memory()
         return out
 
     def embed_one(self, text: str) -> Vectors:
@@ -126,6 +128,25 @@ class Embedder:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         result: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
         return result
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
+def release_free_memory() -> None:
+    """Give the activations' freed heap back to the system (glibc keeps it otherwise):
+    about 17 MB of resident memory after each batch, in a server that lives for days."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 _shared: Embedder | None = None
