@@ -80,3 +80,18 @@ def test_a_reply_escaping_the_crate_is_never_written(
     assert not (tmp_path / "outside.rs").exists() and not out.exists()
     # The retry told the model what was wrong.
     assert "not allowed" in json.dumps(fake_model.chat_requests()[1].body)
+
+
+def test_offline_a_crates_io_dependency_is_refused_before_any_build(
+    tmp_path: Path, fake_model: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_dependency = BROKEN_CRATE.replace("[dependencies]\n", '[dependencies]\nrand = "0.8"\n')
+    fake_model.script(with_dependency, BROKEN_CRATE)
+    out = tmp_path / "greeter"
+    code = main(["generate", DESCRIPTION, "-o", str(out), "--endpoint", fake_model.url, "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0, report
+    assert "not available offline: rand" in report["attempts"][0]["output"]
+    assert "rand" not in (out / "Cargo.toml").read_text()
+    retry = json.dumps(fake_model.chat_requests()[1].body)
+    assert "only the standard library" in retry

@@ -44,3 +44,8 @@ def test_prompt_says_std_only_without_a_registry_and_lists_crates_with_one() -> 
     assert 'serde = "1.0.210"' in user.content
     (only,) = generation_messages("a tool", "", [], {}, prompt_style="chat-no-system")
     assert only.role == "user" and "[filename:" in only.content
+
+
+def test_online_prompt_allows_crates_io() -> None:
+    (_, user) = generation_messages("a tool", "", [], {}, online=True)
+    assert "crates.io" in user.content and "must stay empty" not in user.content

@@ -80,9 +80,14 @@ def read_crate(root: Path, names: list[str]) -> dict[str, str]:
     return {name: (root / name).read_text(encoding="utf-8") for name in names}
 
 
-def cargo_env() -> dict[str, str]:
+def cargo_env(online: bool = False) -> dict[str, str]:
+    """cargo's environment: offline unless the caller allowed crates.io."""
     env = dict(os.environ)
-    env.update({"CARGO_NET_OFFLINE": "true", "CARGO_TERM_COLOR": "never", "RUST_BACKTRACE": "0"})
+    env.update({"CARGO_TERM_COLOR": "never", "RUST_BACKTRACE": "0"})
+    if online:
+        env.pop("CARGO_NET_OFFLINE", None)
+    else:
+        env["CARGO_NET_OFFLINE"] = "true"
     env.pop("RUSTC_WRAPPER", None)
     return env
 
@@ -99,13 +104,19 @@ def _executables(stdout: str) -> list[str]:
     return found
 
 
-async def build_crate(root: Path, limits: Limits = BUILD_LIMITS) -> tuple[RunResult, list[str]]:
+def _offline(online: bool) -> list[str]:
+    return [] if online else ["--offline"]
+
+
+async def build_crate(
+    root: Path, limits: Limits = BUILD_LIMITS, online: bool = False
+) -> tuple[RunResult, list[str]]:
     """`cargo build --offline` in `root`: the run, and the executables it produced."""
     result = await run_contained(
-        ["cargo", "build", "--offline", "--message-format=json-render-diagnostics"],
+        ["cargo", "build", *_offline(online), "--message-format=json-render-diagnostics"],
         cwd=root,
         limits=limits,
-        env=cargo_env(),
+        env=cargo_env(online),
     )
     return result, _executables(result.stdout)
 
@@ -123,9 +134,12 @@ async def run_binary(root: Path, executable: str, limits: Limits | None = None) 
     return await run_contained([executable], cwd=root, limits=limits or RUN_LIMITS, env=cargo_env())
 
 
-async def test_crate(root: Path, limits: Limits = BUILD_LIMITS) -> RunResult:
+async def test_crate(root: Path, limits: Limits = BUILD_LIMITS, online: bool = False) -> RunResult:
     return await run_contained(
-        ["cargo", "test", "--offline", "--quiet"], cwd=root, limits=limits, env=cargo_env()
+        ["cargo", "test", *_offline(online), "--quiet"],
+        cwd=root,
+        limits=limits,
+        env=cargo_env(online),
     )
 
 

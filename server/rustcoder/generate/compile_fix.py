@@ -21,6 +21,7 @@ from rustcoder.generate.build import (
     TempCrate,
     build_crate,
     build_output,
+    cargo_env,
     run_binary,
     test_crate,
 )
@@ -80,12 +81,12 @@ Progress = Callable[[str], None]
 
 
 async def run_fix_rounds(
-    root: Path, model: ModelChoice, limits: Limits = BUILD_LIMITS
+    root: Path, model: ModelChoice, limits: Limits = BUILD_LIMITS, online: bool = False
 ) -> tuple[list[str], str]:
     """One contained `rustcoder fix --apply` over the crate: titles applied, and any problem."""
     argv = [sys.executable, "-m", "rustcoder", "fix", str(root), "--apply", "--json"]
     argv += model.args()
-    result = await run_contained(argv, cwd=root, limits=limits)
+    result = await run_contained(argv, cwd=root, limits=limits, env=cargo_env(online))
     try:
         report = json.loads(result.stdout)
     except ValueError:
@@ -104,6 +105,7 @@ async def compile_and_fix(
     registry_dir: Path | None = None,
     progress: Progress | None = None,
     limits: Limits = BUILD_LIMITS,
+    online: bool = False,
 ) -> FixOutcome:
     """Build; while it fails and attempts remain, run verified fix rounds and build again."""
     model = model or ModelChoice()
@@ -112,14 +114,14 @@ async def compile_and_fix(
         for number in range(1, max(1, max_attempts) + 1):
             if progress:
                 progress(f"attempt {number}: building")
-            built, executables = await build_crate(crate.root, limits)
+            built, executables = await build_crate(crate.root, limits, online)
             attempt = Attempt(number, built.ok, None if built.ok else build_output(built))
             attempts.append(attempt)
             if built.ok or number == max_attempts:
                 break
             if progress:
                 progress(f"attempt {number}: fixing")
-            fixes, problem = await run_fix_rounds(crate.root, model, limits)
+            fixes, problem = await run_fix_rounds(crate.root, model, limits, online)
             attempt.fixes = fixes
             if not fixes:
                 if problem:
@@ -137,7 +139,7 @@ async def compile_and_fix(
             if not ran.ok:
                 result.run_output += f"\n({ran.describe_failure()})"
         if built.ok and test:
-            tested = await test_crate(crate.root, limits)
+            tested = await test_crate(crate.root, limits, online)
             result.test_success = tested.ok
             result.test_output = (tested.stdout + tested.stderr).strip()
         return FixOutcome(result, attempts)

@@ -38,6 +38,11 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--registry", type=Path, help="a cargo directory source of crates usable offline"
     )
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="allow crates.io dependencies (cargo then uses the network); default: offline",
+    )
     parser.add_argument("--force", action="store_true", help="write into a non-empty directory")
     parser.add_argument("--json", action="store_true", help="print a JSON result")
     parser.set_defaults(handler=run)
@@ -100,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
         max_attempts=max(1, args.max_attempts),
         run_tests=not args.no_tests,
         registry_dir=args.registry,
+        online=args.online,
     )
     progress = None if args.json else (lambda text: print(f"... {text}", file=sys.stderr))
     result = asyncio.run(

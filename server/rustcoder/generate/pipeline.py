@@ -40,6 +40,8 @@ class GenerateRequest:
     max_attempts: int = 3
     run_tests: bool = True
     registry_dir: Path | None = None
+    #: Let the crate use crates.io (cargo then reaches the network); off: std and the registry.
+    online: bool = False
 
 
 @dataclass
@@ -109,6 +111,7 @@ async def ask_for_files(
         examples,
         crates,
         getattr(model, "prompt_style", "chat"),
+        request.online,
     )
     for number in range(1, max(1, request.max_attempts) + 1):
         _check_cancel(cancel)
@@ -117,7 +120,11 @@ async def ask_for_files(
         _check_cancel(cancel)
         try:
             files = crate_files(parse_files(completion.text))
-            missing = unavailable_dependencies(files.get("Cargo.toml", ""), crates)
+            missing = (
+                []
+                if request.online
+                else unavailable_dependencies(files.get("Cargo.toml", ""), crates)
+            )
             if missing:
                 raise CrateError(
                     "dependencies not available offline: "
@@ -171,6 +178,7 @@ async def generate(
         test=request.run_tests,
         registry_dir=request.registry_dir,
         progress=lambda text: _note(result, progress, text),
+        online=request.online,
     )
     _check_cancel(cancel)
     build = outcome.build

@@ -13,7 +13,12 @@ SYSTEM = (
 )
 
 
-def dependency_rules(available: dict[str, str]) -> str:
+def dependency_rules(available: dict[str, str], online: bool = False) -> str:
+    if online:
+        return (
+            "Prefer the standard library. Crates from crates.io may be used when they really "
+            "help; give exact versions you know exist."
+        )
     if not available:
         return (
             "Use only the Rust standard library: the `[dependencies]` section of Cargo.toml "
@@ -32,11 +37,12 @@ def generation_messages(
     examples: list[Template],
     available_crates: dict[str, str],
     prompt_style: str = "chat",
+    online: bool = False,
 ) -> list[ChatMessage]:
     parts = [f"Write a Rust crate: {description.strip()}"]
     if requirements.strip():
         parts.append(f"Requirements:\n{requirements.strip()}")
-    parts.append(dependency_rules(available_crates))
+    parts.append(dependency_rules(available_crates, online))
     parts.append(
         "Give Cargo.toml (package name in snake_case, edition 2021) and src/main.rs "
         "(or src/lib.rs for a library), with `#[cfg(test)]` unit tests for the main logic."
