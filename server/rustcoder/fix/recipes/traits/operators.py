@@ -1,0 +1,120 @@
+"""Operator traits (`Add`, `Sub`, `Mul`, ...) on local structs of numbers.
+
+rustc reports a binary operator it cannot apply to a struct but suggests
+nothing; the impl it needs is mechanical, field by field, and differs enough
+from other trait impls (the `Output` type, the right-hand side, `Copy` on the
+operands) to be a group of its own.
+"""
+
+from __future__ import annotations
+
+import tree_sitter
+
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.traits._derives import _derive_edits
+from rustcoder.fix.recipes.traits._syntax import (
+    NUMERIC,
+    _fields,
+    _implements,
+    _insert_after,
+    _local_type,
+    _name,
+)
+from rustcoder.fix.rust_syntax import SourceFile
+
+# --- operators -------------------------------------------------------------------------
+
+OPERATORS = {
+    "Add": ("add", "+"),
+    "Sub": ("sub", "-"),
+    "Mul": ("mul", "*"),
+    "Div": ("div", "/"),
+    "Rem": ("rem", "%"),
+}
+
+
+def _numeric_fields(
+    file: SourceFile, item: tree_sitter.Node
+) -> tuple[list[tuple[str, str]], bool] | None:
+    """The fields of a struct whose fields are all numbers (see `_fields`)."""
+    fields, tuple_struct = _fields(file, item)
+    if not fields or not all(t in NUMERIC for _, t in fields):
+        return None
+    return fields, tuple_struct
+
+
+@edit_kind("impl-operator")
+def impl_operator(inp: RecipeInput) -> list[Candidate]:
+    """An arithmetic operator on a local struct of numbers: implement it field by field."""
+    trait = inp.params.get("trait", "")
+    rhs = inp.captures.get("rhs", "").strip()
+    assign = trait.endswith("Assign")
+    op_trait = trait.removesuffix("Assign")
+    if op_trait not in OPERATORS:
+        return []
+    found = _local_type(inp, inp.params.get("type", ""))
+    if found is None:
+        return []
+    file, item = found
+    name = _name(file, item.child_by_field_name("name"))
+    if item.child_by_field_name("type_parameters") is not None:
+        return []
+    shape = _numeric_fields(file, item)
+    if shape is None:
+        return []
+    fields, tuple_struct = shape
+    method, symbol = OPERATORS[op_trait]
+    field_types = {t for _, t in fields}
+    scalar = bool(rhs) and rhs != name
+    if scalar:
+        if rhs in ("{integer}", "{float}"):
+            if len(field_types) != 1:
+                return []
+            rhs = next(iter(field_types))
+        if rhs not in NUMERIC or any(t != rhs for t in field_types):
+            return []
+    rhs_type = rhs if scalar else name
+    generic = f"<{rhs_type}>" if scalar else ""
+
+    def operand(field: str) -> str:
+        return "rhs" if scalar else f"rhs.{field}"
+
+    if assign:
+        lines = [f"        self.{f} {symbol}= {operand(f)};" for f, _ in fields]
+        text = (
+            f"\nimpl std::ops::{trait}{generic} for {name} {{\n"
+            f"    fn {method}_assign(&mut self, rhs: {rhs_type}) {{\n"
+            + "\n".join(lines)
+            + "\n    }\n}\n"
+        )
+    else:
+        if tuple_struct:
+            value = (
+                f"{name}(" + ", ".join(f"self.{f} {symbol} {operand(f)}" for f, _ in fields) + ")"
+            )
+        else:
+            value = (
+                f"{name} {{ "
+                + ", ".join(f"{f}: self.{f} {symbol} {operand(f)}" for f, _ in fields)
+                + " }"
+            )
+        text = (
+            f"\nimpl std::ops::{trait}{generic} for {name} {{\n"
+            f"    type Output = {name};\n\n"
+            f"    fn {method}(self, rhs: {rhs_type}) -> {name} {{\n"
+            f"        {value}\n"
+            "    }\n}\n"
+        )
+    impl_edit = _insert_after(file, item, text)
+    title = f"Implement `std::ops::{trait}{generic}` for `{name}` field by field"
+    result = [inp.candidate(title, [impl_edit], score=0.75)]
+    # A struct of numbers used with operators is a value type: make it `Copy` too,
+    # or `a + b` moves `a` (which borrow checking reports only once this compiles).
+    copy_edits, _ = _derive_edits(file, item, ["Clone", "Copy"])
+    if copy_edits and not _implements(inp, "Clone", name):
+        result.insert(
+            0,
+            inp.candidate(title + " and derive `Clone, Copy`", [impl_edit, *copy_edits], 0.78),
+        )
+    return result
