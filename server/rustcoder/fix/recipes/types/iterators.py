@@ -1,0 +1,208 @@
+"""Iterator results of the wrong item type: convert the items, then combine them.
+
+`collect()`, `sum()` and arithmetic over iterator items fail when the items
+are not the type the result needs (`&str` items into `Vec<String>`, `&i32`
+summed into `i64`, an `Option` operand). The repair belongs in the iterator
+chain, before the items are combined, so these edit kinds rewrite the chain.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.types._common import NUMERIC, _is_copy_like
+from rustcoder.fix.recipes.types._syntax import (
+    Node,
+    _call_of_method,
+    _expression_at,
+    _fn_return_type,
+    _insert_after,
+    _labelled,
+    _slice,
+    _span_range,
+    _text,
+    _viewed,
+)
+from rustcoder.fix.rust_syntax import SourceFile
+
+
+def _last_map(file: SourceFile, receiver: Node) -> tuple[Node, Node] | None:
+    """(the `map` name, its call) of the last `.map(..)` of a method chain."""
+    node: Node | None = receiver
+    while node is not None and node.type == "call_expression":
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "field_expression":
+            return None
+        field = function.child_by_field_name("field")
+        if field is not None and _text(file, field) == "map":
+            return field, node
+        node = function.child_by_field_name("value")
+    return None
+
+
+def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
+    """The body of the closure in the last `.map(|x| ..)` of a method chain."""
+    found = _last_map(file, receiver)
+    arguments = found[1].child_by_field_name("arguments") if found is not None else None
+    if arguments is None:
+        return None
+    closure = next((a for a in arguments.named_children if a.type == "closure_expression"), None)
+    return closure.child_by_field_name("body") if closure is not None else None
+
+
+@edit_kind("collect-items")
+def collect_items(inp: RecipeInput) -> list[Candidate]:
+    """`collect()` of items that are not the collection's: convert the items first.
+
+    `Result`/`Option` items are unwrapped in the `map` that made them (or
+    collected into a `Result<Vec<_>, _>`), references are cloned, `&str`s become
+    `String`s.
+    """
+    inp = _viewed(inp)
+    target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
+    parts = _call_of_method(inp)
+    if parts is None:
+        return []
+    call, receiver, method = parts
+    dot = inp.file.end(receiver)
+    result: list[Candidate] = []
+    if item.startswith(("Result<", "Option<")):
+        body = _map_closure_body(inp.file, receiver)
+        if body is not None:
+            result.append(
+                inp.candidate(
+                    "Unwrap each item where it is made", _insert_after(inp, body, ".unwrap()"), 0.6
+                )
+            )
+        if item.startswith("Result<") and (_fn_return_type(inp.file, call) or "").startswith(
+            "Result<"
+        ):
+            at = inp.file.end(call)
+            result.append(
+                inp.candidate(
+                    "Stop at the first error (`collect::<Result<_, _>>()?`)",
+                    [inp.edit(inp.file.end(method), at, "::<Result<_, _>>()?")],
+                    0.65,
+                )
+            )
+        result.append(
+            inp.candidate(
+                "Skip the items that failed (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.4
+            )
+        )
+    elif re.match(r"(?:ToUppercase|ToLowercase|Chars|Vec<|Option<|IntoIter<|Split)", item):
+        # Each item is itself a sequence (`c.to_uppercase()` is an iterator of chars).
+        found = _last_map(inp.file, receiver)
+        if found is not None:
+            name = found[0]
+            result.append(
+                inp.candidate(
+                    "Flatten the items as they are made (`flat_map`)",
+                    [inp.edit(inp.file.start(name), inp.file.end(name), "flat_map")],
+                    0.6,
+                )
+            )
+        result.append(
+            inp.candidate(
+                "Flatten the items (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.55
+            )
+        )
+    elif item.startswith("&"):
+        bare = item.lstrip("&").strip()
+        if bare in ("str", "mut str") and "String" in target:
+            result.append(
+                inp.candidate(
+                    "Make each item a `String`",
+                    [inp.edit(dot, dot, ".map(|s| s.to_string())")],
+                    0.65,
+                )
+            )
+        else:
+            copy = ".copied()" if _is_copy_like(bare) else ".cloned()"
+            other = ".cloned()" if copy == ".copied()" else ".copied()"
+            result += [
+                inp.candidate(
+                    f"Collect copies of the items (`{copy}`)", [inp.edit(dot, dot, copy)]
+                ),
+                inp.candidate(
+                    f"Collect copies of the items (`{other}`)", [inp.edit(dot, dot, other)], 0.5
+                ),
+            ]
+    return result
+
+
+_NUMERIC_ITEM = re.compile(r"&*(?P<ty>[iu](?:8|16|32|64|128|size)|f32|f64)")
+
+
+@edit_kind("sum-as")
+def sum_as(inp: RecipeInput) -> list[Candidate]:
+    """`sum()`/`product()` into another numeric type than the items': add up, then cast."""
+    inp = _viewed(inp)
+    target = inp.captures.get("target", "")
+    item = _NUMERIC_ITEM.fullmatch(inp.captures.get("item", ""))
+    parts = _call_of_method(inp)
+    if item is None or target not in NUMERIC or parts is None:
+        return []
+    call, receiver, method = parts
+    ty = item.group("ty")
+    start, end = inp.file.start(call), inp.file.end(call)
+    name = _text(inp.file, method)
+    chain = _slice(inp, start, inp.file.end(receiver))
+    summed = f"{chain}.{name}::<{ty}>() as {target}"
+    parent = call.parent
+    if parent is not None and parent.type in (
+        "field_expression",
+        "binary_expression",
+        "unary_expression",
+        "type_cast_expression",
+        "index_expression",
+        "try_expression",
+    ):
+        summed = f"({summed})"
+    mapped = f"{chain}.map(|x| x as {target}).{name}::<{target}>()"
+    if item.group(0).startswith("&"):
+        mapped = f"{chain}.map(|&x| x as {target}).{name}::<{target}>()"
+    return [
+        inp.candidate(
+            f"Add up as `{ty}`, then convert to `{target}`", [inp.edit(start, end, summed)], 0.6
+        ),
+        inp.candidate(f"Convert each item to `{target}`", [inp.edit(start, end, mapped)], 0.5),
+    ]
+
+
+@edit_kind("unwrap-operand")
+def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
+    """Arithmetic on an `Option`/`Result` operand: take the value out first."""
+    inp = _viewed(inp)
+    result: list[Candidate] = []
+    for span, found in _labelled(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
+        located = _span_range(inp, span)
+        if located is None:
+            continue
+        node = _expression_at(inp.file, *located)
+        if node is None:
+            continue
+        wrapper = found.group("ty").split("<", 1)[0]
+        returns = _fn_return_type(inp.file, node) or ""
+        if returns.startswith(f"{wrapper}<"):
+            result.append(
+                inp.candidate("Return early with `?`", _insert_after(inp, node, "?"), 0.65)
+            )
+        result.append(
+            inp.candidate(
+                f"Unwrap `{_text(inp.file, node)}`", _insert_after(inp, node, ".unwrap()"), 0.6
+            )
+        )
+        if wrapper == "Option":
+            copy = ".copied()" if found.group("ty").startswith("Option<&") else ""
+            result.append(
+                inp.candidate(
+                    "Use the default when there is none",
+                    _insert_after(inp, node, f"{copy}.unwrap_or_default()"),
+                    0.45,
+                )
+            )
+        break
+    return result
