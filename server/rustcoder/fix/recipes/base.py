@@ -55,6 +55,19 @@ class RecipeInput:
                 if span.label:
                     yield span.label
 
+    def labelled(self, *label_parts: str) -> list[Span]:
+        """The diagnostic's own spans whose label contains any of `label_parts`."""
+        return [
+            s for s in self.diagnostic.spans if s.label and any(p in s.label for p in label_parts)
+        ]
+
+    def offsets_here(self, span: Span) -> tuple[int, int] | None:
+        """Char offsets of `span` in this diagnostic's file (None for other files)."""
+        located = self.span_offsets(span)
+        if located is None or located[0] != self.path:
+            return None
+        return located[1], located[2]
+
     def child_spans(self, message_part: str) -> list[Span]:
         return [
             span

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from rustcoder.cargo.messages import Span
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
@@ -18,17 +17,6 @@ from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 #: A score above rustc's MachineApplicable `.clone()` (see engine.rank_key).
 CONFIDENT = 0.92
-
-
-def _labelled(inp: RecipeInput, label_part: str) -> list[Span]:
-    return [s for s in inp.diagnostic.spans if s.label and label_part in s.label]
-
-
-def _offsets(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
-    located = inp.span_offsets(span)
-    if located is None or located[0] != inp.path:
-        return None
-    return located[1], located[2]
 
 
 def _is_place(expr: str) -> bool:
@@ -79,8 +67,8 @@ def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
     """
     name = inp.captures["name"]
     result: list[Candidate] = []
-    for span in _labelled(inp, "value moved here"):
-        offsets = _offsets(inp, span)
+    for span in inp.labelled("value moved here"):
+        offsets = inp.offsets_here(span)
         if offsets is None:
             continue
         start, end = offsets
@@ -237,7 +225,7 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
     `let f = v.first().unwrap(); v.push(..)` → `.cloned()` / `.copied()`.
     """
     result: list[Candidate] = []
-    spans = _labelled(inp, "borrow occurs here") + _labelled(inp, "`")
+    spans = inp.labelled("borrow occurs here") + inp.labelled("`")
     for span in spans:
         label = span.label or ""
         if (
@@ -246,7 +234,7 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
             and "is borrowed here" not in label
         ):
             continue
-        offsets = _offsets(inp, span)
+        offsets = inp.offsets_here(span)
         if offsets is None:
             continue
         start, end = offsets

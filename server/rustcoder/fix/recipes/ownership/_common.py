@@ -13,7 +13,6 @@ import re
 
 import tree_sitter
 
-from rustcoder.cargo.messages import Span
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
 from rustcoder.fix.rust_syntax import SourceFile
@@ -26,22 +25,9 @@ Node = tree_sitter.Node
 LOOPS = {"for_expression", "while_expression", "loop_expression"}
 
 
-def _spans(inp: RecipeInput, *label_parts: str) -> list[Span]:
-    """The diagnostic's own spans whose label contains any of `label_parts`."""
-    return [s for s in inp.diagnostic.spans if s.label and any(p in s.label for p in label_parts)]
-
-
-def _located(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
-    """Char offsets of a span in the diagnostic's file (None for other files)."""
-    located = inp.span_offsets(span)
-    if located is None or located[0] != inp.path:
-        return None
-    return located[1], located[2]
-
-
 def _first(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | None:
-    for span in _spans(inp, *label_parts):
-        offsets = _located(inp, span)
+    for span in inp.labelled(*label_parts):
+        offsets = inp.offsets_here(span)
         if offsets is not None:
             return offsets
     return None

@@ -24,10 +24,8 @@ from rustcoder.fix.recipes.ownership._common import (
     _function,
     _identifiers,
     _line_span,
-    _located,
     _mutated,
     _root_name,
-    _spans,
     _statement,
 )
 from rustcoder.fix.rust_syntax import SourceFile
@@ -226,8 +224,8 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     first = next(
         (
             offsets
-            for span in _spans(inp, "mutable borrow occurs here", "is borrowed here")
-            if not span.is_primary and (offsets := _located(inp, span)) is not None
+            for span in inp.labelled("mutable borrow occurs here", "is borrowed here")
+            if not span.is_primary and (offsets := inp.offsets_here(span)) is not None
         ),
         None,
     )

@@ -19,10 +19,8 @@ from rustcoder.fix.recipes.ownership._common import (
     _first,
     _fresh,
     _function,
-    _located,
     _move_statement,
     _names_in,
-    _spans,
     _statement,
 )
 from rustcoder.fix.rust_syntax import SourceFile
@@ -108,13 +106,13 @@ def store_owned(inp: RecipeInput) -> list[Candidate]:
         return []
     fn = _function(inp.file, borrow)
     holder = None
-    for span in _spans(inp, "declared here", "later used here", "returns a value referencing"):
+    for span in inp.labelled("declared here", "later used here", "returns a value referencing"):
         label = span.label or ""
         named = re.search(r"variable `(\w+)` declared here", label)
         if named:
             holder = named.group(1)
             break
-        offsets = _located(inp, span)
+        offsets = inp.offsets_here(span)
         if offsets is not None and ("later used" in label or "returns a value" in label):
             text = inp.file.text[offsets[0] : offsets[1]]
             if re.fullmatch(r"\w+", text):

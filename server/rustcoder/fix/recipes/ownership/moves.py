@@ -23,10 +23,8 @@ from rustcoder.fix.recipes.ownership._common import (
     _function,
     _identifiers,
     _is_simple_place,
-    _located,
     _mutated,
     _root_name,
-    _spans,
     _statement,
     _uses,
 )
@@ -269,8 +267,8 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
     edits = [
         inp.edit(inp.start, inp.start + 1, "") if deref else inp.edit(inp.start, inp.start, "&")
     ]
-    for span in _spans(inp, "data moved here"):
-        offsets = _located(inp, span)
+    for span in inp.labelled("data moved here"):
+        offsets = inp.offsets_here(span)
         if offsets is None:
             continue
         binding = inp.file.node_at(*offsets)

@@ -15,7 +15,6 @@ from rustcoder.fix.recipes.ownership._common import (
     CONFIDENT,
     Node,
     _function,
-    _located,
     _root_name,
 )
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
@@ -35,7 +34,7 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
         for s in child.spans
         if s.suggested_replacement == "mut "
     ]
-    offsets = next((o for o in (_located(inp, s) for s in spans) if o is not None), None)
+    offsets = next((o for o in (inp.offsets_here(s) for s in spans) if o is not None), None)
     if offsets is None:
         return []
     at = offsets[0]

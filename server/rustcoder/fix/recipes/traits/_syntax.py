@@ -13,7 +13,6 @@ import re
 
 import tree_sitter
 
-from rustcoder.cargo.messages import Span
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
@@ -60,17 +59,6 @@ def _local_type(inp: RecipeInput, type_text: str) -> tuple[SourceFile, tree_sitt
             assert isinstance(node, tree_sitter.Node)
             return file, node
     return None
-
-
-def _labelled(inp: RecipeInput, label_part: str) -> list[Span]:
-    return [s for s in inp.diagnostic.spans if s.label and label_part in s.label]
-
-
-def _offsets_in_file(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
-    located = inp.span_offsets(span)
-    if located is None or located[0] != inp.path:
-        return None
-    return located[1], located[2]
 
 
 def _enclosing_fn(inp: RecipeInput) -> tree_sitter.Node | None:

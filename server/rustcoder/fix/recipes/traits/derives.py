@@ -31,10 +31,8 @@ from rustcoder.fix.recipes.traits._syntax import (
     _call_parts,
     _implements,
     _insert_after,
-    _labelled,
     _local_type,
     _name,
-    _offsets_in_file,
     _type_names,
 )
 from rustcoder.fix.rust_syntax import SourceFile
@@ -149,8 +147,8 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
     gone = ", ".join(t for t in listed if t not in kept)
     result = [inp.candidate(f"Remove `{gone}` from the derive", [edit], score=0.7)]
     # Or, first (the author wanted copies), make the field's local type derive it too.
-    for span in _labelled(inp, "does not implement `Copy`"):
-        offsets = _offsets_in_file(inp, span)
+    for span in inp.labelled("does not implement `Copy`"):
+        offsets = inp.offsets_here(span)
         if offsets is None:
             continue
         field_node = inp.file.node_at(*offsets)
@@ -200,8 +198,8 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
         has_debug = "Debug" in _derived(file, item)
         if not has_debug:
             debug_edits, _ = _derive_edits(file, item, ["Debug"])
-    for span in _labelled(inp, "required by this formatting parameter"):
-        offsets = _offsets_in_file(inp, span)
+    for span in inp.labelled("required by this formatting parameter"):
+        offsets = inp.offsets_here(span)
         if offsets is None:
             continue
         replacement = _debug_placeholder(inp.file.text[offsets[0] : offsets[1]])

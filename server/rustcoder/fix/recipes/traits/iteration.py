@@ -16,10 +16,8 @@ from rustcoder.fix.recipes.traits._syntax import (
     NUMERIC,
     _call_parts,
     _fields,
-    _labelled,
     _last_segment,
     _local_type,
-    _offsets_in_file,
 )
 
 COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "LinkedList")
@@ -111,8 +109,8 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     item = inp.params.get("item", "").strip()
     collection = inp.params.get("collection", "")
     parts = _call_parts(inp.file, inp.start, inp.end)
-    for span in _labelled(inp, "required by a bound introduced by this call"):
-        offsets = _offsets_in_file(inp, span)
+    for span in inp.labelled("required by a bound introduced by this call"):
+        offsets = inp.offsets_here(span)
         if parts is None and offsets is not None:  # `collect::<T>()`: the span is on `T`
             parts = _call_parts(inp.file, *offsets)
     if parts is None or parts[1] != "collect":

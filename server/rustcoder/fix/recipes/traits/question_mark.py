@@ -20,7 +20,6 @@ from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.traits._syntax import (
     _enclosing_fn,
     _insert_after,
-    _labelled,
     _last_segment,
     _local_type,
     _name,
@@ -182,7 +181,7 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     """`?` cannot convert the error: convert it at the `?`, implement `From`, or box it."""
     target = inp.params.get("target", "").strip()
     source = ""
-    for span in _labelled(inp, "because it has type `Result<_, "):
+    for span in inp.labelled("because it has type `Result<_, "):
         found = re.search(r"has type `Result<_, (?P<err>.+)>`", span.label or "")
         if found:
             source = found.group("err")
