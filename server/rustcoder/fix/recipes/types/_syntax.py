@@ -169,14 +169,6 @@ def _expression_at(file: SourceFile, start: int, end: int) -> Node | None:
     return node
 
 
-def _span_range(inp: RecipeInput, span: Span) -> tuple[int, int] | None:
-    """Character offsets of a span in the diagnostic's own file, else None."""
-    located = inp.span_offsets(span)
-    if located is None or located[0] != inp.path:
-        return None
-    return located[1], located[2]
-
-
 def _labelled(inp: RecipeInput, pattern: str) -> list[tuple[Span, re.Match[str]]]:
     """Spans (main and children) whose label matches `pattern`, with the match."""
     spans = list(inp.diagnostic.spans) + [s for c in inp.diagnostic.children for s in c.spans]

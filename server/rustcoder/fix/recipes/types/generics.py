@@ -13,7 +13,7 @@ import re
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.types._common import _PLACEHOLDER
-from rustcoder.fix.recipes.types._syntax import Node, _slice, _span_range, _text, _viewed
+from rustcoder.fix.recipes.types._syntax import Node, _slice, _text, _viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -39,7 +39,7 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
         for i, fill in enumerate(fills if holes else fills[:1]):
             edits = []
             for span in spans:
-                located = _span_range(inp, span)
+                located = inp.offsets_here(span)
                 if located is None:
                     break
                 new = _PLACEHOLDER.sub(fill, span.suggested_replacement or "")

@@ -11,7 +11,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._syntax import Node, _labelled, _span_range, _text, _viewed
+from rustcoder.fix.recipes.types._syntax import Node, _labelled, _text, _viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -43,7 +43,7 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
         return []
     roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
     for span, _ in _labelled(inp, r"type must be known at this point"):
-        located = _span_range(inp, span)
+        located = inp.offsets_here(span)
         if located is not None:
             roots.append(inp.file.node_at(*located))
     binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")

@@ -21,7 +21,6 @@ from rustcoder.fix.recipes.types._syntax import (
     _insert_after,
     _labelled,
     _slice,
-    _span_range,
     _text,
     _viewed,
 )
@@ -178,7 +177,7 @@ def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
     inp = _viewed(inp)
     result: list[Candidate] = []
     for span, found in _labelled(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
-        located = _span_range(inp, span)
+        located = inp.offsets_here(span)
         if located is None:
             continue
         node = _expression_at(inp.file, *located)

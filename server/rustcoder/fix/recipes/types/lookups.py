@@ -17,7 +17,6 @@ from rustcoder.fix.recipes.types._common import _METHOD_ALIASES, _PLACEHOLDER, F
 from rustcoder.fix.recipes.types._syntax import (
     _method_receiver,
     _slice,
-    _span_range,
     _text,
     _viewed,
 )
@@ -62,7 +61,7 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         indent = inp.file.indent_at(inp.file.start(last))
         names: list[str] = []
         for span in inp.child_spans("consider returning one of these bindings"):
-            located = _span_range(inp, span)
+            located = inp.offsets_here(span)
             if located is not None:
                 name = _slice(inp, located[0], located[1])
                 if re.fullmatch(r"[a-z_]\w*", name) and name not in names:
@@ -90,7 +89,7 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         if "consider returning a value" not in child.message:
             continue
         for span in child.spans:
-            located = _span_range(inp, span)
+            located = inp.offsets_here(span)
             replacement = span.suggested_replacement or ""
             if located is None or not _PLACEHOLDER.search(replacement):
                 continue

@@ -36,7 +36,6 @@ from rustcoder.fix.recipes.types._syntax import (
     _insert_after,
     _labelled,
     _primary_expression,
-    _span_range,
     _text,
     _viewed,
 )
@@ -116,7 +115,7 @@ def match_as_str(inp: RecipeInput) -> list[Candidate]:
     inp = _viewed(inp)
     result: list[Candidate] = []
     for span, found in _labelled(inp, r"this expression has type `(?P<ty>[^`]+)`"):
-        located = _span_range(inp, span)
+        located = inp.offsets_here(span)
         if located is None:
             continue
         node = _expression_at(inp.file, *located)
@@ -270,7 +269,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
         # A body that produces nothing is missing its value, not declaring too much.
         return []
     for span, _ in _labelled(inp, r"expected `[^`]+` because of return type"):
-        located = _span_range(inp, span)
+        located = inp.offsets_here(span)
         if located is None:
             continue
         start, end = located
@@ -288,7 +287,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
         ]
     for span, _ in _labelled(inp, r"^expected due to this$"):
         # `let x: T = value;`: the annotation may be what is wrong (tried last).
-        located = _span_range(inp, span)
+        located = inp.offsets_here(span)
         if located is None:
             continue
         binding = inp.file.enclosing(inp.file.node_at(*located), "let_declaration")
