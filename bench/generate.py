@@ -28,7 +28,6 @@ from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, generate
 from rustcoder.generate.templates import shipped_index
 from rustcoder.models.backend import GenerationParams
-from rustcoder.models.factory import model_from_args
 
 DESCRIPTIONS = Path(__file__).with_name("generate_descriptions.toml")
 
@@ -70,9 +69,7 @@ def replay_server() -> ThreadingHTTPServer:
 
 
 async def run(descriptions: list[str], choice: ModelChoice, api_key: str | None) -> list[Any]:
-    model = model_from_args(
-        choice.model_id if choice.endpoint else choice.name, choice.endpoint, api_key, 300.0
-    )
+    model = choice.load(api_key, 300.0)
     assert model is not None
     rows = []
     for description in descriptions:
@@ -106,11 +103,7 @@ def main() -> int:
         descriptions = descriptions[: args.limit]
     replay = None
     if args.endpoint or args.model:
-        choice = ModelChoice(
-            name=None if args.endpoint else args.model,
-            endpoint=args.endpoint,
-            model_id=args.model if args.endpoint else None,
-        )
+        choice = ModelChoice(args.model, args.endpoint)
         label = args.endpoint or args.model
     else:
         replay = replay_server()

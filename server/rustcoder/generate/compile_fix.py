@@ -26,29 +26,39 @@ from rustcoder.generate.build import (
     test_crate,
 )
 from rustcoder.generate.sandbox import BUILD_LIMITS, Limits, run_contained
+from rustcoder.models.backend import CodeModel
 
 
 @dataclass(frozen=True)
 class ModelChoice:
-    """Which model the fix rounds may use (none: rules and rustc's suggestions only)."""
+    """Which model generation and the fix rounds may use (none: rules and rustc only).
+
+    As on the command line: with an endpoint, `name` is the model it serves;
+    without one, `name` is a local model of the registry.
+    """
 
     name: str | None = None
     endpoint: str | None = None
-    model_id: str | None = None
 
     def args(self) -> list[str]:
-        result: list[str] = []
+        """The same choice as `rustcoder fix` options."""
         if self.endpoint:
-            result += ["--endpoint", self.endpoint]
-            if self.model_id:
-                result += ["--model-name", self.model_id]
-        elif self.name:
-            result += ["--model", self.name]
-        return result
+            return [
+                "--endpoint",
+                self.endpoint,
+                *(["--model-name", self.name] if self.name else []),
+            ]
+        return ["--model", self.name] if self.name else []
 
     @property
     def configured(self) -> bool:
         return bool(self.name or self.endpoint)
+
+    def load(self, api_key: str | None = None, timeout_s: float = 60.0) -> CodeModel | None:
+        """The model itself (ModelError when a local one is missing)."""
+        from rustcoder.models.factory import model_from_args
+
+        return model_from_args(self.name, self.endpoint, api_key, timeout_s)
 
 
 @dataclass

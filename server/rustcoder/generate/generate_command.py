@@ -11,8 +11,7 @@ from typing import Any
 
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, GenerationResult, generate
-from rustcoder.models.backend import CodeModel, GenerationParams, ModelError
-from rustcoder.models.factory import model_from_args
+from rustcoder.models.backend import GenerationParams, ModelError
 
 NO_MODEL = (
     "rustcoder generate needs a code model: pass --endpoint URL (an OpenAI-compatible server "
@@ -85,16 +84,12 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    choice = ModelChoice(
-        name=None if args.endpoint else args.model,
-        endpoint=args.endpoint,
-        model_id=args.model if args.endpoint else None,
-    )
+    choice = ModelChoice(args.model, args.endpoint)
     if not choice.configured:
         print(NO_MODEL, file=sys.stderr)
         return 2
     try:
-        model: CodeModel | None = model_from_args(args.model, args.endpoint, args.api_key)
+        model = choice.load(args.api_key)
     except ModelError as exc:
         print(f"rustcoder generate: {exc}", file=sys.stderr)
         return 2

@@ -137,8 +137,6 @@ class CodeService:
     # --- generation -----------------------------------------------------------
 
     def _model(self) -> Any:
-        from rustcoder.models.factory import model_from_args
-
         choice = self.config.model
         if not choice.configured:
             raise ServiceError(
@@ -146,11 +144,7 @@ class CodeService:
                 503,
             )
         try:
-            return model_from_args(
-                choice.model_id if choice.endpoint else choice.name,
-                choice.endpoint,
-                self.config.api_key,
-            )
+            return choice.load(self.config.api_key)
         except ModelError as exc:
             raise ServiceError(str(exc), 503) from None
 

@@ -24,14 +24,9 @@ def add_service_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def service_from_args(args: argparse.Namespace) -> CodeService:
-    choice = ModelChoice(
-        name=None if args.endpoint else args.model,
-        endpoint=args.endpoint,
-        model_id=args.model if args.endpoint else None,
-    )
     return CodeService(
         ServiceConfig(
-            model=choice,
+            model=ModelChoice(args.model, args.endpoint),
             api_key=args.api_key or os.environ.get("RUSTCODER_API_KEY"),
             registry_dir=args.registry,
             concurrency=max(1, args.concurrency),

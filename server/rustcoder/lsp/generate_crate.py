@@ -111,11 +111,7 @@ async def generate_crate(
     ls: RustcoderServer, description: str, target: str, requirements: str = ""
 ) -> dict[str, Any]:
     settings = ls.settings.model
-    choice = ModelChoice(
-        name=None if settings.endpoint else settings.name or None,
-        endpoint=settings.endpoint or None,
-        model_id=settings.name or None if settings.endpoint else None,
-    )
+    choice = ModelChoice(settings.name or None, settings.endpoint or None)
     if not settings.enable or not choice.configured:
         message = (
             NO_MODEL.replace("rustcoder generate", "Generate crate")
