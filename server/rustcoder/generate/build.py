@@ -62,11 +62,21 @@ def crate_files(files: dict[str, str]) -> dict[str, str]:
     return clean
 
 
+def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
+    """Write `files` under `directory`, refusing any that would land outside it."""
+    written = []
+    for relative, text in files.items():
+        path = directory / relative
+        if not path.resolve().is_relative_to(directory.resolve()):
+            raise ValueError(f"{relative}: outside {directory}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def write_crate(root: Path, files: dict[str, str], registry_dir: Path | None = None) -> None:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    write_files(root, files)
     if registry_dir is not None:
         config = root / ".cargo" / "config.toml"
         config.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +153,30 @@ async def test_crate(root: Path, limits: Limits = BUILD_LIMITS, online: bool = F
     )
 
 
+async def run_and_test(
+    root: Path,
+    result: BuildResult,
+    executables: list[str],
+    run: bool,
+    test: bool,
+    limits: Limits = BUILD_LIMITS,
+    online: bool = False,
+) -> None:
+    """After a successful build: run the binary and/or the tests, into `result`."""
+    if not result.build_success:
+        return
+    if run and executables:
+        ran = await run_binary(root, executables[0])
+        result.run_success = ran.ok
+        result.run_output = ran.stdout + ("" if ran.ok else ran.stderr)
+        if not ran.ok:
+            result.run_output += f"\n({ran.describe_failure()})"
+    if test:
+        tested = await test_crate(root, limits, online)
+        result.test_success = tested.ok
+        result.test_output = (tested.stdout + tested.stderr).strip()
+
+
 class TempCrate:
     """A fresh temp dir holding a crate; removed on exit."""
 
@@ -175,14 +209,5 @@ async def compile_files(
         result = BuildResult(
             files=crate.files, build_success=built.ok, build_output=build_output(built)
         )
-        if built.ok and run and executables:
-            ran = await run_binary(crate.root, executables[0])
-            result.run_success = ran.ok
-            result.run_output = ran.stdout + (ran.stderr if not ran.ok else "")
-            if not ran.ok:
-                result.run_output += f"\n({ran.describe_failure()})"
-        if built.ok and test:
-            tested = await test_crate(crate.root, limits)
-            result.test_success = tested.ok
-            result.test_output = (tested.stdout + tested.stderr).strip()
+        await run_and_test(crate.root, result, executables, run, test, limits)
         return result

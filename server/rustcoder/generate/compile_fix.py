@@ -22,8 +22,7 @@ from rustcoder.generate.build import (
     build_crate,
     build_output,
     cargo_env,
-    run_binary,
-    test_crate,
+    run_and_test,
 )
 from rustcoder.generate.sandbox import BUILD_LIMITS, Limits, run_contained
 from rustcoder.models.backend import CodeModel
@@ -142,14 +141,5 @@ async def compile_and_fix(
             build_success=built.ok,
             build_output=build_output(built),
         )
-        if built.ok and run and executables:
-            ran = await run_binary(crate.root, executables[0])
-            result.run_success = ran.ok
-            result.run_output = ran.stdout + ("" if ran.ok else ran.stderr)
-            if not ran.ok:
-                result.run_output += f"\n({ran.describe_failure()})"
-        if built.ok and test:
-            tested = await test_crate(crate.root, limits, online)
-            result.test_success = tested.ok
-            result.test_output = (tested.stdout + tested.stderr).strip()
+        await run_and_test(crate.root, result, executables, run, test, limits, online)
         return FixOutcome(result, attempts)

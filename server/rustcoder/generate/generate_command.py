@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, GenerationResult, generate
 from rustcoder.models.backend import GenerationParams, ModelError
@@ -45,18 +46,6 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--force", action="store_true", help="write into a non-empty directory")
     parser.add_argument("--json", action="store_true", help="print a JSON result")
     parser.set_defaults(handler=run)
-
-
-def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
-    written = []
-    for relative, text in files.items():
-        path = directory / relative
-        if not path.resolve().is_relative_to(directory.resolve()):
-            raise ValueError(f"{relative}: outside {directory}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
 
 
 def _print_result(result: GenerationResult, directory: Path, as_json: bool) -> None:

@@ -18,8 +18,9 @@ from typing import Any
 from lsprotocol import types as lsp
 from pygls.uris import from_fs_path, to_fs_path
 
+from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
-from rustcoder.generate.generate_command import NO_MODEL, write_files
+from rustcoder.generate.generate_command import NO_MODEL
 from rustcoder.generate.pipeline import GenerateRequest, GenerationCancelled, generate
 from rustcoder.lsp.server import RustcoderServer
 from rustcoder.models.backend import CancelToken, CodeModel, ModelError
