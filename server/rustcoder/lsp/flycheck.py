@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from pathlib import Path
 
 from lsprotocol import types as lsp
@@ -14,6 +13,7 @@ from rustcoder.cargo.flycheck import CheckOutcome, run_check
 from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.cargo.to_lsp import DiagnosticMapper
 from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.lsp.progress import WorkDoneProgress
 from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
@@ -40,34 +40,6 @@ def _open_documents_under(ls: RustcoderServer, root: Path) -> dict[str, int | No
     return versions
 
 
-class _Progress:
-    """Work-done progress for one check, a no-op when the client has no support."""
-
-    def __init__(self, ls: RustcoderServer, title: str) -> None:
-        self.ls = ls
-        self.title = title
-        self.token: str | None = None
-
-    async def begin(self, message: str) -> None:
-        if not self.ls.supports_work_done_progress():
-            return
-        token = f"rustcoder/check/{uuid.uuid4().hex}"
-        try:
-            await asyncio.wait_for(self.ls.work_done_progress.create_async(token), timeout=5)
-        except Exception:  # the client refused or never answered: go on silently
-            log.debug("client did not create progress token", exc_info=True)
-            return
-        self.token = token
-        self.ls.work_done_progress.begin(
-            token, lsp.WorkDoneProgressBegin(title=self.title, message=message, cancellable=False)
-        )
-
-    def end(self, message: str) -> None:
-        if self.token is not None:
-            self.ls.work_done_progress.end(self.token, lsp.WorkDoneProgressEnd(message=message))
-            self.token = None
-
-
 def summary(outcome: CheckOutcome) -> str:
     errors = outcome.error_count
     warnings = sum(1 for d in outcome.diagnostics if d.level == "warning")
@@ -82,7 +54,7 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
     if not workspace.root.is_dir() or not workspace.manifest.is_file():
         forget_workspace(ls, workspace, "its folder or Cargo.toml no longer exists")
         return
-    progress = _Progress(ls, f"cargo {ls.settings.check.command}")
+    progress = WorkDoneProgress(ls, f"cargo {ls.settings.check.command}", "check")
     await progress.begin(workspace.root.name)
     versions = _open_documents_under(ls, workspace.root)
     unsaved = frozenset(uri for uri in versions if uri in ls.unsaved)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.generate_command import NO_MODEL
 from rustcoder.generate.pipeline import GenerateRequest, GenerationCancelled, generate
+from rustcoder.lsp.progress import WorkDoneProgress
 from rustcoder.lsp.server import RustcoderServer
 from rustcoder.models.backend import CancelToken, CodeModel, ModelError
 from rustcoder.models.factory import model_from_settings, params_from_settings
@@ -66,44 +66,6 @@ def creation_edit(folder: Path, files: dict[str, str]) -> lsp.WorkspaceEdit:
     return lsp.WorkspaceEdit(document_changes=changes)
 
 
-class _Progress:
-    """Cancellable work-done progress; `cancel` is set when the user cancels it."""
-
-    def __init__(self, ls: RustcoderServer, cancel: CancelToken) -> None:
-        self.ls = ls
-        self.cancel = cancel
-        self.token: str | None = None
-
-    async def begin(self, message: str) -> None:
-        if not self.ls.supports_work_done_progress():
-            return
-        token = f"rustcoder/generate/{uuid.uuid4().hex}"
-        try:
-            await asyncio.wait_for(self.ls.work_done_progress.create_async(token), timeout=5)
-        except Exception:
-            log.debug("client did not create a progress token", exc_info=True)
-            return
-        self.token = token
-        self.ls.work_done_progress.begin(
-            token,
-            lsp.WorkDoneProgressBegin(title="Generating crate", message=message, cancellable=True),
-        )
-        future = self.ls.work_done_progress.tokens.get(token)
-        if future is not None:
-            future.add_done_callback(lambda f: self.cancel.cancel() if f.cancelled() else None)
-
-    def report(self, message: str) -> None:
-        if self.token is not None:
-            self.ls.work_done_progress.report(
-                self.token, lsp.WorkDoneProgressReport(message=message)
-            )
-
-    def end(self, message: str) -> None:
-        if self.token is not None:
-            self.ls.work_done_progress.end(self.token, lsp.WorkDoneProgressEnd(message=message))
-            self.token = None
-
-
 def _tell(ls: RustcoderServer, message: str, kind: lsp.MessageType) -> None:
     ls.window_show_message(lsp.ShowMessageParams(type=kind, message=f"rustcoder: {message}"))
 
@@ -141,7 +103,7 @@ async def generate_crate(
         return {"success": False, "message": str(exc)}
     assert model is not None
     cancel = CancelToken()
-    progress = _Progress(ls, cancel)
+    progress = WorkDoneProgress(ls, "Generating crate", "generate", on_cancel=cancel.cancel)
     await progress.begin(description[:60])
     request = GenerateRequest(description=description, requirements=requirements)
     try:
