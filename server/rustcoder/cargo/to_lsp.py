@@ -181,7 +181,8 @@ def span_location(workspace_root: Path, span: Span, encoding: str) -> lsp.Locati
     )
 
 
-def _expansion_stack(span: Span) -> Iterator[Span]:
+def expansion_stack(span: Span) -> Iterator[Span]:
+    """The span, then each macro call it came from, outwards."""
     current: Span | None = span
     while current is not None:
         yield current
@@ -201,7 +202,7 @@ def _file_in_workspace(workspace_root: Path, file_name: str) -> bool:
 
 def primary_location(workspace_root: Path, span: Span, encoding: str) -> lsp.Location:
     """The place a user can see: the span itself, or the macro call that produced it."""
-    stack = list(_expansion_stack(span))
+    stack = list(expansion_stack(span))
     for candidate in stack:
         if _in_workspace(workspace_root, candidate):
             return span_location(workspace_root, candidate, encoding)
@@ -361,7 +362,7 @@ def map_rust_diagnostic(
                         location=exact, message="Exact error occurred here"
                     )
                 )
-            for outer in list(_expansion_stack(primary))[1:]:
+            for outer in list(expansion_stack(primary))[1:]:
                 call = span_location(workspace_root, outer, encoding)
                 if call != location and _in_workspace(workspace_root, outer):
                     related.append(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rustcoder.cargo.messages import Span
+from rustcoder.cargo.to_lsp import expansion_stack, resolve_path
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import byte_to_char_offset
 from rustcoder.fix.recipes.base import RecipeInput, edit_kinds
@@ -27,24 +28,17 @@ log = logging.getLogger(__name__)
 ScoreFn = Callable[[FixContext], dict[str, float]]
 
 
-#: How many macro expansions are followed outwards at most.
-MAX_EXPANSION_DEPTH = 16
-
-
 def user_span(ctx: FixContext, span: Span | None) -> tuple[Span, Path, str] | None:
     """The span in the user's own code: a span inside a std macro's expansion (rustc
     points into `format!` or `vec!` internals) is followed out to the call site."""
-    for _ in range(MAX_EXPANSION_DEPTH):
-        if span is None:
-            return None
-        path = Path(span.file_name)
-        if not path.is_absolute():
-            path = ctx.workspace_root / path
+    if span is None:
+        return None
+    for candidate in expansion_stack(span):
+        path = resolve_path(ctx.workspace_root, candidate.file_name)
         if path.is_relative_to(ctx.workspace_root):
             text = ctx.read_text(path)
             if text is not None:
-                return span, path, text
-        span = span.expansion.span if span.expansion is not None else None
+                return candidate, path, text
     return None
 
 
