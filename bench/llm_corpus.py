@@ -54,6 +54,7 @@ PLACEHOLDERS = {
     "#[allow": re.compile(r"#!?\[\s*allow\s*\("),
 }
 MAX_SHRINK = 0.30
+VERSION_KEY = re.compile(r'version\s*=\s*"[^"]*"')
 ITEM = re.compile(
     r"^(?:pub(?:\([^)]*\))?\s+)?(?:async\s+|const\s+|unsafe\s+|extern\s+\"[^\"]*\"\s+)*"
     r"(fn|struct|enum|trait|union|type)\s+([A-Za-z_][A-Za-z0-9_]*)"
@@ -161,12 +162,45 @@ def write_cargo_config(scratch: Path) -> None:
     )
 
 
+def registry_versions(registry: Path = REGISTRY) -> dict[str, str]:
+    """The one version of each crate the offline directory source holds."""
+    versions: dict[str, str] = {}
+    for entry in registry.iterdir() if registry.is_dir() else []:
+        name, _, version = entry.name.rpartition("-")
+        if name and version[:1].isdigit():
+            versions[name] = version
+    return versions
+
+
+def pin_to_registry(manifest: str, versions: dict[str, str]) -> str:
+    """Version requirements as the offline registry can meet them, features as written.
+
+    A model asks for the versions it remembers (`rand = "0.9"`); an offline laptop
+    has one version of each crate, so the requirement is pinned to it. The code is
+    not touched: an API that version lacks stays an error to fix.
+    """
+
+    def pin(m: re.Match[str]) -> str:
+        name, rest = m.group(1), m.group(2)
+        have = versions.get(name.replace("_", "-")) or versions.get(name)
+        if have is None:
+            return m.group(0)
+        if rest.lstrip().startswith("{"):
+            pinned = VERSION_KEY.sub(f'version = "{have}"', rest)
+            return f"{name} = {pinned}"
+        return f'{name} = "{have}"'
+
+    return re.sub(r'^([A-Za-z0-9_-]+)\s*=\s*(".*?"|\{.*\})\s*$', pin, manifest, flags=re.M)
+
+
 def score_one(program: Path, fixer: str, scratch: Path, target: Path, timeout: float) -> Outcome:
     """Copy, classify, run the fixer, judge."""
     started = time.monotonic()
     pid = program.name
     crate = scratch / pid
     shutil.copytree(program, crate)
+    manifest = crate / "Cargo.toml"
+    manifest.write_text(pin_to_registry(manifest.read_text(), registry_versions()))
     env = {**os.environ, "CARGO_TARGET_DIR": str(target), "CARGO_TERM_COLOR": "never"}
     env.pop("RUSTFLAGS", None)
     outcome = Outcome(pid, half_of(pid), "not fixed")
