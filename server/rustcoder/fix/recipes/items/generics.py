@@ -17,9 +17,9 @@ from rustcoder.fix.recipes.items._modules import use_edit
 from rustcoder.fix.recipes.items._syntax import (
     CONFIDENT,
     Node,
-    _named,
-    _struct_literals,
     append_fields,
+    primary_node,
+    struct_literals,
 )
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
@@ -62,7 +62,7 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     fail (E0726), so they become `impl<'a> Parser<'a>`, and (second
     candidate) the methods' parameters of the field's type borrow for `'a`.
     """
-    struct = inp.file.enclosing(_named(inp), "struct_item", "enum_item")
+    struct = inp.file.enclosing(primary_node(inp), "struct_item", "enum_item")
     name_node = struct.child_by_field_name("name") if struct is not None else None
     if struct is None or name_node is None:
         return []
@@ -74,7 +74,7 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     refs = _bare_references(inp.file, struct)
     edits = [e for e in [_type_params_edit(inp.file, struct, lifetime)] if e is not None]
     edits += _add_lifetime_to_refs(inp.file, refs, lifetime)
-    spanned = _named(inp)
+    spanned = primary_node(inp)
     if spanned.type in ("type_identifier", "scoped_type_identifier") and not refs:
         # A field whose type has a lifetime parameter: `cursor: Cursor` → `Cursor<'a>`.
         generic = (
@@ -154,7 +154,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
     Struct literals of the type get `_marker: PhantomData` too.
     """
     param = inp.captures["param"]
-    struct = inp.file.enclosing(_named(inp), "struct_item")
+    struct = inp.file.enclosing(primary_node(inp), "struct_item")
     name_node = struct.child_by_field_name("name") if struct is not None else None
     body = struct.child_by_field_name("body") if struct is not None else None
     if struct is None or name_node is None or body is None:
@@ -173,7 +173,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
         source = inp.source(path)
         if source is None or sname not in source.text:
             continue
-        for lit in _struct_literals(source, sname):
+        for lit in struct_literals(source, sname):
             lit_body = lit.child_by_field_name("body")
             if lit_body is None or any(
                 c.type == "base_field_initializer" for c in lit_body.named_children
@@ -186,7 +186,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("impl-generics")
 def impl_generics(inp: RecipeInput) -> list[Candidate]:
     """`impl Stack {` for `struct Stack<T>`: `impl<T> Stack<T> {`, bounds copied from the struct."""
-    node = _named(inp)
+    node = primary_node(inp)
     impl = inp.file.enclosing(node, "impl_item")
     type_node = impl.child_by_field_name("type") if impl is not None else None
     if impl is None or type_node is None:

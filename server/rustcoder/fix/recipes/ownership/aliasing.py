@@ -18,15 +18,15 @@ from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
     CONFIDENT,
     Node,
-    _alone_on_lines,
-    _first,
-    _fresh,
-    _function,
-    _identifiers,
-    _line_span,
-    _mutated,
-    _root_name,
-    _statement,
+    alone_on_lines,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    identifiers,
+    is_mutated,
+    line_span,
+    root_name,
+    statement_of,
 )
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -105,7 +105,7 @@ def _order(i: str, j: str) -> bool | None:
 @edit_kind("split-at-mut")
 def split_at_mut(inp: RecipeInput) -> list[Candidate]:
     """Two `&mut v[i]`, `&mut v[j]`: split the slice so both borrows are disjoint."""
-    first = _first(inp, "first mutable borrow occurs here")
+    first = first_labelled(inp, "first mutable borrow occurs here")
     if first is None:
         return []
     a = _mut_index(inp.file, *first)
@@ -122,12 +122,12 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
         ((a[1], pa), (b[1], pb)) if below else ((b[1], pb), (a[1], pa))
     )
     earliest = a[1] if inp.file.start(a[1]) < inp.file.start(b[1]) else b[1]
-    statement = _statement(inp.file, earliest)
+    statement = statement_of(inp.file, earliest)
     if statement is None:
         return []
-    fn = _function(inp.file, statement)
-    left = _fresh(inp.file, fn, "left", "head")
-    right = _fresh(inp.file, fn, "right", "tail")
+    fn = enclosing_function(inp.file, statement)
+    left = fresh_name(inp.file, fn, "left", "head")
+    right = fresh_name(inp.file, fn, "right", "tail")
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
     edits = [
@@ -147,7 +147,7 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-loop")
 def index_loop(inp: RecipeInput) -> list[Candidate]:
     """`for x in self.v.iter_mut() { self.m() }`: loop over indices so no borrow is held."""
-    first = _first(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
+    first = first_labelled(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
     if first is None:
         return []
     loop = inp.file.enclosing(inp.file.node_at(*first), "for_expression")
@@ -180,7 +180,7 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
         index, item = enumerated.group("index"), enumerated.group("item")
     else:
         item = inp.file.node_text(pattern)
-        index = _fresh(inp.file, loop, "i", "idx", "index")
+        index = fresh_name(inp.file, loop, "i", "idx", "index")
     element = f"{place}[{index}]"
     edits = [
         inp.edit(inp.file.start(pattern), inp.file.end(pattern), index),
@@ -191,7 +191,7 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
     ref = f"&mut {element}" if mutable else f"&{element}"
     variants: list[list[Edit]] = [list(edits), list(edits)]
     bare = False
-    for use in _identifiers(inp.file, body, item):
+    for use in identifiers(inp.file, body, item):
         parent = use.parent
         if (
             parent is not None
@@ -294,19 +294,19 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
     name = inp.file.node_text(pattern)
     uses = [
         n
-        for n in _identifiers(inp.file, declaration.parent, name)
+        for n in identifiers(inp.file, declaration.parent, name)
         if inp.file.start(n) >= inp.file.end(declaration)
     ]
-    if not uses or not _alone_on_lines(inp.file, declaration):
+    if not uses or not alone_on_lines(inp.file, declaration):
         return None
     # A lookup repeated after the collection changed may find another element.
     between = inp.file.text[inp.file.end(declaration) : inp.file.start(uses[-1])]
-    root = re.escape(_root_name(expr))
+    root = re.escape(root_name(expr))
     if re.search(rf"\b{root}\s*\.\s*{RESHAPING}\b", between):
         return None
     if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
         return None
-    cut_start, cut_end = _line_span(inp.file, declaration)
+    cut_start, cut_end = line_span(inp.file, declaration)
     edits = [inp.edit(cut_start, cut_end, "")]
     edits += [inp.edit(inp.file.start(u), inp.file.end(u), expr) for u in uses]
     return name, edits
@@ -316,7 +316,7 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
 def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
     up at each use instead, so no borrow outlives its statement."""
-    first = _first(inp, "first mutable borrow occurs here")
+    first = first_labelled(inp, "first mutable borrow occurs here")
     if first is None:
         return []
     inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
@@ -344,7 +344,7 @@ def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
 def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
     reference: keep an owned copy of the first result, ending its borrow at once."""
-    first = _first(inp, "first mutable borrow occurs here")
+    first = first_labelled(inp, "first mutable borrow occurs here")
     if first is None:
         return []
     node = inp.file.node_at(*first)
@@ -380,7 +380,7 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
         for n in declaration.parent.named_children
         if inp.file.start(n) >= inp.file.end(declaration)
     ]
-    if any(_mutated(inp.file, n, name) for n in later):
+    if any(is_mutated(inp.file, n, name) for n in later):
         # Changes through the reference must reach the original, not a copy.
         return []
     end = inp.file.end(outer)

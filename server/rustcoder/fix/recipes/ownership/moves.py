@@ -18,15 +18,15 @@ from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
     CONFIDENT,
     Node,
-    _first,
-    _fresh,
-    _function,
-    _identifiers,
-    _is_simple_place,
-    _mutated,
-    _root_name,
-    _statement,
-    _uses,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    identifiers,
+    is_mutated,
+    is_simple_place,
+    mentions,
+    root_name,
+    statement_of,
 )
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -79,7 +79,7 @@ def _loop_variables(file: SourceFile, node: Node, name: str) -> list[str]:
             pattern is not None
             and value is not None
             and pattern.type == "identifier"
-            and _root_name(file.node_text(value)) == name
+            and root_name(file.node_text(value)) == name
         ):
             found.append(file.node_text(pattern))
         loop = file.enclosing(loop.parent, "for_expression")
@@ -99,17 +99,17 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if not re.fullmatch(r"[a-z_]\w*", name):
         return []
     closure = _closure_in(inp)
-    statement = _statement(inp.file, closure)
+    statement = statement_of(inp.file, closure)
     body = closure.child_by_field_name("body") if closure is not None else None
     if closure is None or statement is None or body is None:
         return []
-    if _mutated(inp.file, body, name) or (
+    if is_mutated(inp.file, body, name) or (
         name == "self"
         and re.search(r"\bself\.\w+(?:\.\w+)*\s*[-+*/]?=[^=]", inp.file.node_text(body))
     ):
         # A closure that changes the value must change the original, not a copy.
         return []
-    fn = _function(inp.file, statement)
+    fn = enclosing_function(inp.file, statement)
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
     edits: list[Edit] = []
@@ -120,25 +120,25 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if name == "self":
         copy_fields = _copy_fields(inp, closure)
         for field, places in _self_fields(inp, body):
-            local = _fresh(inp.file, fn, field, f"{field}_copy")
+            local = fresh_name(inp.file, fn, field, f"{field}_copy")
             lets.append(f"let {local} = self.{field}{'' if field in copy_fields else method};")
             edits += [inp.edit(start, end, local) for start, end in places]
         copied = "the fields of `self`"
     else:
         shadow = inp.params.get("shadow") == "yes"
-        local = name if shadow else _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
+        local = name if shadow else fresh_name(inp.file, fn, f"{name}_clone", f"{name}_copy")
         if shadow:
             # `for item in items { spawn(move || item..) }`: the loop variable borrows too.
             names = [name, *_loop_variables(inp.file, closure, name)]
             span = (inp.file.start(body), inp.file.end(body))
-            used = [n for n in names if _uses(inp.file, *span, n)]
+            used = [n for n in names if mentions(inp.file, *span, n)]
             lets += [f"let {n} = {n}{method};" for n in used]
             copied = ", ".join(f"`{n}`" for n in used)
         else:
             lets.append(f"let {local} = {name}{method};")
             edits += [
                 inp.edit(inp.file.start(use), inp.file.end(use), local)
-                for use in _identifiers(inp.file, body, name)
+                for use in identifiers(inp.file, body, name)
             ]
             for node in inp.file.walk(body):
                 if node.type == "string_content":
@@ -162,7 +162,7 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("option-as-ref")
 def option_as_ref(inp: RecipeInput) -> list[Candidate]:
     """`opt.unwrap()` moves the Option: borrow its contents with `.as_ref()` first."""
-    span = _first(inp, "consider calling `.as_ref()`")
+    span = first_labelled(inp, "consider calling `.as_ref()`")
     if span is None:
         return []
     end = span[1]
@@ -188,7 +188,7 @@ def option_as_ref(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("borrow-moved-field")
 def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     """`let n = p.name;` moves a field out of `p`: borrow or clone the field instead."""
-    moved = _first(inp, "value partially moved here")
+    moved = first_labelled(inp, "value partially moved here")
     if moved is None:
         return []
     node = inp.file.node_at(*moved)
@@ -241,7 +241,7 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
     if (
         inp.captures.get("variant") == "Some"
         and "behind a mutable reference" in inp.diagnostic.message
-        and _is_simple_place(scrutinee)
+        and is_simple_place(scrutinee)
     ):
         # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
         # Taking empties the place: first choice only where the code refills it or
@@ -278,7 +278,7 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
         if scope is None:
             continue
         name = inp.file.node_text(binding)
-        for use in _identifiers(inp.file, scope, name):
+        for use in identifiers(inp.file, scope, name):
             parent = use.parent
             # A method call, a field or a format argument works on the reference.
             if parent is not None and parent.type in ("field_expression", "token_tree"):

@@ -14,8 +14,8 @@ from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
     CONFIDENT,
     Node,
-    _function,
-    _root_name,
+    enclosing_function,
+    root_name,
 )
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
@@ -93,7 +93,7 @@ def _mut_call_args(source: SourceFile, fn_name: str, index: int, method: bool) -
         if value is None:
             continue
         edits.append(Edit(source.path, source.start(arg), source.start(value), "&mut "))
-        root = _root_name(source.node_text(value))
+        root = root_name(source.node_text(value))
         declaration = _let_of(source, node, root)
         if declaration is not None and source.start(declaration) not in made_mut:
             made_mut.add(source.start(declaration))
@@ -140,7 +140,7 @@ def mutable_lookup(inp: RecipeInput) -> list[Candidate]:
     """`let e = v.iter().find(..).unwrap(); e.x.push(..)`: look it up mutably
     (`iter_mut`, `get_mut`, `&mut`), and make the collection's binding `mut`."""
     name = inp.captures.get("name", "")
-    fn = _function(inp.file, inp.file.node_at(inp.start, inp.end))
+    fn = enclosing_function(inp.file, inp.file.node_at(inp.start, inp.end))
     if not name or fn is None:
         return []
     declaration = None
@@ -181,7 +181,7 @@ def mutable_lookup(inp: RecipeInput) -> list[Candidate]:
     ):
         edits.append(inp.edit(inp.file.start(type_), inp.file.start(type_) + 1, "&mut "))
     target = accessor.child_by_field_name("value")
-    root = _root_name(inp.file.node_text(target)) if target is not None else ""
+    root = root_name(inp.file.node_text(target)) if target is not None else ""
     binding = _let_of(inp.file, declaration, root) if root and root != "self" else None
     if binding is not None:
         edits.append(inp.edit(inp.file.start(binding), inp.file.start(binding), "mut "))

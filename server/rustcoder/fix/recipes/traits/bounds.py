@@ -15,7 +15,7 @@ import tree_sitter
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import _name
+from rustcoder.fix.recipes.traits._syntax import text_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 #: Traits in the prelude: written without their path.
@@ -121,7 +121,7 @@ def _generic_holder(
             params = current.child_by_field_name("type_parameters")
             for child in params.named_children if params is not None else []:
                 name = child.child_by_field_name("name")
-                if child.type == "type_parameter" and _name(file, name) == param:
+                if child.type == "type_parameter" and text_of(file, name) == param:
                     return child
         current = current.parent
     return None

@@ -13,7 +13,7 @@ import tree_sitter
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import NUMERIC, _call_parts, _name, _result_error_type
+from rustcoder.fix.recipes.traits._syntax import NUMERIC, call_parts, result_error_type, text_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- sums and products ----------------------------------------------------------------------
@@ -26,7 +26,7 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
     item = inp.params.get("item", "")
     bare = item.lstrip("&")
     refs = len(item) - len(bare)
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     if parts is None or parts[1] not in ("sum", "product") or target not in NUMERIC:
         return []
     access = parts[0].child_by_field_name("function")
@@ -58,7 +58,7 @@ def _boxed_error_fn(file: SourceFile, node: tree_sitter.Node) -> bool:
     fn = file.enclosing(node, "function_item", "closure_expression")
     if fn is None or fn.type != "function_item":
         return False
-    error = _result_error_type(file, fn)
+    error = result_error_type(file, fn)
     return error is not None and "Box<dyn" in file.node_text(error)
 
 
@@ -82,7 +82,7 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
         checked = f"{target}::try_from({file.node_text(value)})"
     elif (
         function.type == "field_expression"
-        and _name(file, function.child_by_field_name("field")) == "into"
+        and text_of(file, function.child_by_field_name("field")) == "into"
     ):
         receiver = function.child_by_field_name("value")
         if receiver is None or args.named_children:
@@ -124,7 +124,7 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("join-as-strings")
 def join_as_strings(inp: RecipeInput) -> list[Candidate]:
     """`numbers.join(", ")`: only slices of strings join; turn the items into strings first."""
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     if parts is None or parts[1] not in ("join", "concat"):
         return []
     access = parts[0].child_by_field_name("function")

@@ -14,10 +14,10 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.traits._syntax import (
     NUMERIC,
-    _call_parts,
-    _fields,
-    _last_segment,
-    _local_type,
+    call_parts,
+    declared_fields,
+    last_segment,
+    local_type,
 )
 
 COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "LinkedList")
@@ -55,12 +55,12 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
             )
         )
     else:
-        found = _local_type(inp, bare)
+        found = local_type(inp, bare)
         if found is None or found[1].type != "struct_item":
             return []
         file, item = found
-        for field, field_type in _fields(file, item)[0]:
-            head = _last_segment(field_type.lstrip("&"))
+        for field, field_type in declared_fields(file, item)[0]:
+            head = last_segment(field_type.lstrip("&"))
             if head not in COLLECTIONS and not field_type.startswith("["):
                 continue
             owner = expr.lstrip("&")
@@ -108,11 +108,11 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     """`collect()` of references into a collection of owned values: clone or copy them first."""
     item = inp.params.get("item", "").strip()
     collection = inp.params.get("collection", "")
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     for span in inp.labelled("required by a bound introduced by this call"):
         offsets = inp.offsets_here(span)
         if parts is None and offsets is not None:  # `collect::<T>()`: the span is on `T`
-            parts = _call_parts(inp.file, *offsets)
+            parts = call_parts(inp.file, *offsets)
     if parts is None or parts[1] != "collect":
         return []
     access = parts[0].child_by_field_name("function")

@@ -18,12 +18,12 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.traits._syntax import (
-    _enclosing_fn,
-    _insert_after,
-    _last_segment,
-    _local_type,
-    _name,
-    _result_error_type,
+    enclosing_fn,
+    insert_items_after,
+    last_segment,
+    local_type,
+    result_error_type,
+    text_of,
 )
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -94,7 +94,7 @@ def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
     function = node.child_by_field_name("function")
     if function is None or function.type != "field_expression":
         return False
-    return _name(file, function.child_by_field_name("field")) in OPTION_METHODS
+    return text_of(file, function.child_by_field_name("field")) in OPTION_METHODS
 
 
 def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
@@ -115,10 +115,10 @@ def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
 @edit_kind("return-result")
 def return_result(inp: RecipeInput) -> list[Candidate]:
     """`?` in a function returning `()`: return `Result<(), Box<dyn Error>>` (or `Option<()>`)."""
-    fn = _enclosing_fn(inp)
+    fn = enclosing_fn(inp)
     if fn is None:
         return []
-    name = _name(inp.file, fn.child_by_field_name("name"))
+    name = text_of(inp.file, fn.child_by_field_name("name"))
     result = []
     edits = _wrap_unit_fn(inp.file, fn, "Result<(), Box<dyn std::error::Error>>", "Ok(())")
     if edits:
@@ -147,7 +147,7 @@ def _enum_variants(file: SourceFile, item: tree_sitter.Node) -> list[tuple[str, 
         types = [c for c in fields.named_children if c.type not in ("attribute_item",)]
         if len(types) == 1:
             result.append(
-                (_name(file, variant.child_by_field_name("name")), file.node_text(types[0]))
+                (text_of(file, variant.child_by_field_name("name")), file.node_text(types[0]))
             )
     return result
 
@@ -205,13 +205,13 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                 score=0.8,
             )
         )
-    found_type = _local_type(inp, target) if target else None
+    found_type = local_type(inp, target) if target else None
     if found_type is not None and source:
         file, item = found_type
-        name = _name(file, item.child_by_field_name("name"))
+        name = text_of(file, item.child_by_field_name("name"))
         variants = _enum_variants(file, item) if item.type == "enum_item" else []
         for variant, field in variants:
-            if _last_segment(field) == _last_segment(source):
+            if last_segment(field) == last_segment(source):
                 text = (
                     f"\nimpl From<{source}> for {name} {{\n"
                     f"    fn from(err: {source}) -> Self {{\n"
@@ -222,7 +222,7 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                 result.append(
                     inp.candidate(
                         f"Implement `From<{source}>` for `{name}` (as `{name}::{variant}`)",
-                        [_insert_after(file, item, text)],
+                        [insert_items_after(file, item, text)],
                         score=0.85,
                     )
                 )
@@ -244,8 +244,8 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                         )
                     )
                     break
-    fn = _enclosing_fn(inp)
-    error_node = _result_error_type(inp.file, fn) if fn is not None else None
+    fn = enclosing_fn(inp)
+    error_node = result_error_type(inp.file, fn) if fn is not None else None
     if error_node is not None and "Box<dyn" not in inp.file.node_text(error_node):
         result.append(
             inp.candidate(
@@ -271,8 +271,8 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
     at = inp.start
     if inp.params.get("into") == "option":
         return [inp.candidate("Discard the error with `.ok()?`", [inp.edit(at, at, ".ok()")], 0.8)]
-    fn = _enclosing_fn(inp)
-    error_node = _result_error_type(inp.file, fn) if fn is not None else None
+    fn = enclosing_fn(inp)
+    error_node = result_error_type(inp.file, fn) if fn is not None else None
     if error_node is None:
         return []
     error = inp.file.node_text(error_node).replace(" ", "")
@@ -308,7 +308,7 @@ def _collect_after(file: SourceFile, call: tree_sitter.Node) -> tree_sitter.Node
             outer = outer.parent
         if outer is None or outer.type != "call_expression":
             return None
-        if _name(file, access.child_by_field_name("field")) == "collect":
+        if text_of(file, access.child_by_field_name("field")) == "collect":
             return outer
         node = outer
     return None
@@ -330,7 +330,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         return []
     collect = _collect_after(file, call)
     ret = fn.child_by_field_name("return_type")
-    wrapper = _last_segment(file.node_text(ret)) if ret is not None else ""
+    wrapper = last_segment(file.node_text(ret)) if ret is not None else ""
     if collect is None or wrapper not in ("Result", "Option"):
         return []
     body = closure.child_by_field_name("body")
@@ -368,7 +368,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         if let_type is not None and value is not None and value.start_byte == collect.start_byte:
             target = file.node_text(let_type)
     error_type = "_"
-    fn_error = _result_error_type(file, fn)
+    fn_error = result_error_type(file, fn)
     if body.start_byte != try_expr.start_byte and fn_error is not None:
         error_type = file.node_text(fn_error)  # `?` inside the closure converts into it
     combined = f"Result<{target}, {error_type}>" if wrapper == "Result" else f"Option<{target}>"

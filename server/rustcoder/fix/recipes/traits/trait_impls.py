@@ -19,13 +19,13 @@ from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
 from rustcoder.fix.recipes.traits._syntax import (
     NUMERIC,
-    _fields,
-    _implements,
-    _insert_after,
-    _item_end_line,
-    _last_segment,
-    _local_type,
-    _name,
+    declared_fields,
+    implements,
+    insert_items_after,
+    item_end_line,
+    last_segment,
+    local_type,
+    text_of,
 )
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
@@ -43,7 +43,7 @@ def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.No
         for node in source.walk():
             if (
                 node.type == "trait_item"
-                and _name(source, node.child_by_field_name("name")) == name
+                and text_of(source, node.child_by_field_name("name")) == name
             ):
                 return source, node
     return None
@@ -81,7 +81,7 @@ def _impl_of(inp: RecipeInput) -> tuple[tree_sitter.Node, str] | None:
     trait = impl.child_by_field_name("trait")
     if trait is None:
         return None
-    return impl, _last_segment(inp.file.node_text(trait))
+    return impl, last_segment(inp.file.node_text(trait))
 
 
 def _stub(file: SourceFile, node: tree_sitter.Node, indent: str) -> str | None:
@@ -89,15 +89,15 @@ def _stub(file: SourceFile, node: tree_sitter.Node, indent: str) -> str | None:
     if node.type in ("function_signature_item", "function_item"):
         return f"{_signature_text(file, node)} {{\n{indent}    todo!()\n{indent}}}"
     if node.type == "associated_type":
-        return f"type {_name(file, node.child_by_field_name('name'))} = ();"
+        return f"type {text_of(file, node.child_by_field_name('name'))} = ();"
     if node.type == "const_item":
-        type_ = _name(file, node.child_by_field_name("type"))
+        type_ = text_of(file, node.child_by_field_name("type"))
         value = {"bool": "false", "&str": '""', "&'static str": '""', "char": "' '"}.get(type_)
         if value is None and type_ in NUMERIC:
             value = "0.0" if type_.startswith("f") else "0"
         if value is None:
             return None
-        return f"const {_name(file, node.child_by_field_name('name'))}: {type_} = {value};"
+        return f"const {text_of(file, node.child_by_field_name('name'))}: {type_} = {value};"
     return None
 
 
@@ -163,8 +163,8 @@ def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
 def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
     """What an iterator over this struct likely yields: its collection's items, or its number."""
     type_node = impl.child_by_field_name("type")
-    found = _local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
-    fields = _fields(*found)[0] if found is not None else []
+    found = local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
+    fields = declared_fields(*found)[0] if found is not None else []
     collection = re.compile(r"(?:Vec|VecDeque)<(?P<t>.+)>|\[(?P<s>[^;\]]+)(?:;[^\]]*)?\]")
     for _, field_type in fields:
         element = collection.fullmatch(field_type)
@@ -242,7 +242,7 @@ def _line_span(file: SourceFile, node: tree_sitter.Node) -> tuple[int, int]:
             break
         start = file.start(sibling)
         sibling = sibling.prev_named_sibling
-    end = _item_end_line(file, node)
+    end = item_end_line(file, node)
     line = file.line_start(start)
     # Take one blank line with it, so no double blank line is left behind.
     if file.text[line - 2 : line] == "\n\n":
@@ -258,12 +258,12 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     if fn is None or found is None:
         return []
     impl, trait_name = found
-    fn_name = _name(inp.file, fn.child_by_field_name("name"))
+    fn_name = text_of(inp.file, fn.child_by_field_name("name"))
     result: list[Candidate] = []
     trait = _find_trait(inp, trait_name)
     if trait is not None:
         implemented = {
-            _name(inp.file, c.child_by_field_name("name"))
+            text_of(inp.file, c.child_by_field_name("name"))
             for c in (impl.child_by_field_name("body") or impl).named_children
         }
         options = [n for n in _trait_items(*trait) if n not in implemented]
@@ -300,7 +300,7 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
         text = (
             f"\n{outer}impl{generic_text} {type_text} {{\n{_indent_block(body, outer)}\n{outer}}}\n"
         )
-        edits.append(_insert_after(inp.file, impl, text))
+        edits.append(insert_items_after(inp.file, impl, text))
     result.append(
         inp.candidate(
             f"Move `{fn_name}` out of `impl {trait_name}` into `impl {type_text}`",
@@ -345,7 +345,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     if fn is None or found is None:
         return []
     _, trait_name = found
-    fn_name = _name(inp.file, fn.child_by_field_name("name"))
+    fn_name = text_of(inp.file, fn.child_by_field_name("name"))
     located = _declared_fn(inp, trait_name, fn_name)
     if located is None:
         return []
@@ -408,18 +408,18 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
     for message in inp.messages():
         traits.extend(re.findall(r"`([\w:]+)` defines an item `\w+`, perhaps you need", message))
         traits.extend(re.findall(r"candidate #\d+: `([\w:]+)`", message))
-    found_type = _local_type(inp, inp.params.get("type", ""))
+    found_type = local_type(inp, inp.params.get("type", ""))
     if found_type is None or found_type[1].child_by_field_name("type_parameters") is not None:
         return []
     file, item = found_type
-    name = _name(file, item.child_by_field_name("name"))
+    name = text_of(file, item.child_by_field_name("name"))
     result = []
     for trait_name in traits:
-        trait = _find_trait(inp, _last_segment(trait_name))
+        trait = _find_trait(inp, last_segment(trait_name))
         if trait is None or trait[1].child_by_field_name("type_parameters") is not None:
             continue
         members = _trait_items(*trait)
-        if method not in members or _implements(inp, _last_segment(trait_name), name):
+        if method not in members or implements(inp, last_segment(trait_name), name):
             continue  # implemented but not in scope: rustc suggests the `use`
         stubs = []
         for node in members.values():
@@ -434,11 +434,11 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
         else:
             stubs.sort(key=lambda s: 0 if s.startswith(("type ", "const ")) else 1)
             body = "".join(f"    {stub}\n" for stub in stubs)
-            text = f"\nimpl {_last_segment(trait_name)} for {name} {{\n{body}}}\n"
+            text = f"\nimpl {last_segment(trait_name)} for {name} {{\n{body}}}\n"
             result.append(
                 inp.candidate(
-                    f"Implement `{_last_segment(trait_name)}` for `{name}` (stubs to fill in)",
-                    [_insert_after(file, item, text)],
+                    f"Implement `{last_segment(trait_name)}` for `{name}` (stubs to fill in)",
+                    [insert_items_after(file, item, text)],
                     score=0.5,
                 )
             )

@@ -15,7 +15,7 @@ import tree_sitter
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import _name
+from rustcoder.fix.recipes.traits._syntax import text_of
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- trait objects -------------------------------------------------------------------------
@@ -116,19 +116,19 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
             continue
         if holder.type == "let_declaration":
             pattern = holder.child_by_field_name("pattern")
-            names.add(_name(file, pattern).removeprefix("mut ").strip())
+            names.add(text_of(file, pattern).removeprefix("mut ").strip())
             value = holder.child_by_field_name("value")
             if value is not None:
                 values.append(value)
         else:
-            names.add(_name(file, holder.child_by_field_name("name")))
+            names.add(text_of(file, holder.child_by_field_name("name")))
     if not edits:
         return []
     for node in file.walk():
         if node.type == "field_initializer":
             field = node.child_by_field_name("field")
             value = node.child_by_field_name("value")
-            if value is not None and _name(file, field) in names:
+            if value is not None and text_of(file, field) in names:
                 values.append(value)
     for value in values:
         edits.extend(_box_elements(file, value))

@@ -15,34 +15,34 @@ import tree_sitter
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.types._common import (
-    _ITERATOR_TYPE,
-    _SIZED,
-    _STRINGISH,
     CONFIDENT,
     FLOATS,
     INTEGERS,
+    ITERATOR_TYPE,
     NUMERIC,
+    SIZED,
+    STRINGISH,
 )
 from rustcoder.fix.recipes.types._syntax import (
     Node,
-    _arithmetic_leaves,
-    _atomic,
-    _cast_leaves,
-    _fn_return_type,
-    _operator,
-    _slice,
-    _text,
-    _viewed,
-    _wrapped,
+    arithmetic_leaves,
+    cast_leaves,
+    fn_return_type,
+    is_atomic,
+    operator_of,
+    source_slice,
+    text_of,
+    viewed,
+    wrapped_text,
 )
 
 
 @edit_kind("drop-deref")
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
-    if node is None or not _text(inp.file, node).startswith("*"):
+    if node is None or not text_of(inp.file, node).startswith("*"):
         return []
     at = inp.file.start(node)
     return [inp.candidate(None, [inp.edit(at, at + 1, "")], score=0.8)]
@@ -51,28 +51,28 @@ def drop_deref(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("convert-cast")
 def convert_cast(inp: RecipeInput) -> list[Candidate]:
     """`x as T` between non-primitive types: the conversion the cast was meant to be."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
     if node is None or value is None:
         return []
     start, end = inp.file.start(node), inp.file.end(node)
-    expr = _wrapped(inp.file, value)
+    expr = wrapped_text(inp.file, value)
     options: list[tuple[str, str, float]] = []
     if target in ("String", "&str"):
         options.append(("Convert with `.to_string()`", f"{expr}.to_string()", 0.7))
-    elif source in _STRINGISH and target in NUMERIC:
+    elif source in STRINGISH and target in NUMERIC:
         options += [
             (f"Parse the text as `{target}`", f"{expr}.trim().parse::<{target}>().unwrap()", 0.6),
             (f"Parse the text as `{target}`", f"{expr}.parse::<{target}>().unwrap()", 0.55),
         ]
-    elif (_SIZED.match(source) or source in _STRINGISH) and target in INTEGERS:
+    elif (SIZED.match(source) or source in STRINGISH) and target in INTEGERS:
         length = f"{expr}.len()" if target == "usize" else f"{expr}.len() as {target}"
         options.append(("Use the length", length, 0.6))
     else:
         options += [
-            (f"Convert with `{target}::from`", f"{target}::from({_text(inp.file, value)})", 0.5),
+            (f"Convert with `{target}::from`", f"{target}::from({text_of(inp.file, value)})", 0.5),
             ("Convert with `.into()`", f"{expr}.into()", 0.4),
         ]
     return [
@@ -91,18 +91,18 @@ def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
 @edit_kind("string-index")
 def string_index(inp: RecipeInput) -> list[Candidate]:
     """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
     node, value, index = parts
     idx_type = inp.captures.get("idx", "")
-    idx = _text(inp.file, index)
+    idx = text_of(inp.file, index)
     if "Range" in idx_type or index.type == "range_expression":
         return []
     if idx_type not in ("usize", "{integer}"):
-        idx = f"{_wrapped(inp.file, index)} as usize"
-    text = _wrapped(inp.file, value)
+        idx = f"{wrapped_text(inp.file, index)} as usize"
+    text = wrapped_text(inp.file, value)
     start, end = inp.file.start(node), inp.file.end(node)
     one_char = f"{int(idx) + 1}" if idx.isdigit() else f"{idx} + 1"
     return [
@@ -132,7 +132,7 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-as-usize")
 def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     """Slices are indexed by `usize`: cast the index."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
@@ -143,7 +143,7 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
         # Literal bounds take the type they need; cast the others.
         ends = [c for c in index.named_children if c.type != "integer_literal"]
         edits = [
-            inp.edit(inp.file.start(c), inp.file.end(c), f"{_wrapped(inp.file, c)} as usize")
+            inp.edit(inp.file.start(c), inp.file.end(c), f"{wrapped_text(inp.file, c)} as usize")
             for c in ends
         ]
         if not edits:
@@ -153,7 +153,7 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     return [
         inp.candidate(
             "Cast the index to `usize`",
-            [inp.edit(start, end, f"{_wrapped(inp.file, index)} as usize")],
+            [inp.edit(start, end, f"{wrapped_text(inp.file, index)} as usize")],
             CONFIDENT,
         )
     ]
@@ -162,24 +162,24 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-alternative")
 def index_alternative(inp: RecipeInput) -> list[Candidate]:
     """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     ty = inp.captures.get("ty", "")
     parts = _index_parts(inp)
     if parts is None:
         return []
     node, value, index = parts
-    text, idx = _wrapped(inp.file, value), _text(inp.file, index)
+    text, idx = wrapped_text(inp.file, value), text_of(inp.file, index)
     start, end = inp.file.start(node), inp.file.end(node)
     options: list[tuple[str, str, float]] = []
     bare = ty.lstrip("&")
     if bare.startswith("Option<"):
-        if (_fn_return_type(inp.file, node) or "").startswith("Option<"):
+        if (fn_return_type(inp.file, node) or "").startswith("Option<"):
             options.append(("Return early with `?` when it is `None`", f"{text}?[{idx}]", 0.65))
         options += [
             ("Index the value inside the `Option`", f"{text}.as_ref().unwrap()[{idx}]", 0.6),
             ("Index the value inside the `Option`", f"{text}.unwrap()[{idx}]", 0.5),
         ]
-    elif _ITERATOR_TYPE.match(bare):
+    elif ITERATOR_TYPE.match(bare):
         options += [
             ("Take the element with `.nth(..)`", f"{text}.nth({idx}).unwrap()", 0.55),
             ("Collect, then index", f"{text}.collect::<Vec<_>>()[{idx}]", 0.5),
@@ -202,7 +202,7 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("cast-operand")
 def cast_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic between two numeric types: cast one operand to the other's type."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
     node = inp.file.enclosing(
         inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
@@ -222,19 +222,19 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
     if rhs_type in NUMERIC and node.type == "binary_expression" and lhs_type not in ("", rhs_type):
         options.append((left, rhs_type, 0.6 if lhs_type else 0.7))
     for operand, ty, score in options:
-        leaves = _arithmetic_leaves(operand)
+        leaves = arithmetic_leaves(operand)
         if leaves and len(leaves) > 1:
             # `a / b * 100.0`: convert `a` and `b`, not the (integer) quotient.
             result.append(
                 inp.candidate(
-                    f"Convert each value of `{_text(inp.file, operand)}` to `{ty}`",
-                    _cast_leaves(inp, leaves, ty),
+                    f"Convert each value of `{text_of(inp.file, operand)}` to `{ty}`",
+                    cast_leaves(inp, leaves, ty),
                     score + 0.05,
                 )
             )
         start, end = inp.file.start(operand), inp.file.end(operand)
-        text = _text(inp.file, operand)
-        cast = text if _atomic(operand) or operand.type == "unary_expression" else f"({text})"
+        text = text_of(inp.file, operand)
+        cast = text if is_atomic(operand) or operand.type == "unary_expression" else f"({text})"
         new = f"{cast} as {ty}"
         if operand == left:
             new = f"({new})" if _needs_group(node) else new
@@ -261,13 +261,15 @@ def _float_literals(
     while (
         top.parent is not None
         and top.parent.type in ("binary_expression", "parenthesized_expression")
-        and (top.parent.type == "parenthesized_expression" or _operator(top.parent) in _ARITHMETIC)
+        and (
+            top.parent.type == "parenthesized_expression" or operator_of(top.parent) in _ARITHMETIC
+        )
     ):
         top = top.parent
     literals = [
         n
         for n in _operands(top)
-        if n.type == "integer_literal" and re.fullmatch(r"\d+", _text(inp.file, n))
+        if n.type == "integer_literal" and re.fullmatch(r"\d+", text_of(inp.file, n))
     ]
     if literals:
         result.append(
@@ -279,8 +281,8 @@ def _float_literals(
         )
     if lhs == "{integer}" and left.type == "identifier":
         # `let mut total = 0; total += price;`: the accumulator was meant to be a float.
-        name = _text(inp.file, left)
-        before = _slice(inp, 0, inp.file.start(node))
+        name = text_of(inp.file, left)
+        before = source_slice(inp, 0, inp.file.start(node))
         found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
         if found:
             at = found[-1].end(1)
@@ -296,7 +298,7 @@ def _operands(node: Node) -> list[Node]:
         node.type == "unary_expression" and _text_of_first(node) == "-"
     ):
         return [leaf for child in node.named_children for leaf in _operands(child)]
-    if node.type == "binary_expression" and _operator(node) in _ARITHMETIC:
+    if node.type == "binary_expression" and operator_of(node) in _ARITHMETIC:
         return [leaf for child in node.named_children for leaf in _operands(child)]
     return [node]
 
@@ -314,14 +316,14 @@ def _needs_group(node: Node) -> bool:
 @edit_kind("unary-fix")
 def unary_fix(inp: RecipeInput) -> list[Candidate]:
     """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
     if node is None or not node.named_children:
         return []
     operand = node.named_children[-1]
     start, end = inp.file.start(node), inp.file.end(node)
-    text = _wrapped(inp.file, operand)
+    text = wrapped_text(inp.file, operand)
     bare = ty.lstrip("&")
     if op == "-" and bare in INTEGERS and bare.startswith("u"):
         wider = {"u8": "i16", "u16": "i32", "u32": "i64", "u64": "i64", "usize": "i64"}
@@ -336,7 +338,7 @@ def unary_fix(inp: RecipeInput) -> list[Candidate]:
     if op == "!":
         if bare.startswith("Option<"):
             return [inp.candidate("Test for `None`", [inp.edit(start, end, f"{text}.is_none()")])]
-        if bare in ("String", "str") or _SIZED.match(bare):
+        if bare in ("String", "str") or SIZED.match(bare):
             return [
                 inp.candidate("Test for emptiness", [inp.edit(start, end, f"{text}.is_empty()")])
             ]

@@ -12,8 +12,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import _PLACEHOLDER
-from rustcoder.fix.recipes.types._syntax import Node, _slice, _text, _viewed
+from rustcoder.fix.recipes.types._common import PLACEHOLDER
+from rustcoder.fix.recipes.types._syntax import Node, source_slice, text_of, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -25,7 +25,7 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     the suggestion; `Default::default()` (or `todo!()`) fills the hole so the
     rest of the suggestion can be applied and checked.
     """
-    inp = _viewed(inp)
+    inp = viewed(inp)
     wanted = re.compile(inp.params.get("help", "."))
     fills = [f for f in inp.params.get("fill", "Default::default()").split("|") if f]
     result: list[Candidate] = []
@@ -35,14 +35,14 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
         spans = [s for s in child.spans if s.suggested_replacement is not None]
         if not spans:
             continue
-        holes = any(_PLACEHOLDER.search(s.suggested_replacement or "") for s in spans)
+        holes = any(PLACEHOLDER.search(s.suggested_replacement or "") for s in spans)
         for i, fill in enumerate(fills if holes else fills[:1]):
             edits = []
             for span in spans:
                 located = inp.offsets_here(span)
                 if located is None:
                     break
-                new = _PLACEHOLDER.sub(fill, span.suggested_replacement or "")
+                new = PLACEHOLDER.sub(fill, span.suggested_replacement or "")
                 edits.append(inp.edit(located[0], located[1], new))
             else:
                 title = child.message[:1].upper() + child.message[1:]
@@ -56,8 +56,8 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("result-error-type")
 def result_error_type(inp: RecipeInput) -> list[Candidate]:
     """`Result<T>` without an error type: name one."""
-    inp = _viewed(inp)
-    if _slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
+    inp = viewed(inp)
+    if source_slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
         return []
     node = inp.file.node_at(inp.start, inp.end)
     generic = inp.file.enclosing(node, "generic_type")
@@ -78,7 +78,7 @@ def _const_parts(file: SourceFile, item: Node) -> tuple[str, Node, Node, Node] |
     value = item.child_by_field_name("value")
     if name is None or type_ is None or value is None:
         return None
-    return _text(file, name), name, type_, value
+    return text_of(file, name), name, type_, value
 
 
 _STRING_LITERAL_VALUE = re.compile(
@@ -93,7 +93,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     Also offered: `const fn` for a local function, `&str` for a `String`
     constant built from a literal.
     """
-    inp = _viewed(inp)
+    inp = viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     item = inp.file.enclosing(node, "const_item", "static_item")
     if item is None:
@@ -106,7 +106,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     fn_name = inp.captures.get("fn", "")
     fn = inp.file.function(fn_name) if re.fullmatch(r"\w+", fn_name) else None
     if fn is not None and fn.type == "function_item":
-        head = _text(inp.file, fn)
+        head = text_of(inp.file, fn)
         if not re.match(r"(?:pub(?:\([^)]*\))?\s+)?const\b", head):
             at = inp.file.start(fn)
             vis = re.match(r"pub(?:\([^)]*\))?\s+", head)
@@ -114,8 +114,8 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
             result.append(
                 inp.candidate(f"Make `{fn_name}` a `const fn`", [inp.edit(at, at, "const ")], 0.7)
             )
-    literal = _STRING_LITERAL_VALUE.match(_text(inp.file, value))
-    if _text(inp.file, type_) == "String" and literal:
+    literal = _STRING_LITERAL_VALUE.match(text_of(inp.file, value))
+    if text_of(inp.file, type_) == "String" and literal:
         lit = literal.group("a") or literal.group("b")
         result.append(
             inp.candidate(
@@ -127,11 +127,11 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
                 0.7,
             )
         )
-    text = _text(inp.file, item)
+    text = text_of(inp.file, item)
     keyword = re.match(r"(?P<vis>(?:pub(?:\([^)]*\))?\s+)?)(?:const|static)\s+(?:mut\s+)?", text)
     if keyword is not None:
         start = inp.file.start(item)
-        ty = _text(inp.file, type_)
+        ty = text_of(inp.file, type_)
         new_head = f"{keyword.group('vis')}static "
         result.append(
             inp.candidate(
@@ -146,7 +146,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
                     inp.edit(
                         inp.file.start(value),
                         inp.file.end(value),
-                        f"std::sync::LazyLock::new(|| {_text(inp.file, value)})",
+                        f"std::sync::LazyLock::new(|| {text_of(inp.file, value)})",
                     ),
                 ],
                 0.6,
@@ -158,7 +158,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("non-const-value")
 def non_const_value(inp: RecipeInput) -> list[Candidate]:
     """A runtime value where a constant is needed: `vec!` for an array, `let` for `const`."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     result: list[Candidate] = []
     array = inp.file.enclosing(node, "array_expression")
@@ -168,13 +168,13 @@ def non_const_value(inp: RecipeInput) -> list[Candidate]:
         result.append(
             inp.candidate(
                 "Use a `Vec` (its length may be a runtime value)",
-                [inp.edit(start, end, "vec!" + _text(inp.file, array))],
+                [inp.edit(start, end, "vec!" + text_of(inp.file, array))],
                 0.75,
             )
         )
     item = inp.file.enclosing(node, "const_item")
     if item is not None and inp.file.enclosing(item, "function_item") is not None:
-        text = _text(inp.file, item)
+        text = text_of(inp.file, item)
         start = inp.file.start(item)
         keyword = re.match(r"const\s+", text)
         if keyword is not None:

@@ -11,7 +11,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._syntax import Node, _labelled, _text, _viewed
+from rustcoder.fix.recipes.types._syntax import Node, labelled_matches, text_of, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -25,7 +25,7 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
         parent = node.parent
         if (
             field is not None
-            and _text(file, field) in names
+            and text_of(file, field) in names
             and parent is not None
             and parent.type == "call_expression"
         ):
@@ -36,13 +36,13 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
 @edit_kind("turbofish")
 def turbofish(inp: RecipeInput) -> list[Candidate]:
     """Name the type a generic method produces: `collect::<Vec<_>>()`, `parse::<i64>()`."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     names = set(inp.params.get("method", "").split("|")) - {""}
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     if not names or not types:
         return []
     roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
-    for span, _ in _labelled(inp, r"type must be known at this point"):
+    for span, _ in labelled_matches(inp, r"type must be known at this point"):
         located = inp.offsets_here(span)
         if located is not None:
             roots.append(inp.file.node_at(*located))
@@ -58,7 +58,7 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
             continue
         method = calls[-1]
         at = inp.file.end(method)
-        name = _text(inp.file, method)
+        name = text_of(inp.file, method)
         return [
             inp.candidate(
                 f"Specify the type: `{name}::<{ty}>()`",
@@ -73,7 +73,7 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("annotate-let")
 def annotate_let(inp: RecipeInput) -> list[Candidate]:
     """`let x = value.into();` with no way to infer `x`: give the binding a type."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     holes = [h for h in inp.params.get("holes", "").split("|") if h]
     if holes:
@@ -88,7 +88,7 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     at = inp.file.end(pattern)
     return [
         inp.candidate(
-            f"Declare the type of `{_text(inp.file, pattern)}` as `{ty}`",
+            f"Declare the type of `{text_of(inp.file, pattern)}` as `{ty}`",
             [inp.edit(at, at, f": {ty}")],
             score=max(0.3, 0.65 - 0.05 * i),
         )

@@ -12,17 +12,17 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import NUMERIC, _is_copy_like
+from rustcoder.fix.recipes.types._common import NUMERIC, is_copy_like
 from rustcoder.fix.recipes.types._syntax import (
     Node,
-    _call_of_method,
-    _expression_at,
-    _fn_return_type,
-    _insert_after,
-    _labelled,
-    _slice,
-    _text,
-    _viewed,
+    append_to_expr,
+    call_of_method,
+    expression_at,
+    fn_return_type,
+    labelled_matches,
+    source_slice,
+    text_of,
+    viewed,
 )
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -35,7 +35,7 @@ def _last_map(file: SourceFile, receiver: Node) -> tuple[Node, Node] | None:
         if function is None or function.type != "field_expression":
             return None
         field = function.child_by_field_name("field")
-        if field is not None and _text(file, field) == "map":
+        if field is not None and text_of(file, field) == "map":
             return field, node
         node = function.child_by_field_name("value")
     return None
@@ -59,9 +59,9 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
     collected into a `Result<Vec<_>, _>`), references are cloned, `&str`s become
     `String`s.
     """
-    inp = _viewed(inp)
+    inp = viewed(inp)
     target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
-    parts = _call_of_method(inp)
+    parts = call_of_method(inp)
     if parts is None:
         return []
     call, receiver, method = parts
@@ -72,10 +72,10 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         if body is not None:
             result.append(
                 inp.candidate(
-                    "Unwrap each item where it is made", _insert_after(inp, body, ".unwrap()"), 0.6
+                    "Unwrap each item where it is made", append_to_expr(inp, body, ".unwrap()"), 0.6
                 )
             )
-        if item.startswith("Result<") and (_fn_return_type(inp.file, call) or "").startswith(
+        if item.startswith("Result<") and (fn_return_type(inp.file, call) or "").startswith(
             "Result<"
         ):
             at = inp.file.end(call)
@@ -119,7 +119,7 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
                 )
             )
         else:
-            copy = ".copied()" if _is_copy_like(bare) else ".cloned()"
+            copy = ".copied()" if is_copy_like(bare) else ".cloned()"
             other = ".cloned()" if copy == ".copied()" else ".copied()"
             result += [
                 inp.candidate(
@@ -138,17 +138,17 @@ _NUMERIC_ITEM = re.compile(r"&*(?P<ty>[iu](?:8|16|32|64|128|size)|f32|f64)")
 @edit_kind("sum-as")
 def sum_as(inp: RecipeInput) -> list[Candidate]:
     """`sum()`/`product()` into another numeric type than the items': add up, then cast."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     target = inp.captures.get("target", "")
     item = _NUMERIC_ITEM.fullmatch(inp.captures.get("item", ""))
-    parts = _call_of_method(inp)
+    parts = call_of_method(inp)
     if item is None or target not in NUMERIC or parts is None:
         return []
     call, receiver, method = parts
     ty = item.group("ty")
     start, end = inp.file.start(call), inp.file.end(call)
-    name = _text(inp.file, method)
-    chain = _slice(inp, start, inp.file.end(receiver))
+    name = text_of(inp.file, method)
+    chain = source_slice(inp, start, inp.file.end(receiver))
     summed = f"{chain}.{name}::<{ty}>() as {target}"
     parent = call.parent
     if parent is not None and parent.type in (
@@ -174,24 +174,24 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("unwrap-operand")
 def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic on an `Option`/`Result` operand: take the value out first."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     result: list[Candidate] = []
-    for span, found in _labelled(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
+    for span, found in labelled_matches(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
         located = inp.offsets_here(span)
         if located is None:
             continue
-        node = _expression_at(inp.file, *located)
+        node = expression_at(inp.file, *located)
         if node is None:
             continue
         wrapper = found.group("ty").split("<", 1)[0]
-        returns = _fn_return_type(inp.file, node) or ""
+        returns = fn_return_type(inp.file, node) or ""
         if returns.startswith(f"{wrapper}<"):
             result.append(
-                inp.candidate("Return early with `?`", _insert_after(inp, node, "?"), 0.65)
+                inp.candidate("Return early with `?`", append_to_expr(inp, node, "?"), 0.65)
             )
         result.append(
             inp.candidate(
-                f"Unwrap `{_text(inp.file, node)}`", _insert_after(inp, node, ".unwrap()"), 0.6
+                f"Unwrap `{text_of(inp.file, node)}`", append_to_expr(inp, node, ".unwrap()"), 0.6
             )
         )
         if wrapper == "Option":
@@ -199,7 +199,7 @@ def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
             result.append(
                 inp.candidate(
                     "Use the default when there is none",
-                    _insert_after(inp, node, f"{copy}.unwrap_or_default()"),
+                    append_to_expr(inp, node, f"{copy}.unwrap_or_default()"),
                     0.45,
                 )
             )

@@ -15,29 +15,29 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.types._common import (
-    _COLLECTION_TYPE,
-    _ITERATOR_TYPE,
+    COLLECTION_TYPE,
     CONFIDENT,
     FLOATS,
     INTEGERS,
+    ITERATOR_TYPE,
     NUMERIC,
-    _concrete,
-    _generic_args,
-    _is_copy_like,
-    _split_top,
+    concrete_type,
+    generic_args,
+    is_copy_like,
+    split_top,
 )
 from rustcoder.fix.recipes.types._syntax import (
     Node,
-    _arithmetic_leaves,
-    _atomic,
-    _cast_leaves,
-    _expression_at,
-    _fn_return_type,
-    _insert_after,
-    _labelled,
-    _primary_expression,
-    _text,
-    _viewed,
+    append_to_expr,
+    arithmetic_leaves,
+    cast_leaves,
+    expression_at,
+    fn_return_type,
+    is_atomic,
+    labelled_matches,
+    primary_expression,
+    text_of,
+    viewed,
 )
 
 
@@ -47,41 +47,41 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
 
     `Option<&T>` where `T` is expected also gets `.copied()`/`.cloned()`.
     """
-    inp = _viewed(inp)
+    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
-    node = _primary_expression(inp)
+    node = primary_expression(inp)
     if node is None:
         return []
     wrapper = "Option" if found.startswith("Option<") else "Result"
-    args = _generic_args(found, wrapper)
+    args = generic_args(found, wrapper)
     if not args:
         return []
     inner = args[0]
     adapt = ""
     if inner.startswith("&") and inner[1:].strip() == expected:
-        adapt = ".copied()" if _is_copy_like(expected) else ".cloned()"
+        adapt = ".copied()" if is_copy_like(expected) else ".cloned()"
     elif expected == "&str" and inner in ("String", "&String"):
         adapt = ".as_deref()"
     elif expected.startswith("&") and expected[1:].strip() == inner:
         adapt = ".as_ref()"
-    elif inner != "_" and inner != expected and _concrete(inner) != _concrete(expected):
+    elif inner != "_" and inner != expected and concrete_type(inner) != concrete_type(expected):
         return []
     result: list[Candidate] = []
-    returns = _fn_return_type(inp.file, node) or ""
+    returns = fn_return_type(inp.file, node) or ""
     if returns.startswith(f"{wrapper}<") or (
         wrapper == "Result" and re.match(r"(?:[\w:]+::)?Result<", returns)
     ):
         result.append(
             inp.candidate(
-                f"Return early with `?` when `{_text(inp.file, node)}` has no value",
-                _insert_after(inp, node, f"{adapt}?"),
+                f"Return early with `?` when `{text_of(inp.file, node)}` has no value",
+                append_to_expr(inp, node, f"{adapt}?"),
                 score=0.7,
             )
         )
     result.append(
         inp.candidate(
             f"Unwrap the `{wrapper}` (`{adapt}.unwrap()`)",
-            _insert_after(inp, node, f"{adapt}.unwrap()"),
+            append_to_expr(inp, node, f"{adapt}.unwrap()"),
             score=0.55,
         )
     )
@@ -89,7 +89,7 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
         result.append(
             inp.candidate(
                 "Use the default value when there is none (`.unwrap_or_default()`)",
-                _insert_after(inp, node, f"{adapt}.unwrap_or_default()"),
+                append_to_expr(inp, node, f"{adapt}.unwrap_or_default()"),
                 score=0.5,
             )
         )
@@ -97,7 +97,7 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
         result.append(
             inp.candidate(
                 "Unwrap the `Result`, panicking with a message on error",
-                _insert_after(inp, node, f'{adapt}.expect("{_expect_text(inp, node)}")'),
+                append_to_expr(inp, node, f'{adapt}.expect("{_expect_text(inp, node)}")'),
                 score=0.45,
             )
         )
@@ -105,33 +105,33 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
 
 
 def _expect_text(inp: RecipeInput, node: Node) -> str:
-    words = re.findall(r"[a-z]+", _text(inp.file, node).lower())
+    words = re.findall(r"[a-z]+", text_of(inp.file, node).lower())
     return f"{words[-1] if words else 'operation'} failed"
 
 
 @edit_kind("match-as-str")
 def match_as_str(inp: RecipeInput) -> list[Candidate]:
     """`match owned { "lit" => .. }`: match on a borrowed view of the scrutinee."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     result: list[Candidate] = []
-    for span, found in _labelled(inp, r"this expression has type `(?P<ty>[^`]+)`"):
+    for span, found in labelled_matches(inp, r"this expression has type `(?P<ty>[^`]+)`"):
         located = inp.offsets_here(span)
         if located is None:
             continue
-        node = _expression_at(inp.file, *located)
+        node = expression_at(inp.file, *located)
         if node is None:
             continue
         ty = found.group("ty")
         view = _STR_VIEWS.get(ty)
         if view is not None:
-            edits = _insert_after(inp, node, view)
+            edits = append_to_expr(inp, node, view)
         else:
             edits = _tuple_views(inp, node, ty)
             if not edits:
                 continue
         result.append(
             inp.candidate(
-                f"Match on a borrowed view of `{_text(inp.file, node)}`", edits, score=0.8
+                f"Match on a borrowed view of `{text_of(inp.file, node)}`", edits, score=0.8
             )
         )
         break
@@ -153,7 +153,7 @@ def _tuple_views(inp: RecipeInput, node: Node, ty: str) -> list[Edit]:
     """`(String, String)` scrutinees: borrow each owned string element."""
     if not (ty.startswith("(") and ty.endswith(")")):
         return []
-    elements = _split_top(ty[1:-1])
+    elements = split_top(ty[1:-1])
     if not any(e in _STR_VIEWS for e in elements):
         return []
     if node.type == "tuple_expression" and len(node.named_children) == len(elements):
@@ -161,14 +161,14 @@ def _tuple_views(inp: RecipeInput, node: Node, ty: str) -> list[Edit]:
             edit
             for child, element in zip(node.named_children, elements, strict=True)
             if element in _STR_VIEWS
-            for edit in _insert_after(inp, child, _STR_VIEWS[element])
+            for edit in append_to_expr(inp, child, _STR_VIEWS[element])
         ]
-    if not _atomic(node):
+    if not is_atomic(node):
         return []
-    name = _text(inp.file, node)
+    name = text_of(inp.file, node)
     parts = [
         f"{name}.{i}{_STR_VIEWS.get(element, '')}"
-        if element in _STR_VIEWS or _is_copy_like(element)
+        if element in _STR_VIEWS or is_copy_like(element)
         else f"&{name}.{i}"
         for i, element in enumerate(elements)
     ]
@@ -214,7 +214,7 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
 
     rustc converts only the branch it reports; the others fail next.
     """
-    inp = _viewed(inp)
+    inp = viewed(inp)
     node: Node | None = inp.file.node_at(inp.start, inp.end)
     outer = inp.file.enclosing(node, "if_expression", "match_expression")
     # The whole `else if` chain (or a nested match) belongs to the outermost branching.
@@ -234,17 +234,17 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
     strings = [t for t in tails if t.type in ("string_literal", "raw_string_literal")]
     if expected == "char":
         # `"A"` where a `char` is expected: every one-character string literal → `'A'`.
-        chars = [t for t in strings if re.fullmatch(r'"(?:[^"\\]|\\.)"', _text(inp.file, t))]
+        chars = [t for t in strings if re.fullmatch(r'"(?:[^"\\]|\\.)"', text_of(inp.file, t))]
         if not chars or len(chars) != len(strings):
             return []
         edits = [
-            inp.edit(inp.file.start(t), inp.file.end(t), "'" + _text(inp.file, t)[1:-1] + "'")
+            inp.edit(inp.file.start(t), inp.file.end(t), "'" + text_of(inp.file, t)[1:-1] + "'")
             for t in chars
         ]
         title, count = "Write the branches' one-letter strings as `char`s", len(chars)
     elif expected in FLOATS:
         integers = [t for t in tails if t.type == "integer_literal" and t.text is not None]
-        integers = [t for t in integers if re.fullmatch(r"\d+", _text(inp.file, t))]
+        integers = [t for t in integers if re.fullmatch(r"\d+", text_of(inp.file, t))]
         if not integers:
             return []
         edits = [inp.edit(inp.file.end(t), inp.file.end(t), ".0") for t in integers]
@@ -263,12 +263,12 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
 
     The function's return type, or (tried last) a `let` binding's annotation.
     """
-    inp = _viewed(inp)
-    found = _concrete(inp.captures.get("found", ""))
+    inp = viewed(inp)
+    found = concrete_type(inp.captures.get("found", ""))
     if not found or found in ("()", "!"):
         # A body that produces nothing is missing its value, not declaring too much.
         return []
-    for span, _ in _labelled(inp, r"expected `[^`]+` because of return type"):
+    for span, _ in labelled_matches(inp, r"expected `[^`]+` because of return type"):
         located = inp.offsets_here(span)
         if located is None:
             continue
@@ -285,7 +285,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
                 score=0.5,
             )
         ]
-    for span, _ in _labelled(inp, r"^expected due to this$"):
+    for span, _ in labelled_matches(inp, r"^expected due to this$"):
         # `let x: T = value;`: the annotation may be what is wrong (tried last).
         located = inp.offsets_here(span)
         if located is None:
@@ -307,11 +307,11 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("collect-iterator")
 def collect_iterator(inp: RecipeInput) -> list[Candidate]:
     """A collection is expected and an iterator was given: collect it."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
-    if not _COLLECTION_TYPE.match(expected) or not _ITERATOR_TYPE.match(found):
+    if not COLLECTION_TYPE.match(expected) or not ITERATOR_TYPE.match(found):
         return []
-    node = _primary_expression(inp)
+    node = primary_expression(inp)
     if node is None:
         return []
     options = [(".collect()", 0.65), (".cloned().collect()", 0.6), (".copied().collect()", 0.5)]
@@ -320,7 +320,7 @@ def collect_iterator(inp: RecipeInput) -> list[Candidate]:
     return [
         inp.candidate(f"Collect the iterator into a `{expected}` (`{suffix}`)", edits, score)
         for suffix, score in options[:4]
-        for edits in [_insert_after(inp, node, suffix)]
+        for edits in [append_to_expr(inp, node, suffix)]
     ]
 
 
@@ -344,11 +344,11 @@ def _widening(found: str, expected: str) -> bool:
 @edit_kind("numeric-cast")
 def numeric_cast(inp: RecipeInput) -> list[Candidate]:
     """One numeric type where another is expected: an `as` cast (or retarget an existing one)."""
-    inp = _viewed(inp)
+    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if expected not in NUMERIC or found not in NUMERIC:
         return []
-    node = _primary_expression(inp)
+    node = primary_expression(inp)
     if node is None:
         return []
     if node.type == "type_cast_expression":
@@ -361,19 +361,19 @@ def numeric_cast(inp: RecipeInput) -> list[Candidate]:
                 )
             ]
     result: list[Candidate] = []
-    leaves = _arithmetic_leaves(node)
-    if expected in FLOATS and leaves and len(leaves) > 1 and "/" in _text(inp.file, node):
+    leaves = arithmetic_leaves(node)
+    if expected in FLOATS and leaves and len(leaves) > 1 and "/" in text_of(inp.file, node):
         # `sum / count` wanted as a float: divide floats, not integers.
         result.append(
             inp.candidate(
                 f"Convert each value to `{expected}` before dividing",
-                _cast_leaves(inp, leaves, expected),
+                cast_leaves(inp, leaves, expected),
                 score=0.95,
             )
         )
-    text = _text(inp.file, node)
+    text = text_of(inp.file, node)
     start, end = inp.file.start(node), inp.file.end(node)
-    cast = text if _atomic(node) or node.type == "unary_expression" else f"({text})"
+    cast = text if is_atomic(node) or node.type == "unary_expression" else f"({text})"
     lossless = _widening(found, expected)
     counted = bool(re.search(r"\.(len|count)\(\)$", text))
     return [
