@@ -130,6 +130,12 @@ class RecipeInput:
         )
 
 
+#: The score of a candidate sure enough to be verified before rustc's own
+#: MachineApplicable suggestion: above `engine.CONFIDENT_SCORE`, the threshold
+#: `engine.rank_key` tiers on. Used where rustc's suggestion is known to trade
+#: the error for another one (`.clone()` of a buffer that is then reset).
+CONFIDENT = 0.92
+
 EditKindFn = Callable[[RecipeInput], list[Candidate]]
 
 #: Edit kinds by name; recipes (data) refer to them by `kind`.

@@ -12,11 +12,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
-
-#: A score above rustc's MachineApplicable `.clone()` (see engine.rank_key).
-CONFIDENT = 0.92
 
 
 def _is_place(expr: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
-from rustcoder.fix.recipes.items._syntax import Node, child_of_type, next_line_start
+from rustcoder.fix.recipes.syntax import Node, child_of_type, next_line_start
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 #: Items a `use` can name, and modules (which may hold them).

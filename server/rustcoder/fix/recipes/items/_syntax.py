@@ -9,41 +9,12 @@ only its own edit kinds.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-
-import tree_sitter
 
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, indent_unit, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
-
-Node = tree_sitter.Node
-
-
-#: A score above rustc's own suggestion (see engine.rank_key): used only where
-#: rustc's suggestion is known to trade the error for another one.
-CONFIDENT = 0.92
-
-
-def child_of_type(node: Node | None, *types: str) -> Node | None:
-    if node is None:
-        return None
-    return next((c for c in node.children if c.type in types), None)
-
-
-def primary_node(inp: RecipeInput) -> Node:
-    return inp.file.node_at(inp.start, inp.end)
-
-
-def next_line_start(text: str, offset: int) -> int:
-    nl = text.find("\n", offset)
-    return len(text) if nl < 0 else nl + 1
-
-
-def indent_unit(file: SourceFile) -> str:
-    found = re.search(r"^( +|\t)\S", file.text, re.M)
-    return found.group(1) if found else "    "
 
 
 def labelled_places(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, int]]:
@@ -56,10 +27,6 @@ def labelled_places(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, 
         if located is not None:
             result.append(located)
     return result
-
-
-def struct_name(text: str) -> str:
-    return re.split(r"::<|<", text)[0].split("::")[-1].strip()
 
 
 _NOT_ENTRIES = ("base_field_initializer", "line_comment", "block_comment", "attribute_item")

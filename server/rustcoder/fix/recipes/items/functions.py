@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import Node, child_of_type, labelled_places, primary_node
+from rustcoder.fix.recipes.items._syntax import labelled_places
+from rustcoder.fix.recipes.syntax import Node, child_of_type, primary_node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 

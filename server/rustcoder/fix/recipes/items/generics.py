@@ -12,15 +12,10 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
 from rustcoder.fix.recipes.items._modules import use_edit
-from rustcoder.fix.recipes.items._syntax import (
-    CONFIDENT,
-    Node,
-    append_fields,
-    primary_node,
-    struct_literals,
-)
+from rustcoder.fix.recipes.items._syntax import append_fields, struct_literals
+from rustcoder.fix.recipes.syntax import Node, primary_node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 

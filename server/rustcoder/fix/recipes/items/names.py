@@ -27,7 +27,8 @@ from rustcoder.fix.recipes.items._modules import (
     visibility_edits,
 )
 from rustcoder.fix.recipes.items._std_paths import STD_PATHS
-from rustcoder.fix.recipes.items._syntax import Node, labelled_places
+from rustcoder.fix.recipes.items._syntax import labelled_places
+from rustcoder.fix.recipes.syntax import Node
 from rustcoder.fix.rust_syntax import SourceFile
 
 

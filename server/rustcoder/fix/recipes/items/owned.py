@@ -11,8 +11,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import CONFIDENT, Node, primary_node, struct_literals
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.items._syntax import struct_literals
+from rustcoder.fix.recipes.syntax import Node, primary_node
 from rustcoder.fix.rust_syntax import SourceFile
 
 

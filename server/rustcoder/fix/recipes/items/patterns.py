@@ -11,12 +11,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import (
-    Node,
-    after_trailing_comment,
-    indent_unit,
-    primary_node,
-)
+from rustcoder.fix.recipes.items._syntax import after_trailing_comment
+from rustcoder.fix.recipes.syntax import Node, indent_unit, primary_node
 from rustcoder.fix.rust_syntax import SourceFile
 
 

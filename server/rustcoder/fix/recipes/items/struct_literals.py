@@ -12,7 +12,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
-from rustcoder.fix.recipes.items._syntax import Node, append_fields, primary_node, struct_name
+from rustcoder.fix.recipes.items._syntax import append_fields
+from rustcoder.fix.recipes.syntax import Node, primary_node, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
 
 

@@ -11,16 +11,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, line_span
 from rustcoder.fix.rust_syntax import SourceFile
-
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
-
-Node = tree_sitter.Node
 
 LOOPS = {"for_expression", "while_expression", "loop_expression"}
 
@@ -31,30 +25,6 @@ def first_labelled(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | Non
         if offsets is not None:
             return offsets
     return None
-
-
-def statement_of(file: SourceFile, node: Node | None) -> Node | None:
-    """The statement (a direct child of a block) that contains `node`."""
-    while node is not None and node.parent is not None:
-        if node.parent.type == "block":
-            return node if node.type not in ("{", "}") else None
-        node = node.parent
-    return None
-
-
-def line_span(file: SourceFile, node: Node) -> tuple[int, int]:
-    """From the start of the node's first line to after its last line's newline."""
-    start = file.line_start(file.start(node))
-    end = file.text.find("\n", file.end(node))
-    return start, len(file.text) if end < 0 else end + 1
-
-
-def alone_on_lines(file: SourceFile, node: Node) -> bool:
-    start, end = line_span(file, node)
-    return (
-        file.text[start : file.start(node)].strip() == ""
-        and file.text[file.end(node) : end].strip() == ""
-    )
 
 
 def identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:

@@ -14,20 +14,16 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
-    alone_on_lines,
     enclosing_function,
     first_labelled,
     fresh_name,
     identifiers,
     is_mutated,
-    line_span,
     root_name,
-    statement_of,
 )
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, line_span, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0499: two `&mut` at once -------------------------------------------------

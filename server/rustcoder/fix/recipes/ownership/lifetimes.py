@@ -14,15 +14,14 @@ from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
     LOOPS,
-    Node,
     changed_in,
     enclosing_function,
     first_labelled,
     fresh_name,
     move_statement,
     names_in,
-    statement_of,
 )
+from rustcoder.fix.recipes.syntax import Node, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0597 / E0716: values that die too early ----------------------------------

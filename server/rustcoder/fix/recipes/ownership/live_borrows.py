@@ -14,8 +14,6 @@ import re
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
-    Node,
-    alone_on_lines,
     enclosing_function,
     first_labelled,
     fresh_name,
@@ -23,8 +21,8 @@ from rustcoder.fix.recipes.ownership._common import (
     move_statement,
     names_in,
     root_name,
-    statement_of,
 )
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0502 / E0505 / E0506: a borrow still alive --------------------------------

@@ -14,10 +14,8 @@ from typing import cast
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
 from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
     enclosing_function,
     first_labelled,
     fresh_name,
@@ -26,8 +24,8 @@ from rustcoder.fix.recipes.ownership._common import (
     is_simple_place,
     mentions,
     root_name,
-    statement_of,
 )
+from rustcoder.fix.recipes.syntax import Node, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0373 / E0521 / E0382: closures, threads and moves ---------------------------

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
-    enclosing_function,
-    root_name,
-)
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.ownership._common import enclosing_function, root_name
+from rustcoder.fix.recipes.syntax import Node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- E0596 / E0594: `&` parameters that are written through ------------------

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import tree_sitter
-
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
-from rustcoder.fix.recipes.traits._syntax import find_local_type, implements, text_of, type_names
+from rustcoder.fix.recipes.syntax import Node, text_of, type_names
+from rustcoder.fix.recipes.traits._syntax import find_local_type, implements
 from rustcoder.fix.rust_syntax import SourceFile
 
 #: Derivable std traits, in the order they are written in a derive.
@@ -31,7 +30,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 }
 
 
-def derive_attr(file: SourceFile, item: tree_sitter.Node) -> tuple[tree_sitter.Node, list[str]]:
+def derive_attr(file: SourceFile, item: Node) -> tuple[Node, list[str]]:
     """The item's `#[derive(..)]` attribute and the traits it names."""
     for attr in file.attributes_of(item):
         text = file.node_text(attr)
@@ -42,7 +41,7 @@ def derive_attr(file: SourceFile, item: tree_sitter.Node) -> tuple[tree_sitter.N
     raise LookupError
 
 
-def derived_traits(file: SourceFile, item: tree_sitter.Node) -> list[str]:
+def derived_traits(file: SourceFile, item: Node) -> list[str]:
     try:
         return [t.split("::")[-1] for t in derive_attr(file, item)[1]]
     except LookupError:
@@ -62,9 +61,7 @@ def ordered_derives(traits: list[str]) -> list[str]:
     return sorted(traits, key=lambda t: DERIVABLE.index(t) if t in DERIVABLE else len(DERIVABLE))
 
 
-def derive_edits(
-    file: SourceFile, item: tree_sitter.Node, traits: list[str]
-) -> tuple[list[Edit], bool]:
+def derive_edits(file: SourceFile, item: Node, traits: list[str]) -> tuple[list[Edit], bool]:
     """Edits deriving `traits` on `item` (merged into its derive) and whether one was merged."""
     have = derived_traits(file, item)
     missing = ordered_derives([t for t in traits if t not in have])
@@ -90,7 +87,7 @@ def derive_edits(
     return edits, merged
 
 
-def _default_variant_edit(file: SourceFile, item: tree_sitter.Node) -> Edit | None:
+def _default_variant_edit(file: SourceFile, item: Node) -> Edit | None:
     """`#[derive(Default)]` on an enum needs `#[default]` on a unit variant."""
     body = item.child_by_field_name("body")
     if body is None:
@@ -102,7 +99,7 @@ def _default_variant_edit(file: SourceFile, item: tree_sitter.Node) -> Edit | No
     return None
 
 
-def _field_types(file: SourceFile, item: tree_sitter.Node) -> list[str]:
+def _field_types(file: SourceFile, item: Node) -> list[str]:
     """Type texts of every field of a struct or enum (named, tuple and variant fields)."""
     result = []
     for node in file.walk(item.child_by_field_name("body") or item):
@@ -118,7 +115,7 @@ def _field_types(file: SourceFile, item: tree_sitter.Node) -> list[str]:
 
 
 def derive_everywhere(
-    inp: RecipeInput, file: SourceFile, item: tree_sitter.Node, traits: list[str]
+    inp: RecipeInput, file: SourceFile, item: Node, traits: list[str]
 ) -> tuple[list[Edit], bool, int]:
     """Derive on the type and on the local types of its fields, recursively."""
     edits: list[Edit] = []
@@ -146,7 +143,7 @@ def derive_everywhere(
                 found = find_local_type(inp, name)
                 if found is not None:
                     nested_file, nested = found
-                    assert isinstance(nested, tree_sitter.Node)
+                    assert isinstance(nested, Node)
                     stack.append((nested_file, nested))
     return edits, merged_any, types
 

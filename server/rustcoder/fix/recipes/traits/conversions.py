@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import NUMERIC, call_parts, result_error_type, text_of
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
+from rustcoder.fix.recipes.traits._syntax import call_parts, result_error_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- sums and products ----------------------------------------------------------------------
@@ -53,7 +52,7 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
 # --- numeric conversions ------------------------------------------------------------------
 
 
-def _boxed_error_fn(file: SourceFile, node: tree_sitter.Node) -> bool:
+def _boxed_error_fn(file: SourceFile, node: Node) -> bool:
     """Whether the function around `node` returns `Result<_, Box<dyn Error>>`."""
     fn = file.enclosing(node, "function_item", "closure_expression")
     if fn is None or fn.type != "function_item":

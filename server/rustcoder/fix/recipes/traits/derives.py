@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import Node, insert_items_after, text_of, type_names
 from rustcoder.fix.recipes.traits._derives import (
     DERIVABLE,
     REQUIRES,
@@ -27,18 +26,8 @@ from rustcoder.fix.recipes.traits._derives import (
     display_impl_text,
     ordered_derives,
 )
-from rustcoder.fix.recipes.traits._syntax import (
-    call_parts,
-    implements,
-    insert_items_after,
-    local_type,
-    text_of,
-    type_names,
-)
+from rustcoder.fix.recipes.traits._syntax import call_parts, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile
-
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
 
 #: The trait a method or associated function comes from.
 METHOD_TRAITS = {
@@ -179,7 +168,7 @@ def _debug_placeholder(placeholder: str) -> str | None:
     return "{" + (inner + "?" if ":" in inner else inner + ":?") + "}"
 
 
-def _display_impl(file: SourceFile, item: tree_sitter.Node, name: str) -> Edit:
+def _display_impl(file: SourceFile, item: Node, name: str) -> Edit:
     return insert_items_after(file, item, display_impl_text(name))
 
 
@@ -232,7 +221,7 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
 # --- floats and order ---------------------------------------------------------------------
 
 
-def _key_closure(file: SourceFile, args: tree_sitter.Node) -> tuple[str, str] | None:
+def _key_closure(file: SourceFile, args: Node) -> tuple[str, str] | None:
     """`|p| p.score` → (`p`, `p.score`)."""
     named = args.named_children
     if len(named) != 1 or named[0].type != "closure_expression":

@@ -12,13 +12,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
-    NUMERIC,
-    call_parts,
-    declared_fields,
-    last_segment,
-    local_type,
-)
+from rustcoder.fix.recipes.syntax import NUMERIC, last_segment
+from rustcoder.fix.recipes.traits._syntax import call_parts, declared_fields, local_type
 
 COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "LinkedList")
 

@@ -8,19 +8,11 @@ operands) to be a group of its own.
 
 from __future__ import annotations
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, insert_items_after, text_of
 from rustcoder.fix.recipes.traits._derives import derive_edits
-from rustcoder.fix.recipes.traits._syntax import (
-    NUMERIC,
-    declared_fields,
-    implements,
-    insert_items_after,
-    local_type,
-    text_of,
-)
+from rustcoder.fix.recipes.traits._syntax import declared_fields, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- operators -------------------------------------------------------------------------
@@ -34,9 +26,7 @@ OPERATORS = {
 }
 
 
-def _numeric_fields(
-    file: SourceFile, item: tree_sitter.Node
-) -> tuple[list[tuple[str, str]], bool] | None:
+def _numeric_fields(file: SourceFile, item: Node) -> tuple[list[tuple[str, str]], bool] | None:
     """The fields of a struct whose fields are all numbers (see `declared_fields`)."""
     fields, tuple_struct = declared_fields(file, item)
     if not fields or not all(t in NUMERIC for _, t in fields):

@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
+from rustcoder.fix.recipes.syntax import (
+    Node,
     enclosing_fn,
     insert_items_after,
     last_segment,
-    local_type,
-    result_error_type,
     text_of,
 )
+from rustcoder.fix.recipes.traits._syntax import local_type, result_error_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- `?` ---------------------------------------------------------------------------
 
 
-def _tail_fix(file: SourceFile, body: tree_sitter.Node) -> list[Edit]:
+def _tail_fix(file: SourceFile, body: Node) -> list[Edit]:
     """A tail expression of a `()` function becomes a statement before `Ok(())`."""
     children = [c for c in body.named_children if c.type not in ("line_comment", "block_comment")]
     if not children:
@@ -44,7 +42,7 @@ def _tail_fix(file: SourceFile, body: tree_sitter.Node) -> list[Edit]:
     return [Edit(file.path, at, at, ";")]
 
 
-def _wrap_unit_fn(file: SourceFile, fn: tree_sitter.Node, ret: str, value: str) -> list[Edit]:
+def _wrap_unit_fn(file: SourceFile, fn: Node, ret: str, value: str) -> list[Edit]:
     params = fn.child_by_field_name("parameters")
     body = fn.child_by_field_name("body")
     if params is None or body is None:
@@ -88,7 +86,7 @@ OPTION_METHODS = {
 }  # fmt: skip
 
 
-def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
+def _option_call(file: SourceFile, node: Node) -> bool:
     if node.type != "call_expression":
         return False
     function = node.child_by_field_name("function")
@@ -97,7 +95,7 @@ def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
     return text_of(file, function.child_by_field_name("field")) in OPTION_METHODS
 
 
-def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
+def _own_nodes(fn: Node, node_type: str) -> list[Node]:
     """Nodes of a type in this function's body, not in nested closures or functions."""
     body = fn.child_by_field_name("body")
     found = []
@@ -134,7 +132,7 @@ def return_result(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-def _enum_variants(file: SourceFile, item: tree_sitter.Node) -> list[tuple[str, str]]:
+def _enum_variants(file: SourceFile, item: Node) -> list[tuple[str, str]]:
     """(variant, single field type) of an enum's one-field tuple variants."""
     body = item.child_by_field_name("body")
     result = []
@@ -296,7 +294,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
 # --- `?` in closures ---------------------------------------------------------------------
 
 
-def _collect_after(file: SourceFile, call: tree_sitter.Node) -> tree_sitter.Node | None:
+def _collect_after(file: SourceFile, call: Node) -> Node | None:
     """The `.collect()` call later in the method chain of `call`, if any."""
     node = call
     for _ in range(8):

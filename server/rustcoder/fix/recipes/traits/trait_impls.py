@@ -12,25 +12,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
+from rustcoder.fix.recipes.syntax import (
     NUMERIC,
-    declared_fields,
-    implements,
+    Node,
     insert_items_after,
     item_end_line,
     last_segment,
-    local_type,
     text_of,
 )
+from rustcoder.fix.recipes.traits._syntax import declared_fields, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
-def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.Node] | None:
+def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, Node] | None:
     """A trait defined in the workspace: this file first."""
     paths = [inp.path, *(p for p in rust_files(inp.ctx.workspace_root) if p != inp.path)]
     for path in paths:
@@ -49,9 +46,9 @@ def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.No
     return None
 
 
-def _trait_items(file: SourceFile, trait: tree_sitter.Node) -> dict[str, tree_sitter.Node]:
+def _trait_items(file: SourceFile, trait: Node) -> dict[str, Node]:
     body = trait.child_by_field_name("body")
-    items: dict[str, tree_sitter.Node] = {}
+    items: dict[str, Node] = {}
     for child in body.named_children if body is not None else []:
         name = child.child_by_field_name("name")
         if name is not None:
@@ -63,7 +60,7 @@ def _indent_block(text: str, indent: str) -> str:
     return "\n".join(indent + line if line.strip() else line for line in text.splitlines())
 
 
-def _signature_text(file: SourceFile, node: tree_sitter.Node) -> str:
+def _signature_text(file: SourceFile, node: Node) -> str:
     """A trait method's signature: its text up to the body or the `;`."""
     body = node.child_by_field_name("body")
     end = file.start(body) if body is not None else file.end(node)
@@ -73,7 +70,7 @@ def _signature_text(file: SourceFile, node: tree_sitter.Node) -> str:
 # --- trait impls ------------------------------------------------------------------------
 
 
-def _impl_of(inp: RecipeInput) -> tuple[tree_sitter.Node, str] | None:
+def _impl_of(inp: RecipeInput) -> tuple[Node, str] | None:
     """The trait impl around the primary span and the trait's name."""
     impl = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "impl_item")
     if impl is None:
@@ -84,7 +81,7 @@ def _impl_of(inp: RecipeInput) -> tuple[tree_sitter.Node, str] | None:
     return impl, last_segment(inp.file.node_text(trait))
 
 
-def _stub(file: SourceFile, node: tree_sitter.Node, indent: str) -> str | None:
+def _stub(file: SourceFile, node: Node, indent: str) -> str | None:
     """An implementation stub for one trait item (fn, type or const)."""
     if node.type in ("function_signature_item", "function_item"):
         return f"{_signature_text(file, node)} {{\n{indent}    todo!()\n{indent}}}"
@@ -160,7 +157,7 @@ def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
     return stubs
 
 
-def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
+def _guess_item_type(inp: RecipeInput, impl: Node) -> str:
     """What an iterator over this struct likely yields: its collection's items, or its number."""
     type_node = impl.child_by_field_name("type")
     found = local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
@@ -176,7 +173,7 @@ def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
     return "()"
 
 
-def _insert_into_impl(file: SourceFile, impl: tree_sitter.Node, items: list[str]) -> Edit | None:
+def _insert_into_impl(file: SourceFile, impl: Node, items: list[str]) -> Edit | None:
     """Add items at the end of an impl block's body, indented like its other items."""
     body = impl.child_by_field_name("body")
     if body is None:
@@ -223,7 +220,7 @@ def missing_trait_items(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(f"Implement the missing items {listed} of `{trait_name}`", [edit], 0.8)]
 
 
-def _inherent_impl(file: SourceFile, type_text: str) -> tree_sitter.Node | None:
+def _inherent_impl(file: SourceFile, type_text: str) -> Node | None:
     for node in file.root.named_children:
         if node.type != "impl_item" or node.child_by_field_name("trait") is not None:
             continue
@@ -233,7 +230,7 @@ def _inherent_impl(file: SourceFile, type_text: str) -> tree_sitter.Node | None:
     return None
 
 
-def _line_span(file: SourceFile, node: tree_sitter.Node) -> tuple[int, int]:
+def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
     """The whole lines of an item with its attributes and doc comments."""
     start = file.start(node)
     sibling = node.prev_named_sibling
@@ -311,14 +308,12 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-def _params(file: SourceFile, fn: tree_sitter.Node) -> list[tree_sitter.Node]:
+def _params(file: SourceFile, fn: Node) -> list[Node]:
     params = fn.child_by_field_name("parameters")
     return [p for p in params.named_children if p.type != "attribute_item"] if params else []
 
 
-def _declared_fn(
-    inp: RecipeInput, trait_name: str, fn_name: str
-) -> tuple[SourceFile, tree_sitter.Node] | None:
+def _declared_fn(inp: RecipeInput, trait_name: str, fn_name: str) -> tuple[SourceFile, Node] | None:
     """A trait method's declaration: in the workspace, or the std signature we know."""
     trait = _find_trait(inp, trait_name)
     if trait is not None:

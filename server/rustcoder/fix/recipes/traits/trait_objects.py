@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import text_of
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- trait objects -------------------------------------------------------------------------
@@ -44,7 +42,7 @@ def _split_top_level(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in parts if text[s:e].strip()]
 
 
-def _box_elements(file: SourceFile, value: tree_sitter.Node) -> list[Edit]:
+def _box_elements(file: SourceFile, value: Node) -> list[Edit]:
     """`vec![A, B]` → `vec![Box::new(A), Box::new(B)]`."""
     if value.type != "macro_invocation" or not file.node_text(value).startswith("vec!"):
         return []
@@ -98,7 +96,7 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
     file = inp.file
     edits: list[Edit] = []
     names: set[str] = set()
-    values: list[tree_sitter.Node] = []
+    values: list[Node] = []
     for node in file.walk():
         if node.type != "dynamic_type" or node.parent is None:
             continue

@@ -11,12 +11,7 @@ from __future__ import annotations
 
 import re
 
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
-
-INTEGERS = ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize")
-FLOATS = ("f32", "f64")
-NUMERIC = INTEGERS + FLOATS
+from rustcoder.fix.recipes.syntax import NUMERIC
 
 #: Iterator types as rustc prints them (`Keys<'_, K, V>`, `Map<Iter<'_, T>, F>`).
 ITERATOR_TYPE = re.compile(

@@ -14,14 +14,11 @@ import functools
 import re
 from pathlib import Path
 
-import tree_sitter
-
 from rustcoder.cargo.messages import Span
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.rust_syntax import SourceFile
-
-Node = tree_sitter.Node
 
 #: Expressions that take `.method()`, `?` or `as T` without parentheses.
 _ATOMIC = {
@@ -137,10 +134,6 @@ def source_slice(inp: RecipeInput, start: int, end: int) -> str:
     if isinstance(file, _ExpressionView):
         return file.original[file.byte(start) : file.byte(end)].decode("utf-8", errors="replace")
     return file.text[start:end]
-
-
-def text_of(file: SourceFile, node: Node) -> str:
-    return file.node_text(node)
 
 
 def is_atomic(node: Node) -> bool:

@@ -10,28 +10,17 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import (
-    CONFIDENT,
-    FLOATS,
-    INTEGERS,
-    ITERATOR_TYPE,
-    NUMERIC,
-    SIZED,
-    STRINGISH,
-)
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
+from rustcoder.fix.recipes.types._common import ITERATOR_TYPE, SIZED, STRINGISH
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
     arithmetic_leaves,
     cast_leaves,
     fn_return_type,
     is_atomic,
     operator_of,
     source_slice,
-    text_of,
     viewed,
     wrapped_text,
 )
@@ -189,7 +178,7 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
         found = inp.find_type(name.group(0).split("::")[-1]) if name else None
         if found is not None:
             source, item = found
-            assert isinstance(item, tree_sitter.Node)
+            assert isinstance(item, Node)
             for field, field_type in source.struct_fields(item):
                 if re.match(r"(?:Vec|VecDeque|HashMap|BTreeMap|\[)", field_type):
                     options.append((f"Index the `{field}` field", f"{text}.{field}[{idx}]", 0.55))

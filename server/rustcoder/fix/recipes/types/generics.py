@@ -12,8 +12,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.recipes.types._common import PLACEHOLDER
-from rustcoder.fix.recipes.types._syntax import Node, source_slice, text_of, viewed
+from rustcoder.fix.recipes.types._syntax import source_slice, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 

@@ -11,7 +11,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._syntax import Node, labelled_matches, text_of, viewed
+from rustcoder.fix.recipes.syntax import Node, text_of
+from rustcoder.fix.recipes.types._syntax import labelled_matches, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 

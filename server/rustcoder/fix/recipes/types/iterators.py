@@ -12,16 +12,15 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import NUMERIC, is_copy_like
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
+from rustcoder.fix.recipes.types._common import is_copy_like
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
     append_to_expr,
     call_of_method,
     expression_at,
     fn_return_type,
     labelled_matches,
     source_slice,
-    text_of,
     viewed,
 )
 from rustcoder.fix.rust_syntax import SourceFile

@@ -13,13 +13,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import FLOATS, INTEGERS, METHOD_ALIASES, PLACEHOLDER
-from rustcoder.fix.recipes.types._syntax import (
-    method_receiver,
-    source_slice,
-    text_of,
-    viewed,
-)
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, text_of
+from rustcoder.fix.recipes.types._common import METHOD_ALIASES, PLACEHOLDER
+from rustcoder.fix.recipes.types._syntax import method_receiver, source_slice, viewed
 
 
 def _default_value(type_text: str) -> str | None:

@@ -12,14 +12,14 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import INTEGERS, ITERATOR_TYPE
+from rustcoder.fix.recipes.syntax import INTEGERS, text_of
+from rustcoder.fix.recipes.types._common import ITERATOR_TYPE
 from rustcoder.fix.recipes.types._syntax import (
     append_to_expr,
     fn_return_type,
     method_receiver,
     primary_expression,
     replace_expr,
-    text_of,
     viewed,
     wrapped_text,
 )

@@ -13,21 +13,17 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import (
     COLLECTION_TYPE,
-    CONFIDENT,
-    FLOATS,
-    INTEGERS,
     ITERATOR_TYPE,
-    NUMERIC,
     concrete_type,
     generic_args,
     is_copy_like,
     split_top,
 )
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
     append_to_expr,
     arithmetic_leaves,
     cast_leaves,
@@ -36,7 +32,6 @@ from rustcoder.fix.recipes.types._syntax import (
     is_atomic,
     labelled_matches,
     primary_expression,
-    text_of,
     viewed,
 )
 

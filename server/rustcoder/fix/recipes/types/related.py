@@ -12,26 +12,21 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import (
-    CONFIDENT,
-    FLOATS,
-    INTEGERS,
     METHOD_ALIASES,
-    NUMERIC,
     SIZED,
     STRINGISH,
     generic_args,
     is_copy_like,
 )
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
     append_to_expr,
     call_of_method,
     operator_of,
     primary_expression,
     replace_expr,
-    text_of,
     viewed,
     wrapped_text,
 )
