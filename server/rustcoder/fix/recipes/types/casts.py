@@ -26,10 +26,9 @@ from rustcoder.fix.recipes.types._syntax import (
 )
 
 
-@edit_kind("drop-deref")
+@edit_kind("drop-deref", prepare=viewed)
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
-    inp = viewed(inp)
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
     if node is None or not text_of(inp.file, node).startswith("*"):
         return []
@@ -37,10 +36,9 @@ def drop_deref(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(None, [inp.edit(at, at + 1, "")], score=0.8)]
 
 
-@edit_kind("convert-cast")
+@edit_kind("convert-cast", prepare=viewed)
 def convert_cast(inp: RecipeInput) -> list[Candidate]:
     """`x as T` between non-primitive types: the conversion the cast was meant to be."""
-    inp = viewed(inp)
     source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
@@ -77,10 +75,9 @@ def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
     return node, node.named_children[0], node.named_children[1]
 
 
-@edit_kind("string-index")
+@edit_kind("string-index", prepare=viewed)
 def string_index(inp: RecipeInput) -> list[Candidate]:
     """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
-    inp = viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
@@ -118,10 +115,9 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("index-as-usize")
+@edit_kind("index-as-usize", prepare=viewed)
 def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     """Slices are indexed by `usize`: cast the index."""
-    inp = viewed(inp)
     parts = _index_parts(inp)
     if parts is None:
         return []
@@ -148,10 +144,9 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("index-alternative")
+@edit_kind("index-alternative", prepare=viewed)
 def index_alternative(inp: RecipeInput) -> list[Candidate]:
     """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
-    inp = viewed(inp)
     ty = inp.captures.get("ty", "")
     parts = _index_parts(inp)
     if parts is None:
@@ -188,10 +183,9 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("cast-operand")
+@edit_kind("cast-operand", prepare=viewed)
 def cast_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic between two numeric types: cast one operand to the other's type."""
-    inp = viewed(inp)
     lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
     node = inp.file.enclosing(
         inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
@@ -302,10 +296,9 @@ def _needs_group(node: Node) -> bool:
     return operator is not None and operator.type in ("<", "<<")
 
 
-@edit_kind("unary-fix")
+@edit_kind("unary-fix", prepare=viewed)
 def unary_fix(inp: RecipeInput) -> list[Candidate]:
     """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
-    inp = viewed(inp)
     op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
     if node is None or not node.named_children:

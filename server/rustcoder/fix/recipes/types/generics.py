@@ -18,7 +18,7 @@ from rustcoder.fix.recipes.types._syntax import source_slice, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
-@edit_kind("rustc-placeholders")
+@edit_kind("rustc-placeholders", prepare=viewed)
 def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     """rustc's own suggestion with placeholders, its `/* Type */` holes filled in.
 
@@ -26,7 +26,6 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     the suggestion; `Default::default()` (or `todo!()`) fills the hole so the
     rest of the suggestion can be applied and checked.
     """
-    inp = viewed(inp)
     wanted = re.compile(inp.params.get("help", "."))
     fills = [f for f in inp.params.get("fill", "Default::default()").split("|") if f]
     result: list[Candidate] = []
@@ -54,10 +53,9 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     return result[:4]
 
 
-@edit_kind("result-error-type")
+@edit_kind("result-error-type", prepare=viewed)
 def result_error_type(inp: RecipeInput) -> list[Candidate]:
     """`Result<T>` without an error type: name one."""
-    inp = viewed(inp)
     if source_slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
         return []
     node = inp.file.node_at(inp.start, inp.end)
@@ -87,14 +85,13 @@ _STRING_LITERAL_VALUE = re.compile(
 )
 
 
-@edit_kind("const-to-lazylock")
+@edit_kind("const-to-lazylock", prepare=viewed)
 def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     """A `const`/`static` built by a non-const call: make it a lazily built `static`.
 
     Also offered: `const fn` for a local function, `&str` for a `String`
     constant built from a literal.
     """
-    inp = viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     item = inp.file.enclosing(node, "const_item", "static_item")
     if item is None:
@@ -156,10 +153,9 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-@edit_kind("non-const-value")
+@edit_kind("non-const-value", prepare=viewed)
 def non_const_value(inp: RecipeInput) -> list[Candidate]:
     """A runtime value where a constant is needed: `vec!` for an array, `let` for `const`."""
-    inp = viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     result: list[Candidate] = []
     array = inp.file.enclosing(node, "array_expression")

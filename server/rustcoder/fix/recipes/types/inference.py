@@ -34,10 +34,9 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
     return found
 
 
-@edit_kind("turbofish")
+@edit_kind("turbofish", prepare=viewed)
 def turbofish(inp: RecipeInput) -> list[Candidate]:
     """Name the type a generic method produces: `collect::<Vec<_>>()`, `parse::<i64>()`."""
-    inp = viewed(inp)
     names = set(inp.params.get("method", "").split("|")) - {""}
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     if not names or not types:
@@ -71,10 +70,9 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
     return []
 
 
-@edit_kind("annotate-let")
+@edit_kind("annotate-let", prepare=viewed)
 def annotate_let(inp: RecipeInput) -> list[Candidate]:
     """`let x = value.into();` with no way to infer `x`: give the binding a type."""
-    inp = viewed(inp)
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     holes = [h for h in inp.params.get("holes", "").split("|") if h]
     if holes:

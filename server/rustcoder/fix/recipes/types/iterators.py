@@ -50,7 +50,7 @@ def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
     return closure.child_by_field_name("body") if closure is not None else None
 
 
-@edit_kind("collect-items")
+@edit_kind("collect-items", prepare=viewed)
 def collect_items(inp: RecipeInput) -> list[Candidate]:
     """`collect()` of items that are not the collection's: convert the items first.
 
@@ -58,7 +58,6 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
     collected into a `Result<Vec<_>, _>`), references are cloned, `&str`s become
     `String`s.
     """
-    inp = viewed(inp)
     target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
     parts = call_of_method(inp)
     if parts is None:
@@ -134,10 +133,9 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
 _NUMERIC_ITEM = re.compile(r"&*(?P<ty>[iu](?:8|16|32|64|128|size)|f32|f64)")
 
 
-@edit_kind("sum-as")
+@edit_kind("sum-as", prepare=viewed)
 def sum_as(inp: RecipeInput) -> list[Candidate]:
     """`sum()`/`product()` into another numeric type than the items': add up, then cast."""
-    inp = viewed(inp)
     target = inp.captures.get("target", "")
     item = _NUMERIC_ITEM.fullmatch(inp.captures.get("item", ""))
     parts = call_of_method(inp)
@@ -170,10 +168,9 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("unwrap-operand")
+@edit_kind("unwrap-operand", prepare=viewed)
 def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic on an `Option`/`Result` operand: take the value out first."""
-    inp = viewed(inp)
     result: list[Candidate] = []
     for span, found in labelled_matches(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
         located = inp.offsets_here(span)

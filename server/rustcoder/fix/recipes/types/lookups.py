@@ -37,14 +37,13 @@ def _default_value(type_text: str) -> str | None:
     return "Default::default()"
 
 
-@edit_kind("missing-tail")
+@edit_kind("missing-tail", prepare=viewed)
 def missing_tail(inp: RecipeInput) -> list[Candidate]:
     """A function (or `if`) that should produce a value ends without one: give it one.
 
     Candidates: a binding rustc points at as the likely result, the value of
     rustc's placeholder suggestion, or an `else` branch for an `if` used as a value.
     """
-    inp = viewed(inp)
     expected = inp.captures.get("exp", "")
     node = inp.file.node_at(inp.start, inp.end)
     fn = inp.file.enclosing(node, "function_item")
@@ -111,10 +110,9 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
     return result[:4]
 
 
-@edit_kind("rename-to-available-field")
+@edit_kind("rename-to-available-field", prepare=viewed)
 def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     """A field name the struct does not have: use one rustc lists as available."""
-    inp = viewed(inp)
     wrong = source_slice(inp, inp.start, inp.end)
     if not re.fullmatch(r"\w+", wrong):
         return []
@@ -140,10 +138,9 @@ def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("method-alias")
+@edit_kind("method-alias", prepare=viewed)
 def method_alias(inp: RecipeInput) -> list[Candidate]:
     """A method that does not exist under this name: the Rust method that does the job."""
-    inp = viewed(inp)
     name = inp.captures.get("method", "")
     templates = next((t for names, t in METHOD_ALIASES.items() if name in names), ())
     parts = method_receiver(inp)

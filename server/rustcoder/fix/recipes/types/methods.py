@@ -25,10 +25,9 @@ from rustcoder.fix.recipes.types._syntax import (
 )
 
 
-@edit_kind("insert-iter")
+@edit_kind("insert-iter", prepare=viewed)
 def insert_iter(inp: RecipeInput) -> list[Candidate]:
     """A collection used as an iterator: iterate it first (`.iter()`, `.chars()`, `0..n`)."""
-    inp = viewed(inp)
     if not any("Iterator" in m or "is not an iterator" in m for m in inp.messages()):
         return []
     ty = inp.captures.get("ty", "")
@@ -59,10 +58,9 @@ def insert_iter(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("enumerate")
+@edit_kind("enumerate", prepare=viewed)
 def enumerate_items(inp: RecipeInput) -> list[Candidate]:
     """`for (i, x) in items`: the index comes from `.enumerate()`."""
-    inp = viewed(inp)
     loop = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "for_expression")
     value = loop.child_by_field_name("value") if loop is not None else None
     if value is None:
@@ -97,10 +95,9 @@ _ADDING_METHODS = {
 }
 
 
-@edit_kind("unwrap-receiver")
+@edit_kind("unwrap-receiver", prepare=viewed)
 def unwrap_receiver(inp: RecipeInput) -> list[Candidate]:
     """A method of the inner type called on an `Option`/`Result`: get at the inner value."""
-    inp = viewed(inp)
     parts = method_receiver(inp)
     if parts is None:
         return []

@@ -36,13 +36,12 @@ from rustcoder.fix.recipes.types._syntax import (
 )
 
 
-@edit_kind("unwrap-value")
+@edit_kind("unwrap-value", prepare=viewed)
 def unwrap_value(inp: RecipeInput) -> list[Candidate]:
     """Expected `T`, found `Option<T>`/`Result<T, E>`: `?`, `.unwrap()`, or a default.
 
     `Option<&T>` where `T` is expected also gets `.copied()`/`.cloned()`.
     """
-    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     node = primary_expression(inp)
     if node is None:
@@ -104,10 +103,9 @@ def _expect_text(inp: RecipeInput, node: Node) -> str:
     return f"{words[-1] if words else 'operation'} failed"
 
 
-@edit_kind("match-as-str")
+@edit_kind("match-as-str", prepare=viewed)
 def match_as_str(inp: RecipeInput) -> list[Candidate]:
     """`match owned { "lit" => .. }`: match on a borrowed view of the scrutinee."""
-    inp = viewed(inp)
     result: list[Candidate] = []
     for span, found in labelled_matches(inp, r"this expression has type `(?P<ty>[^`]+)`"):
         located = inp.offsets_here(span)
@@ -203,13 +201,12 @@ def _is_statement(node: Node) -> bool:
     return node.type.endswith("_declaration") or node.type.endswith("_item")
 
 
-@edit_kind("arms-to-owned")
+@edit_kind("arms-to-owned", prepare=viewed)
 def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
     """`if`/`match` branches of `&str` and `String`: make every literal branch owned.
 
     rustc converts only the branch it reports; the others fail next.
     """
-    inp = viewed(inp)
     node: Node | None = inp.file.node_at(inp.start, inp.end)
     outer = inp.file.enclosing(node, "if_expression", "match_expression")
     # The whole `else if` chain (or a nested match) belongs to the outermost branching.
@@ -252,13 +249,12 @@ def arms_to_owned(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(title, edits, score=CONFIDENT if count > 1 else 0.6)]
 
 
-@edit_kind("change-return-type")
+@edit_kind("change-return-type", prepare=viewed)
 def change_return_type(inp: RecipeInput) -> list[Candidate]:
     """The declared type is wrong: declare the type the value really has.
 
     The function's return type, or (tried last) a `let` binding's annotation.
     """
-    inp = viewed(inp)
     found = concrete_type(inp.captures.get("found", ""))
     if not found or found in ("()", "!"):
         # A body that produces nothing is missing its value, not declaring too much.
@@ -299,10 +295,9 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
     return []
 
 
-@edit_kind("collect-iterator")
+@edit_kind("collect-iterator", prepare=viewed)
 def collect_iterator(inp: RecipeInput) -> list[Candidate]:
     """A collection is expected and an iterator was given: collect it."""
-    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if not COLLECTION_TYPE.match(expected) or not ITERATOR_TYPE.match(found):
         return []
@@ -336,10 +331,9 @@ def _widening(found: str, expected: str) -> bool:
     return found[0] == "u" and expected[0] == "i" and width(found) < width(expected)
 
 
-@edit_kind("numeric-cast")
+@edit_kind("numeric-cast", prepare=viewed)
 def numeric_cast(inp: RecipeInput) -> list[Candidate]:
     """One numeric type where another is expected: an `as` cast (or retarget an existing one)."""
-    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if expected not in NUMERIC or found not in NUMERIC:
         return []

@@ -45,14 +45,13 @@ _WRAPPERS = {
 }
 
 
-@edit_kind("convert-inner")
+@edit_kind("convert-inner", prepare=viewed)
 def convert_inner(inp: RecipeInput) -> list[Candidate]:
     """Expected and found differ inside a wrapper: convert the items or the error.
 
     `Option<&str>` → `Option<String>`, `Vec<&str>` → `Vec<String>`, `Option<&T>` →
     `Option<T>`, `Result<T, E>` → `Result<T, String>`, `Result` ↔ `Option`.
     """
-    inp = viewed(inp)
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     node = primary_expression(inp)
     if node is None:
@@ -111,14 +110,13 @@ def _missing_message(inp: RecipeInput, node: Node) -> str:
     return f"{words[0] if words else 'value'} not found"
 
 
-@edit_kind("construct-expected")
+@edit_kind("construct-expected", prepare=viewed)
 def construct_expected(inp: RecipeInput) -> list[Candidate]:
     """A plain value where a type built from it is expected: build it.
 
     `Duration` from a number, `Rc`/`Arc`/`RefCell`/`Mutex` around a value,
     `&String` from a `&str`, `u8` and `char` from each other.
     """
-    inp = viewed(inp)
     expected = inp.captures.get("exp", "")
     found = inp.captures.get("found") or inp.captures.get("literal", "")
     node = primary_expression(inp)
@@ -213,10 +211,9 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("char-from-integer")
+@edit_kind("char-from-integer", prepare=viewed)
 def char_from_integer(inp: RecipeInput) -> list[Candidate]:
     """`n as char` for an integer wider than `u8`: `char::from_u32`, or go through `u8`."""
-    inp = viewed(inp)
     source = inp.captures.get("from", "")
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
@@ -238,10 +235,9 @@ def char_from_integer(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("drop-call")
+@edit_kind("drop-call", prepare=viewed)
 def drop_call(inp: RecipeInput) -> list[Candidate]:
     """`.unwrap()` (or the like) on a value that is not an `Option`/`Result`: drop the call."""
-    inp = viewed(inp)
     parts = call_of_method(inp)
     if parts is None:
         return []
@@ -256,10 +252,9 @@ def drop_call(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("drop-try")
+@edit_kind("drop-try", prepare=viewed)
 def drop_try(inp: RecipeInput) -> list[Candidate]:
     """`?` on a plain value (not an `Option`/`Result`): drop the `?`."""
-    inp = viewed(inp)
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "try_expression")
     if node is None or not text_of(inp.file, node).endswith("?"):
         return []
@@ -269,10 +264,9 @@ def drop_try(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("to-bool")
+@edit_kind("to-bool", prepare=viewed)
 def to_bool(inp: RecipeInput) -> list[Candidate]:
     """A number, text or collection used as a condition: say what is tested."""
-    inp = viewed(inp)
     found = inp.captures.get("found", "").lstrip("&")
     node = primary_expression(inp)
     if node is None:
@@ -290,10 +284,9 @@ def to_bool(inp: RecipeInput) -> list[Candidate]:
     return [inp.candidate(title, [replace_expr(inp, node, new)], 0.6)]
 
 
-@edit_kind("field-to-method")
+@edit_kind("field-to-method", prepare=viewed)
 def field_to_method(inp: RecipeInput) -> list[Candidate]:
     """`s.length` (a field that does not exist) for what a method gives: `s.len()`."""
-    inp = viewed(inp)
     name = inp.captures.get("field", "")
     templates = next((t for names, t in METHOD_ALIASES.items() if name in names), ())
     node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "field_expression")
@@ -307,13 +300,12 @@ def field_to_method(inp: RecipeInput) -> list[Candidate]:
     ][:3]
 
 
-@edit_kind("stable-equivalent")
+@edit_kind("stable-equivalent", prepare=viewed)
 def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
     """An unstable library method with a short stable spelling.
 
     `iter.intersperse(sep).collect::<String>()` → `iter.collect::<Vec<_>>().join(sep)`.
     """
-    inp = viewed(inp)
     if inp.captures.get("feature") != "iter_intersperse":
         return []
     parts = call_of_method(inp)
@@ -347,10 +339,9 @@ def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
     ]
 
 
-@edit_kind("unsigned-abs")
+@edit_kind("unsigned-abs", prepare=viewed)
 def unsigned_abs(inp: RecipeInput) -> list[Candidate]:
     """`.abs()` on an unsigned value: `a.abs_diff(b)` for a difference, else nothing to do."""
-    inp = viewed(inp)
     parts = call_of_method(inp)
     if parts is None:
         return []
