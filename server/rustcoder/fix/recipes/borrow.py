@@ -12,7 +12,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
@@ -37,12 +37,8 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("mut-self")
 def mut_self(inp: RecipeInput) -> list[Candidate]:
     """A method that mutates its receiver (or a field of it) needs `&mut self`."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    if fn is None:
-        return []
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        return []
+    fn = need(inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item"))
+    params = need(fn.child_by_field_name("parameters"))
     for param in params.named_children:
         if param.type == "self_parameter" and inp.file.node_text(param).replace(" ", "") == "&self":
             start, end = inp.file.start(param), inp.file.end(param)
@@ -92,34 +88,25 @@ def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
     """The callee only reads its argument: take it by reference, pass `&x` everywhere."""
     fn_name = inp.captures["fn"]
     note = inp.child_spans("consider changing this parameter type")
-    type_span = next((s for s in note if s.file_name and s.line_start == s.line_end), None)
-    if type_span is None:
-        return []
-    located = inp.span_offsets(type_span)
-    if located is None:
-        return []
-    def_path, type_start, type_end = located
-    def_file = inp.source(def_path)
-    if def_file is None:
-        return []
+    type_span = need(next((s for s in note if s.file_name and s.line_start == s.line_end), None))
+    def_path, type_start, type_end = need(inp.span_offsets(type_span))
+    def_file = need(inp.source(def_path))
     old_type = def_file.text[type_start:type_end]
-    new_type = _borrowed(old_type)
-    if new_type is None:
-        return []
+    new_type = need(_borrowed(old_type))
     fn = def_file.enclosing(def_file.node_at(type_start, type_end), "function_item")
-    params = fn.child_by_field_name("parameters") if fn is not None else None
-    if params is None:
-        return []
-    index = next(
-        (
-            i
-            for i, p in enumerate(x for x in params.named_children if x.type != "self_parameter")
-            if def_file.start(p) <= type_start < def_file.end(p)
-        ),
-        None,
+    params = need(fn.child_by_field_name("parameters") if fn is not None else None)
+    index = need(
+        next(
+            (
+                i
+                for i, p in enumerate(
+                    x for x in params.named_children if x.type != "self_parameter"
+                )
+                if def_file.start(p) <= type_start < def_file.end(p)
+            ),
+            None,
+        )
     )
-    if index is None:
-        return []
     edits: list[Edit] = [Edit(def_path, type_start, type_end, new_type)]
     for path in rust_files(inp.ctx.workspace_root):
         source = inp.source(path)
@@ -289,17 +276,13 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
 def return_owned(inp: RecipeInput) -> list[Candidate]:
     """A function returns a reference to its own local: return an owned value instead."""
     fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    ret = fn.child_by_field_name("return_type") if fn is not None else None
-    if ret is None:
-        return []
+    ret = need(fn.child_by_field_name("return_type") if fn is not None else None)
     ret_text = inp.file.node_text(ret)
     owned = {"&str": ("String", ".to_string()"), "&String": ("String", ".clone()")}.get(
         re.sub(r"&'\w+\s*", "&", ret_text)
     )
     if owned is None:
-        slice_match = re.fullmatch(r"&(?:'\w+\s*)?\[(?P<t>.+)\]", ret_text)
-        if slice_match is None:
-            return []
+        slice_match = need(re.fullmatch(r"&(?:'\w+\s*)?\[(?P<t>.+)\]", ret_text))
         owned = (f"Vec<{slice_match.group('t')}>", ".to_vec()")
     new_type, conversion = owned
     returned = inp.span_text

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.items._syntax import labelled_places
 from rustcoder.fix.recipes.syntax import Node, child_of_type, primary_node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
@@ -201,9 +201,7 @@ def hoist_binding_out(inp: RecipeInput) -> list[Candidate]:
     value = let.child_by_field_name("value") if let is not None else None
     if let is None or pattern is None or value is None or pattern.type != "identifier":
         return []
-    use_block = inp.file.enclosing(primary_node(inp), "block")
-    if use_block is None:
-        return []
+    use_block = need(inp.file.enclosing(primary_node(inp), "block"))
     # The statement of the using block that holds the declaring block.
     holder: Node | None = let
     while holder is not None and holder.parent != use_block:

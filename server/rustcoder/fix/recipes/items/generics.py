@@ -12,7 +12,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.items._modules import use_edit
 from rustcoder.fix.recipes.items._syntax import append_fields, struct_literals
 from rustcoder.fix.recipes.syntax import Node, primary_node
@@ -195,14 +195,9 @@ def impl_generics(inp: RecipeInput) -> list[Candidate]:
     type_name = inp.file.node_text(type_node)
     if "<" in type_name:
         return []
-    found = inp.find_type(type_name.split("::")[-1])
-    if found is None:
-        return []
-    source, item = found
+    source, item = need(inp.find_type(type_name.split("::")[-1]))
     assert isinstance(item, Node)
-    params = item.child_by_field_name("type_parameters")
-    if params is None:
-        return []
+    params = need(item.child_by_field_name("type_parameters"))
     declared, names = [], []
     for param in params.named_children:
         text = source.node_text(param)
@@ -212,9 +207,7 @@ def impl_generics(inp: RecipeInput) -> list[Candidate]:
         names.append(name)
     if not names or (used_param is not None and used_param not in names):
         return []
-    keyword = re.search(r"\bimpl\b", inp.file.node_text(impl))
-    if keyword is None:
-        return []
+    keyword = need(re.search(r"\bimpl\b", inp.file.node_text(impl)))
     at = inp.file.start(impl) + keyword.end()
     edits = [
         inp.edit(at, at, f"<{', '.join(declared)}>"),

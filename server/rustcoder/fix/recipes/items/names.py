@@ -13,7 +13,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
 from rustcoder.fix.recipes.items._modules import (
     ITEM_TYPES,
     crate_items,
@@ -42,9 +42,7 @@ def import_item(inp: RecipeInput) -> list[Candidate]:
     module = inp.captures.get("module") or inp.captures.get("crate_or_module")
     if module is not None and "crate" in inp.params.get("from", "std crate").split():
         return declare_module(inp, module)
-    name = inp.captures.get("name")
-    if name is None:
-        return []
+    name = need(inp.captures.get("name"))
     sources = inp.params.get("from", "std crate").split()
     result: list[Candidate] = []
     user = module_of_offset(inp, inp.file, inp.start)

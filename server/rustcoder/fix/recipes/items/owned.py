@@ -11,7 +11,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.items._syntax import struct_literals
 from rustcoder.fix.recipes.syntax import Node, primary_node
 from rustcoder.fix.rust_syntax import SourceFile
@@ -142,9 +142,7 @@ def owned_return_type(inp: RecipeInput) -> list[Candidate]:
     body = fn.child_by_field_name("body") if fn is not None else None
     if ret is None or body is None or ret.type != "reference_type":
         return []
-    owned = _owned(inp.file.node_text(ret))
-    if owned is None:
-        return []
+    owned = need(_owned(inp.file.node_text(ret)))
     new_type, conversion = owned
     returned = _returned_exprs(inp.file, body)
     if not returned:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
 from rustcoder.fix.recipes.items._syntax import append_fields
 from rustcoder.fix.recipes.syntax import Node, primary_node, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
@@ -42,10 +42,7 @@ def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
     if any(c.type == "base_field_initializer" for c in body.named_children):
         return []
     if inp.params.get("mode") == "rest":
-        found = inp.find_type(name)
-        if found is None:
-            return []
-        source, node = found
+        source, node = need(inp.find_type(name))
         assert isinstance(node, Node)
         if not _derives_default(source, node, name):
             return []
@@ -122,9 +119,7 @@ def rename_field(inp: RecipeInput) -> list[Candidate]:
     container = inp.file.enclosing(field, "struct_pattern", "struct_expression")
     if field is None or container is None:
         return []
-    type_node = container.child_by_field_name("type") or container.child_by_field_name("name")
-    if type_node is None:
-        return []
+    type_node = need(container.child_by_field_name("type") or container.child_by_field_name("name"))
     name = struct_name(inp.captures.get("type") or inp.file.node_text(type_node))
     found = inp.find_type(name)
     fields: list[str] = []
@@ -225,9 +220,7 @@ def drop_call_args(inp: RecipeInput) -> list[Candidate]:
     defined = inp.captures.get("defined", "")
     if defined and written.split("::")[-1] != defined.split("::")[-1]:
         return []
-    args = call.child_by_field_name("arguments")
-    if args is None:
-        return []
+    need(call.child_by_field_name("arguments"))
     edit = inp.edit(inp.file.end(function), inp.file.end(call), "")
     return [inp.candidate(f"Use `{written}` without a call", [edit], 0.55)]
 
@@ -305,9 +298,7 @@ def struct_literal_syntax(inp: RecipeInput) -> list[Candidate]:
     `Shape::Rect` → `Shape::Rect { w: Default::default(), h: Default::default() }`.
     """
     node = primary_node(inp)
-    head = re.match(r"[\w:]+", inp.span_text)
-    if head is None:
-        return []
+    head = need(re.match(r"[\w:]+", inp.span_text))
     path = head.group(0)
     fields = _variant_or_struct_fields(inp, inp.captures.get("name") or path)
     if not fields:

@@ -14,7 +14,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
     enclosing_function,
     first_labelled,
@@ -55,9 +55,7 @@ def _index_parts(file: SourceFile, index: Node) -> tuple[str, str] | None:
 @edit_kind("slice-swap")
 def slice_swap(inp: RecipeInput) -> list[Candidate]:
     """`mem::swap(&mut v[i], &mut v[j])` borrows `v` twice: `v.swap(i, j)` does not."""
-    found = _mut_index(inp.file, inp.start, inp.end)
-    if found is None:
-        return []
+    found = need(_mut_index(inp.file, inp.start, inp.end))
     call = inp.file.enclosing(found[0], "call_expression")
     function = call.child_by_field_name("function") if call is not None else None
     arguments = call.child_by_field_name("arguments") if call is not None else None
@@ -71,9 +69,9 @@ def slice_swap(inp: RecipeInput) -> list[Candidate]:
     parts = []
     for arg in args:
         value = arg.child_by_field_name("value")
-        part = _index_parts(inp.file, value) if value and value.type == "index_expression" else None
-        if part is None:
-            return []
+        part = need(
+            _index_parts(inp.file, value) if value and value.type == "index_expression" else None
+        )
         parts.append(part)
     (left, i), (right, j) = parts
     if left != right:
@@ -101,9 +99,7 @@ def _order(i: str, j: str) -> bool | None:
 @edit_kind("split-at-mut")
 def split_at_mut(inp: RecipeInput) -> list[Candidate]:
     """Two `&mut v[i]`, `&mut v[j]`: split the slice so both borrows are disjoint."""
-    first = first_labelled(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     a = _mut_index(inp.file, *first)
     b = _mut_index(inp.file, inp.start, inp.end)
     if a is None or b is None:
@@ -111,16 +107,12 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
     pa, pb = _index_parts(inp.file, a[1]), _index_parts(inp.file, b[1])
     if pa is None or pb is None or pa[0] != pb[0]:
         return []
-    below = _order(pa[1], pb[1])
-    if below is None:
-        return []
+    below = need(_order(pa[1], pb[1]))
     (lo_node, (place, lo)), (hi_node, (_, hi)) = (
         ((a[1], pa), (b[1], pb)) if below else ((b[1], pb), (a[1], pa))
     )
     earliest = a[1] if inp.file.start(a[1]) < inp.file.start(b[1]) else b[1]
-    statement = statement_of(inp.file, earliest)
-    if statement is None:
-        return []
+    statement = need(statement_of(inp.file, earliest))
     fn = enclosing_function(inp.file, statement)
     left = fresh_name(inp.file, fn, "left", "head")
     right = fresh_name(inp.file, fn, "right", "tail")
@@ -143,12 +135,10 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-loop")
 def index_loop(inp: RecipeInput) -> list[Candidate]:
     """`for x in self.v.iter_mut() { self.m() }`: loop over indices so no borrow is held."""
-    first = first_labelled(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
-    if first is None:
-        return []
-    loop = inp.file.enclosing(inp.file.node_at(*first), "for_expression")
-    if loop is None:
-        return []
+    first = need(
+        first_labelled(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
+    )
+    loop = need(inp.file.enclosing(inp.file.node_at(*first), "for_expression"))
     value = loop.child_by_field_name("value")
     pattern = loop.child_by_field_name("pattern")
     body = loop.child_by_field_name("body")
@@ -165,11 +155,10 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
         iterated = iterated.removesuffix(".enumerate()")
     elif pattern.type != "identifier":
         return []
-    found = re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated) or re.fullmatch(
-        r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated
+    found = need(
+        re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated)
+        or re.fullmatch(r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated)
     )
-    if found is None:
-        return []
     place = found.group("place")
     mutable = found.group("m") in ("iter_mut", "mut ")
     if enumerated is not None:
@@ -217,16 +206,16 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("use-existing-borrow")
 def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let r = &mut x; x.f(); r.g();`: go through `r` while it is alive."""
-    first = next(
-        (
-            offsets
-            for span in inp.labelled("mutable borrow occurs here", "is borrowed here")
-            if not span.is_primary and (offsets := inp.offsets_here(span)) is not None
-        ),
-        None,
+    first = need(
+        next(
+            (
+                offsets
+                for span in inp.labelled("mutable borrow occurs here", "is borrowed here")
+                if not span.is_primary and (offsets := inp.offsets_here(span)) is not None
+            ),
+            None,
+        )
     )
-    if first is None:
-        return []
     ref = inp.file.node_at(*first)
     if ref.type != "reference_expression" or not any(
         c.type == "mutable_specifier" for c in ref.children
@@ -312,9 +301,7 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
 def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
     up at each use instead, so no borrow outlives its statement."""
-    first = first_labelled(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
     options: list[tuple[list[str], list[Edit]]] = [([n], e) for n, e in filter(None, inlined)]
     if all(inlined) and inlined[0] is not None and inlined[1] is not None:
@@ -340,9 +327,7 @@ def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
 def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
     reference: keep an owned copy of the first result, ending its borrow at once."""
-    first = first_labelled(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     node = inp.file.node_at(*first)
     call = node.parent.parent if node.parent is not None else None
     if node.parent is None or node.parent.type != "field_expression" or call is None:

@@ -11,7 +11,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
     LOOPS,
     changed_in,
@@ -217,9 +217,7 @@ def bind_temporary(inp: RecipeInput) -> list[Candidate]:
     expr = inp.span_text
     if not expr.strip():
         return []
-    statement = statement_of(inp.file, inp.file.node_at(inp.start, inp.end))
-    if statement is None:
-        return []
+    statement = need(statement_of(inp.file, inp.file.node_at(inp.start, inp.end)))
     name = fresh_name(
         inp.file, enclosing_function(inp.file, statement), _binding_name(expr), "owned"
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
     enclosing_function,
     first_labelled,
@@ -99,13 +99,10 @@ def _borrowed_place(file: SourceFile, start: int, end: int) -> tuple[Node, Node]
 @edit_kind("copy-element")
 def copy_element(inp: RecipeInput) -> list[Candidate]:
     """`let x = &v[0]; v.push(..)`: copy the element so no borrow of `v` stays alive."""
-    borrow = first_labelled(inp, "immutable borrow occurs here", "is borrowed here", "borrow of `")
-    if borrow is None:
-        return []
-    found = _borrowed_place(inp.file, *borrow)
-    if found is None:
-        return []
-    ref, place = found
+    borrow = need(
+        first_labelled(inp, "immutable borrow occurs here", "is borrowed here", "borrow of `")
+    )
+    ref, place = need(_borrowed_place(inp.file, *borrow))
     expr = inp.file.node_text(place)
     if place.type not in ("index_expression", "field_expression") or ".." in expr:
         return []
@@ -123,13 +120,8 @@ def copy_element(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("clone-argument")
 def clone_argument(inp: RecipeInput) -> list[Candidate]:
     """`s.push_str(&s)`: pass a copy of the borrowed argument."""
-    borrow = first_labelled(inp, "immutable borrow occurs here")
-    if borrow is None:
-        return []
-    found = _borrowed_place(inp.file, *borrow)
-    if found is None:
-        return []
-    ref, place = found
+    borrow = need(first_labelled(inp, "immutable borrow occurs here"))
+    ref, place = need(_borrowed_place(inp.file, *borrow))
     arguments = ref.parent
     if arguments is None or arguments.type != "arguments":
         return []
@@ -198,9 +190,7 @@ def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
 def lookup_again(inp: RecipeInput) -> list[Candidate]:
     """`if let Some(v) = self.map.get(k) { return v; } self.map.insert(..)`: test first,
     then look the value up again inside the branch, so no borrow reaches the insert."""
-    borrow = first_labelled(inp, "immutable borrow occurs here")
-    if borrow is None:
-        return []
+    borrow = need(first_labelled(inp, "immutable borrow occurs here"))
     condition = inp.file.enclosing(inp.file.node_at(*borrow), "let_condition")
     owner = inp.file.enclosing(condition, "if_expression") if condition is not None else None
     if condition is None or owner is None:
@@ -215,9 +205,7 @@ def lookup_again(inp: RecipeInput) -> list[Candidate]:
     if bound is None or value.type != "call_expression" or "\n" in lookup:
         return []
     statements = [c for c in body.named_children if c.type != "line_comment"]
-    indent = inp.file.indent_at(inp.file.start(statements[0])) if statements else None
-    if indent is None:
-        return []
+    indent = need(inp.file.indent_at(inp.file.start(statements[0])) if statements else None)
     open_brace = inp.file.start(body) + 1
     return [
         inp.candidate(

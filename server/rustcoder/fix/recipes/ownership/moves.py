@@ -14,7 +14,7 @@ from typing import cast
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
     enclosing_function,
     first_labelled,
@@ -160,9 +160,7 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("option-as-ref")
 def option_as_ref(inp: RecipeInput) -> list[Candidate]:
     """`opt.unwrap()` moves the Option: borrow its contents with `.as_ref()` first."""
-    span = first_labelled(inp, "consider calling `.as_ref()`")
-    if span is None:
-        return []
+    span = need(first_labelled(inp, "consider calling `.as_ref()`"))
     end = span[1]
     receiver = inp.file.text[span[0] : end]
     result = [
@@ -186,9 +184,7 @@ def option_as_ref(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("borrow-moved-field")
 def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     """`let n = p.name;` moves a field out of `p`: borrow or clone the field instead."""
-    moved = first_labelled(inp, "value partially moved here")
-    if moved is None:
-        return []
+    moved = need(first_labelled(inp, "value partially moved here"))
     node = inp.file.node_at(*moved)
     if (
         node.type != "field_expression"

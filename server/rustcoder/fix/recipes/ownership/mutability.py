@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import enclosing_function, root_name
 from rustcoder.fix.recipes.syntax import Node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
@@ -30,9 +30,7 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
         for s in child.spans
         if s.suggested_replacement == "mut "
     ]
-    offsets = next((o for o in (inp.offsets_here(s) for s in spans) if o is not None), None)
-    if offsets is None:
-        return []
+    offsets = need(next((o for o in (inp.offsets_here(s) for s in spans) if o is not None), None))
     at = offsets[0]
     fn = inp.file.enclosing(inp.file.node_at(at), "function_item")
     params = fn.child_by_field_name("parameters") if fn is not None else None
@@ -42,11 +40,9 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
     listed = list(params.named_children)
     has_self = any(p.type == "self_parameter" for p in listed)
     plain = [p for p in listed if p.type != "self_parameter"]
-    index = next(
-        (i for i, p in enumerate(plain) if inp.file.start(p) <= at < inp.file.end(p)), None
+    index = need(
+        next((i for i, p in enumerate(plain) if inp.file.start(p) <= at < inp.file.end(p)), None)
     )
-    if index is None:
-        return []
     fn_name = inp.file.node_text(name_node)
     edits: list[Edit] = [inp.edit(at, at, "mut ")]
     for path in rust_files(inp.ctx.workspace_root):

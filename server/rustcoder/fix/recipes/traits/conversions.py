@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
 from rustcoder.fix.recipes.traits._syntax import call_parts, result_error_type
 from rustcoder.fix.rust_syntax import SourceFile
@@ -67,9 +67,7 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
     target = inp.params.get("target", "")
     file = inp.file
     node = file.node_at(inp.start, inp.end)
-    call = file.enclosing(node, "call_expression")
-    if call is None:
-        return []
+    call = need(file.enclosing(node, "call_expression"))
     function = call.child_by_field_name("function")
     args = call.child_by_field_name("arguments")
     if function is None or args is None:
@@ -127,9 +125,7 @@ def join_as_strings(inp: RecipeInput) -> list[Candidate]:
     if parts is None or parts[1] not in ("join", "concat"):
         return []
     access = parts[0].child_by_field_name("function")
-    receiver = access.child_by_field_name("value") if access is not None else None
-    if receiver is None:
-        return []
+    receiver = need(access.child_by_field_name("value") if access is not None else None)
     at = inp.file.end(receiver)
     result = []
     for convert, score in (("x.to_string()", 0.75), ('format!("{x:?}")', 0.5)):

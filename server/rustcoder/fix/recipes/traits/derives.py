@@ -13,7 +13,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import Node, insert_items_after, text_of, type_names
 from rustcoder.fix.recipes.traits._derives import (
     DERIVABLE,
@@ -116,9 +116,7 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
     trait = inp.params.get("trait", "Copy")
     dropped = {trait} | {t for t, needs in REQUIRES.items() if trait in needs}
     node = inp.file.node_at(inp.start, inp.end)
-    item = inp.file.enclosing(node, "struct_item", "enum_item", "union_item")
-    if item is None:
-        return []
+    item = need(inp.file.enclosing(node, "struct_item", "enum_item", "union_item"))
     try:
         attr, listed = derive_attr(inp.file, item)
     except LookupError:
@@ -248,10 +246,7 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
     node = inp.file.node_at(inp.start, inp.end)
     if inp.file.enclosing(node, "field_declaration") is not None:
         return drop_derive(inp)
-    parts = call_parts(inp.file, inp.start, inp.end)
-    if parts is None:
-        return []
-    _call, method, args = parts
+    _call, method, args = need(call_parts(inp.file, inp.start, inp.end))
     name_start = inp.start
     args_end = inp.file.end(args)
     if method == "cmp":
@@ -293,10 +288,7 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
             new_method = base[method]
             body = template.format(a="a", rb="b")
         elif method in keyed:
-            key = _key_closure(inp.file, args)
-            if key is None:
-                return []
-            param, expr = key
+            param, expr = need(_key_closure(inp.file, args))
             new_method = keyed[method]
             body = template.format(
                 a=_substitute(expr, param, "a"), rb="&" + _substitute(expr, param, "b")
@@ -319,10 +311,7 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("impl-error")
 def impl_error(inp: RecipeInput) -> list[Candidate]:
     """A local error type used with `Box<dyn Error>`: implement `Error` (and `Display`, `Debug`)."""
-    found = local_type(inp, inp.params.get("type", ""))
-    if found is None:
-        return []
-    file, item = found
+    file, item = need(local_type(inp, inp.params.get("type", "")))
     if item.child_by_field_name("type_parameters") is not None:
         return []
     name = text_of(file, item.child_by_field_name("name"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import NUMERIC, last_segment
 from rustcoder.fix.recipes.traits._syntax import call_parts, declared_fields, local_type
 
@@ -113,9 +113,7 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     access = parts[0].child_by_field_name("function")
     if access is not None and access.type == "generic_function":
         access = access.child_by_field_name("function")
-    value = access.child_by_field_name("value") if access is not None else None
-    if value is None:
-        return []
+    value = need(access.child_by_field_name("value") if access is not None else None)
     at = inp.file.end(value)
     result = []
     element = re.fullmatch(r"\w+<(?P<item>[^,<>]+)>", collection)

@@ -9,7 +9,7 @@ operands) to be a group of its own.
 from __future__ import annotations
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import NUMERIC, Node, insert_items_after, text_of
 from rustcoder.fix.recipes.traits._derives import derive_edits
 from rustcoder.fix.recipes.traits._syntax import declared_fields, implements, local_type
@@ -43,17 +43,11 @@ def impl_operator(inp: RecipeInput) -> list[Candidate]:
     op_trait = trait.removesuffix("Assign")
     if op_trait not in OPERATORS:
         return []
-    found = local_type(inp, inp.params.get("type", ""))
-    if found is None:
-        return []
-    file, item = found
+    file, item = need(local_type(inp, inp.params.get("type", "")))
     name = text_of(file, item.child_by_field_name("name"))
     if item.child_by_field_name("type_parameters") is not None:
         return []
-    shape = _numeric_fields(file, item)
-    if shape is None:
-        return []
-    fields, tuple_struct = shape
+    fields, tuple_struct = need(_numeric_fields(file, item))
     method, symbol = OPERATORS[op_trait]
     field_types = {t for _, t in fields}
     scalar = bool(rhs) and rhs != name

@@ -14,7 +14,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import (
     Node,
     enclosing_fn,
@@ -113,9 +113,7 @@ def _own_nodes(fn: Node, node_type: str) -> list[Node]:
 @edit_kind("return-result")
 def return_result(inp: RecipeInput) -> list[Candidate]:
     """`?` in a function returning `()`: return `Result<(), Box<dyn Error>>` (or `Option<()>`)."""
-    fn = enclosing_fn(inp)
-    if fn is None:
-        return []
+    fn = need(enclosing_fn(inp))
     name = text_of(inp.file, fn.child_by_field_name("name"))
     result = []
     edits = _wrap_unit_fn(inp.file, fn, "Result<(), Box<dyn std::error::Error>>", "Ok(())")
@@ -270,9 +268,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
     if inp.params.get("into") == "option":
         return [inp.candidate("Discard the error with `.ok()?`", [inp.edit(at, at, ".ok()")], 0.8)]
     fn = enclosing_fn(inp)
-    error_node = result_error_type(inp.file, fn) if fn is not None else None
-    if error_node is None:
-        return []
+    error_node = need(result_error_type(inp.file, fn) if fn is not None else None)
     error = inp.file.node_text(error_node).replace(" ", "")
     node = inp.file.node_at(inp.start, inp.end)
     expr = node.named_children[0] if node.type == "try_expression" and node.named_children else None
@@ -331,9 +327,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
     wrapper = last_segment(file.node_text(ret)) if ret is not None else ""
     if collect is None or wrapper not in ("Result", "Option"):
         return []
-    body = closure.child_by_field_name("body")
-    if body is None:
-        return []
+    body = need(closure.child_by_field_name("body"))
     edits: list[Edit] = []
     if body.start_byte == try_expr.start_byte and body.end_byte == try_expr.end_byte:
         edits.append(inp.edit(file.end(try_expr) - 1, file.end(try_expr), ""))
@@ -347,9 +341,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         ok = "Ok" if wrapper == "Result" else "Some"
         edits.append(inp.edit(file.start(tail), file.start(tail), f"{ok}("))
         edits.append(inp.edit(file.end(tail), file.end(tail), ")"))
-    function = collect.child_by_field_name("function")
-    if function is None:
-        return []
+    function = need(collect.child_by_field_name("function"))
     let = file.enclosing(collect, "let_declaration")
     let_type = let.child_by_field_name("type") if let is not None else None
     value = let.child_by_field_name("value") if let is not None else None

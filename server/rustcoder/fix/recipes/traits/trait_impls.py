@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
 from rustcoder.fix.recipes.syntax import (
     NUMERIC,
     Node,
@@ -213,9 +213,7 @@ def missing_trait_items(inp: RecipeInput) -> list[Candidate]:
         return []
     # Associated types first, as people write them.
     items.sort(key=lambda s: 0 if s.startswith(("type ", "const ")) else 1)
-    edit = _insert_into_impl(inp.file, impl, items)
-    if edit is None:
-        return []
+    edit = need(_insert_into_impl(inp.file, impl, items))
     listed = ", ".join(f"`{n}`" for n in names)
     return [inp.candidate(f"Implement the missing items {listed} of `{trait_name}`", [edit], 0.8)]
 
@@ -341,10 +339,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
         return []
     _, trait_name = found
     fn_name = text_of(inp.file, fn.child_by_field_name("name"))
-    located = _declared_fn(inp, trait_name, fn_name)
-    if located is None:
-        return []
-    trait_file, declared = located
+    trait_file, declared = need(_declared_fn(inp, trait_name, fn_name))
     signature = _signature_text(trait_file, declared)
     trait_params = _params(trait_file, declared)
     impl_params = [p for p in _params(inp.file, fn) if p.type != "self_parameter"]
@@ -372,9 +367,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
         p_start = trait_file.start(declared_params) - offset
         p_end = trait_file.end(declared_params) - offset
         signature = signature[:p_start] + "(" + ", ".join(parts) + ")" + signature[p_end:]
-    body = fn.child_by_field_name("body")
-    if body is None:
-        return []
+    body = need(fn.child_by_field_name("body"))
     start = inp.file.start(fn)
     visibility = fn.named_children[0] if fn.named_children else None
     if visibility is not None and visibility.type == "visibility_modifier":

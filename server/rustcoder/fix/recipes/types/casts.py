@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import ITERATOR_TYPE, SIZED, STRINGISH
 from rustcoder.fix.recipes.types._syntax import (
@@ -78,10 +78,7 @@ def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
 @edit_kind("string-index", prepare=viewed)
 def string_index(inp: RecipeInput) -> list[Candidate]:
     """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    node, value, index = parts
+    node, value, index = need(_index_parts(inp))
     idx_type = inp.captures.get("idx", "")
     idx = text_of(inp.file, index)
     if "Range" in idx_type or index.type == "range_expression":
@@ -118,10 +115,7 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("index-as-usize", prepare=viewed)
 def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     """Slices are indexed by `usize`: cast the index."""
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    _, _, index = parts
+    _, _, index = need(_index_parts(inp))
     if index.type != "range_expression" and "the type `str`" in inp.diagnostic.message:
         return []  # a string is not indexed by position at all (see `string-index`)
     if index.type == "range_expression":
@@ -148,10 +142,7 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
 def index_alternative(inp: RecipeInput) -> list[Candidate]:
     """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
     ty = inp.captures.get("ty", "")
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    node, value, index = parts
+    node, value, index = need(_index_parts(inp))
     text, idx = wrapped_text(inp.file, value), text_of(inp.file, index)
     start, end = inp.file.start(node), inp.file.end(node)
     options: list[tuple[str, str, float]] = []
@@ -187,11 +178,11 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
 def cast_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic between two numeric types: cast one operand to the other's type."""
     lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
-    node = inp.file.enclosing(
-        inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
+    node = need(
+        inp.file.enclosing(
+            inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
+        )
     )
-    if node is None:
-        return []
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None:
         return []

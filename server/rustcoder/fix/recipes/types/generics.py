@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.recipes.types._common import PLACEHOLDER
 from rustcoder.fix.recipes.types._syntax import source_slice, viewed
@@ -93,13 +93,8 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     constant built from a literal.
     """
     node = inp.file.node_at(inp.start, inp.end)
-    item = inp.file.enclosing(node, "const_item", "static_item")
-    if item is None:
-        return []
-    parts = _const_parts(inp.file, item)
-    if parts is None:
-        return []
-    name, _, type_, value = parts
+    item = need(inp.file.enclosing(node, "const_item", "static_item"))
+    name, _, type_, value = need(_const_parts(inp.file, item))
     result: list[Candidate] = []
     fn_name = inp.captures.get("fn", "")
     fn = inp.file.function(fn_name) if re.fullmatch(r"\w+", fn_name) else None

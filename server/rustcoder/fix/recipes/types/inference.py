@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.recipes.types._syntax import labelled_matches, viewed
 from rustcoder.fix.rust_syntax import SourceFile
@@ -81,9 +81,7 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
     if binding is None or binding.child_by_field_name("type") is not None:
         return []
-    pattern = binding.child_by_field_name("pattern")
-    if pattern is None:
-        return []
+    pattern = need(binding.child_by_field_name("pattern"))
     at = inp.file.end(pattern)
     return [
         inp.candidate(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import is_copy_like
 from rustcoder.fix.recipes.types._syntax import (
@@ -59,10 +59,7 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
     `String`s.
     """
     target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
-    parts = call_of_method(inp)
-    if parts is None:
-        return []
-    call, receiver, method = parts
+    call, receiver, method = need(call_of_method(inp))
     dot = inp.file.end(receiver)
     result: list[Candidate] = []
     if item.startswith(("Result<", "Option<")):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import INTEGERS, text_of
 from rustcoder.fix.recipes.types._common import ITERATOR_TYPE
 from rustcoder.fix.recipes.types._syntax import (
@@ -62,9 +62,7 @@ def insert_iter(inp: RecipeInput) -> list[Candidate]:
 def enumerate_items(inp: RecipeInput) -> list[Candidate]:
     """`for (i, x) in items`: the index comes from `.enumerate()`."""
     loop = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "for_expression")
-    value = loop.child_by_field_name("value") if loop is not None else None
-    if value is None:
-        return []
+    value = need(loop.child_by_field_name("value") if loop is not None else None)
     text = text_of(inp.file, value)
     if value.type == "reference_expression" and value.named_children:
         inner = wrapped_text(inp.file, value.named_children[-1])
@@ -98,10 +96,7 @@ _ADDING_METHODS = {
 @edit_kind("unwrap-receiver", prepare=viewed)
 def unwrap_receiver(inp: RecipeInput) -> list[Candidate]:
     """A method of the inner type called on an `Option`/`Result`: get at the inner value."""
-    parts = method_receiver(inp)
-    if parts is None:
-        return []
-    receiver, method = parts
+    receiver, method = need(method_receiver(inp))
     returns = fn_return_type(inp.file, receiver) or ""
     options: list[tuple[str, str, float]] = []
     is_result = "Result" in inp.diagnostic.message

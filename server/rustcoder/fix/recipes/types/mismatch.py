@@ -13,7 +13,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import (
     COLLECTION_TYPE,
@@ -43,9 +43,7 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
     `Option<&T>` where `T` is expected also gets `.copied()`/`.cloned()`.
     """
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     wrapper = "Option" if found.startswith("Option<") else "Result"
     args = generic_args(found, wrapper)
     if not args:
@@ -301,9 +299,7 @@ def collect_iterator(inp: RecipeInput) -> list[Candidate]:
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if not COLLECTION_TYPE.match(expected) or not ITERATOR_TYPE.match(found):
         return []
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     options = [(".collect()", 0.65), (".cloned().collect()", 0.6), (".copied().collect()", 0.5)]
     if expected.startswith("Vec<String>") or expected.startswith("String"):
         options.insert(2, (".map(|x| x.to_string()).collect()", 0.55))
@@ -337,9 +333,7 @@ def numeric_cast(inp: RecipeInput) -> list[Candidate]:
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
     if expected not in NUMERIC or found not in NUMERIC:
         return []
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     if node.type == "type_cast_expression":
         target = node.child_by_field_name("type")
         if target is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
 from rustcoder.fix.recipes.types._common import (
     METHOD_ALIASES,
@@ -53,9 +53,7 @@ def convert_inner(inp: RecipeInput) -> list[Candidate]:
     `Option<T>`, `Result<T, E>` → `Result<T, String>`, `Result` ↔ `Option`.
     """
     expected, found = inp.captures.get("exp", ""), inp.captures.get("found", "")
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     options: list[tuple[str, str, float]] = []
     exp_opt, found_opt = generic_args(expected, "Option"), generic_args(found, "Option")
     exp_vec, found_vec = generic_args(expected, "Vec"), generic_args(found, "Vec")
@@ -119,9 +117,7 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
     """
     expected = inp.captures.get("exp", "")
     found = inp.captures.get("found") or inp.captures.get("literal", "")
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     text = text_of(inp.file, node)
     options: list[tuple[str, str, float]] = []
     base = expected.split("<", 1)[0].split("::")[-1]
@@ -238,10 +234,7 @@ def char_from_integer(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("drop-call", prepare=viewed)
 def drop_call(inp: RecipeInput) -> list[Candidate]:
     """`.unwrap()` (or the like) on a value that is not an `Option`/`Result`: drop the call."""
-    parts = call_of_method(inp)
-    if parts is None:
-        return []
-    call, receiver, method = parts
+    call, receiver, method = need(call_of_method(inp))
     name = text_of(inp.file, method)
     return [
         inp.candidate(
@@ -268,9 +261,7 @@ def drop_try(inp: RecipeInput) -> list[Candidate]:
 def to_bool(inp: RecipeInput) -> list[Candidate]:
     """A number, text or collection used as a condition: say what is tested."""
     found = inp.captures.get("found", "").lstrip("&")
-    node = primary_expression(inp)
-    if node is None:
-        return []
+    node = need(primary_expression(inp))
     text = text_of(inp.file, node)
     wrapped = wrapped_text(inp.file, node)
     if found in INTEGERS or found == "{integer}":
@@ -308,10 +299,7 @@ def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
     """
     if inp.captures.get("feature") != "iter_intersperse":
         return []
-    parts = call_of_method(inp)
-    if parts is None:
-        return []
-    call, receiver, _ = parts
+    call, receiver, _ = need(call_of_method(inp))
     arguments = call.child_by_field_name("arguments")
     outer = call.parent
     collect = outer.parent if outer is not None else None
@@ -342,10 +330,7 @@ def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("unsigned-abs", prepare=viewed)
 def unsigned_abs(inp: RecipeInput) -> list[Candidate]:
     """`.abs()` on an unsigned value: `a.abs_diff(b)` for a difference, else nothing to do."""
-    parts = call_of_method(inp)
-    if parts is None:
-        return []
-    call, receiver, _ = parts
+    call, receiver, _ = need(call_of_method(inp))
     result: list[Candidate] = []
     inner = receiver.named_children[0] if receiver.type == "parenthesized_expression" else None
     if inner is not None and inner.type == "binary_expression" and operator_of(inner) == "-":
