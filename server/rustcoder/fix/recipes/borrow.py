@@ -31,7 +31,7 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     match = matches[-1]
     at = match.start("name")
-    return [inp.candidate(f"Declare `{name}` as `mut {name}`", [inp.edit(at, at, "mut ")])]
+    return [inp.rewrite(f"Declare `{name}` as `mut {name}`", at, at, "mut ")]
 
 
 @edit_kind("mut-self")
@@ -42,12 +42,7 @@ def mut_self(inp: RecipeInput) -> list[Candidate]:
     for param in params.named_children:
         if param.type == "self_parameter" and inp.file.node_text(param).replace(" ", "") == "&self":
             start, end = inp.file.start(param), inp.file.end(param)
-            return [
-                inp.candidate(
-                    "Take `&mut self` in this method",
-                    [inp.edit(start, end, "&mut self")],
-                )
-            ]
+            return [inp.rewrite("Take `&mut self` in this method", start, end, "&mut self")]
     return []
 
 
@@ -73,10 +68,12 @@ def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
             re.search(rf"\b{re.escape(name)}\s*(\.clear\(\)|=[^=])", after)
         )
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Move `{name}` out with `std::mem::take`, leaving an empty value",
-                [inp.edit(start, end, f"std::mem::take(&mut {name})")],
-                score=CONFIDENT if reused else 0.4,
+                start,
+                end,
+                f"std::mem::take(&mut {name})",
+                CONFIDENT if reused else 0.4,
             )
         )
         break
@@ -171,17 +168,21 @@ def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
     option = any("has type `Option<" in (s.label or "") for s in inp.diagnostic.spans)
     if option:
         return [
-            inp.candidate(
+            inp.rewrite(
                 f"Take the value out of `{place}`, leaving `None`",
-                [inp.edit(inp.end, inp.end, ".take()")],
-                score=CONFIDENT,
+                inp.end,
+                inp.end,
+                ".take()",
+                CONFIDENT,
             )
         ]
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Move `{place}` out with `std::mem::take`, leaving a default",
-            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            score=0.7,
+            inp.start,
+            inp.end,
+            f"std::mem::take(&mut {place})",
+            0.7,
         )
     ]
 
@@ -193,10 +194,12 @@ def take_from_index(inp: RecipeInput) -> list[Candidate]:
     if not _is_place(place):
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Move the element out of `{place}` with `std::mem::take`",
-            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            score=0.3,
+            inp.start,
+            inp.end,
+            f"std::mem::take(&mut {place})",
+            0.3,
         )
     ]
 
@@ -244,28 +247,28 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                         call_end = inp.file.end(outer.parent)
                 if method_name in ("iter", "keys", "values", "chars", "lines", "split_whitespace"):
                     result.append(
-                        inp.candidate(
-                            f"Iterate over a copy of `{expr}`",
-                            [inp.edit(end, end, ".clone()")],
-                            score=0.55,
-                        )
+                        inp.rewrite(f"Iterate over a copy of `{expr}`", end, end, ".clone()", 0.55)
                     )
                 else:
                     for adapter, score in ((".clone()", 0.55), (".to_owned()", 0.4)):
                         result.append(
-                            inp.candidate(
+                            inp.rewrite(
                                 f"Copy the result of `{method_name}` ({adapter})",
-                                [inp.edit(call_end, call_end, adapter)],
-                                score=score,
+                                call_end,
+                                call_end,
+                                adapter,
+                                score,
                             )
                         )
                 break
         if parent is not None and parent.type == "reference_expression" and _is_place(expr):
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Use a copy of `{expr}` instead of a reference",
-                    [inp.edit(inp.file.start(parent), inp.file.end(parent), f"{expr}.clone()")],
-                    score=0.45,
+                    inp.file.start(parent),
+                    inp.file.end(parent),
+                    f"{expr}.clone()",
+                    0.45,
                 )
             )
             break

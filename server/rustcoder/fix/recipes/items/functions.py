@@ -93,8 +93,8 @@ def wrap_unsafe(inp: RecipeInput) -> list[Candidate]:
         if statement is not None and statement.type == "expression_statement":
             start, end = inp.file.start(statement), inp.file.end(statement)
             text = inp.file.text[start:end]
-            return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
-    return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
+            return [inp.rewrite(None, start, end, f"unsafe {{ {text} }}", 0.6)]
+    return [inp.rewrite(None, start, end, f"unsafe {{ {text} }}", 0.6)]
 
 
 _ZERO_TYPES = {

@@ -164,10 +164,7 @@ def closest_name(inp: RecipeInput) -> list[Candidate]:
         for n in options
         if n not in found and (n.startswith(wrong) or wrong.startswith(n)) and len(n) > 2
     ][:1]
-    return [
-        inp.candidate(f"Use `{name}`", [inp.edit(inp.start, inp.end, name)], 0.5)
-        for name in found[:3]
-    ]
+    return [inp.rewrite(f"Use `{name}`", inp.start, inp.end, name, 0.5) for name in found[:3]]
 
 
 @edit_kind("rename-import")

@@ -123,7 +123,7 @@ def pattern_rest(inp: RecipeInput) -> list[Candidate]:
     text = ".." if inner.rstrip().endswith("(") else ", .."
     if inner.rstrip().endswith(","):
         text = " .."
-    return [inp.candidate(None, [inp.edit(close, close, text)], score=0.55)]
+    return [inp.rewrite(None, close, close, text, 0.55)]
 
 
 def _divergent_exits(file: SourceFile, node: Node) -> list[str]:

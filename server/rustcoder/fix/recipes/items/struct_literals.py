@@ -182,27 +182,23 @@ def value_from_struct(inp: RecipeInput) -> list[Candidate]:
     )
     if new_fn:
         result.append(
-            inp.candidate(
-                f"Call `{written}::new()`",
-                [inp.edit(inp.start, inp.end, f"{written}::new()")],
-                0.6,
-            )
+            inp.rewrite(f"Call `{written}::new()`", inp.start, inp.end, f"{written}::new()", 0.6)
         )
     if _derives_default(source, item, name):
         result.append(
-            inp.candidate(
-                f"Use `{written}::default()`",
-                [inp.edit(inp.start, inp.end, f"{written}::default()")],
-                0.55,
+            inp.rewrite(
+                f"Use `{written}::default()`", inp.start, inp.end, f"{written}::default()", 0.55
             )
         )
     fields = source.struct_fields(item)
     if fields:
         literal = ", ".join(f"{f}: Default::default()" for f, _ in fields)
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Build `{written}` with a struct literal",
-                [inp.edit(inp.start, inp.end, f"{written} {{ {literal} }}")],
+                inp.start,
+                inp.end,
+                f"{written} {{ {literal} }}",
                 0.4,
             )
         )

@@ -77,10 +77,12 @@ def slice_swap(inp: RecipeInput) -> list[Candidate]:
     if left != right:
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Swap the elements with `{left}.swap({i}, {j})`",
-            [inp.edit(inp.file.start(call), inp.file.end(call), f"{left}.swap({i}, {j})")],
-            score=CONFIDENT,
+            inp.file.start(call),
+            inp.file.end(call),
+            f"{left}.swap({i}, {j})",
+            CONFIDENT,
         )
     ]
 
@@ -244,10 +246,8 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     )
     replacement = holder if through else f"*{holder}"
     return [
-        inp.candidate(
-            f"Use `{replacement}`, which already borrows `{place}`",
-            [inp.edit(start, end, replacement)],
-            score=0.7,
+        inp.rewrite(
+            f"Use `{replacement}`, which already borrows `{place}`", start, end, replacement, 0.7
         )
     ]
 
@@ -366,10 +366,12 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
         return []
     end = inp.file.end(outer)
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
-            [inp.edit(end, end, adapter)],
-            score=score,
+            end,
+            end,
+            adapter,
+            score,
         )
         for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
     ]

@@ -108,12 +108,8 @@ def copy_element(inp: RecipeInput) -> list[Candidate]:
         return []
     start, end = inp.file.start(ref), inp.file.end(ref)
     return [
-        inp.candidate(f"Copy `{expr}` instead of borrowing it", [inp.edit(start, end, expr)], 0.6),
-        inp.candidate(
-            f"Clone `{expr}` instead of borrowing it",
-            [inp.edit(start, end, f"{expr}.clone()")],
-            0.5,
-        ),
+        inp.rewrite(f"Copy `{expr}` instead of borrowing it", start, end, expr, 0.6),
+        inp.rewrite(f"Clone `{expr}` instead of borrowing it", start, end, f"{expr}.clone()", 0.5),
     ]
 
 
@@ -133,9 +129,7 @@ def clone_argument(inp: RecipeInput) -> list[Candidate]:
     sliced = place.type == "index_expression" and ".." in expr
     adapters = (".to_owned()",) if sliced else (".clone()", ".to_owned()")
     return [
-        inp.candidate(
-            f"Pass a copy of `{expr}` ({adapter})", [inp.edit(end, end, adapter)], 0.6 - 0.1 * n
-        )
+        inp.rewrite(f"Pass a copy of `{expr}` ({adapter})", end, end, adapter, 0.6 - 0.1 * n)
         for n, adapter in enumerate(adapters)
     ]
 
@@ -175,10 +169,12 @@ def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
     )
     start, end = inp.file.start(statement), inp.file.end(statement)
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Take `self.{field}` out while the closure borrows `self`, then put it back",
-            [inp.edit(start, end, new)],
-            score=0.55,
+            start,
+            end,
+            new,
+            0.55,
         )
     ]
 

@@ -164,18 +164,22 @@ def option_as_ref(inp: RecipeInput) -> list[Candidate]:
     end = span[1]
     receiver = inp.file.text[span[0] : end]
     result = [
-        inp.candidate(
+        inp.rewrite(
             f"Borrow the contents of `{receiver}` with `.as_ref()`",
-            [inp.edit(end, end, ".as_ref()")],
-            score=CONFIDENT,
+            end,
+            end,
+            ".as_ref()",
+            CONFIDENT,
         ),
     ]
     if any("Option<String>" in (s.label or "") for s in inp.diagnostic.spans):
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Borrow the contents of `{receiver}` with `.as_deref()`",
-                [inp.edit(end, end, ".as_deref()")],
-                score=0.5,
+                end,
+                end,
+                ".as_deref()",
+                0.5,
             )
         )
     return result
@@ -197,10 +201,8 @@ def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     field = inp.file.node_text(node)
     start, end = moved
     return [
-        inp.candidate(f"Borrow `{field}` instead of moving it", [inp.edit(start, start, "&")], 0.7),
-        inp.candidate(
-            f"Clone `{field}` instead of moving it", [inp.edit(end, end, ".clone()")], 0.6
-        ),
+        inp.rewrite(f"Borrow `{field}` instead of moving it", start, start, "&", 0.7),
+        inp.rewrite(f"Clone `{field}` instead of moving it", end, end, ".clone()", 0.6),
     ]
 
 
@@ -250,10 +252,12 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
             rf"{re.escape(scrutinee)}\s*=[^=]", inp.file.node_text(owner)
         )
         taken.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
-                [inp.edit(inp.end, inp.end, ".take()")],
-                score=0.65 if consumes or refills else 0.5,
+                inp.end,
+                inp.end,
+                ".take()",
+                0.65 if consumes or refills else 0.5,
             )
         )
     # `match *shape` → `match shape`; `match self.state` → `match &self.state`.

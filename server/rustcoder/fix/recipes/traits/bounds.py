@@ -208,9 +208,11 @@ def thread_safe_pointers(inp: RecipeInput) -> list[Candidate]:
     if new == text:
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             "Share across threads with `Arc` and `Mutex` instead of `Rc` and `RefCell`",
-            [inp.edit(0, len(text), new)],
-            score=0.8,
+            0,
+            len(text),
+            new,
+            0.8,
         )
     ]

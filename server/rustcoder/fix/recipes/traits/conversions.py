@@ -41,10 +41,12 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
     else:
         adapter = f".map(|{pattern}| x as {target})"
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)",
-            [inp.edit(at, at, adapter)],
-            score=0.75,
+            at,
+            at,
+            adapter,
+            0.75,
         )
     ]
 
@@ -96,22 +98,24 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
     if not target.startswith("f"):
         if _boxed_error_fn(file, call):
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Convert to `{target}` checked, returning the error (`try_from`)",
-                    [inp.edit(start, end, f"{checked}?")],
-                    score=0.7,
+                    start,
+                    end,
+                    f"{checked}?",
+                    0.7,
                 )
             )
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Convert to `{target}` checked (`try_from(..).unwrap()`)",
-                [inp.edit(start, end, f"{checked}.unwrap()")],
-                score=0.6,
+                start,
+                end,
+                f"{checked}.unwrap()",
+                0.6,
             )
         )
-    result.append(
-        inp.candidate(f"Cast with `as {target}`", [inp.edit(start, end, cast)], score=0.55)
-    )
+    result.append(inp.rewrite(f"Cast with `as {target}`", start, end, cast, 0.55))
     return result
 
 
@@ -131,10 +135,12 @@ def join_as_strings(inp: RecipeInput) -> list[Candidate]:
     for convert, score in (("x.to_string()", 0.75), ('format!("{x:?}")', 0.5)):
         adapter = f".iter().map(|x| {convert}).collect::<Vec<_>>()"
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Turn the items into strings before `{parts[1]}` (`{convert}`)",
-                [inp.edit(at, at, adapter)],
-                score=score,
+                at,
+                at,
+                adapter,
+                score,
             )
         )
     return result

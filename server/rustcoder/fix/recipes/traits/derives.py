@@ -251,19 +251,17 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
     args_end = inp.file.end(args)
     if method == "cmp":
         return [
-            inp.candidate(
-                "Compare the floats with `total_cmp`",
-                [inp.edit(inp.start, inp.end, "total_cmp")],
-                score=0.8,
-            )
+            inp.rewrite("Compare the floats with `total_cmp`", inp.start, inp.end, "total_cmp", 0.8)
         ]
     if method == "binary_search" and len(args.named_children) == 1:
         needle = inp.file.node_text(args.named_children[0])
         return [
-            inp.candidate(
+            inp.rewrite(
                 "Search the floats with `binary_search_by` and `total_cmp`",
-                [inp.edit(name_start, args_end, f"binary_search_by(|p| p.total_cmp({needle}))")],
-                score=0.8,
+                name_start,
+                args_end,
+                f"binary_search_by(|p| p.total_cmp({needle}))",
+                0.8,
             )
         ]
     base = {
@@ -296,10 +294,12 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
         else:
             return []
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Compare the floats with `{how}` (`{new_method}`)",
-                [inp.edit(name_start, args_end, f"{new_method}(|a, b| {body})")],
-                score=0.8 if how == "total_cmp" else 0.6,
+                name_start,
+                args_end,
+                f"{new_method}(|a, b| {body})",
+                0.8 if how == "total_cmp" else 0.6,
             )
         )
     return result

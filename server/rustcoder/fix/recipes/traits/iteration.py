@@ -43,11 +43,7 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
         )
     elif bare in NUMERIC and not bare.startswith("f"):
         result.append(
-            inp.candidate(
-                f"Iterate over `0..{expr}`",
-                [inp.edit(inp.start, inp.end, f"0..{wrapped}")],
-                score=0.75,
-            )
+            inp.rewrite(f"Iterate over `0..{expr}`", inp.start, inp.end, f"0..{wrapped}", 0.75)
         )
     else:
         found = local_type(inp, bare)
@@ -60,17 +56,17 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
                 continue
             owner = expr.lstrip("&")
             result.append(
-                inp.candidate(
-                    f"Iterate over `{owner}.{field}`",
-                    [inp.edit(inp.start, inp.end, f"&{owner}.{field}")],
-                    score=0.65,
+                inp.rewrite(
+                    f"Iterate over `{owner}.{field}`", inp.start, inp.end, f"&{owner}.{field}", 0.65
                 )
             )
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Iterate over `{owner}.{field}` (by value)",
-                    [inp.edit(inp.start, inp.end, f"{owner}.{field}")],
-                    score=0.55,
+                    inp.start,
+                    inp.end,
+                    f"{owner}.{field}",
+                    0.55,
                 )
             )
             if len(result) >= 4:
@@ -120,10 +116,12 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     for adapter, owned in _owned_adapter(item, collection)[:2]:
         owned = element.group("item") if element else owned
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Collect owned `{owned}` values (`{adapter}` before `collect`)",
-                [inp.edit(at, at, adapter)],
-                score=0.8,
+                at,
+                at,
+                adapter,
+                0.8,
             )
         )
     return result

@@ -187,10 +187,12 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     result: list[Candidate] = []
     if re.fullmatch(r"(?:std::)?io::Error", target):
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 "Wrap the error in an `std::io::Error` with `.map_err(std::io::Error::other)`",
-                [inp.edit(question, question, ".map_err(std::io::Error::other)")],
-                score=0.8,
+                question,
+                question,
+                ".map_err(std::io::Error::other)",
+                0.8,
             )
         )
     if target == "String":
@@ -227,16 +229,12 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
             for variant, field in variants:
                 if field == "String":
                     result.append(
-                        inp.candidate(
+                        inp.rewrite(
                             f"Convert the error with `.map_err(|e| {name}::{variant}(..))`",
-                            [
-                                inp.edit(
-                                    question,
-                                    question,
-                                    f".map_err(|e| {name}::{variant}(e.to_string()))",
-                                )
-                            ],
-                            score=0.6,
+                            question,
+                            question,
+                            f".map_err(|e| {name}::{variant}(e.to_string()))",
+                            0.6,
                         )
                     )
                     break
@@ -244,16 +242,12 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     error_node = result_error_type(inp.file, fn) if fn is not None else None
     if error_node is not None and "Box<dyn" not in inp.file.node_text(error_node):
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 "Return `Box<dyn std::error::Error>` as the error type",
-                [
-                    inp.edit(
-                        inp.file.start(error_node),
-                        inp.file.end(error_node),
-                        "Box<dyn std::error::Error>",
-                    )
-                ],
-                score=0.4,
+                inp.file.start(error_node),
+                inp.file.end(error_node),
+                "Box<dyn std::error::Error>",
+                0.4,
             )
         )
     return result[:4]
@@ -266,7 +260,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         return []
     at = inp.start
     if inp.params.get("into") == "option":
-        return [inp.candidate("Discard the error with `.ok()?`", [inp.edit(at, at, ".ok()")], 0.8)]
+        return [inp.rewrite("Discard the error with `.ok()?`", at, at, ".ok()", 0.8)]
     fn = enclosing_fn(inp)
     error_node = need(result_error_type(inp.file, fn) if fn is not None else None)
     error = inp.file.node_text(error_node).replace(" ", "")
@@ -280,11 +274,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         adapter = f'.ok_or("{message}")'
     else:
         return []
-    return [
-        inp.candidate(
-            "Turn the `None` into an error with `.ok_or(..)`", [inp.edit(at, at, adapter)], 0.8
-        )
-    ]
+    return [inp.rewrite("Turn the `None` into an error with `.ok_or(..)`", at, at, adapter, 0.8)]
 
 
 # --- `?` in closures ---------------------------------------------------------------------

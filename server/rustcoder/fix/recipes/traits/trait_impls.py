@@ -266,10 +266,12 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
             ident = fn.child_by_field_name("name")
             assert ident is not None
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Rename `{fn_name}` to `{option}` (a method of `{trait_name}`)",
-                    [inp.edit(inp.file.start(ident), inp.file.end(ident), option)],
-                    score=0.65,
+                    inp.file.start(ident),
+                    inp.file.end(ident),
+                    option,
+                    0.65,
                 )
             )
     type_node = impl.child_by_field_name("type")
@@ -377,10 +379,12 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     if old == new:
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Use the signature of `{trait_name}::{fn_name}`",
-            [inp.edit(start, inp.file.start(body), new)],
-            score=0.75,
+            start,
+            inp.file.start(body),
+            new,
+            0.75,
         )
     ]
 

@@ -208,10 +208,12 @@ def specify_associated_type(inp: RecipeInput) -> list[Candidate]:
         else:
             new = f"{written}<{assoc} = {value}>"
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Specify `{assoc} = {value}` (as the crate's impls of `{trait}` do)",
-                [inp.edit(inp.start, inp.end, new)],
-                score=0.7 if len(values) == 1 else 0.5,
+                inp.start,
+                inp.end,
+                new,
+                0.7 if len(values) == 1 else 0.5,
             )
         )
     return result

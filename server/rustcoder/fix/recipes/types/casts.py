@@ -33,7 +33,7 @@ def drop_deref(inp: RecipeInput) -> list[Candidate]:
     if node is None or not text_of(inp.file, node).startswith("*"):
         return []
     at = inp.file.start(node)
-    return [inp.candidate(None, [inp.edit(at, at + 1, "")], score=0.8)]
+    return [inp.rewrite(None, at, at + 1, "", 0.8)]
 
 
 @edit_kind("convert-cast", prepare=viewed)
@@ -62,9 +62,7 @@ def convert_cast(inp: RecipeInput) -> list[Candidate]:
             (f"Convert with `{target}::from`", f"{target}::from({text_of(inp.file, value)})", 0.5),
             ("Convert with `.into()`", f"{expr}.into()", 0.4),
         ]
-    return [
-        inp.candidate(title, [inp.edit(start, end, text)], score) for title, text, score in options
-    ]
+    return [inp.rewrite(title, start, end, text, score) for title, text, score in options]
 
 
 def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
@@ -89,24 +87,32 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
     start, end = inp.file.start(node), inp.file.end(node)
     one_char = f"{int(idx) + 1}" if idx.isdigit() else f"{idx} + 1"
     return [
-        inp.candidate(
+        inp.rewrite(
             "Take the character at this position (`.chars().nth(..)`)",
-            [inp.edit(start, end, f"{text}.chars().nth({idx}).unwrap()")],
+            start,
+            end,
+            f"{text}.chars().nth({idx}).unwrap()",
             0.6,
         ),
-        inp.candidate(
+        inp.rewrite(
             "Take the one-character slice at this position",
-            [inp.edit(inp.file.start(index), inp.file.end(index), f"{idx}..{one_char}")],
+            inp.file.start(index),
+            inp.file.end(index),
+            f"{idx}..{one_char}",
             0.55,
         ),
-        inp.candidate(
+        inp.rewrite(
             "Take the byte at this position (`.as_bytes()[..]`)",
-            [inp.edit(start, end, f"{text}.as_bytes()[{idx}]")],
+            start,
+            end,
+            f"{text}.as_bytes()[{idx}]",
             0.5,
         ),
-        inp.candidate(
+        inp.rewrite(
             "Take the byte at this position as a `char`",
-            [inp.edit(start, end, f"({text}.as_bytes()[{idx}] as char)")],
+            start,
+            end,
+            f"({text}.as_bytes()[{idx}] as char)",
             0.45,
         ),
     ]
@@ -130,9 +136,11 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
         return [inp.candidate("Cast the range bounds to `usize`", edits, CONFIDENT)]
     start, end = inp.file.start(index), inp.file.end(index)
     return [
-        inp.candidate(
+        inp.rewrite(
             "Cast the index to `usize`",
-            [inp.edit(start, end, f"{wrapped_text(inp.file, index)} as usize")],
+            start,
+            end,
+            f"{wrapped_text(inp.file, index)} as usize",
             CONFIDENT,
         )
     ]
@@ -168,10 +176,7 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
             for field, field_type in source.struct_fields(item):
                 if re.match(r"(?:Vec|VecDeque|HashMap|BTreeMap|\[)", field_type):
                     options.append((f"Index the `{field}` field", f"{text}.{field}[{idx}]", 0.55))
-    return [
-        inp.candidate(title, [inp.edit(start, end, new)], score)
-        for title, new, score in options[:4]
-    ]
+    return [inp.rewrite(title, start, end, new, score) for title, new, score in options[:4]]
 
 
 @edit_kind("cast-operand", prepare=viewed)
@@ -212,9 +217,7 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
         new = f"{cast} as {ty}"
         if operand == left:
             new = f"({new})" if _needs_group(node) else new
-        result.append(
-            inp.candidate(f"Convert `{text}` to `{ty}`", [inp.edit(start, end, new)], score)
-        )
+        result.append(inp.rewrite(f"Convert `{text}` to `{ty}`", start, end, new, score))
     return result
 
 
@@ -260,9 +263,7 @@ def _float_literals(
         found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
         if found:
             at = found[-1].end(1)
-            result.append(
-                inp.candidate(f"Start `{name}` as a float", [inp.edit(at, at, ".0")], 0.7)
-            )
+            result.append(inp.rewrite(f"Start `{name}` as a float", at, at, ".0", 0.7))
     return result
 
 
@@ -302,17 +303,11 @@ def unary_fix(inp: RecipeInput) -> list[Candidate]:
         wider = {"u8": "i16", "u16": "i32", "u32": "i64", "u64": "i64", "usize": "i64"}
         signed = wider.get(bare, "i128")
         return [
-            inp.candidate(
-                f"Negate as a signed `{signed}`",
-                [inp.edit(start, end, f"-({text} as {signed})")],
-                0.6,
-            )
+            inp.rewrite(f"Negate as a signed `{signed}`", start, end, f"-({text} as {signed})", 0.6)
         ]
     if op == "!":
         if bare.startswith("Option<"):
-            return [inp.candidate("Test for `None`", [inp.edit(start, end, f"{text}.is_none()")])]
+            return [inp.rewrite("Test for `None`", start, end, f"{text}.is_none()")]
         if bare in ("String", "str") or SIZED.match(bare):
-            return [
-                inp.candidate("Test for emptiness", [inp.edit(start, end, f"{text}.is_empty()")])
-            ]
+            return [inp.rewrite("Test for emptiness", start, end, f"{text}.is_empty()")]
     return []

@@ -66,7 +66,7 @@ def result_error_type(inp: RecipeInput) -> list[Candidate]:
     at = inp.file.end(args.named_children[0])
     errors = [e for e in inp.params.get("errors", "").split("|") if e]
     return [
-        inp.candidate(f"Use `{err}` as the error type", [inp.edit(at, at, f", {err}")], score)
+        inp.rewrite(f"Use `{err}` as the error type", at, at, f", {err}", score)
         for err, score in zip(errors, (0.6, 0.5, 0.4, 0.3), strict=False)
     ]
 
@@ -104,9 +104,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
             at = inp.file.start(fn)
             vis = re.match(r"pub(?:\([^)]*\))?\s+", head)
             at += vis.end() if vis else 0
-            result.append(
-                inp.candidate(f"Make `{fn_name}` a `const fn`", [inp.edit(at, at, "const ")], 0.7)
-            )
+            result.append(inp.rewrite(f"Make `{fn_name}` a `const fn`", at, at, "const ", 0.7))
     literal = _STRING_LITERAL_VALUE.match(text_of(inp.file, value))
     if text_of(inp.file, type_) == "String" and literal:
         lit = literal.group("a") or literal.group("b")
@@ -158,9 +156,11 @@ def non_const_value(inp: RecipeInput) -> list[Candidate]:
     if array is not None and length is not None and inp.file.start(length) <= inp.start:
         start, end = inp.file.start(array), inp.file.end(array)
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 "Use a `Vec` (its length may be a runtime value)",
-                [inp.edit(start, end, "vec!" + text_of(inp.file, array))],
+                start,
+                end,
+                "vec!" + text_of(inp.file, array),
                 0.75,
             )
         )
@@ -171,9 +171,11 @@ def non_const_value(inp: RecipeInput) -> list[Candidate]:
         keyword = re.match(r"const\s+", text)
         if keyword is not None:
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     "Make it a `let` binding (it depends on a runtime value)",
-                    [inp.edit(start, start + keyword.end(), "let ")],
+                    start,
+                    start + keyword.end(),
+                    "let ",
                     0.6,
                 )
             )

@@ -60,10 +60,12 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
         at = inp.file.end(method)
         name = text_of(inp.file, method)
         return [
-            inp.candidate(
+            inp.rewrite(
                 f"Specify the type: `{name}::<{ty}>()`",
-                [inp.edit(at, at, f"::<{ty}>")],
-                score=max(0.3, 0.7 - 0.05 * i),
+                at,
+                at,
+                f"::<{ty}>",
+                max(0.3, 0.7 - 0.05 * i),
             )
             for i, ty in enumerate(types[:4])
         ]
@@ -84,10 +86,12 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     pattern = need(binding.child_by_field_name("pattern"))
     at = inp.file.end(pattern)
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Declare the type of `{text_of(inp.file, pattern)}` as `{ty}`",
-            [inp.edit(at, at, f": {ty}")],
-            score=max(0.3, 0.65 - 0.05 * i),
+            at,
+            at,
+            f": {ty}",
+            max(0.3, 0.65 - 0.05 * i),
         )
         for i, ty in enumerate(types[:4])
     ]

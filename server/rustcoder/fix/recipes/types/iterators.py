@@ -75,16 +75,16 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         ):
             at = inp.file.end(call)
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     "Stop at the first error (`collect::<Result<_, _>>()?`)",
-                    [inp.edit(inp.file.end(method), at, "::<Result<_, _>>()?")],
+                    inp.file.end(method),
+                    at,
+                    "::<Result<_, _>>()?",
                     0.65,
                 )
             )
         result.append(
-            inp.candidate(
-                "Skip the items that failed (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.4
-            )
+            inp.rewrite("Skip the items that failed (`.flatten()`)", dot, dot, ".flatten()", 0.4)
         )
     elif re.match(r"(?:ToUppercase|ToLowercase|Chars|Vec<|Option<|IntoIter<|Split)", item):
         # Each item is itself a sequence (`c.to_uppercase()` is an iterator of chars).
@@ -92,37 +92,27 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         if found is not None:
             name = found[0]
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     "Flatten the items as they are made (`flat_map`)",
-                    [inp.edit(inp.file.start(name), inp.file.end(name), "flat_map")],
+                    inp.file.start(name),
+                    inp.file.end(name),
+                    "flat_map",
                     0.6,
                 )
             )
-        result.append(
-            inp.candidate(
-                "Flatten the items (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.55
-            )
-        )
+        result.append(inp.rewrite("Flatten the items (`.flatten()`)", dot, dot, ".flatten()", 0.55))
     elif item.startswith("&"):
         bare = item.lstrip("&").strip()
         if bare in ("str", "mut str") and "String" in target:
             result.append(
-                inp.candidate(
-                    "Make each item a `String`",
-                    [inp.edit(dot, dot, ".map(|s| s.to_string())")],
-                    0.65,
-                )
+                inp.rewrite("Make each item a `String`", dot, dot, ".map(|s| s.to_string())", 0.65)
             )
         else:
             copy = ".copied()" if is_copy_like(bare) else ".cloned()"
             other = ".cloned()" if copy == ".copied()" else ".copied()"
             result += [
-                inp.candidate(
-                    f"Collect copies of the items (`{copy}`)", [inp.edit(dot, dot, copy)]
-                ),
-                inp.candidate(
-                    f"Collect copies of the items (`{other}`)", [inp.edit(dot, dot, other)], 0.5
-                ),
+                inp.rewrite(f"Collect copies of the items (`{copy}`)", dot, dot, copy),
+                inp.rewrite(f"Collect copies of the items (`{other}`)", dot, dot, other, 0.5),
             ]
     return result
 
@@ -158,10 +148,8 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
     if item.group(0).startswith("&"):
         mapped = f"{chain}.map(|&x| x as {target}).{name}::<{target}>()"
     return [
-        inp.candidate(
-            f"Add up as `{ty}`, then convert to `{target}`", [inp.edit(start, end, summed)], 0.6
-        ),
-        inp.candidate(f"Convert each item to `{target}`", [inp.edit(start, end, mapped)], 0.5),
+        inp.rewrite(f"Add up as `{ty}`, then convert to `{target}`", start, end, summed, 0.6),
+        inp.rewrite(f"Convert each item to `{target}`", start, end, mapped, 0.5),
     ]
 
 

@@ -71,10 +71,12 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
                         names.append(text)
         for i, name in enumerate(reversed(names[-3:])):
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Return `{name}` at the end of the function",
-                    [inp.edit(at, at, f"\n{indent}{name}")],
-                    score=0.6 - 0.1 * i,
+                    at,
+                    at,
+                    f"\n{indent}{name}",
+                    0.6 - 0.1 * i,
                 )
             )
     value = _default_value(expected)
@@ -90,10 +92,12 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
                 continue
             filled = PLACEHOLDER.sub(value, replacement)
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Return `{value}` when nothing else was returned",
-                    [inp.edit(located[0], located[1], filled)],
-                    score=0.45,
+                    located[0],
+                    located[1],
+                    filled,
+                    0.45,
                 )
             )
     if inp.diagnostic.code == "E0317":
@@ -101,10 +105,12 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         if branch is not None and branch.child_by_field_name("alternative") is None:
             at = inp.file.end(branch)
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Add an `else` branch that gives `{value}`",
-                    [inp.edit(at, at, f" else {{ {value} }}")],
-                    score=0.45,
+                    at,
+                    at,
+                    f" else {{ {value} }}",
+                    0.45,
                 )
             )
     return result[:4]
@@ -129,11 +135,7 @@ def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     if len(fields) > 1:
         ranked = [f for f in ranked if likeness(f) >= 0.45]
     return [
-        inp.candidate(
-            f"Use the field `{field}`",
-            [inp.edit(inp.start, inp.end, field)],
-            score=0.55 - 0.1 * i,
-        )
+        inp.rewrite(f"Use the field `{field}`", inp.start, inp.end, field, 0.55 - 0.1 * i)
         for i, field in enumerate(ranked[:3])
     ]
 
@@ -164,11 +166,5 @@ def method_alias(inp: RecipeInput) -> list[Candidate]:
         if new == text_of(inp.file, call)[start - inp.file.start(call) :]:
             continue
         shown = new if len(new) < 40 else new[:37] + "..."
-        result.append(
-            inp.candidate(
-                f"Use `{shown}`",
-                [inp.edit(start, end, new)],
-                score=0.55 - 0.05 * len(result),
-            )
-        )
+        result.append(inp.rewrite(f"Use `{shown}`", start, end, new, 0.55 - 0.05 * len(result)))
     return result[:4]

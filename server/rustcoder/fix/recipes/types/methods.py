@@ -47,7 +47,7 @@ def insert_iter(inp: RecipeInput) -> list[Candidate]:
     if bare in INTEGERS or bare == "{integer}":
         start, end = inp.file.start(receiver), inp.file.end(receiver)
         text = text_of(inp.file, receiver)
-        return [inp.candidate(f"Count from 0 to `{text}`", [inp.edit(start, end, f"0..{text}")])]
+        return [inp.rewrite(f"Count from 0 to `{text}`", start, end, f"0..{text}")]
     if bare in ("String", "str"):
         options = [(".chars()", 0.7), (".bytes()", 0.4)]
     else:

@@ -267,13 +267,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
         ret = fn.child_by_field_name("return_type") if fn is not None else None
         if ret is None or (inp.file.start(ret), inp.file.end(ret)) != (start, end):
             continue
-        return [
-            inp.candidate(
-                f"Change the return type to `{found}`",
-                [inp.edit(start, end, found)],
-                score=0.5,
-            )
-        ]
+        return [inp.rewrite(f"Change the return type to `{found}`", start, end, found, 0.5)]
     for span, _ in labelled_matches(inp, r"^expected due to this$"):
         # `let x: T = value;`: the annotation may be what is wrong (tried last).
         located = inp.offsets_here(span)
@@ -284,11 +278,7 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
         if annotation is None or (inp.file.start(annotation), inp.file.end(annotation)) != located:
             continue
         return [
-            inp.candidate(
-                f"Declare the binding as `{found}`",
-                [inp.edit(located[0], located[1], found)],
-                score=0.35,
-            )
+            inp.rewrite(f"Declare the binding as `{found}`", located[0], located[1], found, 0.35)
         ]
     return []
 
@@ -338,11 +328,7 @@ def numeric_cast(inp: RecipeInput) -> list[Candidate]:
         target = node.child_by_field_name("type")
         if target is not None:
             start, end = inp.file.start(target), inp.file.end(target)
-            return [
-                inp.candidate(
-                    f"Cast to `{expected}` instead", [inp.edit(start, end, expected)], CONFIDENT
-                )
-            ]
+            return [inp.rewrite(f"Cast to `{expected}` instead", start, end, expected, CONFIDENT)]
     result: list[Candidate] = []
     leaves = arithmetic_leaves(node)
     if expected in FLOATS and leaves and len(leaves) > 1 and "/" in text_of(inp.file, node):
@@ -361,9 +347,11 @@ def numeric_cast(inp: RecipeInput) -> list[Candidate]:
     counted = bool(re.search(r"\.(len|count)\(\)$", text))
     return [
         *result,
-        inp.candidate(
+        inp.rewrite(
             f"Convert with `as {expected}`",
-            [inp.edit(start, end, f"{cast} as {expected}")],
-            score=CONFIDENT if lossless or counted else 0.6,
+            start,
+            end,
+            f"{cast} as {expected}",
+            CONFIDENT if lossless or counted else 0.6,
         ),
     ]

@@ -237,9 +237,11 @@ def drop_call(inp: RecipeInput) -> list[Candidate]:
     call, receiver, method = need(call_of_method(inp))
     name = text_of(inp.file, method)
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Remove `.{name}(..)`: the value is already there",
-            [inp.edit(inp.file.end(receiver), inp.file.end(call), "")],
+            inp.file.end(receiver),
+            inp.file.end(call),
+            "",
             0.6,
         )
     ]
@@ -252,9 +254,7 @@ def drop_try(inp: RecipeInput) -> list[Candidate]:
     if node is None or not text_of(inp.file, node).endswith("?"):
         return []
     end = inp.file.end(node)
-    return [
-        inp.candidate("Remove the `?`: the value cannot fail", [inp.edit(end - 1, end, "")], 0.6)
-    ]
+    return [inp.rewrite("Remove the `?`: the value cannot fail", end - 1, end, "", 0.6)]
 
 
 @edit_kind("to-bool", prepare=viewed)
@@ -286,7 +286,7 @@ def field_to_method(inp: RecipeInput) -> list[Candidate]:
         return []
     start, end = inp.file.end(value), inp.file.end(node)
     return [
-        inp.candidate(f"Call `{template}`", [inp.edit(start, end, template)], 0.55 - 0.05 * i)
+        inp.rewrite(f"Call `{template}`", start, end, template, 0.55 - 0.05 * i)
         for i, template in enumerate(t for t in templates if t.startswith(".") and "{" not in t)
     ][:3]
 
@@ -319,9 +319,11 @@ def stable_equivalent(inp: RecipeInput) -> list[Candidate]:
     separator = text_of(inp.file, arguments)[1:-1].strip()
     start, end = inp.file.end(receiver), inp.file.end(collect)
     return [
-        inp.candidate(
+        inp.rewrite(
             "Join the items with the separator (stable `join`)",
-            [inp.edit(start, end, f".collect::<Vec<_>>().join({separator})")],
+            start,
+            end,
+            f".collect::<Vec<_>>().join({separator})",
             0.7,
         )
     ]
@@ -345,9 +347,11 @@ def unsigned_abs(inp: RecipeInput) -> list[Candidate]:
                 )
             )
     result.append(
-        inp.candidate(
+        inp.rewrite(
             "Remove `.abs()`: an unsigned value is never negative",
-            [inp.edit(inp.file.end(receiver), inp.file.end(call), "")],
+            inp.file.end(receiver),
+            inp.file.end(call),
+            "",
             0.5,
         )
     )
