@@ -14,7 +14,6 @@ import functools
 import re
 from pathlib import Path
 
-from rustcoder.cargo.messages import Span
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
 from rustcoder.fix.recipes.syntax import Node, text_of
@@ -162,14 +161,26 @@ def expression_at(file: SourceFile, start: int, end: int) -> Node | None:
     return node
 
 
-def labelled_matches(inp: RecipeInput, pattern: str) -> list[tuple[Span, re.Match[str]]]:
-    """Spans (main and children) whose label matches `pattern`, with the match."""
+def labelled_offsets(inp: RecipeInput, pattern: str) -> list[tuple[tuple[int, int], re.Match[str]]]:
+    """Where in this file the spans (main and children) whose label matches `pattern`
+    are, with the match."""
     spans = list(inp.diagnostic.spans) + [s for c in inp.diagnostic.children for s in c.spans]
     result = []
     for span in spans:
         found = re.search(pattern, span.label or "")
-        if found is not None:
-            result.append((span, found))
+        located = inp.offsets_here(span) if found is not None else None
+        if found is not None and located is not None:
+            result.append((located, found))
+    return result
+
+
+def labelled_expressions(inp: RecipeInput, pattern: str) -> list[tuple[Node, re.Match[str]]]:
+    """The expressions at the spans `labelled_offsets` finds, with the match."""
+    result = []
+    for located, found in labelled_offsets(inp, pattern):
+        node = expression_at(inp.file, *located)
+        if node is not None:
+            result.append((node, found))
     return result
 
 

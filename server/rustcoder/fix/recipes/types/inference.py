@@ -12,7 +12,7 @@ import re
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.syntax import Node, text_of
-from rustcoder.fix.recipes.types._syntax import labelled_matches, viewed
+from rustcoder.fix.recipes.types._syntax import labelled_offsets, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -42,10 +42,8 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
     if not names or not types:
         return []
     roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
-    for span, _ in labelled_matches(inp, r"type must be known at this point"):
-        located = inp.offsets_here(span)
-        if located is not None:
-            roots.append(inp.file.node_at(*located))
+    for located, _ in labelled_offsets(inp, r"type must be known at this point"):
+        roots.append(inp.file.node_at(*located))
     binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
     value = binding.child_by_field_name("value") if binding is not None else None
     if value is not None:

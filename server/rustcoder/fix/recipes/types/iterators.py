@@ -17,9 +17,8 @@ from rustcoder.fix.recipes.types._common import is_copy_like
 from rustcoder.fix.recipes.types._syntax import (
     append_to_expr,
     call_of_method,
-    expression_at,
     fn_return_type,
-    labelled_matches,
+    labelled_expressions,
     source_slice,
     viewed,
 )
@@ -157,13 +156,7 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
 def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic on an `Option`/`Result` operand: take the value out first."""
     result: list[Candidate] = []
-    for span, found in labelled_matches(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
-        located = inp.offsets_here(span)
-        if located is None:
-            continue
-        node = expression_at(inp.file, *located)
-        if node is None:
-            continue
+    for node, found in labelled_expressions(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
         wrapper = found.group("ty").split("<", 1)[0]
         returns = fn_return_type(inp.file, node) or ""
         if returns.startswith(f"{wrapper}<"):

@@ -27,10 +27,10 @@ from rustcoder.fix.recipes.types._syntax import (
     append_to_expr,
     arithmetic_leaves,
     cast_leaves,
-    expression_at,
     fn_return_type,
     is_atomic,
-    labelled_matches,
+    labelled_expressions,
+    labelled_offsets,
     primary_expression,
     viewed,
 )
@@ -105,13 +105,7 @@ def _expect_text(inp: RecipeInput, node: Node) -> str:
 def match_as_str(inp: RecipeInput) -> list[Candidate]:
     """`match owned { "lit" => .. }`: match on a borrowed view of the scrutinee."""
     result: list[Candidate] = []
-    for span, found in labelled_matches(inp, r"this expression has type `(?P<ty>[^`]+)`"):
-        located = inp.offsets_here(span)
-        if located is None:
-            continue
-        node = expression_at(inp.file, *located)
-        if node is None:
-            continue
+    for node, found in labelled_expressions(inp, r"this expression has type `(?P<ty>[^`]+)`"):
         ty = found.group("ty")
         view = _STR_VIEWS.get(ty)
         if view is not None:
@@ -257,22 +251,15 @@ def change_return_type(inp: RecipeInput) -> list[Candidate]:
     if not found or found in ("()", "!"):
         # A body that produces nothing is missing its value, not declaring too much.
         return []
-    for span, _ in labelled_matches(inp, r"expected `[^`]+` because of return type"):
-        located = inp.offsets_here(span)
-        if located is None:
-            continue
-        start, end = located
+    for (start, end), _ in labelled_offsets(inp, r"expected `[^`]+` because of return type"):
         node = inp.file.node_at(start, end)
         fn = inp.file.enclosing(node, "function_item")
         ret = fn.child_by_field_name("return_type") if fn is not None else None
         if ret is None or (inp.file.start(ret), inp.file.end(ret)) != (start, end):
             continue
         return [inp.rewrite(f"Change the return type to `{found}`", start, end, found, 0.5)]
-    for span, _ in labelled_matches(inp, r"^expected due to this$"):
+    for located, _ in labelled_offsets(inp, r"^expected due to this$"):
         # `let x: T = value;`: the annotation may be what is wrong (tried last).
-        located = inp.offsets_here(span)
-        if located is None:
-            continue
         binding = inp.file.enclosing(inp.file.node_at(*located), "let_declaration")
         annotation = binding.child_by_field_name("type") if binding is not None else None
         if annotation is None or (inp.file.start(annotation), inp.file.end(annotation)) != located:
