@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import tree_sitter
+
 from rustcoder.cargo.messages import RustDiagnostic, Span
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import Edit, byte_to_char_offset
@@ -137,6 +139,16 @@ class RecipeInput:
     ) -> Candidate:
         """A candidate of one edit in this file: `new_text` in place of [start, end)."""
         return self.candidate(title, [self.edit(start, end, new_text)], score)
+
+    def insert(self, title: str | None, at: int, text: str, score: float = 0.6) -> Candidate:
+        """A candidate that inserts `text` at offset `at` of this file."""
+        return self.rewrite(title, at, at, text, score)
+
+    def replace(
+        self, title: str | None, node: tree_sitter.Node, new_text: str, score: float = 0.6
+    ) -> Candidate:
+        """A candidate that writes `new_text` in place of `node` of this file."""
+        return self.rewrite(title, self.file.start(node), self.file.end(node), new_text, score)
 
 
 #: The score of a candidate sure enough to be verified before rustc's own

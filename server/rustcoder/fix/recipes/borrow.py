@@ -31,7 +31,7 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     match = matches[-1]
     at = match.start("name")
-    return [inp.rewrite(f"Declare `{name}` as `mut {name}`", at, at, "mut ")]
+    return [inp.insert(f"Declare `{name}` as `mut {name}`", at, "mut ")]
 
 
 @edit_kind("mut-self")
@@ -168,12 +168,8 @@ def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
     option = any("has type `Option<" in (s.label or "") for s in inp.diagnostic.spans)
     if option:
         return [
-            inp.rewrite(
-                f"Take the value out of `{place}`, leaving `None`",
-                inp.end,
-                inp.end,
-                ".take()",
-                CONFIDENT,
+            inp.insert(
+                f"Take the value out of `{place}`, leaving `None`", inp.end, ".take()", CONFIDENT
             )
         ]
     return [
@@ -247,14 +243,13 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                         call_end = inp.file.end(outer.parent)
                 if method_name in ("iter", "keys", "values", "chars", "lines", "split_whitespace"):
                     result.append(
-                        inp.rewrite(f"Iterate over a copy of `{expr}`", end, end, ".clone()", 0.55)
+                        inp.insert(f"Iterate over a copy of `{expr}`", end, ".clone()", 0.55)
                     )
                 else:
                     for adapter, score in ((".clone()", 0.55), (".to_owned()", 0.4)):
                         result.append(
-                            inp.rewrite(
+                            inp.insert(
                                 f"Copy the result of `{method_name}` ({adapter})",
-                                call_end,
                                 call_end,
                                 adapter,
                                 score,
@@ -263,10 +258,9 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                 break
         if parent is not None and parent.type == "reference_expression" and _is_place(expr):
             result.append(
-                inp.rewrite(
+                inp.replace(
                     f"Use a copy of `{expr}` instead of a reference",
-                    inp.file.start(parent),
-                    inp.file.end(parent),
+                    parent,
                     f"{expr}.clone()",
                     0.45,
                 )

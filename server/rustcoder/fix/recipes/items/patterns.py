@@ -123,7 +123,7 @@ def pattern_rest(inp: RecipeInput) -> list[Candidate]:
     text = ".." if inner.rstrip().endswith("(") else ", .."
     if inner.rstrip().endswith(","):
         text = " .."
-    return [inp.rewrite(None, close, close, text, 0.55)]
+    return [inp.insert(None, close, text, 0.55)]
 
 
 def _divergent_exits(file: SourceFile, node: Node) -> list[str]:

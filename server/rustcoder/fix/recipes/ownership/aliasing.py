@@ -77,10 +77,9 @@ def slice_swap(inp: RecipeInput) -> list[Candidate]:
     if left != right:
         return []
     return [
-        inp.rewrite(
+        inp.replace(
             f"Swap the elements with `{left}.swap({i}, {j})`",
-            inp.file.start(call),
-            inp.file.end(call),
+            call,
             f"{left}.swap({i}, {j})",
             CONFIDENT,
         )
@@ -366,9 +365,8 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
         return []
     end = inp.file.end(outer)
     return [
-        inp.rewrite(
+        inp.insert(
             f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
-            end,
             end,
             adapter,
             score,

@@ -129,7 +129,7 @@ def clone_argument(inp: RecipeInput) -> list[Candidate]:
     sliced = place.type == "index_expression" and ".." in expr
     adapters = (".to_owned()",) if sliced else (".clone()", ".to_owned()")
     return [
-        inp.rewrite(f"Pass a copy of `{expr}` ({adapter})", end, end, adapter, 0.6 - 0.1 * n)
+        inp.insert(f"Pass a copy of `{expr}` ({adapter})", end, adapter, 0.6 - 0.1 * n)
         for n, adapter in enumerate(adapters)
     ]
 

@@ -164,22 +164,14 @@ def option_as_ref(inp: RecipeInput) -> list[Candidate]:
     end = span[1]
     receiver = inp.file.text[span[0] : end]
     result = [
-        inp.rewrite(
-            f"Borrow the contents of `{receiver}` with `.as_ref()`",
-            end,
-            end,
-            ".as_ref()",
-            CONFIDENT,
+        inp.insert(
+            f"Borrow the contents of `{receiver}` with `.as_ref()`", end, ".as_ref()", CONFIDENT
         ),
     ]
     if any("Option<String>" in (s.label or "") for s in inp.diagnostic.spans):
         result.append(
-            inp.rewrite(
-                f"Borrow the contents of `{receiver}` with `.as_deref()`",
-                end,
-                end,
-                ".as_deref()",
-                0.5,
+            inp.insert(
+                f"Borrow the contents of `{receiver}` with `.as_deref()`", end, ".as_deref()", 0.5
             )
         )
     return result
@@ -201,8 +193,8 @@ def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     field = inp.file.node_text(node)
     start, end = moved
     return [
-        inp.rewrite(f"Borrow `{field}` instead of moving it", start, start, "&", 0.7),
-        inp.rewrite(f"Clone `{field}` instead of moving it", end, end, ".clone()", 0.6),
+        inp.insert(f"Borrow `{field}` instead of moving it", start, "&", 0.7),
+        inp.insert(f"Clone `{field}` instead of moving it", end, ".clone()", 0.6),
     ]
 
 
@@ -252,9 +244,8 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
             rf"{re.escape(scrutinee)}\s*=[^=]", inp.file.node_text(owner)
         )
         taken.append(
-            inp.rewrite(
+            inp.insert(
                 f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
-                inp.end,
                 inp.end,
                 ".take()",
                 0.65 if consumes or refills else 0.5,

@@ -41,12 +41,8 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
     else:
         adapter = f".map(|{pattern}| x as {target})"
     return [
-        inp.rewrite(
-            f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)",
-            at,
-            at,
-            adapter,
-            0.75,
+        inp.insert(
+            f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)", at, adapter, 0.75
         )
     ]
 
@@ -135,12 +131,8 @@ def join_as_strings(inp: RecipeInput) -> list[Candidate]:
     for convert, score in (("x.to_string()", 0.75), ('format!("{x:?}")', 0.5)):
         adapter = f".iter().map(|x| {convert}).collect::<Vec<_>>()"
         result.append(
-            inp.rewrite(
-                f"Turn the items into strings before `{parts[1]}` (`{convert}`)",
-                at,
-                at,
-                adapter,
-                score,
+            inp.insert(
+                f"Turn the items into strings before `{parts[1]}` (`{convert}`)", at, adapter, score
             )
         )
     return result

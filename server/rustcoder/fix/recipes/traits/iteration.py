@@ -116,12 +116,8 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     for adapter, owned in _owned_adapter(item, collection)[:2]:
         owned = element.group("item") if element else owned
         result.append(
-            inp.rewrite(
-                f"Collect owned `{owned}` values (`{adapter}` before `collect`)",
-                at,
-                at,
-                adapter,
-                0.8,
+            inp.insert(
+                f"Collect owned `{owned}` values (`{adapter}` before `collect`)", at, adapter, 0.8
             )
         )
     return result

@@ -187,9 +187,8 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     result: list[Candidate] = []
     if re.fullmatch(r"(?:std::)?io::Error", target):
         result.append(
-            inp.rewrite(
+            inp.insert(
                 "Wrap the error in an `std::io::Error` with `.map_err(std::io::Error::other)`",
-                question,
                 question,
                 ".map_err(std::io::Error::other)",
                 0.8,
@@ -229,9 +228,8 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
             for variant, field in variants:
                 if field == "String":
                     result.append(
-                        inp.rewrite(
+                        inp.insert(
                             f"Convert the error with `.map_err(|e| {name}::{variant}(..))`",
-                            question,
                             question,
                             f".map_err(|e| {name}::{variant}(e.to_string()))",
                             0.6,
@@ -242,10 +240,9 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     error_node = result_error_type(inp.file, fn) if fn is not None else None
     if error_node is not None and "Box<dyn" not in inp.file.node_text(error_node):
         result.append(
-            inp.rewrite(
+            inp.replace(
                 "Return `Box<dyn std::error::Error>` as the error type",
-                inp.file.start(error_node),
-                inp.file.end(error_node),
+                error_node,
                 "Box<dyn std::error::Error>",
                 0.4,
             )
@@ -260,7 +257,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         return []
     at = inp.start
     if inp.params.get("into") == "option":
-        return [inp.rewrite("Discard the error with `.ok()?`", at, at, ".ok()", 0.8)]
+        return [inp.insert("Discard the error with `.ok()?`", at, ".ok()", 0.8)]
     fn = enclosing_fn(inp)
     error_node = need(result_error_type(inp.file, fn) if fn is not None else None)
     error = inp.file.node_text(error_node).replace(" ", "")
@@ -274,7 +271,7 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         adapter = f'.ok_or("{message}")'
     else:
         return []
-    return [inp.rewrite("Turn the `None` into an error with `.ok_or(..)`", at, at, adapter, 0.8)]
+    return [inp.insert("Turn the `None` into an error with `.ok_or(..)`", at, adapter, 0.8)]
 
 
 # --- `?` in closures ---------------------------------------------------------------------

@@ -266,10 +266,9 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
             ident = fn.child_by_field_name("name")
             assert ident is not None
             result.append(
-                inp.rewrite(
+                inp.replace(
                     f"Rename `{fn_name}` to `{option}` (a method of `{trait_name}`)",
-                    inp.file.start(ident),
-                    inp.file.end(ident),
+                    ident,
                     option,
                     0.65,
                 )

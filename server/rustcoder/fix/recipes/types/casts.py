@@ -94,12 +94,8 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
             f"{text}.chars().nth({idx}).unwrap()",
             0.6,
         ),
-        inp.rewrite(
-            "Take the one-character slice at this position",
-            inp.file.start(index),
-            inp.file.end(index),
-            f"{idx}..{one_char}",
-            0.55,
+        inp.replace(
+            "Take the one-character slice at this position", index, f"{idx}..{one_char}", 0.55
         ),
         inp.rewrite(
             "Take the byte at this position (`.as_bytes()[..]`)",
@@ -263,7 +259,7 @@ def _float_literals(
         found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
         if found:
             at = found[-1].end(1)
-            result.append(inp.rewrite(f"Start `{name}` as a float", at, at, ".0", 0.7))
+            result.append(inp.insert(f"Start `{name}` as a float", at, ".0", 0.7))
     return result
 
 

@@ -66,7 +66,7 @@ def result_error_type(inp: RecipeInput) -> list[Candidate]:
     at = inp.file.end(args.named_children[0])
     errors = [e for e in inp.params.get("errors", "").split("|") if e]
     return [
-        inp.rewrite(f"Use `{err}` as the error type", at, at, f", {err}", score)
+        inp.insert(f"Use `{err}` as the error type", at, f", {err}", score)
         for err, score in zip(errors, (0.6, 0.5, 0.4, 0.3), strict=False)
     ]
 
@@ -104,7 +104,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
             at = inp.file.start(fn)
             vis = re.match(r"pub(?:\([^)]*\))?\s+", head)
             at += vis.end() if vis else 0
-            result.append(inp.rewrite(f"Make `{fn_name}` a `const fn`", at, at, "const ", 0.7))
+            result.append(inp.insert(f"Make `{fn_name}` a `const fn`", at, "const ", 0.7))
     literal = _STRING_LITERAL_VALUE.match(text_of(inp.file, value))
     if text_of(inp.file, type_) == "String" and literal:
         lit = literal.group("a") or literal.group("b")

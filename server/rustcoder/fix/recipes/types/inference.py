@@ -58,12 +58,8 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
         at = inp.file.end(method)
         name = text_of(inp.file, method)
         return [
-            inp.rewrite(
-                f"Specify the type: `{name}::<{ty}>()`",
-                at,
-                at,
-                f"::<{ty}>",
-                max(0.3, 0.7 - 0.05 * i),
+            inp.insert(
+                f"Specify the type: `{name}::<{ty}>()`", at, f"::<{ty}>", max(0.3, 0.7 - 0.05 * i)
             )
             for i, ty in enumerate(types[:4])
         ]
@@ -84,9 +80,8 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     pattern = need(binding.child_by_field_name("pattern"))
     at = inp.file.end(pattern)
     return [
-        inp.rewrite(
+        inp.insert(
             f"Declare the type of `{text_of(inp.file, pattern)}` as `{ty}`",
-            at,
             at,
             f": {ty}",
             max(0.3, 0.65 - 0.05 * i),

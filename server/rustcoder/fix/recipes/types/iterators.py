@@ -83,7 +83,7 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
                 )
             )
         result.append(
-            inp.rewrite("Skip the items that failed (`.flatten()`)", dot, dot, ".flatten()", 0.4)
+            inp.insert("Skip the items that failed (`.flatten()`)", dot, ".flatten()", 0.4)
         )
     elif re.match(r"(?:ToUppercase|ToLowercase|Chars|Vec<|Option<|IntoIter<|Split)", item):
         # Each item is itself a sequence (`c.to_uppercase()` is an iterator of chars).
@@ -91,27 +91,23 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         if found is not None:
             name = found[0]
             result.append(
-                inp.rewrite(
-                    "Flatten the items as they are made (`flat_map`)",
-                    inp.file.start(name),
-                    inp.file.end(name),
-                    "flat_map",
-                    0.6,
+                inp.replace(
+                    "Flatten the items as they are made (`flat_map`)", name, "flat_map", 0.6
                 )
             )
-        result.append(inp.rewrite("Flatten the items (`.flatten()`)", dot, dot, ".flatten()", 0.55))
+        result.append(inp.insert("Flatten the items (`.flatten()`)", dot, ".flatten()", 0.55))
     elif item.startswith("&"):
         bare = item.lstrip("&").strip()
         if bare in ("str", "mut str") and "String" in target:
             result.append(
-                inp.rewrite("Make each item a `String`", dot, dot, ".map(|s| s.to_string())", 0.65)
+                inp.insert("Make each item a `String`", dot, ".map(|s| s.to_string())", 0.65)
             )
         else:
             copy = ".copied()" if is_copy_like(bare) else ".cloned()"
             other = ".cloned()" if copy == ".copied()" else ".copied()"
             result += [
-                inp.rewrite(f"Collect copies of the items (`{copy}`)", dot, dot, copy),
-                inp.rewrite(f"Collect copies of the items (`{other}`)", dot, dot, other, 0.5),
+                inp.insert(f"Collect copies of the items (`{copy}`)", dot, copy),
+                inp.insert(f"Collect copies of the items (`{other}`)", dot, other, 0.5),
             ]
     return result
 

@@ -71,9 +71,8 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
                         names.append(text)
         for i, name in enumerate(reversed(names[-3:])):
             result.append(
-                inp.rewrite(
+                inp.insert(
                     f"Return `{name}` at the end of the function",
-                    at,
                     at,
                     f"\n{indent}{name}",
                     0.6 - 0.1 * i,
@@ -105,12 +104,8 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         if branch is not None and branch.child_by_field_name("alternative") is None:
             at = inp.file.end(branch)
             result.append(
-                inp.rewrite(
-                    f"Add an `else` branch that gives `{value}`",
-                    at,
-                    at,
-                    f" else {{ {value} }}",
-                    0.45,
+                inp.insert(
+                    f"Add an `else` branch that gives `{value}`", at, f" else {{ {value} }}", 0.45
                 )
             )
     return result[:4]
