@@ -116,6 +116,10 @@ class RecipeInput:
                 return source, node
         return None
 
+    def enclosing(self, *types: str) -> tree_sitter.Node | None:
+        """The nearest node of one of `types` around the primary span."""
+        return self.file.enclosing(self.file.node_at(self.start, self.end), *types)
+
     def edit(self, start: int, end: int, new_text: str, path: Path | None = None) -> Edit:
         return Edit(path=path or self.path, start=start, end=end, new_text=new_text)
 

@@ -13,6 +13,7 @@ import re
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import nodes_of_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
@@ -37,7 +38,7 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("mut-self")
 def mut_self(inp: RecipeInput) -> list[Candidate]:
     """A method that mutates its receiver (or a field of it) needs `&mut self`."""
-    fn = need(inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item"))
+    fn = need(inp.enclosing("function_item"))
     params = need(fn.child_by_field_name("parameters"))
     for param in params.named_children:
         if param.type == "self_parameter" and inp.file.node_text(param).replace(" ", "") == "&self":
@@ -137,13 +138,9 @@ def _borrowed(type_text: str) -> str | None:
 
 def _borrow_call_args(source: SourceFile, fn_name: str, index: int) -> list[Edit]:
     edits = []
-    for node in source.walk():
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of_type(source, "call_expression"):
         function = node.child_by_field_name("function")
-        if function is None:
-            continue
-        called = source.node_text(function).split("::")[-1]
+        called = source.node_text(function).split("::")[-1] if function is not None else None
         if called != fn_name:
             continue
         arguments = node.child_by_field_name("arguments")
@@ -272,7 +269,7 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("return-owned")
 def return_owned(inp: RecipeInput) -> list[Candidate]:
     """A function returns a reference to its own local: return an owned value instead."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+    fn = inp.enclosing("function_item")
     ret = need(fn.child_by_field_name("return_type") if fn is not None else None)
     ret_text = inp.file.node_text(ret)
     owned = {"&str": ("String", ".to_string()"), "&String": ("String", ".clone()")}.get(

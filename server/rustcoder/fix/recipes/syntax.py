@@ -11,6 +11,7 @@ ownership).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import tree_sitter
 
@@ -53,9 +54,9 @@ def fields_of(node: Node, *names: str) -> list[Node] | None:
     return None if any(f is None for f in found) else [f for f in found if f is not None]
 
 
-def nodes_of_type(file: SourceFile, node_type: str, root: Node | None = None) -> list[Node]:
-    """Every node of `node_type` in the file (or under `root`), in source order."""
-    return [n for n in file.walk(root) if n.type == node_type]
+def nodes_of_type(file: SourceFile, node_type: str, root: Node | None = None) -> Iterator[Node]:
+    """Every node of `node_type` in the file (or under `root`), in `walk` order."""
+    return (n for n in file.walk(root) if n.type == node_type)
 
 
 def statement_of(file: SourceFile, node: Node | None) -> Node | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
-from rustcoder.fix.recipes.syntax import Node, indent_unit, struct_name
+from rustcoder.fix.recipes.syntax import Node, indent_unit, nodes_of_type, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -87,9 +87,7 @@ def append_fields(
 def struct_literals(file: SourceFile, name: str) -> list[Node]:
     """Struct expressions building `name` (or `Self` inside its impl blocks)."""
     result = []
-    for node in file.walk():
-        if node.type != "struct_expression":
-            continue
+    for node in nodes_of_type(file, "struct_expression"):
         type_node = node.child_by_field_name("name")
         if type_node is None:
             continue

@@ -125,11 +125,7 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
         inp.edit(inp.file.start(hi_node), inp.file.end(hi_node), f"{right}[0]"),
     ]
     return [
-        inp.candidate(
-            f"Borrow `{place}[{lo}]` and `{place}[{hi}]` through `split_at_mut`",
-            edits,
-            score=0.6,
-        )
+        inp.candidate(f"Borrow `{place}[{lo}]` and `{place}[{hi}]` through `split_at_mut`", edits)
     ]
 
 

@@ -21,7 +21,7 @@ from rustcoder.fix.recipes.ownership._common import (
     move_statement,
     names_in,
 )
-from rustcoder.fix.recipes.syntax import Node, statement_of
+from rustcoder.fix.recipes.syntax import Node, fields_of, nodes_of_type, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0597 / E0716: values that die too early ----------------------------------
@@ -36,13 +36,11 @@ def _owned_type(type_text: str) -> str:
 
 def _declared_type(file: SourceFile, scope: Node | None, name: str) -> Node | None:
     """The type annotation of `let name: T` in `scope`."""
-    for node in file.walk(scope or file.root):
-        if node.type != "let_declaration":
+    for node in nodes_of_type(file, "let_declaration", scope):
+        parts = fields_of(node, "pattern", "type")
+        if parts is None:
             continue
-        pattern = node.child_by_field_name("pattern")
-        type_ = node.child_by_field_name("type")
-        if pattern is None or type_ is None:
-            continue
+        pattern, type_ = parts
         if file.node_text(pattern).removeprefix("mut ").strip() == name:
             return type_
     return None

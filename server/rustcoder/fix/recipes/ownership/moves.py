@@ -148,13 +148,7 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if not lets or (name == "self" and len(edits) <= 1):
         return []
     edits.append(inp.edit(at, at, "".join(f"{line}\n{indent}" for line in lets)))
-    return [
-        inp.candidate(
-            f"Move an owned copy of {copied} into the closure",
-            edits,
-            score=0.6,
-        )
-    ]
+    return [inp.candidate(f"Move an owned copy of {copied} into the closure", edits)]
 
 
 @edit_kind("option-as-ref")
@@ -234,7 +228,7 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
         # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
         # Taking empties the place: first choice only where the code refills it or
         # the method's name says it consumes; else after a clone that keeps it.
-        owner = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+        owner = inp.enclosing("function_item")
         name_node = owner.child_by_field_name("name") if owner is not None else None
         consumes = name_node is not None and re.match(
             r"(?:pop|take|next|remove|dequeue|drain|shift|finish|close|reset|flush)",

@@ -12,7 +12,7 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import enclosing_function, root_name
-from rustcoder.fix.recipes.syntax import Node
+from rustcoder.fix.recipes.syntax import Node, fields_of, nodes_of_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- E0596 / E0594: `&` parameters that are written through ------------------
@@ -62,13 +62,11 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
 def _mut_call_args(source: SourceFile, fn_name: str, index: int, method: bool) -> list[Edit]:
     edits: list[Edit] = []
     made_mut: set[int] = set()
-    for node in source.walk():
-        if node.type != "call_expression":
+    for node in nodes_of_type(source, "call_expression"):
+        parts = fields_of(node, "function", "arguments")
+        if parts is None:
             continue
-        function = node.child_by_field_name("function")
-        arguments = node.child_by_field_name("arguments")
-        if function is None or arguments is None:
-            continue
+        function, arguments = parts
         if function.type == "field_expression":
             field = function.child_by_field_name("field")
             if not method or field is None or source.node_text(field) != fn_name:

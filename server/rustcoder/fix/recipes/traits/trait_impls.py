@@ -72,7 +72,7 @@ def _signature_text(file: SourceFile, node: Node) -> str:
 
 def _impl_of(inp: RecipeInput) -> tuple[Node, str] | None:
     """The trait impl around the primary span and the trait's name."""
-    impl = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "impl_item")
+    impl = inp.enclosing("impl_item")
     if impl is None:
         return None
     trait = impl.child_by_field_name("trait")
@@ -248,7 +248,7 @@ def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
 @edit_kind("move-to-inherent-impl")
 def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     """A method that is not in the trait: move it to the type's own impl, or rename it."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+    fn = inp.enclosing("function_item")
     found = _impl_of(inp)
     if fn is None or found is None:
         return []
@@ -334,7 +334,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     The impl's parameter names are kept where the counts agree, so the body
     still compiles.
     """
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+    fn = inp.enclosing("function_item")
     found = _impl_of(inp)
     if fn is None or found is None:
         return []

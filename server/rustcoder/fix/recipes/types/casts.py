@@ -29,7 +29,7 @@ from rustcoder.fix.recipes.types._syntax import (
 @edit_kind("drop-deref", prepare=viewed)
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
+    node = inp.enclosing("unary_expression")
     if node is None or not text_of(inp.file, node).startswith("*"):
         return []
     at = inp.file.start(node)
@@ -40,7 +40,7 @@ def drop_deref(inp: RecipeInput) -> list[Candidate]:
 def convert_cast(inp: RecipeInput) -> list[Candidate]:
     """`x as T` between non-primitive types: the conversion the cast was meant to be."""
     source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
+    node = inp.enclosing("type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
     if node is None or value is None:
         return []
@@ -67,7 +67,7 @@ def convert_cast(inp: RecipeInput) -> list[Candidate]:
 
 def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
     """(index expression, indexed value, index) around the primary span."""
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "index_expression")
+    node = inp.enclosing("index_expression")
     if node is None or len(node.named_children) < 2:
         return None
     return node, node.named_children[0], node.named_children[1]
@@ -84,33 +84,18 @@ def string_index(inp: RecipeInput) -> list[Candidate]:
     if idx_type not in ("usize", "{integer}"):
         idx = f"{wrapped_text(inp.file, index)} as usize"
     text = wrapped_text(inp.file, value)
-    start, end = inp.file.start(node), inp.file.end(node)
     one_char = f"{int(idx) + 1}" if idx.isdigit() else f"{idx} + 1"
+    character = "Take the character at this position"
+    byte = "Take the byte at this position"
     return [
-        inp.rewrite(
-            "Take the character at this position (`.chars().nth(..)`)",
-            start,
-            end,
-            f"{text}.chars().nth({idx}).unwrap()",
-            0.6,
+        inp.replace(
+            f"{character} (`.chars().nth(..)`)", node, f"{text}.chars().nth({idx}).unwrap()"
         ),
         inp.replace(
             "Take the one-character slice at this position", index, f"{idx}..{one_char}", 0.55
         ),
-        inp.rewrite(
-            "Take the byte at this position (`.as_bytes()[..]`)",
-            start,
-            end,
-            f"{text}.as_bytes()[{idx}]",
-            0.5,
-        ),
-        inp.rewrite(
-            "Take the byte at this position as a `char`",
-            start,
-            end,
-            f"({text}.as_bytes()[{idx}] as char)",
-            0.45,
-        ),
+        inp.replace(f"{byte} (`.as_bytes()[..]`)", node, f"{text}.as_bytes()[{idx}]", 0.5),
+        inp.replace(f"{byte} as a `char`", node, f"({text}.as_bytes()[{idx}] as char)", 0.45),
     ]
 
 
@@ -288,7 +273,7 @@ def _needs_group(node: Node) -> bool:
 def unary_fix(inp: RecipeInput) -> list[Candidate]:
     """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
     op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
+    node = inp.enclosing("unary_expression")
     if node is None or not node.named_children:
         return []
     operand = node.named_children[-1]

@@ -44,7 +44,7 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
     roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
     for located, _ in labelled_offsets(inp, r"type must be known at this point"):
         roots.append(inp.file.node_at(*located))
-    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    binding = inp.enclosing("let_declaration")
     value = binding.child_by_field_name("value") if binding is not None else None
     if value is not None:
         roots.append(value)
@@ -74,7 +74,7 @@ def annotate_let(inp: RecipeInput) -> list[Candidate]:
     if holes:
         # `HashMap<_, _>`: a type cannot be left to inference here; try likely ones.
         types = [re.sub(r"\b_\b", hole, t) for t in types for hole in holes]
-    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    binding = inp.enclosing("let_declaration")
     if binding is None or binding.child_by_field_name("type") is not None:
         return []
     pattern = need(binding.child_by_field_name("pattern"))

@@ -61,7 +61,7 @@ def insert_iter(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("enumerate", prepare=viewed)
 def enumerate_items(inp: RecipeInput) -> list[Candidate]:
     """`for (i, x) in items`: the index comes from `.enumerate()`."""
-    loop = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "for_expression")
+    loop = inp.enclosing("for_expression")
     value = need(loop.child_by_field_name("value") if loop is not None else None)
     text = text_of(inp.file, value)
     if value.type == "reference_expression" and value.named_children:

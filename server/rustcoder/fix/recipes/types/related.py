@@ -211,7 +211,7 @@ def construct_expected(inp: RecipeInput) -> list[Candidate]:
 def char_from_integer(inp: RecipeInput) -> list[Candidate]:
     """`n as char` for an integer wider than `u8`: `char::from_u32`, or go through `u8`."""
     source = inp.captures.get("from", "")
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
+    node = inp.enclosing("type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
     if node is None or value is None or source not in INTEGERS:
         return []
@@ -250,7 +250,7 @@ def drop_call(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("drop-try", prepare=viewed)
 def drop_try(inp: RecipeInput) -> list[Candidate]:
     """`?` on a plain value (not an `Option`/`Result`): drop the `?`."""
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "try_expression")
+    node = inp.enclosing("try_expression")
     if node is None or not text_of(inp.file, node).endswith("?"):
         return []
     end = inp.file.end(node)
@@ -280,7 +280,7 @@ def field_to_method(inp: RecipeInput) -> list[Candidate]:
     """`s.length` (a field that does not exist) for what a method gives: `s.len()`."""
     name = inp.captures.get("field", "")
     templates = next((t for names, t in METHOD_ALIASES.items() if name in names), ())
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "field_expression")
+    node = inp.enclosing("field_expression")
     value = node.child_by_field_name("value") if node is not None else None
     if node is None or value is None:
         return []
