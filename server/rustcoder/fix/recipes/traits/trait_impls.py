@@ -81,6 +81,16 @@ def _impl_of(inp: RecipeInput) -> tuple[Node, str] | None:
     return impl, last_segment(inp.file.node_text(trait))
 
 
+def _impl_method(inp: RecipeInput) -> tuple[Node, Node, str, str] | None:
+    """The method around the primary span, its trait impl, the trait's name and the
+    method's name."""
+    fn = inp.enclosing("function_item")
+    found = _impl_of(inp)
+    if fn is None or found is None:
+        return None
+    return fn, *found, text_of(inp.file, fn.child_by_field_name("name"))
+
+
 def _stub(file: SourceFile, node: Node, indent: str) -> str | None:
     """An implementation stub for one trait item (fn, type or const)."""
     if node.type in ("function_signature_item", "function_item"):
@@ -248,12 +258,7 @@ def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
 @edit_kind("move-to-inherent-impl")
 def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     """A method that is not in the trait: move it to the type's own impl, or rename it."""
-    fn = inp.enclosing("function_item")
-    found = _impl_of(inp)
-    if fn is None or found is None:
-        return []
-    impl, trait_name = found
-    fn_name = text_of(inp.file, fn.child_by_field_name("name"))
+    fn, impl, trait_name, fn_name = need(_impl_method(inp))
     result: list[Candidate] = []
     trait = _find_trait(inp, trait_name)
     if trait is not None:
@@ -334,12 +339,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     The impl's parameter names are kept where the counts agree, so the body
     still compiles.
     """
-    fn = inp.enclosing("function_item")
-    found = _impl_of(inp)
-    if fn is None or found is None:
-        return []
-    _, trait_name = found
-    fn_name = text_of(inp.file, fn.child_by_field_name("name"))
+    fn, _, trait_name, fn_name = need(_impl_method(inp))
     trait_file, declared = need(_declared_fn(inp, trait_name, fn_name))
     signature = _signature_text(trait_file, declared)
     trait_params = _params(trait_file, declared)

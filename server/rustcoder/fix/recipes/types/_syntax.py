@@ -14,6 +14,7 @@ import functools
 import re
 from pathlib import Path
 
+from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
 from rustcoder.fix.recipes.syntax import Node, text_of
@@ -182,6 +183,19 @@ def labelled_expressions(inp: RecipeInput, pattern: str) -> list[tuple[Node, re.
         if node is not None:
             result.append((node, found))
     return result
+
+
+def drop_mark(
+    inp: RecipeInput, node_type: str, mark: str, title: str | None, score: float
+) -> list[Candidate]:
+    """Remove the operator `mark` from the `node_type` around the span: the prefix of
+    `*x`, the suffix of `x?`; nothing when the node is not written with it."""
+    node = inp.enclosing(node_type)
+    text = text_of(inp.file, node)
+    if node is None or not (text.startswith(mark) if mark == "*" else text.endswith(mark)):
+        return []
+    start = inp.file.start(node) if mark == "*" else inp.file.end(node) - len(mark)
+    return [inp.rewrite(title, start, start + len(mark), "", score)]
 
 
 def primary_expression(inp: RecipeInput) -> Node | None:

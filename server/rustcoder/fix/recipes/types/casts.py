@@ -17,6 +17,7 @@ from rustcoder.fix.recipes.types._common import ITERATOR_TYPE, SIZED, STRINGISH
 from rustcoder.fix.recipes.types._syntax import (
     arithmetic_leaves,
     cast_leaves,
+    drop_mark,
     fn_return_type,
     is_atomic,
     operator_of,
@@ -25,15 +26,15 @@ from rustcoder.fix.recipes.types._syntax import (
     wrapped_text,
 )
 
+_FLOATISH = (*FLOATS, "{float}")
+
+_ARITHMETIC = ("+", "-", "*", "/", "%")
+
 
 @edit_kind("drop-deref", prepare=viewed)
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
-    node = inp.enclosing("unary_expression")
-    if node is None or not text_of(inp.file, node).startswith("*"):
-        return []
-    at = inp.file.start(node)
-    return [inp.rewrite(None, at, at + 1, "", 0.8)]
+    return drop_mark(inp, "unary_expression", "*", None, 0.8)
 
 
 @edit_kind("convert-cast", prepare=viewed)
@@ -115,16 +116,8 @@ def index_as_usize(inp: RecipeInput) -> list[Candidate]:
         if not edits:
             return []
         return [inp.candidate("Cast the range bounds to `usize`", edits, CONFIDENT)]
-    start, end = inp.file.start(index), inp.file.end(index)
-    return [
-        inp.rewrite(
-            "Cast the index to `usize`",
-            start,
-            end,
-            f"{wrapped_text(inp.file, index)} as usize",
-            CONFIDENT,
-        )
-    ]
+    cast = f"{wrapped_text(inp.file, index)} as usize"
+    return [inp.replace("Cast the index to `usize`", index, cast, CONFIDENT)]
 
 
 @edit_kind("index-alternative", prepare=viewed)
@@ -200,11 +193,6 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
             new = f"({new})" if _needs_group(node) else new
         result.append(inp.rewrite(f"Convert `{text}` to `{ty}`", start, end, new, score))
     return result
-
-
-_FLOATISH = (*FLOATS, "{float}")
-
-_ARITHMETIC = ("+", "-", "*", "/", "%")
 
 
 def _float_literals(

@@ -24,6 +24,17 @@ from rustcoder.fix.recipes.types._syntax import (
     wrapped_text,
 )
 
+_ADDING_METHODS = {
+    "push",
+    "push_str",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "append",
+    "entry",
+}
+
 
 @edit_kind("insert-iter", prepare=viewed)
 def insert_iter(inp: RecipeInput) -> list[Candidate]:
@@ -79,18 +90,6 @@ def enumerate_items(inp: RecipeInput) -> list[Candidate]:
         inp.candidate("Number the items with `.enumerate()`", [replace_expr(inp, value, n)], score)
         for n, score in zip(new, (0.75, 0.6), strict=False)
     ]
-
-
-_ADDING_METHODS = {
-    "push",
-    "push_str",
-    "push_back",
-    "push_front",
-    "insert",
-    "extend",
-    "append",
-    "entry",
-}
 
 
 @edit_kind("unwrap-receiver", prepare=viewed)

@@ -36,6 +36,11 @@ from rustcoder.fix.recipes.types._syntax import (
 )
 
 
+def _expect_text(inp: RecipeInput, node: Node) -> str:
+    words = re.findall(r"[a-z]+", text_of(inp.file, node).lower())
+    return f"{words[-1] if words else 'operation'} failed"
+
+
 @edit_kind("unwrap-value", prepare=viewed)
 def unwrap_value(inp: RecipeInput) -> list[Candidate]:
     """Expected `T`, found `Option<T>`/`Result<T, E>`: `?`, `.unwrap()`, or a default.
@@ -94,11 +99,6 @@ def unwrap_value(inp: RecipeInput) -> list[Candidate]:
             )
         )
     return result
-
-
-def _expect_text(inp: RecipeInput, node: Node) -> str:
-    words = re.findall(r"[a-z]+", text_of(inp.file, node).lower())
-    return f"{words[-1] if words else 'operation'} failed"
 
 
 @edit_kind("match-as-str", prepare=viewed)

@@ -24,6 +24,7 @@ from rustcoder.fix.recipes.types._common import (
 from rustcoder.fix.recipes.types._syntax import (
     append_to_expr,
     call_of_method,
+    drop_mark,
     operator_of,
     primary_expression,
     replace_expr,
@@ -250,11 +251,7 @@ def drop_call(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("drop-try", prepare=viewed)
 def drop_try(inp: RecipeInput) -> list[Candidate]:
     """`?` on a plain value (not an `Option`/`Result`): drop the `?`."""
-    node = inp.enclosing("try_expression")
-    if node is None or not text_of(inp.file, node).endswith("?"):
-        return []
-    end = inp.file.end(node)
-    return [inp.rewrite("Remove the `?`: the value cannot fail", end - 1, end, "", 0.6)]
+    return drop_mark(inp, "try_expression", "?", "Remove the `?`: the value cannot fail", 0.6)
 
 
 @edit_kind("to-bool", prepare=viewed)
