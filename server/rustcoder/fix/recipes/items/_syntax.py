@@ -1,10 +1,9 @@
-"""Helpers shared by the item edit kinds: syntax-tree lookups and field-list edits.
+"""Helpers shared by the item edit kinds: labelled places and field-list edits.
 
-Several themes need the same small operations (the node at the primary span,
-spans labelled by rustc, the name a struct is written with, adding entries to
-a `{ ... }` field list while keeping its layout, the score that outranks
-rustc's own suggestion); they live here so that each theme's module holds
-only its own edit kinds.
+Several themes need the same small operations beyond the shared toolkit
+(`recipes/syntax.py`): the places rustc labels, adding entries to a
+`{ ... }` field list while keeping its layout, the struct literals of a type;
+they live here so that each theme's module holds only its own edit kinds.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Syntax helpers shared by the ownership edit kinds.
+"""Binding helpers shared by the ownership edit kinds.
 
-Most kinds do the same few things around a diagnostic: find the span a label
-points at, climb to the enclosing statement or function, look for the uses of
-a variable (inside macro tokens and format strings too), pick a fresh name,
-and move a statement. Keeping them here lets each themed module read as the
-rewrites it proposes.
+Beyond the shared toolkit (`recipes/syntax.py`: statements, lines), most
+kinds do the same few things around a diagnostic: find the span a label
+points at, look for the uses of a variable (inside macro tokens and format
+strings too), tell whether code changes it, pick a fresh name, and move a
+statement. Keeping them here lets each themed module read as the rewrites it
+proposes.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Almost every trait error names a type, a function or a call that the edit has
 to find before it can write anything: the local type rustc printed, the item
-it lives in, the function around the span, the method call at it. These
-lookups are the same whichever trait is missing, so they live here once
-instead of in each group.
+it lives in, the method call at it. These lookups are the same whichever
+trait is missing, so they live here once instead of in each group (what
+every family uses is in `recipes/syntax.py`).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 rustc reports types as text (`Vec<&str>`, `Option<i32>`, `{integer}`); several
 groups of edit kinds read that text the same way: which types are numeric,
 which are iterators or collections, what the generic arguments are, whether a
-type is cheap to copy. They share these tables and helpers (and the score of
-a confident candidate) so that every group reads rustc's types alike.
+type is cheap to copy. They share these tables and helpers (the numeric type
+names are in `recipes/syntax.py`) so that every group reads rustc's types alike.
 """
 
 from __future__ import annotations
