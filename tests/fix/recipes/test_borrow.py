@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.fix_command import fix_workspace
+from tests.fix.recipes.helpers import check_fix
 
 RECIPES = Path(__file__).resolve().parents[2] / "data" / "recipes"
 
@@ -27,16 +25,5 @@ CASES = [
 async def test_borrow_recipe(
     tmp_path: Path, fixture: str, code: str, source: str | None, expected: str
 ) -> None:
-    crate = tmp_path / fixture
-    shutil.copytree(RECIPES / fixture, crate)
-    workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
-    report = await fix_workspace(workspace)
-    assert report.errors_before >= 1
-    assert report.errors_after == 0, report.unfixed
-    assert report.applied[0].code == code
-    if source is not None:
-        assert report.applied[0].source == source, report.applied
-    (after,) = [text for _, text in report.changed.values()]
-    assert expected in after
-    # rustcoder fix without --apply never writes.
-    assert expected not in (crate / "src" / "lib.rs").read_text()
+    before = {"src/lib.rs": (RECIPES / fixture / "src" / "lib.rs").read_text()}
+    await check_fix(tmp_path, before, expected, code=code, source=source)

@@ -11,25 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.edits import apply_edits
 from rustcoder.fix.engine import FixEngine
-from rustcoder.fix.fix_command import fix_workspace
 from rustcoder.fix.recipe_source import RecipeSource
-
-MANIFEST = '[package]\nname = "items_case"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-
-
-def write_crate(root: Path, files: dict[str, str]) -> CargoWorkspace:
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(MANIFEST)
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.lstrip("\n"))
-    return CargoWorkspace(root=root, manifest=root / "Cargo.toml")
-
+from tests.fix.recipes.helpers import check_fix, proposed_titles, write_crate
 
 CASES: list[tuple[str, dict[str, str], str, dict[str, list[str]]]] = [
     (
@@ -425,35 +411,20 @@ async def test_item_recipe(
     code: str,
     expected: dict[str, list[str]],
 ) -> None:
-    crate = tmp_path / name
-    workspace = write_crate(crate, files)
-    report = await fix_workspace(workspace)
-    assert report.errors_before >= 1
-    assert report.errors_after == 0, (report.unfixed, report.applied)
-    assert report.applied[0].code == code, report.applied
-    assert report.applied[0].source == "kb", report.applied
-    changed = {str(path.relative_to(crate)): after for path, (_, after) in report.changed.items()}
-    for file_name, parts in expected.items():
-        for part in parts:
-            assert part in changed[file_name], changed.get(file_name)
-    # Without --apply nothing is written.
-    for file_name, text in files.items():
-        assert (crate / file_name).read_text() == text.lstrip("\n")
+    await check_fix(tmp_path, files, expected, code=code, source="kb")
 
 
-async def _kb_candidates(workspace: CargoWorkspace, code: str) -> list[str]:
-    engine = FixEngine(workspace, sources=[RecipeSource()])
-    base = await engine.check_base()
-    errors = [d for d in base.diagnostics if is_error(d)]
-    targets = [d for d in errors if d.code == code]
-    assert targets, [d.message for d in errors]
-    return [c.title for t in targets for c in engine.candidates(t, errors)]
+async def _kb_candidates(tmp_path: Path, source: str, code: str) -> list[str]:
+    """Titles the recipes propose for the `code` errors of a crate whose `src/main.rs`
+    is `source`."""
+    found = await proposed_titles(tmp_path, {"src/main.rs": source}, code)
+    return [title for _, titles in found for title in titles]
 
 
 async def test_use_goes_into_the_module_that_needs_it(tmp_path: Path) -> None:
     """A std type used inside an inline module is imported there, after its own `use`s."""
     workspace = write_crate(
-        tmp_path / "inner",
+        tmp_path / "crate",
         {
             "src/lib.rs": """
 pub fn tally(words: &[&str]) -> usize {
@@ -491,10 +462,9 @@ mod tests {
 
 async def test_no_default_means_no_struct_update(tmp_path: Path) -> None:
     """`..Default::default()` only for structs that have a `Default`."""
-    workspace = write_crate(
-        tmp_path / "nodefault",
-        {
-            "src/main.rs": """
+    titles = await _kb_candidates(
+        tmp_path,
+        """
 struct Limits {
     max: u32,
     min: u32,
@@ -505,36 +475,32 @@ fn main() {
     println!("{} {}", l.max, l.min);
 }
 """,
-        },
+        "E0063",
     )
-    titles = await _kb_candidates(workspace, "E0063")
     assert any("Default::default()" in t and "Fill" in t for t in titles), titles
     assert not any(t.startswith("Take the other fields") for t in titles), titles
 
 
 async def test_unknown_name_proposes_no_import(tmp_path: Path) -> None:
     """A name that std's table and the crate do not define gets no `use`."""
-    workspace = write_crate(
-        tmp_path / "unknown",
-        {
-            "src/main.rs": """
+    titles = await _kb_candidates(
+        tmp_path,
+        """
 fn main() {
     let t = Tracker::new();
     println!("{}", t);
 }
 """,
-        },
+        "E0433",
     )
-    titles = await _kb_candidates(workspace, "E0433")
     assert not any("Import" in t for t in titles), titles
 
 
 async def test_await_in_main_is_not_made_async(tmp_path: Path) -> None:
     """`main` cannot be `async` without a runtime, so no recipe proposes it."""
-    workspace = write_crate(
-        tmp_path / "asyncmain",
-        {
-            "src/main.rs": """
+    titles = await _kb_candidates(
+        tmp_path,
+        """
 async fn answer() -> u32 {
     42
 }
@@ -543,7 +509,6 @@ fn main() {
     println!("{}", answer().await);
 }
 """,
-        },
+        "E0728",
     )
-    titles = await _kb_candidates(workspace, "E0728")
     assert titles == []

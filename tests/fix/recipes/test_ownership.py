@@ -13,23 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.engine import FixEngine, FixSettings
-from rustcoder.fix.fix_command import fix_workspace
-from rustcoder.fix.recipe_source import RecipeSource
+from rustcoder.fix.engine import FixSettings
+from tests.fix.recipes.helpers import check_fix, proposed_titles
 
-MANIFEST = '[package]\nname = "ownership_case"\nversion = "0.1.0"\nedition = "2021"\n'
-
-
-def write_crate(root: Path, main: str) -> Path:
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(MANIFEST)
-    path = root / "src" / "main.rs"
-    path.write_text(main.lstrip("\n"))
-    return path
-
-
-BUBBLE_SORT = """
+CASES = [
+    # (case, program, error code, recipe that must win, text expected after the fix)
+    (
+        "swap",
+        """
 fn bubble_sort(items: &mut Vec<u64>) {
     for pass in 0..items.len() {
         for j in 0..items.len() - 1 - pass {
@@ -45,9 +36,14 @@ fn main() {
     bubble_sort(&mut items);
     println!("{items:?}");
 }
-"""
-
-NEIGHBOURS = """
+""",
+        "E0499",
+        "E0499-slice-swap",
+        "items.swap(j, j + 1);",
+    ),
+    (
+        "split",
+        """
 fn smooth(levels: &mut Vec<i32>, at: usize) {
     let current = &mut levels[at];
     let next = &mut levels[at + 1];
@@ -61,9 +57,15 @@ fn main() {
     smooth(&mut levels, 0);
     println!("{levels:?}");
 }
-"""
-
-INDEX_LOOP_SHARED = """
+""",
+        "E0499",
+        "E0499-split-at-mut",
+        "let (left, right) = levels.split_at_mut(at + 1);\n"
+        "    let current = &mut left[at];\n    let next = &mut right[0];",
+    ),
+    (
+        "index_loop_shared",
+        """
 struct Library {
     titles: Vec<String>,
     seen: usize,
@@ -86,9 +88,14 @@ fn main() {
     library.visit_all();
     println!("{}", library.seen);
 }
-"""
-
-LIVE_MUT_BORROW = """
+""",
+        "E0502",
+        "E0499-index-loop",
+        "for i in 0..self.titles.len() {\n            self.visit(self.titles[i].len());",
+    ),
+    (
+        "live_mut",
+        """
 fn record(events: &mut Vec<&'static str>, what: &'static str) {
     events.push(what);
 }
@@ -101,9 +108,14 @@ fn main() {
     journal.push("close");
     println!("{events:?}");
 }
-"""
-
-OWNED_NAMES = """
+""",
+        "E0499",
+        "E0499-use-existing-borrow",
+        "record(journal, ",
+    ),
+    (
+        "owned_names",
+        """
 fn shout_all(text: &str) -> usize {
     let mut loud: Vec<&str> = Vec::new();
     for line in text.lines() {
@@ -116,9 +128,14 @@ fn shout_all(text: &str) -> usize {
 fn main() {
     println!("{}", shout_all("hi\\nthere"));
 }
-"""
-
-MUT_PARAM_TWO_CALLERS = """
+""",
+        "E0597",
+        "E0597-store-owned",
+        "let mut loud: Vec<String> = Vec::new();",
+    ),
+    (
+        "mut_param",
+        """
 struct Stack {
     items: Vec<u8>,
 }
@@ -136,9 +153,14 @@ fn main() {
     first.items.push(0);
     println!("{:?} {:?}", first.items, second.items);
 }
-"""
-
-ARC_IN_THREAD = """
+""",
+        "E0596",
+        "E0596-mut-ref-param",
+        "fn push_twice(stack: &mut Stack, value: u8)",
+    ),
+    (
+        "arc_thread",
+        """
 use std::sync::Arc;
 use std::thread;
 
@@ -148,9 +170,14 @@ fn main() {
     let count = handle.join().unwrap();
     println!("{count} {settings:?}");
 }
-"""
-
-PARTIAL_MOVE = """
+""",
+        "E0373",
+        "E0373-clone-into-thread",
+        "settings_clone.len()",
+    ),
+    (
+        "partial",
+        """
 #[derive(Debug)]
 struct Ticket {
     seat: Option<String>,
@@ -163,20 +190,14 @@ fn main() {
     println!("{seat:?} in row {}", ticket.row);
     println!("{ticket:?}");
 }
-"""
-
-OPTION_UNWRAP = """
-fn main() {
-    let path: Option<String> = std::env::args().nth(1);
-    if path.is_some() {
-        let chosen = path.unwrap();
-        println!("reading {chosen}");
-    }
-    println!("{path:?}");
-}
-"""
-
-IF_LET_DRAFT = """
+""",
+        "E0382",
+        "E0382-partial-move-borrow",
+        "let seat = &ticket.seat;",
+    ),
+    (
+        "if_let",
+        """
 struct Editor {
     draft: Option<String>,
 }
@@ -194,9 +215,14 @@ fn main() {
     let editor = Editor { draft: Some("hello".to_string()) };
     println!("{}", editor.draft_or_empty());
 }
-"""
-
-MATCH_DEREF = """
+""",
+        "E0507",
+        "E0507-match-borrow-clone",
+        "return text.clone();",
+    ),
+    (
+        "deref",
+        """
 enum Shape {
     Named(String),
     Blank,
@@ -212,9 +238,14 @@ fn label(shape: &Shape) -> String {
 fn main() {
     println!("{}", label(&Shape::Named("disc".to_string())));
 }
-"""
-
-TRANSFER = """
+""",
+        "E0507",
+        "E0507-match-borrow-clone",
+        "match shape {",
+    ),
+    (
+        "transfer",
+        """
 use std::collections::HashMap;
 
 struct Account {
@@ -237,9 +268,15 @@ fn main() {
     transfer(&mut accounts, "a", "b", 2);
     println!("{}", accounts["b"].balance);
 }
-"""
-
-GREETER = """
+""",
+        "E0499",
+        "E0499-inline-lookup",
+        "        source.balance -= amount;\n"
+        "        accounts.get_mut(to).unwrap().balance += amount;",
+    ),
+    (
+        "escaping_str",
+        """
 use std::thread;
 
 fn greet_later(name: &str) -> thread::JoinHandle<()> {
@@ -251,9 +288,14 @@ fn greet_later(name: &str) -> thread::JoinHandle<()> {
 fn main() {
     greet_later("Ada").join().unwrap();
 }
-"""
-
-LOOP_THREADS = """
+""",
+        "E0521",
+        "E0521-owned-into-thread",
+        "let name = name.to_owned();",
+    ),
+    (
+        "loop_threads",
+        """
 use std::thread;
 
 fn shout_each(words: &[String]) {
@@ -269,9 +311,14 @@ fn shout_each(words: &[String]) {
 fn main() {
     shout_each(&["hi".to_string()]);
 }
-"""
-
-FIND_OR_ADD = """
+""",
+        "E0521",
+        "E0521-loop-variable",
+        "let word = word.to_owned();",
+    ),
+    (
+        "find_or_add",
+        """
 struct Item {
     name: String,
 }
@@ -294,9 +341,16 @@ fn main() {
     let mut shelf = Shelf { items: Vec::new() };
     println!("{}", shelf.find_or_add("jam").name);
 }
-"""
-
-LABELS = """
+""",
+        "E0502",
+        "E0502-lookup-again",
+        "if self.items.iter().find(|i| i.name == name).is_some() {\n"
+        "            let item = self.items.iter().find(|i| i.name == name).unwrap();",
+    ),
+    # `.clone()` of a `&str` is still a borrow; verification moves on to `.to_owned()`.
+    (
+        "labels",
+        """
 struct Labeller {
     next: u32,
     text: String,
@@ -316,9 +370,14 @@ fn main() {
     let b = labeller.next_label();
     println!("{a} {b}");
 }
-"""
-
-TIDY = """
+""",
+        "E0499",
+        "E0499-own-first-result",
+        "let a = labeller.next_label().to_owned();",
+    ),
+    (
+        "tidy",
+        """
 fn tidy(names: &[String]) -> Vec<&str> {
     let mut out = Vec::new();
     for name in names {
@@ -331,9 +390,14 @@ fn tidy(names: &[String]) -> Vec<&str> {
 fn main() {
     println!("{:?}", tidy(&[" Ann ".to_string()]));
 }
-"""
-
-SCORE_MAP = """
+""",
+        "E0515",
+        "E0515-owned-items",
+        "fn tidy(names: &[String]) -> Vec<String> {",
+    ),
+    (
+        "score_map",
+        """
 use std::collections::HashMap;
 
 fn main() {
@@ -342,9 +406,14 @@ fn main() {
     ann.push(2);
     println!("{scores:?}");
 }
-"""
-
-FIRST_COUNTER = """
+""",
+        "E0596",
+        "E0596-mutable-lookup",
+        'let ann = scores.get_mut("ann")',
+    ),
+    (
+        "first_counter",
+        """
 struct Counter {
     hits: u32,
 }
@@ -355,9 +424,14 @@ fn main() {
     first.hits += 1;
     println!("{}", counters[0].hits);
 }
-"""
-
-STACK_POP = """
+""",
+        "E0594",
+        "E0594-mutable-lookup",
+        "let first = &mut counters[0];",
+    ),
+    (
+        "stack_pop",
+        """
 struct Cell {
     value: u32,
     below: Option<Box<Cell>>,
@@ -381,9 +455,14 @@ fn main() {
     let mut stack = Stack { top: Some(Box::new(Cell { value: 1, below: None })) };
     println!("{:?}", stack.pop());
 }
-"""
-
-QUEUE = """
+""",
+        "E0507",
+        "E0507-match-take",
+        "if let Some(cell) = self.top.take() {",
+    ),
+    (
+        "queue",
+        """
 fn main() {
     let mut queue = vec![3, 1];
     for n in &queue {
@@ -393,9 +472,14 @@ fn main() {
     }
     println!("{queue:?}");
 }
-"""
-
-FOR_EACH_SELF = """
+""",
+        "E0502",
+        "E0502-index-loop",
+        "queue.push(queue[i] - 1);",
+    ),
+    (
+        "for_each_self",
+        """
 struct Meter {
     samples: Vec<u32>,
     total: u64,
@@ -416,9 +500,17 @@ fn main() {
     meter.sum_all();
     println!("{}", meter.total);
 }
-"""
-
-NOT_CLONE = """
+""",
+        "E0500",
+        "E0502-take-field",
+        "let samples = std::mem::take(&mut self.samples);\n"
+        "        samples.iter().for_each(|s| self.add(*s));\n"
+        "        self.samples = samples;",
+    ),
+    # rustc's `.clone()` cannot compile (no Clone); using the value first can.
+    (
+        "not_clone",
+        """
 struct Token {
     id: u32,
 }
@@ -433,9 +525,14 @@ fn main() {
     println!("token {}", token.id);
     println!("{}", session.token.id);
 }
-"""
-
-METHOD_PARAM = """
+""",
+        "E0382",
+        "E0382-use-before-move",
+        'println!("token {}", token.id);\n    let session = Session { token };',
+    ),
+    (
+        "method_param",
+        """
 struct Scorer {
     bonus: u32,
 }
@@ -454,103 +551,23 @@ fn main() {
     scorer.apply(&scores);
     println!("{scores:?}");
 }
-"""
-
-CASES = [
-    # (case, program, error code, recipe that must win, text expected after the fix)
-    ("swap", BUBBLE_SORT, "E0499", "E0499-slice-swap", "items.swap(j, j + 1);"),
-    (
-        "split",
-        NEIGHBOURS,
-        "E0499",
-        "E0499-split-at-mut",
-        "let (left, right) = levels.split_at_mut(at + 1);\n"
-        "    let current = &mut left[at];\n    let next = &mut right[0];",
-    ),
-    (
-        "index_loop_shared",
-        INDEX_LOOP_SHARED,
-        "E0502",
-        "E0499-index-loop",
-        "for i in 0..self.titles.len() {\n            self.visit(self.titles[i].len());",
-    ),
-    ("live_mut", LIVE_MUT_BORROW, "E0499", "E0499-use-existing-borrow", "record(journal, "),
-    (
-        "owned_names",
-        OWNED_NAMES,
-        "E0597",
-        "E0597-store-owned",
-        "let mut loud: Vec<String> = Vec::new();",
-    ),
-    (
-        "mut_param",
-        MUT_PARAM_TWO_CALLERS,
+""",
         "E0596",
         "E0596-mut-ref-param",
-        "fn push_twice(stack: &mut Stack, value: u8)",
+        "scorer.apply(&mut scores);",
     ),
-    ("arc_thread", ARC_IN_THREAD, "E0373", "E0373-clone-into-thread", "settings_clone.len()"),
-    ("partial", PARTIAL_MOVE, "E0382", "E0382-partial-move-borrow", "let seat = &ticket.seat;"),
-    ("if_let", IF_LET_DRAFT, "E0507", "E0507-match-borrow-clone", "return text.clone();"),
-    ("deref", MATCH_DEREF, "E0507", "E0507-match-borrow-clone", "match shape {"),
-    (
-        "transfer",
-        TRANSFER,
-        "E0499",
-        "E0499-inline-lookup",
-        "        source.balance -= amount;\n"
-        "        accounts.get_mut(to).unwrap().balance += amount;",
-    ),
-    ("escaping_str", GREETER, "E0521", "E0521-owned-into-thread", "let name = name.to_owned();"),
-    ("loop_threads", LOOP_THREADS, "E0521", "E0521-loop-variable", "let word = word.to_owned();"),
-    (
-        "find_or_add",
-        FIND_OR_ADD,
-        "E0502",
-        "E0502-lookup-again",
-        "if self.items.iter().find(|i| i.name == name).is_some() {\n"
-        "            let item = self.items.iter().find(|i| i.name == name).unwrap();",
-    ),
-    # `.clone()` of a `&str` is still a borrow; verification moves on to `.to_owned()`.
-    (
-        "labels",
-        LABELS,
-        "E0499",
-        "E0499-own-first-result",
-        "let a = labeller.next_label().to_owned();",
-    ),
-    ("tidy", TIDY, "E0515", "E0515-owned-items", "fn tidy(names: &[String]) -> Vec<String> {"),
-    ("score_map", SCORE_MAP, "E0596", "E0596-mutable-lookup", 'let ann = scores.get_mut("ann")'),
-    (
-        "first_counter",
-        FIRST_COUNTER,
-        "E0594",
-        "E0594-mutable-lookup",
-        "let first = &mut counters[0];",
-    ),
-    ("stack_pop", STACK_POP, "E0507", "E0507-match-take", "if let Some(cell) = self.top.take() {"),
-    ("queue", QUEUE, "E0502", "E0502-index-loop", "queue.push(queue[i] - 1);"),
-    (
-        "for_each_self",
-        FOR_EACH_SELF,
-        "E0500",
-        "E0502-take-field",
-        "let samples = std::mem::take(&mut self.samples);\n"
-        "        samples.iter().for_each(|s| self.add(*s));\n"
-        "        self.samples = samples;",
-    ),
-    # rustc's `.clone()` cannot compile (no Clone); using the value first can.
-    (
-        "not_clone",
-        NOT_CLONE,
-        "E0382",
-        "E0382-use-before-move",
-        'println!("token {}", token.id);\n    let session = Session { token };',
-    ),
-    ("method_param", METHOD_PARAM, "E0596", "E0596-mut-ref-param", "scorer.apply(&mut scores);"),
     (
         "as_ref",
-        OPTION_UNWRAP,
+        """
+fn main() {
+    let path: Option<String> = std::env::args().nth(1);
+    if path.is_some() {
+        let chosen = path.unwrap();
+        println!("reading {chosen}");
+    }
+    println!("{path:?}");
+}
+""",
         "E0382",
         "E0382-option-as-ref",
         "let chosen = path.as_ref().unwrap();",
@@ -564,18 +581,16 @@ CASES = [
 async def test_ownership_recipe_fixes_other_programs(
     tmp_path: Path, case: str, program: str, code: str, recipe: str, expected: str
 ) -> None:
-    path = write_crate(tmp_path / case, program)
-    workspace = CargoWorkspace(root=path.parents[1], manifest=path.parents[1] / "Cargo.toml")
-    report = await fix_workspace(workspace, fix_settings=FixSettings(parallel=2))
-    assert report.errors_before >= 1
-    assert report.errors_after == 0, (report.unfixed, report.applied)
-    first = report.applied[0]
-    assert (first.code, first.source) == (code, "kb"), report.applied
-    (after,) = [text for _, text in report.changed.values()]
-    assert expected in after, after
     # The recipe's own title, not some other source's edit, made the change.
-    assert any(recipe_title in first.title for recipe_title in _titles(recipe)), first.title
-    assert expected not in path.read_text()
+    await check_fix(
+        tmp_path,
+        {"src/main.rs": program},
+        expected,
+        code=code,
+        source="kb",
+        title=_titles(recipe),
+        settings=FixSettings(parallel=2),
+    )
 
 
 def _titles(recipe: str) -> list[str]:
@@ -608,48 +623,39 @@ def _titles(recipe: str) -> list[str]:
 
 async def _proposed(tmp_path: Path, program: str, code: str, recipe: str) -> list[str]:
     """Titles that `recipe` proposes for the first `code` error of `program`."""
-    path = write_crate(tmp_path, program)
-    workspace = CargoWorkspace(root=path.parents[1], manifest=path.parents[1] / "Cargo.toml")
-    engine = FixEngine(workspace, sources=[RecipeSource()])
-    base = await engine.check_base()
-    target = next(d for d in base.diagnostics if d.code == code)
-    return [c.title for c in engine.candidates(target, base.diagnostics) if c.recipe_id == recipe]
+    (_, titles), *_ = await proposed_titles(tmp_path, {"src/main.rs": program}, code, recipe)
+    return titles
 
 
-REORDER = """
+#: Recipes whose rewrite would change what the program does in one of two close
+#: programs: (id, program with `SLOT`, code, recipe, the line that lets the recipe
+#: propose, the line that must make it decline).
+GUARDS = [
+    (
+        # Moving `limit = 9` below the print of `old` keeps both prints as they were,
+        # unless something before the borrow's last use reads `limit`.
+        "reorder",
+        """
 fn main() {
     let mut limit = 3;
     let old = &limit;
     limit = 9;
-    println!("{old}");
+    SLOT
     println!("{}", limit + 0);
 }
-"""
-
-
-@pytest.mark.parametrize(
-    ("change", "proposed"),
-    [
-        # Moving `limit = 9` below the print of `old` keeps both prints as they were...
-        ("", True),
-        # ...unless something before the borrow's last use reads `limit`.
-        ('println!("{old}");', False),
-    ],
-)
-async def test_reordering_only_when_nothing_in_between_reads_the_value(
-    tmp_path: Path, change: str, proposed: bool
-) -> None:
-    program = REORDER
-    if change:
-        program = program.replace(change, 'println!("{old} {limit}");')
-    titles = await _proposed(tmp_path / "crate", program, "E0506", "E0506-assign-after-last-use")
-    assert bool(titles) is proposed, titles
-
-
-LINK = """
+""",
+        "E0506",
+        "E0506-assign-after-last-use",
+        'println!("{old}");',
+        'println!("{old} {limit}");',
+    ),
+    (
+        # `split_at_mut` must know which index is lower: `a + 1` is, a free `b` may not be.
+        "split",
+        """
 fn link(nodes: &mut Vec<u32>, a: usize, b: usize) {
     let from = &mut nodes[a];
-    let to = &mut nodes[b];
+    let to = &mut nodes[SLOT];
     *to += *from;
 }
 
@@ -658,166 +664,142 @@ fn main() {
     link(&mut nodes, 0, 1);
     println!("{nodes:?}");
 }
-"""
-
-
-@pytest.mark.parametrize(
-    ("second", "proposed"),
-    # `split_at_mut` must know which index is lower: `a + 1` is, a free `b` may not be.
-    [("a + 1", True), ("b", False)],
-)
-async def test_split_only_when_the_order_of_indices_is_known(
-    tmp_path: Path, second: str, proposed: bool
-) -> None:
-    program = LINK.replace("&mut nodes[b]", f"&mut nodes[{second}]")
-    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-split-at-mut")
-    assert bool(titles) is proposed, titles
-
-
-@pytest.mark.parametrize(
-    ("between", "proposed"),
-    [
-        # Another lookup in between: repeating `last_mut()` at the use finds the same element...
-        ("let _peek = stack.len();", True),
-        # ...but after a push it would find the new one, so nothing is proposed.
-        ("stack.push(4);", False),
-    ],
-)
-async def test_lookups_are_not_repeated_after_the_collection_changed(
-    tmp_path: Path, between: str, proposed: bool
-) -> None:
-    program = f"""
-fn main() {{
+""",
+        "E0499",
+        "E0499-split-at-mut",
+        "a + 1",
+        "b",
+    ),
+    (
+        # Another lookup in between: repeating `last_mut()` at the use finds the same
+        # element; after a push it would find the new one.
+        "lookup",
+        """
+fn main() {
     let mut stack = vec![1, 2, 3];
     let top = stack.last_mut().unwrap();
-    {between}
+    SLOT
     let second = stack.first_mut().unwrap();
     *top += 1;
     *second += 1;
-    println!("{{stack:?}}");
-}}
-"""
-    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-inline-lookup")
-    assert bool(titles) is proposed, titles
-
-
-@pytest.mark.parametrize(
-    ("body", "proposed"),
-    [
-        # A thread that only reads can work on a copy...
-        ('println!("{}", log.len());', True),
-        # ...one that changes the value must not silently change a copy instead.
-        ("log.push(4);", False),
-    ],
-)
-async def test_threads_get_copies_only_of_what_they_read(
-    tmp_path: Path, body: str, proposed: bool
-) -> None:
-    program = f"""
+    println!("{stack:?}");
+}
+""",
+        "E0499",
+        "E0499-inline-lookup",
+        "let _peek = stack.len();",
+        "stack.push(4);",
+    ),
+    (
+        # A thread that only reads can work on a copy; one that changes the value must
+        # not silently change a copy instead.
+        "thread-copy",
+        """
 use std::thread;
 
-fn main() {{
+fn main() {
     let mut log = vec![1, 2, 3];
-    let worker = thread::spawn(|| {{
-        {body}
-    }});
+    let worker = thread::spawn(|| {
+        SLOT
+    });
     worker.join().unwrap();
     log.push(5);
-    println!("{{log:?}}");
-}}
-"""
-    titles = await _proposed(tmp_path / "crate", program, "E0373", "E0373-clone-into-thread")
-    assert bool(titles) is proposed, titles
-
-
-@pytest.mark.parametrize(
-    ("use", "proposed"),
-    [('println!("{a}");', True), ("a.push('!');", False)],
-)
-async def test_no_owned_copy_of_a_result_that_is_changed_later(
-    tmp_path: Path, use: str, proposed: bool
-) -> None:
-    program = f"""
-struct Names {{
+    println!("{log:?}");
+}
+""",
+        "E0373",
+        "E0373-clone-into-thread",
+        'println!("{}", log.len());',
+        "log.push(4);",
+    ),
+    (
+        # An owned copy of the first result is right only if nothing changes it later.
+        "owned-result",
+        """
+struct Names {
     all: Vec<String>,
-}}
+}
 
-impl Names {{
-    fn newest(&mut self) -> &mut String {{
+impl Names {
+    fn newest(&mut self) -> &mut String {
         self.all.push(String::new());
         self.all.last_mut().unwrap()
-    }}
-}}
+    }
+}
 
-fn main() {{
-    let mut names = Names {{ all: Vec::new() }};
+fn main() {
+    let mut names = Names { all: Vec::new() };
     let a = names.newest();
     let b = names.newest();
-    {use}
-    println!("{{b}}");
-}}
-"""
-    titles = await _proposed(tmp_path / "crate", program, "E0499", "E0499-own-first-result")
-    assert bool(titles) is proposed, titles
-
-
-@pytest.mark.parametrize(
-    ("read", "proposed"),
-    [
-        # Printing the moved value first changes nothing else...
-        ('println!("{}", token.id);', True),
-        # ...but the moving call also changes `wallet`, which the print reads.
-        ('println!("{} {}", token.id, wallet.tokens.len());', False),
-    ],
-)
-async def test_a_use_moves_before_the_move_only_if_it_reads_nothing_the_move_changes(
-    tmp_path: Path, read: str, proposed: bool
-) -> None:
-    program = f"""
-struct Token {{
+    SLOT
+    println!("{b}");
+}
+""",
+        "E0499",
+        "E0499-own-first-result",
+        'println!("{a}");',
+        "a.push('!');",
+    ),
+    (
+        # Printing the moved value first changes nothing else, but the moving call
+        # also changes `wallet`, which the second print reads.
+        "use-before-move",
+        """
+struct Token {
     id: u32,
-}}
+}
 
-struct Wallet {{
+struct Wallet {
     tokens: Vec<Token>,
-}}
+}
 
-fn main() {{
-    let mut wallet = Wallet {{ tokens: Vec::new() }};
-    let token = Token {{ id: 7 }};
+fn main() {
+    let mut wallet = Wallet { tokens: Vec::new() };
+    let token = Token { id: 7 };
     wallet.tokens.push(token);
-    {read}
-}}
-"""
-    titles = await _proposed(tmp_path / "crate", program, "E0382", "E0382-use-before-move")
-    assert bool(titles) is proposed, titles
-
-
-@pytest.mark.parametrize(
-    ("before_binding", "proposed"),
-    [
-        # Declaring `label` before the block computes the same value...
-        ("let unrelated = 1;", True),
-        # ...unless the block changes what its value reads first.
-        ("count += 1;", False),
-    ],
-)
-async def test_a_binding_is_hoisted_only_if_its_value_does_not_change(
-    tmp_path: Path, before_binding: str, proposed: bool
-) -> None:
-    program = f"""
-fn main() {{
+    SLOT
+}
+""",
+        "E0382",
+        "E0382-use-before-move",
+        'println!("{}", token.id);',
+        'println!("{} {}", token.id, wallet.tokens.len());',
+    ),
+    (
+        # Declaring `label` before the block computes the same value, unless the
+        # block changes what its value reads first.
+        "hoist",
+        """
+fn main() {
     let mut count = 1;
     let shown: &str;
-    if count > 0 {{
-        {before_binding}
-        let label = format!("count {{count}}");
+    if count > 0 {
+        SLOT
+        let label = format!("count {count}");
         shown = &label;
-    }} else {{
+    } else {
         shown = "none";
-    }}
-    println!("{{shown}} {{count}}");
-}}
-"""
-    titles = await _proposed(tmp_path / "crate", program, "E0597", "E0597-hoist-binding")
+    }
+    println!("{shown} {count}");
+}
+""",
+        "E0597",
+        "E0597-hoist-binding",
+        "let unrelated = 1;",
+        "count += 1;",
+    ),
+]
+
+GUARD_CASES = [
+    pytest.param(program.replace("SLOT", line), code, recipe, proposes, id=f"{name}-{verdict}")
+    for name, program, code, recipe, *lines in GUARDS
+    for line, proposes, verdict in zip(lines, (True, False), ("proposed", "declined"), strict=True)
+]
+
+
+@pytest.mark.parametrize(("program", "code", "recipe", "proposed"), GUARD_CASES)
+async def test_recipe_declines_where_its_rewrite_would_change_behaviour(
+    tmp_path: Path, program: str, code: str, recipe: str, proposed: bool
+) -> None:
+    titles = await _proposed(tmp_path, program, code, recipe)
     assert bool(titles) is proposed, titles

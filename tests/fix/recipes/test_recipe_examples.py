@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.edits import apply_edits
@@ -22,24 +21,13 @@ from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.recipes.base import RecipeInput, edit_kinds
 from rustcoder.fix.rust_syntax import SourceFile
 from rustcoder.kb.recipe_data import RecipeSpec, load_recipes
+from tests.fix.recipes.helpers import write_crate
 
 RECIPES = load_recipes()
 
 
 def _example(text: str) -> str:
     return text.lstrip("\n")
-
-
-def write_crate(root: Path, spec: RecipeSpec) -> Path:
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(
-        '[package]\nname = "recipe_example"\nversion = "0.1.0"\nedition = "2021"\n\n'
-        "[dependencies]\n"
-    )
-    path = root / spec.example_file
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_example(spec.before))
-    return path
 
 
 def test_every_recipe_names_a_known_edit_kind() -> None:
@@ -57,9 +45,11 @@ def test_recipe_ids_are_unique_and_titles_fill_in() -> None:
 
 @pytest.mark.parametrize("spec", RECIPES, ids=[spec.id for spec in RECIPES])
 async def test_recipe_fixes_its_worked_example(tmp_path: Path, spec: RecipeSpec) -> None:
-    path = write_crate(tmp_path / "crate", spec)
-    root = path.parents[len(Path(spec.example_file).parts) - 1]
-    workspace = CargoWorkspace(root=root, manifest=root / "Cargo.toml")
+    workspace = write_crate(
+        tmp_path / "crate", {spec.example_file: spec.before}, name="recipe_example"
+    )
+    root = workspace.root
+    path = root / spec.example_file
     only_this = RecipeSource(recipes=lambda code: [spec] if code in spec.codes else [])
     engine = FixEngine(
         workspace, settings=FixSettings(parallel=2, max_candidates=8), sources=[only_this]

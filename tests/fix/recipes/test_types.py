@@ -11,23 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.messages import RustDiagnostic
-from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.compare import is_error
-from rustcoder.fix.engine import FixEngine, FixSettings
-from rustcoder.fix.fix_command import fix_workspace
-from rustcoder.fix.recipe_source import RecipeSource
-from rustcoder.kb.recipe_data import recipes_for_code
-
-
-def write_crate(root: Path, source: str) -> Path:
-    (root / "src").mkdir(parents=True)
-    (root / "Cargo.toml").write_text(
-        '[package]\nname = "types_case"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-    )
-    (root / "src" / "lib.rs").write_text(source.lstrip("\n"))
-    return root
-
+from tests.fix.recipes.helpers import check_fix, check_no_fix
 
 CASES = [
     # id, src/lib.rs, error code fixed first, text expected in the fixed file
@@ -516,16 +500,8 @@ pub fn count_words(text: &str) -> usize {
 async def test_type_recipe_fixes_crate(
     tmp_path: Path, source: str, code: str, expected: str
 ) -> None:
-    crate = write_crate(tmp_path / "crate", source)
-    report = await fix_workspace(CargoWorkspace(root=crate, manifest=crate / "Cargo.toml"))
-    assert report.errors_before >= 1
-    assert report.errors_after == 0, (report.unfixed, report.applied)
-    assert report.applied[0].code == code, report.applied
-    assert any(fix.source == "kb" for fix in report.applied), report.applied
-    (after,) = [text for _, text in report.changed.values()]
-    assert expected in after, after
-    # Without --apply nothing is written.
-    assert expected not in (crate / "src" / "lib.rs").read_text()
+    fixed = await check_fix(tmp_path, source, expected, code=code)
+    assert any(fix.source == "kb" for fix in fixed.report.applied), fixed.report.applied
 
 
 NOTHING_CASES = [
@@ -584,24 +560,5 @@ pub fn doubled(v: &[i32]) -> Vec<i32> {
 async def test_type_recipes_propose_nothing_when_they_do_not_apply(
     tmp_path: Path, code: str, source: str, silent: set[str]
 ) -> None:
-    crate = write_crate(tmp_path / "crate", source)
-    workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
-    engine = FixEngine(workspace, settings=FixSettings(parallel=1), sources=[RecipeSource()])
-    base = await engine.check_base()
-    targets = [d for d in base.diagnostics if is_error(d) and d.code == code]
-    assert targets, [d.message for d in base.diagnostics]
-    messages = [m for t in targets for m in _messages(t)]
     # A silent recipe's pattern matches, so it is its edit kind that must decline.
-    assert any(
-        spec.match(m) is not None
-        for spec in recipes_for_code(code)
-        if spec.id in silent
-        for m in messages
-    )
-    proposed = {c.recipe_id for t in targets for c in engine.candidates(t)}
-    assert not proposed & silent, proposed
-
-
-def _messages(diagnostic: RustDiagnostic) -> list[str]:
-    labels = [s.label for s in diagnostic.spans if s.label]
-    return [diagnostic.message, *labels, *(c.message for c in diagnostic.children)]
+    await check_no_fix(tmp_path, source, code, silent)

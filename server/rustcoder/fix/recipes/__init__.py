@@ -1,7 +1,8 @@
 """Fix recipes: structured edits applied to the code at a diagnostic.
 
-Each module holds recipes of one family and registers them with
-`base.recipe`; every module of this package is loaded by `load_all`.
+Each family (a module or package) registers its edit kinds with
+`base.edit_kind`; `syntax` is the toolkit they share. Every module of this
+package is loaded by `load_all`.
 """
 
 from __future__ import annotations

@@ -14,12 +14,17 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+import tree_sitter
 
 from rustcoder.cargo.messages import RustDiagnostic, Span
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import Edit, byte_to_char_offset
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 from rustcoder.kb.recipe_data import RecipeSpec
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -111,6 +116,10 @@ class RecipeInput:
                 return source, node
         return None
 
+    def enclosing(self, *types: str) -> tree_sitter.Node | None:
+        """The nearest node of one of `types` around the primary span."""
+        return self.file.enclosing(self.file.node_at(self.start, self.end), *types)
+
     def edit(self, start: int, end: int, new_text: str, path: Path | None = None) -> Edit:
         return Edit(path=path or self.path, start=start, end=end, new_text=new_text)
 
@@ -129,6 +138,28 @@ class RecipeInput:
             recipe_id=self.spec.id if self.spec else None,
         )
 
+    def rewrite(
+        self, title: str | None, start: int, end: int, new_text: str, score: float = 0.6
+    ) -> Candidate:
+        """A candidate of one edit in this file: `new_text` in place of [start, end)."""
+        return self.candidate(title, [self.edit(start, end, new_text)], score)
+
+    def insert(self, title: str | None, at: int, text: str, score: float = 0.6) -> Candidate:
+        """A candidate that inserts `text` at offset `at` of this file."""
+        return self.rewrite(title, at, at, text, score)
+
+    def replace(
+        self, title: str | None, node: tree_sitter.Node, new_text: str, score: float = 0.6
+    ) -> Candidate:
+        """A candidate that writes `new_text` in place of `node` of this file."""
+        return self.rewrite(title, self.file.start(node), self.file.end(node), new_text, score)
+
+
+#: The score of a candidate sure enough to be verified before rustc's own
+#: MachineApplicable suggestion: above `engine.CONFIDENT_SCORE`, the threshold
+#: `engine.rank_key` tiers on. Used where rustc's suggestion is known to trade
+#: the error for another one (`.clone()` of a buffer that is then reset).
+CONFIDENT = 0.92
 
 EditKindFn = Callable[[RecipeInput], list[Candidate]]
 
@@ -136,14 +167,45 @@ EditKindFn = Callable[[RecipeInput], list[Candidate]]
 EDIT_KINDS: dict[str, EditKindFn] = {}
 
 
-def edit_kind(name: str) -> Callable[[EditKindFn], EditKindFn]:
-    """Register the function that performs the edit kind `name`."""
+class NotApplicable(Exception):
+    """The code at the diagnostic is not the shape an edit kind rewrites."""
+
+
+def need(value: T | None) -> T:
+    """`value`, or stop the edit kind (it then proposes nothing) when it is None.
+
+    Edit kinds look up one node after another and give up at the first that is
+    missing; this is that early return in one line, like `?` in rust-analyzer's
+    assists. Only for the body of an edit kind: `edit_kind` catches it there.
+    """
+    if value is None:
+        raise NotApplicable
+    return value
+
+
+def edit_kind(
+    name: str, prepare: Callable[[RecipeInput], RecipeInput] | None = None
+) -> Callable[[EditKindFn], EditKindFn]:
+    """Register the function that performs the edit kind `name`.
+
+    `prepare` turns the input into what the function reads (the types family
+    sees macro arguments as expressions). The registered function, which is
+    also what the module's name is bound to, answers `[]` where `need` stops.
+    """
 
     def register(fn: EditKindFn) -> EditKindFn:
-        if name in EDIT_KINDS and EDIT_KINDS[name] is not fn:
+        @functools.wraps(fn)
+        def run(inp: RecipeInput) -> list[Candidate]:
+            try:
+                return fn(prepare(inp) if prepare is not None else inp)
+            except NotApplicable:
+                return []
+
+        known = EDIT_KINDS.get(name)
+        if known is not None and getattr(known, "__wrapped__", None) is not fn:
             raise ValueError(f"edit kind {name!r} registered twice")
-        EDIT_KINDS[name] = fn
-        return fn
+        EDIT_KINDS[name] = run
+        return run
 
     return register
 

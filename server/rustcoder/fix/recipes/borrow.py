@@ -12,11 +12,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import nodes_of_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
-
-#: A score above rustc's MachineApplicable `.clone()` (see engine.rank_key).
-CONFIDENT = 0.92
 
 
 def _is_place(expr: str) -> bool:
@@ -34,27 +32,18 @@ def add_mut_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     match = matches[-1]
     at = match.start("name")
-    return [inp.candidate(f"Declare `{name}` as `mut {name}`", [inp.edit(at, at, "mut ")])]
+    return [inp.insert(f"Declare `{name}` as `mut {name}`", at, "mut ")]
 
 
 @edit_kind("mut-self")
 def mut_self(inp: RecipeInput) -> list[Candidate]:
     """A method that mutates its receiver (or a field of it) needs `&mut self`."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    if fn is None:
-        return []
-    params = fn.child_by_field_name("parameters")
-    if params is None:
-        return []
+    fn = need(inp.enclosing("function_item"))
+    params = need(fn.child_by_field_name("parameters"))
     for param in params.named_children:
         if param.type == "self_parameter" and inp.file.node_text(param).replace(" ", "") == "&self":
             start, end = inp.file.start(param), inp.file.end(param)
-            return [
-                inp.candidate(
-                    "Take `&mut self` in this method",
-                    [inp.edit(start, end, "&mut self")],
-                )
-            ]
+            return [inp.rewrite("Take `&mut self` in this method", start, end, "&mut self")]
     return []
 
 
@@ -80,10 +69,12 @@ def take_instead_of_move(inp: RecipeInput) -> list[Candidate]:
             re.search(rf"\b{re.escape(name)}\s*(\.clear\(\)|=[^=])", after)
         )
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Move `{name}` out with `std::mem::take`, leaving an empty value",
-                [inp.edit(start, end, f"std::mem::take(&mut {name})")],
-                score=CONFIDENT if reused else 0.4,
+                start,
+                end,
+                f"std::mem::take(&mut {name})",
+                CONFIDENT if reused else 0.4,
             )
         )
         break
@@ -95,34 +86,25 @@ def borrow_parameter(inp: RecipeInput) -> list[Candidate]:
     """The callee only reads its argument: take it by reference, pass `&x` everywhere."""
     fn_name = inp.captures["fn"]
     note = inp.child_spans("consider changing this parameter type")
-    type_span = next((s for s in note if s.file_name and s.line_start == s.line_end), None)
-    if type_span is None:
-        return []
-    located = inp.span_offsets(type_span)
-    if located is None:
-        return []
-    def_path, type_start, type_end = located
-    def_file = inp.source(def_path)
-    if def_file is None:
-        return []
+    type_span = need(next((s for s in note if s.file_name and s.line_start == s.line_end), None))
+    def_path, type_start, type_end = need(inp.span_offsets(type_span))
+    def_file = need(inp.source(def_path))
     old_type = def_file.text[type_start:type_end]
-    new_type = _borrowed(old_type)
-    if new_type is None:
-        return []
+    new_type = need(_borrowed(old_type))
     fn = def_file.enclosing(def_file.node_at(type_start, type_end), "function_item")
-    params = fn.child_by_field_name("parameters") if fn is not None else None
-    if params is None:
-        return []
-    index = next(
-        (
-            i
-            for i, p in enumerate(x for x in params.named_children if x.type != "self_parameter")
-            if def_file.start(p) <= type_start < def_file.end(p)
-        ),
-        None,
+    params = need(fn.child_by_field_name("parameters") if fn is not None else None)
+    index = need(
+        next(
+            (
+                i
+                for i, p in enumerate(
+                    x for x in params.named_children if x.type != "self_parameter"
+                )
+                if def_file.start(p) <= type_start < def_file.end(p)
+            ),
+            None,
+        )
     )
-    if index is None:
-        return []
     edits: list[Edit] = [Edit(def_path, type_start, type_end, new_type)]
     for path in rust_files(inp.ctx.workspace_root):
         source = inp.source(path)
@@ -156,13 +138,9 @@ def _borrowed(type_text: str) -> str | None:
 
 def _borrow_call_args(source: SourceFile, fn_name: str, index: int) -> list[Edit]:
     edits = []
-    for node in source.walk():
-        if node.type != "call_expression":
-            continue
+    for node in nodes_of_type(source, "call_expression"):
         function = node.child_by_field_name("function")
-        if function is None:
-            continue
-        called = source.node_text(function).split("::")[-1]
+        called = source.node_text(function).split("::")[-1] if function is not None else None
         if called != fn_name:
             continue
         arguments = node.child_by_field_name("arguments")
@@ -187,17 +165,17 @@ def take_from_mut_place(inp: RecipeInput) -> list[Candidate]:
     option = any("has type `Option<" in (s.label or "") for s in inp.diagnostic.spans)
     if option:
         return [
-            inp.candidate(
-                f"Take the value out of `{place}`, leaving `None`",
-                [inp.edit(inp.end, inp.end, ".take()")],
-                score=CONFIDENT,
+            inp.insert(
+                f"Take the value out of `{place}`, leaving `None`", inp.end, ".take()", CONFIDENT
             )
         ]
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Move `{place}` out with `std::mem::take`, leaving a default",
-            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            score=0.7,
+            inp.start,
+            inp.end,
+            f"std::mem::take(&mut {place})",
+            0.7,
         )
     ]
 
@@ -209,10 +187,12 @@ def take_from_index(inp: RecipeInput) -> list[Candidate]:
     if not _is_place(place):
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Move the element out of `{place}` with `std::mem::take`",
-            [inp.edit(inp.start, inp.end, f"std::mem::take(&mut {place})")],
-            score=0.3,
+            inp.start,
+            inp.end,
+            f"std::mem::take(&mut {place})",
+            0.3,
         )
     ]
 
@@ -260,28 +240,26 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
                         call_end = inp.file.end(outer.parent)
                 if method_name in ("iter", "keys", "values", "chars", "lines", "split_whitespace"):
                     result.append(
-                        inp.candidate(
-                            f"Iterate over a copy of `{expr}`",
-                            [inp.edit(end, end, ".clone()")],
-                            score=0.55,
-                        )
+                        inp.insert(f"Iterate over a copy of `{expr}`", end, ".clone()", 0.55)
                     )
                 else:
                     for adapter, score in ((".clone()", 0.55), (".to_owned()", 0.4)):
                         result.append(
-                            inp.candidate(
+                            inp.insert(
                                 f"Copy the result of `{method_name}` ({adapter})",
-                                [inp.edit(call_end, call_end, adapter)],
-                                score=score,
+                                call_end,
+                                adapter,
+                                score,
                             )
                         )
                 break
         if parent is not None and parent.type == "reference_expression" and _is_place(expr):
             result.append(
-                inp.candidate(
+                inp.replace(
                     f"Use a copy of `{expr}` instead of a reference",
-                    [inp.edit(inp.file.start(parent), inp.file.end(parent), f"{expr}.clone()")],
-                    score=0.45,
+                    parent,
+                    f"{expr}.clone()",
+                    0.45,
                 )
             )
             break
@@ -291,18 +269,14 @@ def end_borrow_early(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("return-owned")
 def return_owned(inp: RecipeInput) -> list[Candidate]:
     """A function returns a reference to its own local: return an owned value instead."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    ret = fn.child_by_field_name("return_type") if fn is not None else None
-    if ret is None:
-        return []
+    fn = inp.enclosing("function_item")
+    ret = need(fn.child_by_field_name("return_type") if fn is not None else None)
     ret_text = inp.file.node_text(ret)
     owned = {"&str": ("String", ".to_string()"), "&String": ("String", ".clone()")}.get(
         re.sub(r"&'\w+\s*", "&", ret_text)
     )
     if owned is None:
-        slice_match = re.fullmatch(r"&(?:'\w+\s*)?\[(?P<t>.+)\]", ret_text)
-        if slice_match is None:
-            return []
+        slice_match = need(re.fullmatch(r"&(?:'\w+\s*)?\[(?P<t>.+)\]", ret_text))
         owned = (f"Vec<{slice_match.group('t')}>", ".to_vec()")
     new_type, conversion = owned
     returned = inp.span_text

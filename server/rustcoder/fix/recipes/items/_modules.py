@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
-from rustcoder.fix.recipes.items._syntax import Node, _child, _line_end
+from rustcoder.fix.recipes.syntax import Node, child_of_type, next_line_start
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 #: Items a `use` can name, and modules (which may hold them).
@@ -45,7 +45,7 @@ def use_edit(file: SourceFile, at: int, path: str) -> Edit:
             return Edit(file.path, offset, offset, f"use {path};\n")
         declared = _leading_mod_declarations(file)
         if declared is not None:
-            offset = _line_end(file.text, file.end(declared))
+            offset = next_line_start(file.text, file.end(declared))
         if offset:
             return Edit(file.path, offset, offset, f"\nuse {path};\n")
         return Edit(file.path, 0, 0, f"use {path};\n\n")
@@ -55,9 +55,9 @@ def use_edit(file: SourceFile, at: int, path: str) -> Edit:
     uses = [c for c in body.named_children if c.type == "use_declaration"]
     indent = file.indent_at(file.start(body.named_children[0])) if body.named_children else "    "
     if uses:
-        offset = _line_end(file.text, file.end(uses[-1]))
+        offset = next_line_start(file.text, file.end(uses[-1]))
         return Edit(file.path, offset, offset, f"{indent}use {path};\n")
-    offset = _line_end(file.text, file.start(body))
+    offset = next_line_start(file.text, file.start(body))
     return Edit(file.path, offset, offset, f"{indent}use {path};\n\n")
 
 
@@ -74,7 +74,7 @@ def _leading_mod_declarations(file: SourceFile) -> Node | None:
 
 def pub_edit(file: SourceFile, item: Node, keyword: str = "pub") -> Edit | None:
     """Make `item` visible: add `pub` (or widen `pub(self)`/`pub(super)`); None if it is."""
-    visibility = _child(item, "visibility_modifier")
+    visibility = child_of_type(item, "visibility_modifier")
     if visibility is not None:
         if file.node_text(visibility) in ("pub", "pub(crate)") and keyword != "pub":
             return None
@@ -191,14 +191,14 @@ def visibility_edits(inp: RecipeInput, item: CrateItem, user: tuple[str, ...]) -
         if depth >= file_depth:
             edit = pub_edit(item.file, item.inline_mods[depth - file_depth])
         else:
-            declared = _mod_declaration(inp, parent, module[depth])
+            declared = mod_declaration(inp, parent, module[depth])
             edit = pub_edit(*declared) if declared is not None else None
         if edit is not None:
             edits.append(edit)
     return edits
 
 
-def _module_files(inp: RecipeInput, module: tuple[str, ...]) -> list[Path]:
+def module_files(inp: RecipeInput, module: tuple[str, ...]) -> list[Path]:
     src = _src_root(inp)
     if not module:
         return [p for p in (src / "main.rs", src / "lib.rs") if inp.ctx.read_text(p) is not None]
@@ -209,10 +209,10 @@ def _module_files(inp: RecipeInput, module: tuple[str, ...]) -> list[Path]:
     ]
 
 
-def _mod_declaration(
+def mod_declaration(
     inp: RecipeInput, parent: tuple[str, ...], name: str
 ) -> tuple[SourceFile, Node] | None:
-    for path in _module_files(inp, parent):
+    for path in module_files(inp, parent):
         source = inp.source(path)
         if source is None:
             continue
@@ -223,13 +223,13 @@ def _mod_declaration(
     return None
 
 
-def _unlinked_mod_edit(inp: RecipeInput, item: CrateItem) -> Edit | None:
+def unlinked_mod_edit(inp: RecipeInput, item: CrateItem) -> Edit | None:
     """`mod x;` in the crate root when `src/x.rs` exists but was never declared."""
     if len(item.module) - len(item.inline_mods) != 1:
         return None
-    if _mod_declaration(inp, (), item.module[0]) is not None:
+    if mod_declaration(inp, (), item.module[0]) is not None:
         return None
-    roots = [inp.source(p) for p in _module_files(inp, ())]
+    roots = [inp.source(p) for p in module_files(inp, ())]
     root = next((r for r in roots if r is not None and r.path == inp.path), None) or next(
         (r for r in roots if r is not None), None
     )
@@ -246,7 +246,7 @@ def mod_decl_edit(root: SourceFile, name: str) -> Edit:
         if c.type == "mod_item" and c.child_by_field_name("body") is None
     ]
     if mods:
-        at = _line_end(root.text, root.end(mods[-1]))
+        at = next_line_start(root.text, root.end(mods[-1]))
         return Edit(root.path, at, at, f"mod {name};\n")
     at = root.use_insertion_offset()
     has_uses = any(c.type == "use_declaration" for c in root.root.children)

@@ -1,52 +1,22 @@
-"""Helpers shared by the item edit kinds: syntax-tree lookups and field-list edits.
+"""Helpers shared by the item edit kinds: labelled places and field-list edits.
 
-Several themes need the same small operations (the node at the primary span,
-spans labelled by rustc, the name a struct is written with, adding entries to
-a `{ ... }` field list while keeping its layout, the score that outranks
-rustc's own suggestion); they live here so that each theme's module holds
-only its own edit kinds.
+Several themes need the same small operations beyond the shared toolkit
+(`recipes/syntax.py`): the places rustc labels, adding entries to a
+`{ ... }` field list while keeping its layout, the struct literals of a type;
+they live here so that each theme's module holds only its own edit kinds.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-
-import tree_sitter
 
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, indent_unit, nodes_of_type, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
 
-Node = tree_sitter.Node
 
-
-#: A score above rustc's own suggestion (see engine.rank_key): used only where
-#: rustc's suggestion is known to trade the error for another one.
-CONFIDENT = 0.92
-
-
-def _child(node: Node | None, *types: str) -> Node | None:
-    if node is None:
-        return None
-    return next((c for c in node.children if c.type in types), None)
-
-
-def _named(inp: RecipeInput) -> Node:
-    return inp.file.node_at(inp.start, inp.end)
-
-
-def _line_end(text: str, offset: int) -> int:
-    nl = text.find("\n", offset)
-    return len(text) if nl < 0 else nl + 1
-
-
-def _indent_unit(file: SourceFile) -> str:
-    found = re.search(r"^( +|\t)\S", file.text, re.M)
-    return found.group(1) if found else "    "
-
-
-def _located(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, int]]:
+def labelled_places(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, int]]:
     """Where spans (of the diagnostic or its children) labelled or noted with `label_part` are."""
     spans = [s for s in inp.diagnostic.spans if s.label and label_part in s.label]
     spans += inp.child_spans(label_part)
@@ -58,14 +28,10 @@ def _located(inp: RecipeInput, label_part: str) -> list[tuple[Path, int, int]]:
     return result
 
 
-def _struct_name(text: str) -> str:
-    return re.split(r"::<|<", text)[0].split("::")[-1].strip()
-
-
 _NOT_ENTRIES = ("base_field_initializer", "line_comment", "block_comment", "attribute_item")
 
 
-def _after_trailing_comment(text: str, at: int) -> int:
+def after_trailing_comment(text: str, at: int) -> int:
     """`at`, or the end of its line when only a `//` comment (or nothing) follows on it."""
     line_end = text.find("\n", at)
     if line_end < 0:
@@ -102,11 +68,11 @@ def append_fields(
         if inner:
             indent = file.indent_at(file.start(inner[0]))
         else:
-            indent = file.indent_at(close_at) + _indent_unit(file)
+            indent = file.indent_at(close_at) + indent_unit(file)
         edits = []
         if inner and not has_comma:
             edits.append(Edit(file.path, last_end, last_end, ","))
-        at = _after_trailing_comment(file.text, comma_end)
+        at = after_trailing_comment(file.text, comma_end)
         edits.append(Edit(file.path, at, at, "".join(f"\n{indent}{item}" for item in items)))
         return edits
     parts = entries + ([rest] if rest else [])
@@ -117,21 +83,19 @@ def append_fields(
     return [Edit(file.path, last_end, last_end, ", " + ", ".join(parts))]
 
 
-def _struct_literals(file: SourceFile, name: str) -> list[Node]:
+def struct_literals(file: SourceFile, name: str) -> list[Node]:
     """Struct expressions building `name` (or `Self` inside its impl blocks)."""
     result = []
-    for node in file.walk():
-        if node.type != "struct_expression":
-            continue
+    for node in nodes_of_type(file, "struct_expression"):
         type_node = node.child_by_field_name("name")
         if type_node is None:
             continue
-        written = _struct_name(file.node_text(type_node))
+        written = struct_name(file.node_text(type_node))
         if written == name:
             result.append(node)
         elif written == "Self":
             impl = file.enclosing(node, "impl_item")
             impl_type = impl.child_by_field_name("type") if impl is not None else None
-            if impl_type is not None and _struct_name(file.node_text(impl_type)) == name:
+            if impl_type is not None and struct_name(file.node_text(impl_type)) == name:
                 result.append(node)
     return result

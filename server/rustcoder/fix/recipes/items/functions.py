@@ -13,25 +13,26 @@ from collections.abc import Iterator
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import Node, _child, _located, _named
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.items._syntax import labelled_places
+from rustcoder.fix.recipes.syntax import Node, child_of_type, primary_node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
 @edit_kind("make-fn-async")
 def make_fn_async(inp: RecipeInput) -> list[Candidate]:
     """`.await` in a sync fn: make it `async`, and await it where async callers call it."""
-    fn = inp.file.enclosing(_named(inp), "function_item", "closure_expression")
+    fn = inp.file.enclosing(primary_node(inp), "function_item", "closure_expression")
     if fn is None or fn.type != "function_item":
         return []
     name_node = fn.child_by_field_name("name")
-    fn_kw = _child(fn, "fn")
+    fn_kw = child_of_type(fn, "fn")
     if name_node is None or fn_kw is None:
         return []
     name = inp.file.node_text(name_node)
     if name == "main":
         return []
-    modifiers = _child(fn, "function_modifiers")
+    modifiers = child_of_type(fn, "function_modifiers")
     if modifiers is not None and "async" in inp.file.node_text(modifiers):
         return []
     at = inp.file.start(modifiers) if modifiers is not None else inp.file.start(fn_kw)
@@ -42,7 +43,7 @@ def make_fn_async(inp: RecipeInput) -> list[Candidate]:
             continue
         for end in _call_ends(source, name):
             caller = source.enclosing(source.node_at(end - 1, end), "function_item")
-            caller_mods = _child(caller, "function_modifiers")
+            caller_mods = child_of_type(caller, "function_modifiers")
             if caller is fn or caller_mods is None or "async" not in source.node_text(caller_mods):
                 continue
             if source.text[end : end + 6] != ".await":
@@ -75,7 +76,7 @@ def wrap_unsafe(inp: RecipeInput) -> list[Candidate]:
     text = inp.span_text
     if not text.strip() or len(text) > 400:
         return []
-    node = _named(inp)
+    node = primary_node(inp)
     if inp.file.enclosing(node, "unsafe_block") is not None:
         return []
     start, end = inp.start, inp.end
@@ -92,8 +93,8 @@ def wrap_unsafe(inp: RecipeInput) -> list[Candidate]:
         if statement is not None and statement.type == "expression_statement":
             start, end = inp.file.start(statement), inp.file.end(statement)
             text = inp.file.text[start:end]
-            return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
-    return [inp.candidate(None, [inp.edit(start, end, f"unsafe {{ {text} }}")], 0.6)]
+            return [inp.rewrite(None, start, end, f"unsafe {{ {text} }}", 0.6)]
+    return [inp.rewrite(None, start, end, f"unsafe {{ {text} }}", 0.6)]
 
 
 _ZERO_TYPES = {
@@ -131,7 +132,7 @@ def init_binding(inp: RecipeInput) -> list[Candidate]:
     Later assignments then need `let mut`.
     """
     name = inp.captures["name"]
-    declared = _located(inp, "binding declared here")
+    declared = labelled_places(inp, "binding declared here")
     let: Node | None = None
     if declared:
         path, start, end = declared[0]
@@ -150,7 +151,7 @@ def init_binding(inp: RecipeInput) -> list[Candidate]:
     )
     edits_mut = (
         [inp.edit(inp.file.start(pattern), inp.file.start(pattern), "mut ")]
-        if assigned and _child(let, "mutable_specifier") is None
+        if assigned and child_of_type(let, "mutable_specifier") is None
         else []
     )
     at = inp.file.end(type_node) if type_node is not None else inp.file.end(pattern)
@@ -165,7 +166,7 @@ def init_binding(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("fn-to-closure")
 def fn_to_closure(inp: RecipeInput) -> list[Candidate]:
     """A nested `fn` reading a local: turn it into a closure, which can capture."""
-    fn = inp.file.enclosing(_named(inp), "function_item")
+    fn = inp.file.enclosing(primary_node(inp), "function_item")
     if fn is None or fn.parent is None or fn.parent.type != "block":
         return []
     name = fn.child_by_field_name("name")
@@ -191,7 +192,7 @@ def hoist_binding_out(inp: RecipeInput) -> list[Candidate]:
     `if c { let x = f(); } use(x)` → `let mut x = Default::default(); if c { x = f(); } use(x)`.
     """
     name = inp.captures["name"]
-    located = _located(inp, "available in a different scope")
+    located = labelled_places(inp, "available in a different scope")
     if not located or located[0][0] != inp.path:
         return []
     _, start, end = located[0]
@@ -200,9 +201,7 @@ def hoist_binding_out(inp: RecipeInput) -> list[Candidate]:
     value = let.child_by_field_name("value") if let is not None else None
     if let is None or pattern is None or value is None or pattern.type != "identifier":
         return []
-    use_block = inp.file.enclosing(_named(inp), "block")
-    if use_block is None:
-        return []
+    use_block = need(inp.file.enclosing(primary_node(inp), "block"))
     # The statement of the using block that holds the declaring block.
     holder: Node | None = let
     while holder is not None and holder.parent != use_block:

@@ -12,15 +12,10 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.items._modules import use_edit
-from rustcoder.fix.recipes.items._syntax import (
-    CONFIDENT,
-    Node,
-    _named,
-    _struct_literals,
-    append_fields,
-)
+from rustcoder.fix.recipes.items._syntax import append_fields, struct_literals
+from rustcoder.fix.recipes.syntax import Node, primary_node
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
@@ -62,7 +57,7 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     fail (E0726), so they become `impl<'a> Parser<'a>`, and (second
     candidate) the methods' parameters of the field's type borrow for `'a`.
     """
-    struct = inp.file.enclosing(_named(inp), "struct_item", "enum_item")
+    struct = inp.file.enclosing(primary_node(inp), "struct_item", "enum_item")
     name_node = struct.child_by_field_name("name") if struct is not None else None
     if struct is None or name_node is None:
         return []
@@ -74,7 +69,7 @@ def struct_lifetime(inp: RecipeInput) -> list[Candidate]:
     refs = _bare_references(inp.file, struct)
     edits = [e for e in [_type_params_edit(inp.file, struct, lifetime)] if e is not None]
     edits += _add_lifetime_to_refs(inp.file, refs, lifetime)
-    spanned = _named(inp)
+    spanned = primary_node(inp)
     if spanned.type in ("type_identifier", "scoped_type_identifier") and not refs:
         # A field whose type has a lifetime parameter: `cursor: Cursor` → `Cursor<'a>`.
         generic = (
@@ -154,7 +149,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
     Struct literals of the type get `_marker: PhantomData` too.
     """
     param = inp.captures["param"]
-    struct = inp.file.enclosing(_named(inp), "struct_item")
+    struct = inp.file.enclosing(primary_node(inp), "struct_item")
     name_node = struct.child_by_field_name("name") if struct is not None else None
     body = struct.child_by_field_name("body") if struct is not None else None
     if struct is None or name_node is None or body is None:
@@ -173,7 +168,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
         source = inp.source(path)
         if source is None or sname not in source.text:
             continue
-        for lit in _struct_literals(source, sname):
+        for lit in struct_literals(source, sname):
             lit_body = lit.child_by_field_name("body")
             if lit_body is None or any(
                 c.type == "base_field_initializer" for c in lit_body.named_children
@@ -186,7 +181,7 @@ def phantom_data(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("impl-generics")
 def impl_generics(inp: RecipeInput) -> list[Candidate]:
     """`impl Stack {` for `struct Stack<T>`: `impl<T> Stack<T> {`, bounds copied from the struct."""
-    node = _named(inp)
+    node = primary_node(inp)
     impl = inp.file.enclosing(node, "impl_item")
     type_node = impl.child_by_field_name("type") if impl is not None else None
     if impl is None or type_node is None:
@@ -200,14 +195,9 @@ def impl_generics(inp: RecipeInput) -> list[Candidate]:
     type_name = inp.file.node_text(type_node)
     if "<" in type_name:
         return []
-    found = inp.find_type(type_name.split("::")[-1])
-    if found is None:
-        return []
-    source, item = found
+    source, item = need(inp.find_type(type_name.split("::")[-1]))
     assert isinstance(item, Node)
-    params = item.child_by_field_name("type_parameters")
-    if params is None:
-        return []
+    params = need(item.child_by_field_name("type_parameters"))
     declared, names = [], []
     for param in params.named_children:
         text = source.node_text(param)
@@ -217,9 +207,7 @@ def impl_generics(inp: RecipeInput) -> list[Candidate]:
         names.append(name)
     if not names or (used_param is not None and used_param not in names):
         return []
-    keyword = re.search(r"\bimpl\b", inp.file.node_text(impl))
-    if keyword is None:
-        return []
+    keyword = need(re.search(r"\bimpl\b", inp.file.node_text(impl)))
     at = inp.file.start(impl) + keyword.end()
     edits = [
         inp.edit(at, at, f"<{', '.join(declared)}>"),

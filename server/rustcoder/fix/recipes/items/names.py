@@ -13,21 +13,22 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
 from rustcoder.fix.recipes.items._modules import (
     ITEM_TYPES,
-    _mod_declaration,
-    _module_files,
-    _unlinked_mod_edit,
     crate_items,
     mod_decl_edit,
+    mod_declaration,
+    module_files,
     module_of_offset,
     pub_edit,
+    unlinked_mod_edit,
     use_edit,
     visibility_edits,
 )
 from rustcoder.fix.recipes.items._std_paths import STD_PATHS
-from rustcoder.fix.recipes.items._syntax import Node, _located
+from rustcoder.fix.recipes.items._syntax import labelled_places
+from rustcoder.fix.recipes.syntax import Node
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -41,9 +42,7 @@ def import_item(inp: RecipeInput) -> list[Candidate]:
     module = inp.captures.get("module") or inp.captures.get("crate_or_module")
     if module is not None and "crate" in inp.params.get("from", "std crate").split():
         return declare_module(inp, module)
-    name = inp.captures.get("name")
-    if name is None:
-        return []
+    name = need(inp.captures.get("name"))
     sources = inp.params.get("from", "std crate").split()
     result: list[Candidate] = []
     user = module_of_offset(inp, inp.file, inp.start)
@@ -52,7 +51,7 @@ def import_item(inp: RecipeInput) -> list[Candidate]:
             if item.module == user or (item.kind == "macro"):
                 continue
             edits = visibility_edits(inp, item, user)
-            unlinked = _unlinked_mod_edit(inp, item)
+            unlinked = unlinked_mod_edit(inp, item)
             if unlinked is not None:
                 edits.append(unlinked)
             edits.append(use_edit(inp.file, inp.start, item.path))
@@ -106,7 +105,7 @@ def make_item_pub(inp: RecipeInput) -> list[Candidate]:
                         at = source.start(typed)
                         return [inp.candidate(None, [Edit(source.path, at, at, "pub ")], 0.6)]
     else:
-        for path, start, end in _located(inp, inp.params.get("label", "defined here")):
+        for path, start, end in labelled_places(inp, inp.params.get("label", "defined here")):
             defining = inp.source(path)
             if defining is None:
                 continue
@@ -165,10 +164,7 @@ def closest_name(inp: RecipeInput) -> list[Candidate]:
         for n in options
         if n not in found and (n.startswith(wrong) or wrong.startswith(n)) and len(n) > 2
     ][:1]
-    return [
-        inp.candidate(f"Use `{name}`", [inp.edit(inp.start, inp.end, name)], 0.5)
-        for name in found[:3]
-    ]
+    return [inp.rewrite(f"Use `{name}`", inp.start, inp.end, name, 0.5) for name in found[:3]]
 
 
 @edit_kind("rename-import")
@@ -242,9 +238,9 @@ def declare_module(inp: RecipeInput, name: str) -> list[Candidate]:
         parent = (*user, *segments)
     candidates = [parent] if not user or parent == () else [parent, tuple(segments)]
     for module in candidates:
-        if not _module_files(inp, (*module, name)) or _mod_declaration(inp, module, name):
+        if not module_files(inp, (*module, name)) or mod_declaration(inp, module, name):
             continue
-        homes = [inp.source(p) for p in _module_files(inp, module)]
+        homes = [inp.source(p) for p in module_files(inp, module)]
         home = next((h for h in homes if h is not None), None)
         if home is None:
             continue

@@ -11,8 +11,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import CONFIDENT, Node, _named, _struct_literals
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.items._syntax import struct_literals
+from rustcoder.fix.recipes.syntax import Node, primary_node
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -37,7 +38,7 @@ def owned_field(inp: RecipeInput) -> list[Candidate]:
 
     Struct literals that fill the field get the matching conversion.
     """
-    ref = inp.file.enclosing(_named(inp), "reference_type")
+    ref = inp.file.enclosing(primary_node(inp), "reference_type")
     field = inp.file.enclosing(ref, "field_declaration")
     struct = inp.file.enclosing(field, "struct_item")
     if ref is None or field is None or struct is None:
@@ -51,7 +52,7 @@ def owned_field(inp: RecipeInput) -> list[Candidate]:
     fname = inp.file.node_text(field_name)
     sname = inp.file.node_text(struct_name)
     edits = [inp.edit(inp.file.start(ref), inp.file.end(ref), new_type)]
-    for lit in _struct_literals(inp.file, sname):
+    for lit in struct_literals(inp.file, sname):
         body = lit.child_by_field_name("body")
         for init in body.named_children if body is not None else []:
             if init.type == "shorthand_field_initializer" and inp.file.node_text(init) == fname:
@@ -136,14 +137,12 @@ def _returned_exprs(file: SourceFile, body: Node) -> list[Node]:
 @edit_kind("owned-return-type")
 def owned_return_type(inp: RecipeInput) -> list[Candidate]:
     """A returned reference with nothing to borrow from: return an owned value."""
-    fn = inp.file.enclosing(_named(inp), "function_item")
+    fn = inp.file.enclosing(primary_node(inp), "function_item")
     ret = fn.child_by_field_name("return_type") if fn is not None else None
     body = fn.child_by_field_name("body") if fn is not None else None
     if ret is None or body is None or ret.type != "reference_type":
         return []
-    owned = _owned(inp.file.node_text(ret))
-    if owned is None:
-        return []
+    owned = need(_owned(inp.file.node_text(ret)))
     new_type, conversion = owned
     returned = _returned_exprs(inp.file, body)
     if not returned:

@@ -11,7 +11,8 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.items._syntax import Node, _after_trailing_comment, _indent_unit, _named
+from rustcoder.fix.recipes.items._syntax import after_trailing_comment
+from rustcoder.fix.recipes.syntax import Node, indent_unit, primary_node
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -64,7 +65,7 @@ def _uncovered_variants(inp: RecipeInput, arms: list[Node], listed: str) -> list
 @edit_kind("add-match-arms")
 def add_match_arms(inp: RecipeInput) -> list[Candidate]:
     """A non-exhaustive match: add the arms rustc lists (`todo!()` bodies), or `_ => todo!()`."""
-    match = inp.file.enclosing(_named(inp), "match_expression")
+    match = inp.file.enclosing(primary_node(inp), "match_expression")
     block = match.child_by_field_name("body") if match is not None else None
     if match is None or block is None or not block.children or block.children[-1].type != "}":
         return []
@@ -91,11 +92,11 @@ def add_match_arms(inp: RecipeInput) -> list[Candidate]:
         indent = (
             file.indent_at(file.start(arms[0]))
             if arms
-            else file.indent_at(close_at) + _indent_unit(file)
+            else file.indent_at(close_at) + indent_unit(file)
         )
         if needs_comma:
             edits.append(inp.edit(last_end, last_end, ","))
-        at = _after_trailing_comment(file.text, last_end)
+        at = after_trailing_comment(file.text, last_end)
         edits.append(inp.edit(at, at, "".join(f"\n{indent}{p} => {body}," for p in patterns)))
     else:
         arms_text = ", ".join(f"{p} => {body}" for p in patterns)
@@ -112,7 +113,7 @@ def add_match_arms(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("pattern-rest")
 def pattern_rest(inp: RecipeInput) -> list[Candidate]:
     """A tuple pattern with too few fields: ignore the rest with `..`."""
-    node = inp.file.enclosing(_named(inp), "tuple_struct_pattern", "tuple_pattern")
+    node = inp.file.enclosing(primary_node(inp), "tuple_struct_pattern", "tuple_pattern")
     if node is None or not node.children or node.children[-1].type != ")":
         return []
     if any(c.type == "remaining_field_pattern" for c in node.named_children):
@@ -122,7 +123,7 @@ def pattern_rest(inp: RecipeInput) -> list[Candidate]:
     text = ".." if inner.rstrip().endswith("(") else ", .."
     if inner.rstrip().endswith(","):
         text = " .."
-    return [inp.candidate(None, [inp.edit(close, close, text)], score=0.55)]
+    return [inp.insert(None, close, text, 0.55)]
 
 
 def _divergent_exits(file: SourceFile, node: Node) -> list[str]:
@@ -156,7 +157,7 @@ def _divergent_exits(file: SourceFile, node: Node) -> list[str]:
 @edit_kind("let-else")
 def let_else(inp: RecipeInput) -> list[Candidate]:
     """A refutable pattern in `let`: add an `else` branch that leaves (`let ... else`)."""
-    let = inp.file.enclosing(_named(inp), "let_declaration")
+    let = inp.file.enclosing(primary_node(inp), "let_declaration")
     if let is None or let.child_by_field_name("value") is None:
         return []
     if any(c.type == "else" or c.type == "block" for c in let.children):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
-from rustcoder.fix.recipes.items._syntax import Node, _named, _struct_name, append_fields
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
+from rustcoder.fix.recipes.items._syntax import append_fields
+from rustcoder.fix.recipes.syntax import Node, primary_node, struct_name
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -27,12 +28,12 @@ def _derives_default(source: SourceFile, node: Node, name: str) -> bool:
 def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
     """Missing fields in a struct literal: `field: Default::default()` for each, or
     `..Default::default()` when the struct has a `Default` (`params.mode = "rest"`)."""
-    expr = inp.file.enclosing(_named(inp), "struct_expression")
+    expr = inp.file.enclosing(primary_node(inp), "struct_expression")
     body = expr.child_by_field_name("body") if expr is not None else None
     name_node = expr.child_by_field_name("name") if expr is not None else None
     if expr is None or body is None or name_node is None:
         return _fill_fields_in_macro(inp)
-    name = _struct_name(inp.captures.get("type") or inp.file.node_text(name_node))
+    name = struct_name(inp.captures.get("type") or inp.file.node_text(name_node))
     given = {
         inp.file.node_text(c.child_by_field_name("field") or c.named_children[0])
         for c in body.named_children
@@ -41,10 +42,7 @@ def fill_missing_fields(inp: RecipeInput) -> list[Candidate]:
     if any(c.type == "base_field_initializer" for c in body.named_children):
         return []
     if inp.params.get("mode") == "rest":
-        found = inp.find_type(name)
-        if found is None:
-            return []
-        source, node = found
+        source, node = need(inp.find_type(name))
         assert isinstance(node, Node)
         if not _derives_default(source, node, name):
             return []
@@ -70,7 +68,7 @@ def _fill_fields_in_macro(inp: RecipeInput) -> list[Candidate]:
     if any(e.startswith("..") for e in entries):
         return []
     given = {e.split(":")[0].strip() for e in entries}
-    name = _struct_name(inp.captures.get("type") or inp.span_text)
+    name = struct_name(inp.captures.get("type") or inp.span_text)
     if inp.params.get("mode") == "rest":
         found = inp.find_type(name)
         if found is None or not isinstance(found[1], Node):
@@ -116,15 +114,13 @@ def rename_field(inp: RecipeInput) -> list[Candidate]:
     """
     wrong = inp.captures["field"]
     field = inp.file.enclosing(
-        _named(inp), "field_pattern", "field_initializer", "shorthand_field_initializer"
+        primary_node(inp), "field_pattern", "field_initializer", "shorthand_field_initializer"
     )
     container = inp.file.enclosing(field, "struct_pattern", "struct_expression")
     if field is None or container is None:
         return []
-    type_node = container.child_by_field_name("type") or container.child_by_field_name("name")
-    if type_node is None:
-        return []
-    name = _struct_name(inp.captures.get("type") or inp.file.node_text(type_node))
+    type_node = need(container.child_by_field_name("type") or container.child_by_field_name("name"))
+    name = struct_name(inp.captures.get("type") or inp.file.node_text(type_node))
     found = inp.find_type(name)
     fields: list[str] = []
     if found is not None:
@@ -167,8 +163,8 @@ _STD_NEW = {
 @edit_kind("value-from-struct")
 def value_from_struct(inp: RecipeInput) -> list[Candidate]:
     """A struct's name used as a value: call its constructor, its `Default`, or a literal."""
-    name = _struct_name(inp.captures["name"])
-    node = _named(inp)
+    name = struct_name(inp.captures["name"])
+    node = primary_node(inp)
     if node.parent is not None and node.parent.type in ("call_expression", "scoped_identifier"):
         return []
     found = inp.find_type(name)
@@ -186,27 +182,23 @@ def value_from_struct(inp: RecipeInput) -> list[Candidate]:
     )
     if new_fn:
         result.append(
-            inp.candidate(
-                f"Call `{written}::new()`",
-                [inp.edit(inp.start, inp.end, f"{written}::new()")],
-                0.6,
-            )
+            inp.rewrite(f"Call `{written}::new()`", inp.start, inp.end, f"{written}::new()", 0.6)
         )
     if _derives_default(source, item, name):
         result.append(
-            inp.candidate(
-                f"Use `{written}::default()`",
-                [inp.edit(inp.start, inp.end, f"{written}::default()")],
-                0.55,
+            inp.rewrite(
+                f"Use `{written}::default()`", inp.start, inp.end, f"{written}::default()", 0.55
             )
         )
     fields = source.struct_fields(item)
     if fields:
         literal = ", ".join(f"{f}: Default::default()" for f, _ in fields)
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Build `{written}` with a struct literal",
-                [inp.edit(inp.start, inp.end, f"{written} {{ {literal} }}")],
+                inp.start,
+                inp.end,
+                f"{written} {{ {literal} }}",
                 0.4,
             )
         )
@@ -216,7 +208,7 @@ def value_from_struct(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("drop-call-args")
 def drop_call_args(inp: RecipeInput) -> list[Candidate]:
     """A unit variant or unit struct called like a function: drop the call."""
-    call = inp.file.enclosing(_named(inp), "call_expression")
+    call = inp.file.enclosing(primary_node(inp), "call_expression")
     function = call.child_by_field_name("function") if call is not None else None
     if call is None or function is None:
         return []
@@ -224,9 +216,7 @@ def drop_call_args(inp: RecipeInput) -> list[Candidate]:
     defined = inp.captures.get("defined", "")
     if defined and written.split("::")[-1] != defined.split("::")[-1]:
         return []
-    args = call.child_by_field_name("arguments")
-    if args is None:
-        return []
+    need(call.child_by_field_name("arguments"))
     edit = inp.edit(inp.file.end(function), inp.file.end(call), "")
     return [inp.candidate(f"Use `{written}` without a call", [edit], 0.55)]
 
@@ -303,10 +293,8 @@ def struct_literal_syntax(inp: RecipeInput) -> list[Candidate]:
     `Point(1, 2)` → `Point { x: 1, y: 2 }` (arguments in field order);
     `Shape::Rect` → `Shape::Rect { w: Default::default(), h: Default::default() }`.
     """
-    node = _named(inp)
-    head = re.match(r"[\w:]+", inp.span_text)
-    if head is None:
-        return []
+    node = primary_node(inp)
+    head = need(re.match(r"[\w:]+", inp.span_text))
     path = head.group(0)
     fields = _variant_or_struct_fields(inp, inp.captures.get("name") or path)
     if not fields:

@@ -1,31 +1,26 @@
-"""Syntax helpers shared by the ownership edit kinds.
+"""Binding helpers shared by the ownership edit kinds.
 
-Most kinds do the same few things around a diagnostic: find the span a label
-points at, climb to the enclosing statement or function, look for the uses of
-a variable (inside macro tokens and format strings too), pick a fresh name,
-and move a statement. Keeping them here lets each themed module read as the
-rewrites it proposes.
+Beyond the shared toolkit (`recipes/syntax.py`: statements, lines), most
+kinds do the same few things around a diagnostic: find the span a label
+points at, look for the uses of a variable (inside macro tokens and format
+strings too), tell whether code changes it, pick a fresh name, and move a
+statement. Keeping them here lets each themed module read as the rewrites it
+proposes.
 """
 
 from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, line_span
 from rustcoder.fix.rust_syntax import SourceFile
-
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
-
-Node = tree_sitter.Node
 
 LOOPS = {"for_expression", "while_expression", "loop_expression"}
 
 
-def _first(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | None:
+def first_labelled(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | None:
     for span in inp.labelled(*label_parts):
         offsets = inp.offsets_here(span)
         if offsets is not None:
@@ -33,31 +28,7 @@ def _first(inp: RecipeInput, *label_parts: str) -> tuple[int, int] | None:
     return None
 
 
-def _statement(file: SourceFile, node: Node | None) -> Node | None:
-    """The statement (a direct child of a block) that contains `node`."""
-    while node is not None and node.parent is not None:
-        if node.parent.type == "block":
-            return node if node.type not in ("{", "}") else None
-        node = node.parent
-    return None
-
-
-def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
-    """From the start of the node's first line to after its last line's newline."""
-    start = file.line_start(file.start(node))
-    end = file.text.find("\n", file.end(node))
-    return start, len(file.text) if end < 0 else end + 1
-
-
-def _alone_on_lines(file: SourceFile, node: Node) -> bool:
-    start, end = _line_span(file, node)
-    return (
-        file.text[start : file.start(node)].strip() == ""
-        and file.text[file.end(node) : end].strip() == ""
-    )
-
-
-def _identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
+def identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
     """Uses of the variable `name` under `node` (also inside macro token trees)."""
     return [
         n
@@ -68,7 +39,7 @@ def _identifiers(file: SourceFile, node: Node, name: str) -> list[Node]:
     ]
 
 
-def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
+def mentions(file: SourceFile, start: int, end: int, name: str) -> bool:
     """Whether code in [start, end) names the variable `name` (format strings included)."""
     inline = re.compile(rf"\{{{re.escape(name)}[:}}]")
     stack = [file.node_at(start, end)]
@@ -87,7 +58,7 @@ def _uses(file: SourceFile, start: int, end: int, name: str) -> bool:
     return False
 
 
-def _names_in(file: SourceFile, node: Node) -> set[str]:
+def names_in(file: SourceFile, node: Node) -> set[str]:
     """Every variable name `node` mentions, format-string arguments (`{x}`) included."""
     names = set()
     for n in file.walk(node):
@@ -98,14 +69,14 @@ def _names_in(file: SourceFile, node: Node) -> set[str]:
     return names
 
 
-def _fresh(file: SourceFile, scope: Node | None, *names: str) -> str:
+def fresh_name(file: SourceFile, scope: Node | None, *names: str) -> str:
     """The first of `names` that no variable in `scope` has; else the first with a suffix."""
     start, end = (file.start(scope), file.end(scope)) if scope is not None else (0, len(file.text))
     options = [*names, *(f"{names[0]}{n}" for n in range(2, 10))]
-    return next((n for n in options if not _uses(file, start, end, n)), f"{names[0]}_")
+    return next((n for n in options if not mentions(file, start, end, n)), f"{names[0]}_")
 
 
-def _function(file: SourceFile, node: Node | None) -> Node | None:
+def enclosing_function(file: SourceFile, node: Node | None) -> Node | None:
     return file.enclosing(node, "function_item", "closure_expression")
 
 
@@ -116,10 +87,10 @@ MUTATING = re.compile(
 )
 
 
-def _changed_in(file: SourceFile, start: int, end: int, name: str) -> bool:
+def changed_in(file: SourceFile, start: int, end: int, name: str) -> bool:
     """Whether code in [start, end) changes `name` or borrows it mutably."""
     scope = file.node_at(start, end)
-    for use in _identifiers(file, scope, name):
+    for use in identifiers(file, scope, name):
         if not start <= file.start(use) < end:
             continue
         target = (
@@ -132,25 +103,25 @@ def _changed_in(file: SourceFile, start: int, end: int, name: str) -> bool:
     return False
 
 
-def _mutated(file: SourceFile, scope: Node, name: str) -> bool:
+def is_mutated(file: SourceFile, scope: Node, name: str) -> bool:
     """Whether `scope` changes `name` (`name = ..`, `name.push(..)`, `*name += ..`, `&mut name`)."""
-    return _changed_in(file, file.start(scope), file.end(scope), name)
+    return changed_in(file, file.start(scope), file.end(scope), name)
 
 
-def _is_simple_place(expr: str) -> bool:
+def is_simple_place(expr: str) -> bool:
     """`x`, `self.head`, `a.b.c`: a place a method can be called on as it is."""
     return re.fullmatch(r"[A-Za-z_]\w*(?:\.\w+)*", expr) is not None
 
 
-def _root_name(expr: str) -> str:
+def root_name(expr: str) -> str:
     return re.split(r"[.\[(]", expr.strip().lstrip("&*").removeprefix("mut "), maxsplit=1)[0]
 
 
-def _move_statement(file: SourceFile, moved: Node, anchor: Node, before: bool) -> list[Edit]:
+def move_statement(file: SourceFile, moved: Node, anchor: Node, before: bool) -> list[Edit]:
     """Edits that move the statement `moved` to just before or after `anchor`."""
-    if not (_alone_on_lines(file, moved) and _alone_on_lines(file, anchor)):
+    if not (alone_on_lines(file, moved) and alone_on_lines(file, anchor)):
         return []
-    cut_start, cut_end = _line_span(file, moved)
+    cut_start, cut_end = line_span(file, moved)
     line = file.text[cut_start:cut_end]
     if not line.endswith("\n"):
         line += "\n"
@@ -161,7 +132,7 @@ def _move_statement(file: SourceFile, moved: Node, anchor: Node, before: bool) -
         for ln in line.splitlines(keepends=True)
     ]
     text = "".join(lines)
-    anchor_start, anchor_end = _line_span(file, anchor)
+    anchor_start, anchor_end = line_span(file, anchor)
     at = anchor_start if before else anchor_end
     if cut_start <= at <= cut_end:
         return []

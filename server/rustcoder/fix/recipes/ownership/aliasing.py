@@ -14,20 +14,16 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
-    _alone_on_lines,
-    _first,
-    _fresh,
-    _function,
-    _identifiers,
-    _line_span,
-    _mutated,
-    _root_name,
-    _statement,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    identifiers,
+    is_mutated,
+    root_name,
 )
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, line_span, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0499: two `&mut` at once -------------------------------------------------
@@ -59,9 +55,7 @@ def _index_parts(file: SourceFile, index: Node) -> tuple[str, str] | None:
 @edit_kind("slice-swap")
 def slice_swap(inp: RecipeInput) -> list[Candidate]:
     """`mem::swap(&mut v[i], &mut v[j])` borrows `v` twice: `v.swap(i, j)` does not."""
-    found = _mut_index(inp.file, inp.start, inp.end)
-    if found is None:
-        return []
+    found = need(_mut_index(inp.file, inp.start, inp.end))
     call = inp.file.enclosing(found[0], "call_expression")
     function = call.child_by_field_name("function") if call is not None else None
     arguments = call.child_by_field_name("arguments") if call is not None else None
@@ -75,18 +69,19 @@ def slice_swap(inp: RecipeInput) -> list[Candidate]:
     parts = []
     for arg in args:
         value = arg.child_by_field_name("value")
-        part = _index_parts(inp.file, value) if value and value.type == "index_expression" else None
-        if part is None:
-            return []
+        part = need(
+            _index_parts(inp.file, value) if value and value.type == "index_expression" else None
+        )
         parts.append(part)
     (left, i), (right, j) = parts
     if left != right:
         return []
     return [
-        inp.candidate(
+        inp.replace(
             f"Swap the elements with `{left}.swap({i}, {j})`",
-            [inp.edit(inp.file.start(call), inp.file.end(call), f"{left}.swap({i}, {j})")],
-            score=CONFIDENT,
+            call,
+            f"{left}.swap({i}, {j})",
+            CONFIDENT,
         )
     ]
 
@@ -105,9 +100,7 @@ def _order(i: str, j: str) -> bool | None:
 @edit_kind("split-at-mut")
 def split_at_mut(inp: RecipeInput) -> list[Candidate]:
     """Two `&mut v[i]`, `&mut v[j]`: split the slice so both borrows are disjoint."""
-    first = _first(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     a = _mut_index(inp.file, *first)
     b = _mut_index(inp.file, inp.start, inp.end)
     if a is None or b is None:
@@ -115,19 +108,15 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
     pa, pb = _index_parts(inp.file, a[1]), _index_parts(inp.file, b[1])
     if pa is None or pb is None or pa[0] != pb[0]:
         return []
-    below = _order(pa[1], pb[1])
-    if below is None:
-        return []
+    below = need(_order(pa[1], pb[1]))
     (lo_node, (place, lo)), (hi_node, (_, hi)) = (
         ((a[1], pa), (b[1], pb)) if below else ((b[1], pb), (a[1], pa))
     )
     earliest = a[1] if inp.file.start(a[1]) < inp.file.start(b[1]) else b[1]
-    statement = _statement(inp.file, earliest)
-    if statement is None:
-        return []
-    fn = _function(inp.file, statement)
-    left = _fresh(inp.file, fn, "left", "head")
-    right = _fresh(inp.file, fn, "right", "tail")
+    statement = need(statement_of(inp.file, earliest))
+    fn = enclosing_function(inp.file, statement)
+    left = fresh_name(inp.file, fn, "left", "head")
+    right = fresh_name(inp.file, fn, "right", "tail")
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
     edits = [
@@ -136,23 +125,17 @@ def split_at_mut(inp: RecipeInput) -> list[Candidate]:
         inp.edit(inp.file.start(hi_node), inp.file.end(hi_node), f"{right}[0]"),
     ]
     return [
-        inp.candidate(
-            f"Borrow `{place}[{lo}]` and `{place}[{hi}]` through `split_at_mut`",
-            edits,
-            score=0.6,
-        )
+        inp.candidate(f"Borrow `{place}[{lo}]` and `{place}[{hi}]` through `split_at_mut`", edits)
     ]
 
 
 @edit_kind("index-loop")
 def index_loop(inp: RecipeInput) -> list[Candidate]:
     """`for x in self.v.iter_mut() { self.m() }`: loop over indices so no borrow is held."""
-    first = _first(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
-    if first is None:
-        return []
-    loop = inp.file.enclosing(inp.file.node_at(*first), "for_expression")
-    if loop is None:
-        return []
+    first = need(
+        first_labelled(inp, "first mutable borrow occurs here", "immutable borrow occurs here")
+    )
+    loop = need(inp.file.enclosing(inp.file.node_at(*first), "for_expression"))
     value = loop.child_by_field_name("value")
     pattern = loop.child_by_field_name("pattern")
     body = loop.child_by_field_name("body")
@@ -169,18 +152,17 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
         iterated = iterated.removesuffix(".enumerate()")
     elif pattern.type != "identifier":
         return []
-    found = re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated) or re.fullmatch(
-        r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated
+    found = need(
+        re.fullmatch(r"(?P<place>[\w.]+)\.(?P<m>iter_mut|iter)\(\)", iterated)
+        or re.fullmatch(r"&(?P<m>mut )?(?P<place>[\w.]+)", iterated)
     )
-    if found is None:
-        return []
     place = found.group("place")
     mutable = found.group("m") in ("iter_mut", "mut ")
     if enumerated is not None:
         index, item = enumerated.group("index"), enumerated.group("item")
     else:
         item = inp.file.node_text(pattern)
-        index = _fresh(inp.file, loop, "i", "idx", "index")
+        index = fresh_name(inp.file, loop, "i", "idx", "index")
     element = f"{place}[{index}]"
     edits = [
         inp.edit(inp.file.start(pattern), inp.file.end(pattern), index),
@@ -191,7 +173,7 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
     ref = f"&mut {element}" if mutable else f"&{element}"
     variants: list[list[Edit]] = [list(edits), list(edits)]
     bare = False
-    for use in _identifiers(inp.file, body, item):
+    for use in identifiers(inp.file, body, item):
         parent = use.parent
         if (
             parent is not None
@@ -221,16 +203,16 @@ def index_loop(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("use-existing-borrow")
 def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let r = &mut x; x.f(); r.g();`: go through `r` while it is alive."""
-    first = next(
-        (
-            offsets
-            for span in inp.labelled("mutable borrow occurs here", "is borrowed here")
-            if not span.is_primary and (offsets := inp.offsets_here(span)) is not None
-        ),
-        None,
+    first = need(
+        next(
+            (
+                offsets
+                for span in inp.labelled("mutable borrow occurs here", "is borrowed here")
+                if not span.is_primary and (offsets := inp.offsets_here(span)) is not None
+            ),
+            None,
+        )
     )
-    if first is None:
-        return []
     ref = inp.file.node_at(*first)
     if ref.type != "reference_expression" or not any(
         c.type == "mutable_specifier" for c in ref.children
@@ -259,10 +241,8 @@ def use_existing_borrow(inp: RecipeInput) -> list[Candidate]:
     )
     replacement = holder if through else f"*{holder}"
     return [
-        inp.candidate(
-            f"Use `{replacement}`, which already borrows `{place}`",
-            [inp.edit(start, end, replacement)],
-            score=0.7,
+        inp.rewrite(
+            f"Use `{replacement}`, which already borrows `{place}`", start, end, replacement, 0.7
         )
     ]
 
@@ -294,19 +274,19 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
     name = inp.file.node_text(pattern)
     uses = [
         n
-        for n in _identifiers(inp.file, declaration.parent, name)
+        for n in identifiers(inp.file, declaration.parent, name)
         if inp.file.start(n) >= inp.file.end(declaration)
     ]
-    if not uses or not _alone_on_lines(inp.file, declaration):
+    if not uses or not alone_on_lines(inp.file, declaration):
         return None
     # A lookup repeated after the collection changed may find another element.
     between = inp.file.text[inp.file.end(declaration) : inp.file.start(uses[-1])]
-    root = re.escape(_root_name(expr))
+    root = re.escape(root_name(expr))
     if re.search(rf"\b{root}\s*\.\s*{RESHAPING}\b", between):
         return None
     if any(use.parent is not None and use.parent.type == "token_tree" for use in uses):
         return None
-    cut_start, cut_end = _line_span(inp.file, declaration)
+    cut_start, cut_end = line_span(inp.file, declaration)
     edits = [inp.edit(cut_start, cut_end, "")]
     edits += [inp.edit(inp.file.start(u), inp.file.end(u), expr) for u in uses]
     return name, edits
@@ -316,9 +296,7 @@ def _inline_let(inp: RecipeInput, at: tuple[int, int]) -> tuple[str, list[Edit]]
 def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = m.get_mut(k).unwrap();` held while `m` is borrowed again: look the value
     up at each use instead, so no borrow outlives its statement."""
-    first = _first(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     inlined = [_inline_let(inp, first), _inline_let(inp, (inp.start, inp.end))]
     options: list[tuple[list[str], list[Edit]]] = [([n], e) for n, e in filter(None, inlined)]
     if all(inlined) and inlined[0] is not None and inlined[1] is not None:
@@ -344,9 +322,7 @@ def inline_mut_borrow(inp: RecipeInput) -> list[Candidate]:
 def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
     """`let a = c.load("a"); let b = c.load("b");` where `load` takes `&mut self` and returns a
     reference: keep an owned copy of the first result, ending its borrow at once."""
-    first = _first(inp, "first mutable borrow occurs here")
-    if first is None:
-        return []
+    first = need(first_labelled(inp, "first mutable borrow occurs here"))
     node = inp.file.node_at(*first)
     call = node.parent.parent if node.parent is not None else None
     if node.parent is None or node.parent.type != "field_expression" or call is None:
@@ -380,15 +356,16 @@ def own_first_borrow(inp: RecipeInput) -> list[Candidate]:
         for n in declaration.parent.named_children
         if inp.file.start(n) >= inp.file.end(declaration)
     ]
-    if any(_mutated(inp.file, n, name) for n in later):
+    if any(is_mutated(inp.file, n, name) for n in later):
         # Changes through the reference must reach the original, not a copy.
         return []
     end = inp.file.end(outer)
     return [
-        inp.candidate(
+        inp.insert(
             f"Keep an owned copy of `{name}` ({adapter}) so its borrow ends at once",
-            [inp.edit(end, end, adapter)],
-            score=score,
+            end,
+            adapter,
+            score,
         )
         for adapter, score in ((".clone()", 0.5), (".to_owned()", 0.4))
     ]

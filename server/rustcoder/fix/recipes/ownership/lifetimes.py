@@ -11,18 +11,17 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
     LOOPS,
-    Node,
-    _changed_in,
-    _first,
-    _fresh,
-    _function,
-    _move_statement,
-    _names_in,
-    _statement,
+    changed_in,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    move_statement,
+    names_in,
 )
+from rustcoder.fix.recipes.syntax import Node, fields_of, nodes_of_type, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0597 / E0716: values that die too early ----------------------------------
@@ -37,13 +36,11 @@ def _owned_type(type_text: str) -> str:
 
 def _declared_type(file: SourceFile, scope: Node | None, name: str) -> Node | None:
     """The type annotation of `let name: T` in `scope`."""
-    for node in file.walk(scope or file.root):
-        if node.type != "let_declaration":
+    for node in nodes_of_type(file, "let_declaration", scope):
+        parts = fields_of(node, "pattern", "type")
+        if parts is None:
             continue
-        pattern = node.child_by_field_name("pattern")
-        type_ = node.child_by_field_name("type")
-        if pattern is None or type_ is None:
-            continue
+        pattern, type_ = parts
         if file.node_text(pattern).removeprefix("mut ").strip() == name:
             return type_
     return None
@@ -100,11 +97,11 @@ def store_owned(inp: RecipeInput) -> list[Candidate]:
         return []
     borrow = _borrow_of(inp.file, inp.start, inp.end, name)
     if borrow is None:
-        located = _first(inp, f"`{name}` is borrowed here")
+        located = first_labelled(inp, f"`{name}` is borrowed here")
         borrow = _borrow_of(inp.file, *located, name) if located is not None else None
     if borrow is None:
         return []
-    fn = _function(inp.file, borrow)
+    fn = enclosing_function(inp.file, borrow)
     holder = None
     for span in inp.labelled("declared here", "later used here", "returns a value referencing"):
         label = span.label or ""
@@ -144,8 +141,8 @@ def store_owned(inp: RecipeInput) -> list[Candidate]:
 def hoist_binding(inp: RecipeInput) -> list[Candidate]:
     """`let x` in an inner block is borrowed after the block: declare it before the block."""
     name = inp.captures.get("name", "")
-    declared = _first(inp, f"binding `{name}` declared here")
-    later = _first(inp, "later used here")
+    declared = first_labelled(inp, f"binding `{name}` declared here")
+    later = first_labelled(inp, "later used here")
     if not name or declared is None or later is None:
         return []
     declaration = inp.file.enclosing(inp.file.node_at(*declared), "let_declaration")
@@ -170,11 +167,11 @@ def hoist_binding(inp: RecipeInput) -> list[Candidate]:
         return []
     # Its value must not read anything the code it now precedes could change.
     value = declaration.child_by_field_name("value")
-    read = _names_in(inp.file, value) if value is not None else set()
+    read = names_in(inp.file, value) if value is not None else set()
     skipped = (inp.file.start(anchor), inp.file.start(declaration))
-    if any(_changed_in(inp.file, *skipped, n) for n in read):
+    if any(changed_in(inp.file, *skipped, n) for n in read):
         return []
-    edits = _move_statement(inp.file, declaration, anchor, before=True)
+    edits = move_statement(inp.file, declaration, anchor, before=True)
     if not edits:
         return []
     return [
@@ -218,10 +215,10 @@ def bind_temporary(inp: RecipeInput) -> list[Candidate]:
     expr = inp.span_text
     if not expr.strip():
         return []
-    statement = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
-    if statement is None:
-        return []
-    name = _fresh(inp.file, _function(inp.file, statement), _binding_name(expr), "owned")
+    statement = need(statement_of(inp.file, inp.file.node_at(inp.start, inp.end)))
+    name = fresh_name(
+        inp.file, enclosing_function(inp.file, statement), _binding_name(expr), "owned"
+    )
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
     return [

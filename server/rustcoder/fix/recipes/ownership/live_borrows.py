@@ -12,19 +12,17 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
-    Node,
-    _alone_on_lines,
-    _first,
-    _fresh,
-    _function,
-    _move_statement,
-    _names_in,
-    _root_name,
-    _statement,
-    _uses,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    mentions,
+    move_statement,
+    names_in,
+    root_name,
 )
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0502 / E0505 / E0506: a borrow still alive --------------------------------
@@ -37,11 +35,11 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     Only when nothing in between mentions the changed value, so the borrow
     still sees what it saw and later code still sees the change.
     """
-    name = _root_name(inp.captures.get("name", ""))
+    name = root_name(inp.captures.get("name", ""))
     later: tuple[int, int] | None
     if inp.params.get("moved") == "label":
         # E0382: the statement that moved the value goes below the use after it.
-        moved = _first(inp, "value moved here")
+        moved = first_labelled(inp, "value moved here")
         if moved is None or any(
             "iteration of loop" in (s.label or "") for s in inp.diagnostic.spans
         ):
@@ -50,12 +48,12 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     else:
         conflict_at, later = (
             (inp.start, inp.end),
-            _first(inp, "later used here", "later used by call"),
+            first_labelled(inp, "later used here", "later used by call"),
         )
     if not name or later is None:
         return []
-    conflict = _statement(inp.file, inp.file.node_at(*conflict_at))
-    last = _statement(inp.file, inp.file.node_at(*later))
+    conflict = statement_of(inp.file, inp.file.node_at(*conflict_at))
+    last = statement_of(inp.file, inp.file.node_at(*later))
     if conflict is None or last is None or conflict.parent != last.parent:
         return []
     if inp.file.end(conflict) > inp.file.start(last):
@@ -64,14 +62,14 @@ def move_after_last_use(inp: RecipeInput) -> list[Candidate]:
     # Nothing in between may read what the statement changes or binds: the
     # variables it names (E0506/E0505: the changed value too; E0382: the moved
     # value is unchanged by the move, so reading it earlier is the point).
-    names = _names_in(inp.file, conflict)
+    names = names_in(inp.file, conflict)
     if inp.params.get("moved") == "label":
         names.discard(name)
     else:
         names.add(name)
-    if any(_uses(inp.file, *between, n) for n in names):
+    if any(mentions(inp.file, *between, n) for n in names):
         return []
-    edits = _move_statement(inp.file, conflict, last, before=False)
+    edits = move_statement(inp.file, conflict, last, before=False)
     if not edits:
         return []
     return [inp.candidate(None, edits, score=0.5 if inp.params.get("moved") != "label" else 0.45)]
@@ -101,37 +99,25 @@ def _borrowed_place(file: SourceFile, start: int, end: int) -> tuple[Node, Node]
 @edit_kind("copy-element")
 def copy_element(inp: RecipeInput) -> list[Candidate]:
     """`let x = &v[0]; v.push(..)`: copy the element so no borrow of `v` stays alive."""
-    borrow = _first(inp, "immutable borrow occurs here", "is borrowed here", "borrow of `")
-    if borrow is None:
-        return []
-    found = _borrowed_place(inp.file, *borrow)
-    if found is None:
-        return []
-    ref, place = found
+    borrow = need(
+        first_labelled(inp, "immutable borrow occurs here", "is borrowed here", "borrow of `")
+    )
+    ref, place = need(_borrowed_place(inp.file, *borrow))
     expr = inp.file.node_text(place)
     if place.type not in ("index_expression", "field_expression") or ".." in expr:
         return []
     start, end = inp.file.start(ref), inp.file.end(ref)
     return [
-        inp.candidate(f"Copy `{expr}` instead of borrowing it", [inp.edit(start, end, expr)], 0.6),
-        inp.candidate(
-            f"Clone `{expr}` instead of borrowing it",
-            [inp.edit(start, end, f"{expr}.clone()")],
-            0.5,
-        ),
+        inp.rewrite(f"Copy `{expr}` instead of borrowing it", start, end, expr, 0.6),
+        inp.rewrite(f"Clone `{expr}` instead of borrowing it", start, end, f"{expr}.clone()", 0.5),
     ]
 
 
 @edit_kind("clone-argument")
 def clone_argument(inp: RecipeInput) -> list[Candidate]:
     """`s.push_str(&s)`: pass a copy of the borrowed argument."""
-    borrow = _first(inp, "immutable borrow occurs here")
-    if borrow is None:
-        return []
-    found = _borrowed_place(inp.file, *borrow)
-    if found is None:
-        return []
-    ref, place = found
+    borrow = need(first_labelled(inp, "immutable borrow occurs here"))
+    ref, place = need(_borrowed_place(inp.file, *borrow))
     arguments = ref.parent
     if arguments is None or arguments.type != "arguments":
         return []
@@ -143,9 +129,7 @@ def clone_argument(inp: RecipeInput) -> list[Candidate]:
     sliced = place.type == "index_expression" and ".." in expr
     adapters = (".to_owned()",) if sliced else (".clone()", ".to_owned()")
     return [
-        inp.candidate(
-            f"Pass a copy of `{expr}` ({adapter})", [inp.edit(end, end, adapter)], 0.6 - 0.1 * n
-        )
+        inp.insert(f"Pass a copy of `{expr}` ({adapter})", end, adapter, 0.6 - 0.1 * n)
         for n, adapter in enumerate(adapters)
     ]
 
@@ -162,20 +146,20 @@ CHANGING = re.compile(
 def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
     """`self.items.retain(|x| self.keep(x));`: take the field out, call on the local, put
     it back, so the closure can borrow `self` while the field is worked on."""
-    statement = _statement(inp.file, inp.file.node_at(inp.start, inp.end))
+    statement = statement_of(inp.file, inp.file.node_at(inp.start, inp.end))
     if statement is None or statement.type != "expression_statement":
         return []
     text = inp.file.node_text(statement)
     found = re.match(r"self\.(?P<field>\w+)\.(?P<method>\w+)", text)
-    if found is None or not _alone_on_lines(inp.file, statement):
+    if found is None or not alone_on_lines(inp.file, statement):
         return []
     field = found.group("field")
     rest = text[len(f"self.{field}") :]
     # A closure that reads the field itself would see it empty while it is taken out.
     if re.search(rf"\bself\.{re.escape(field)}\b", rest) or "|" not in rest:
         return []
-    fn = _function(inp.file, statement)
-    local = _fresh(inp.file, fn, field, f"{field}_taken")
+    fn = enclosing_function(inp.file, statement)
+    local = fresh_name(inp.file, fn, field, f"{field}_taken")
     mutable = "mut " if CHANGING.match(found.group("method")) else ""
     indent = inp.file.indent_at(inp.file.start(statement))
     new = (
@@ -185,10 +169,12 @@ def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
     )
     start, end = inp.file.start(statement), inp.file.end(statement)
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Take `self.{field}` out while the closure borrows `self`, then put it back",
-            [inp.edit(start, end, new)],
-            score=0.55,
+            start,
+            end,
+            new,
+            0.55,
         )
     ]
 
@@ -200,9 +186,7 @@ def take_field_around_call(inp: RecipeInput) -> list[Candidate]:
 def lookup_again(inp: RecipeInput) -> list[Candidate]:
     """`if let Some(v) = self.map.get(k) { return v; } self.map.insert(..)`: test first,
     then look the value up again inside the branch, so no borrow reaches the insert."""
-    borrow = _first(inp, "immutable borrow occurs here")
-    if borrow is None:
-        return []
+    borrow = need(first_labelled(inp, "immutable borrow occurs here"))
     condition = inp.file.enclosing(inp.file.node_at(*borrow), "let_condition")
     owner = inp.file.enclosing(condition, "if_expression") if condition is not None else None
     if condition is None or owner is None:
@@ -217,9 +201,7 @@ def lookup_again(inp: RecipeInput) -> list[Candidate]:
     if bound is None or value.type != "call_expression" or "\n" in lookup:
         return []
     statements = [c for c in body.named_children if c.type != "line_comment"]
-    indent = inp.file.indent_at(inp.file.start(statements[0])) if statements else None
-    if indent is None:
-        return []
+    indent = need(inp.file.indent_at(inp.file.start(statements[0])) if statements else None)
     open_brace = inp.file.start(body) + 1
     return [
         inp.candidate(

@@ -14,20 +14,18 @@ from typing import cast
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
-    _first,
-    _fresh,
-    _function,
-    _identifiers,
-    _is_simple_place,
-    _mutated,
-    _root_name,
-    _statement,
-    _uses,
+    enclosing_function,
+    first_labelled,
+    fresh_name,
+    identifiers,
+    is_mutated,
+    is_simple_place,
+    mentions,
+    root_name,
 )
+from rustcoder.fix.recipes.syntax import Node, statement_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- E0373 / E0521 / E0382: closures, threads and moves ---------------------------
@@ -79,7 +77,7 @@ def _loop_variables(file: SourceFile, node: Node, name: str) -> list[str]:
             pattern is not None
             and value is not None
             and pattern.type == "identifier"
-            and _root_name(file.node_text(value)) == name
+            and root_name(file.node_text(value)) == name
         ):
             found.append(file.node_text(pattern))
         loop = file.enclosing(loop.parent, "for_expression")
@@ -99,17 +97,17 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if not re.fullmatch(r"[a-z_]\w*", name):
         return []
     closure = _closure_in(inp)
-    statement = _statement(inp.file, closure)
+    statement = statement_of(inp.file, closure)
     body = closure.child_by_field_name("body") if closure is not None else None
     if closure is None or statement is None or body is None:
         return []
-    if _mutated(inp.file, body, name) or (
+    if is_mutated(inp.file, body, name) or (
         name == "self"
         and re.search(r"\bself\.\w+(?:\.\w+)*\s*[-+*/]?=[^=]", inp.file.node_text(body))
     ):
         # A closure that changes the value must change the original, not a copy.
         return []
-    fn = _function(inp.file, statement)
+    fn = enclosing_function(inp.file, statement)
     at = inp.file.start(statement)
     indent = inp.file.indent_at(at)
     edits: list[Edit] = []
@@ -120,25 +118,25 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if name == "self":
         copy_fields = _copy_fields(inp, closure)
         for field, places in _self_fields(inp, body):
-            local = _fresh(inp.file, fn, field, f"{field}_copy")
+            local = fresh_name(inp.file, fn, field, f"{field}_copy")
             lets.append(f"let {local} = self.{field}{'' if field in copy_fields else method};")
             edits += [inp.edit(start, end, local) for start, end in places]
         copied = "the fields of `self`"
     else:
         shadow = inp.params.get("shadow") == "yes"
-        local = name if shadow else _fresh(inp.file, fn, f"{name}_clone", f"{name}_copy")
+        local = name if shadow else fresh_name(inp.file, fn, f"{name}_clone", f"{name}_copy")
         if shadow:
             # `for item in items { spawn(move || item..) }`: the loop variable borrows too.
             names = [name, *_loop_variables(inp.file, closure, name)]
             span = (inp.file.start(body), inp.file.end(body))
-            used = [n for n in names if _uses(inp.file, *span, n)]
+            used = [n for n in names if mentions(inp.file, *span, n)]
             lets += [f"let {n} = {n}{method};" for n in used]
             copied = ", ".join(f"`{n}`" for n in used)
         else:
             lets.append(f"let {local} = {name}{method};")
             edits += [
                 inp.edit(inp.file.start(use), inp.file.end(use), local)
-                for use in _identifiers(inp.file, body, name)
+                for use in identifiers(inp.file, body, name)
             ]
             for node in inp.file.walk(body):
                 if node.type == "string_content":
@@ -150,36 +148,24 @@ def clone_into_closure(inp: RecipeInput) -> list[Candidate]:
     if not lets or (name == "self" and len(edits) <= 1):
         return []
     edits.append(inp.edit(at, at, "".join(f"{line}\n{indent}" for line in lets)))
-    return [
-        inp.candidate(
-            f"Move an owned copy of {copied} into the closure",
-            edits,
-            score=0.6,
-        )
-    ]
+    return [inp.candidate(f"Move an owned copy of {copied} into the closure", edits)]
 
 
 @edit_kind("option-as-ref")
 def option_as_ref(inp: RecipeInput) -> list[Candidate]:
     """`opt.unwrap()` moves the Option: borrow its contents with `.as_ref()` first."""
-    span = _first(inp, "consider calling `.as_ref()`")
-    if span is None:
-        return []
+    span = need(first_labelled(inp, "consider calling `.as_ref()`"))
     end = span[1]
     receiver = inp.file.text[span[0] : end]
     result = [
-        inp.candidate(
-            f"Borrow the contents of `{receiver}` with `.as_ref()`",
-            [inp.edit(end, end, ".as_ref()")],
-            score=CONFIDENT,
+        inp.insert(
+            f"Borrow the contents of `{receiver}` with `.as_ref()`", end, ".as_ref()", CONFIDENT
         ),
     ]
     if any("Option<String>" in (s.label or "") for s in inp.diagnostic.spans):
         result.append(
-            inp.candidate(
-                f"Borrow the contents of `{receiver}` with `.as_deref()`",
-                [inp.edit(end, end, ".as_deref()")],
-                score=0.5,
+            inp.insert(
+                f"Borrow the contents of `{receiver}` with `.as_deref()`", end, ".as_deref()", 0.5
             )
         )
     return result
@@ -188,9 +174,7 @@ def option_as_ref(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("borrow-moved-field")
 def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     """`let n = p.name;` moves a field out of `p`: borrow or clone the field instead."""
-    moved = _first(inp, "value partially moved here")
-    if moved is None:
-        return []
+    moved = need(first_labelled(inp, "value partially moved here"))
     node = inp.file.node_at(*moved)
     if (
         node.type != "field_expression"
@@ -203,10 +187,8 @@ def borrow_moved_field(inp: RecipeInput) -> list[Candidate]:
     field = inp.file.node_text(node)
     start, end = moved
     return [
-        inp.candidate(f"Borrow `{field}` instead of moving it", [inp.edit(start, start, "&")], 0.7),
-        inp.candidate(
-            f"Clone `{field}` instead of moving it", [inp.edit(end, end, ".clone()")], 0.6
-        ),
+        inp.insert(f"Borrow `{field}` instead of moving it", start, "&", 0.7),
+        inp.insert(f"Clone `{field}` instead of moving it", end, ".clone()", 0.6),
     ]
 
 
@@ -241,12 +223,12 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
     if (
         inp.captures.get("variant") == "Some"
         and "behind a mutable reference" in inp.diagnostic.message
-        and _is_simple_place(scrutinee)
+        and is_simple_place(scrutinee)
     ):
         # `match self.head { Some(node) => .. }` in a `&mut self` method: take the Option.
         # Taking empties the place: first choice only where the code refills it or
         # the method's name says it consumes; else after a clone that keeps it.
-        owner = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
+        owner = inp.enclosing("function_item")
         name_node = owner.child_by_field_name("name") if owner is not None else None
         consumes = name_node is not None and re.match(
             r"(?:pop|take|next|remove|dequeue|drain|shift|finish|close|reset|flush)",
@@ -256,10 +238,11 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
             rf"{re.escape(scrutinee)}\s*=[^=]", inp.file.node_text(owner)
         )
         taken.append(
-            inp.candidate(
+            inp.insert(
                 f"Take the value out of `{scrutinee}` (leaving `None`) and match on it",
-                [inp.edit(inp.end, inp.end, ".take()")],
-                score=0.65 if consumes or refills else 0.5,
+                inp.end,
+                ".take()",
+                0.65 if consumes or refills else 0.5,
             )
         )
     # `match *shape` → `match shape`; `match self.state` → `match &self.state`.
@@ -278,7 +261,7 @@ def borrow_match_clone(inp: RecipeInput) -> list[Candidate]:
         if scope is None:
             continue
         name = inp.file.node_text(binding)
-        for use in _identifiers(inp.file, scope, name):
+        for use in identifiers(inp.file, scope, name):
             parent = use.parent
             # A method call, a field or a format argument works on the reference.
             if parent is not None and parent.type in ("field_expression", "token_tree"):

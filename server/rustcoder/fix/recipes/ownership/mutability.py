@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.ownership._common import (
-    CONFIDENT,
-    Node,
-    _function,
-    _root_name,
-)
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.ownership._common import enclosing_function, root_name
+from rustcoder.fix.recipes.syntax import Node, fields_of, nodes_of_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- E0596 / E0594: `&` parameters that are written through ------------------
@@ -34,9 +30,7 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
         for s in child.spans
         if s.suggested_replacement == "mut "
     ]
-    offsets = next((o for o in (inp.offsets_here(s) for s in spans) if o is not None), None)
-    if offsets is None:
-        return []
+    offsets = need(next((o for o in (inp.offsets_here(s) for s in spans) if o is not None), None))
     at = offsets[0]
     fn = inp.file.enclosing(inp.file.node_at(at), "function_item")
     params = fn.child_by_field_name("parameters") if fn is not None else None
@@ -46,11 +40,9 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
     listed = list(params.named_children)
     has_self = any(p.type == "self_parameter" for p in listed)
     plain = [p for p in listed if p.type != "self_parameter"]
-    index = next(
-        (i for i, p in enumerate(plain) if inp.file.start(p) <= at < inp.file.end(p)), None
+    index = need(
+        next((i for i, p in enumerate(plain) if inp.file.start(p) <= at < inp.file.end(p)), None)
     )
-    if index is None:
-        return []
     fn_name = inp.file.node_text(name_node)
     edits: list[Edit] = [inp.edit(at, at, "mut ")]
     for path in rust_files(inp.ctx.workspace_root):
@@ -70,13 +62,11 @@ def mut_ref_param(inp: RecipeInput) -> list[Candidate]:
 def _mut_call_args(source: SourceFile, fn_name: str, index: int, method: bool) -> list[Edit]:
     edits: list[Edit] = []
     made_mut: set[int] = set()
-    for node in source.walk():
-        if node.type != "call_expression":
+    for node in nodes_of_type(source, "call_expression"):
+        parts = fields_of(node, "function", "arguments")
+        if parts is None:
             continue
-        function = node.child_by_field_name("function")
-        arguments = node.child_by_field_name("arguments")
-        if function is None or arguments is None:
-            continue
+        function, arguments = parts
         if function.type == "field_expression":
             field = function.child_by_field_name("field")
             if not method or field is None or source.node_text(field) != fn_name:
@@ -93,7 +83,7 @@ def _mut_call_args(source: SourceFile, fn_name: str, index: int, method: bool) -
         if value is None:
             continue
         edits.append(Edit(source.path, source.start(arg), source.start(value), "&mut "))
-        root = _root_name(source.node_text(value))
+        root = root_name(source.node_text(value))
         declaration = _let_of(source, node, root)
         if declaration is not None and source.start(declaration) not in made_mut:
             made_mut.add(source.start(declaration))
@@ -140,7 +130,7 @@ def mutable_lookup(inp: RecipeInput) -> list[Candidate]:
     """`let e = v.iter().find(..).unwrap(); e.x.push(..)`: look it up mutably
     (`iter_mut`, `get_mut`, `&mut`), and make the collection's binding `mut`."""
     name = inp.captures.get("name", "")
-    fn = _function(inp.file, inp.file.node_at(inp.start, inp.end))
+    fn = enclosing_function(inp.file, inp.file.node_at(inp.start, inp.end))
     if not name or fn is None:
         return []
     declaration = None
@@ -181,7 +171,7 @@ def mutable_lookup(inp: RecipeInput) -> list[Candidate]:
     ):
         edits.append(inp.edit(inp.file.start(type_), inp.file.start(type_) + 1, "&mut "))
     target = accessor.child_by_field_name("value")
-    root = _root_name(inp.file.node_text(target)) if target is not None else ""
+    root = root_name(inp.file.node_text(target)) if target is not None else ""
     binding = _let_of(inp.file, declaration, root) if root and root != "self" else None
     if binding is not None:
         edits.append(inp.edit(inp.file.start(binding), inp.file.start(binding), "mut "))

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import tree_sitter
-
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
-from rustcoder.fix.recipes.traits._syntax import _find_type, _implements, _name, _type_names
+from rustcoder.fix.recipes.syntax import Node, text_of, type_names
+from rustcoder.fix.recipes.traits._syntax import find_local_type, implements
 from rustcoder.fix.rust_syntax import SourceFile
 
 #: Derivable std traits, in the order they are written in a derive.
@@ -31,7 +30,7 @@ REQUIRES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _derive_attr(file: SourceFile, item: tree_sitter.Node) -> tuple[tree_sitter.Node, list[str]]:
+def derive_attr(file: SourceFile, item: Node) -> tuple[Node, list[str]]:
     """The item's `#[derive(..)]` attribute and the traits it names."""
     for attr in file.attributes_of(item):
         text = file.node_text(attr)
@@ -42,14 +41,14 @@ def _derive_attr(file: SourceFile, item: tree_sitter.Node) -> tuple[tree_sitter.
     raise LookupError
 
 
-def _derived(file: SourceFile, item: tree_sitter.Node) -> list[str]:
+def derived_traits(file: SourceFile, item: Node) -> list[str]:
     try:
-        return [t.split("::")[-1] for t in _derive_attr(file, item)[1]]
+        return [t.split("::")[-1] for t in derive_attr(file, item)[1]]
     except LookupError:
         return []
 
 
-def _closure(traits: list[str]) -> list[str]:
+def derive_closure(traits: list[str]) -> list[str]:
     result: list[str] = []
     for trait in traits:
         for needed in (trait, *REQUIRES.get(trait, ())):
@@ -58,21 +57,19 @@ def _closure(traits: list[str]) -> list[str]:
     return result
 
 
-def _ordered(traits: list[str]) -> list[str]:
+def ordered_derives(traits: list[str]) -> list[str]:
     return sorted(traits, key=lambda t: DERIVABLE.index(t) if t in DERIVABLE else len(DERIVABLE))
 
 
-def _derive_edits(
-    file: SourceFile, item: tree_sitter.Node, traits: list[str]
-) -> tuple[list[Edit], bool]:
+def derive_edits(file: SourceFile, item: Node, traits: list[str]) -> tuple[list[Edit], bool]:
     """Edits deriving `traits` on `item` (merged into its derive) and whether one was merged."""
-    have = _derived(file, item)
-    missing = _ordered([t for t in traits if t not in have])
+    have = derived_traits(file, item)
+    missing = ordered_derives([t for t in traits if t not in have])
     if not missing:
         return [], False
     edits: list[Edit] = []
     try:
-        attr, listed = _derive_attr(file, item)
+        attr, listed = derive_attr(file, item)
     except LookupError:
         at = file.item_start(item)
         indent = file.indent_at(at)
@@ -90,7 +87,7 @@ def _derive_edits(
     return edits, merged
 
 
-def _default_variant_edit(file: SourceFile, item: tree_sitter.Node) -> Edit | None:
+def _default_variant_edit(file: SourceFile, item: Node) -> Edit | None:
     """`#[derive(Default)]` on an enum needs `#[default]` on a unit variant."""
     body = item.child_by_field_name("body")
     if body is None:
@@ -102,7 +99,7 @@ def _default_variant_edit(file: SourceFile, item: tree_sitter.Node) -> Edit | No
     return None
 
 
-def _field_types(file: SourceFile, item: tree_sitter.Node) -> list[str]:
+def _field_types(file: SourceFile, item: Node) -> list[str]:
     """Type texts of every field of a struct or enum (named, tuple and variant fields)."""
     result = []
     for node in file.walk(item.child_by_field_name("body") or item):
@@ -117,8 +114,8 @@ def _field_types(file: SourceFile, item: tree_sitter.Node) -> list[str]:
     return result
 
 
-def _derive_everywhere(
-    inp: RecipeInput, file: SourceFile, item: tree_sitter.Node, traits: list[str]
+def derive_everywhere(
+    inp: RecipeInput, file: SourceFile, item: Node, traits: list[str]
 ) -> tuple[list[Edit], bool, int]:
     """Derive on the type and on the local types of its fields, recursively."""
     edits: list[Edit] = []
@@ -134,24 +131,24 @@ def _derive_everywhere(
         seen.add(key)
         wanted = traits
         if current is not item:  # a field's type may implement some by hand
-            name = _name(current_file, current.child_by_field_name("name"))
-            wanted = [t for t in traits if not _implements(inp, t, name)]
-        new_edits, merged = _derive_edits(current_file, current, wanted)
+            name = text_of(current_file, current.child_by_field_name("name"))
+            wanted = [t for t in traits if not implements(inp, t, name)]
+        new_edits, merged = derive_edits(current_file, current, wanted)
         if new_edits:
             types += 1
         edits.extend(new_edits)
         merged_any = merged_any or merged
         for type_text in _field_types(current_file, current):
-            for name in _type_names(type_text):
-                found = _find_type(inp, name)
+            for name in type_names(type_text):
+                found = find_local_type(inp, name)
                 if found is not None:
                     nested_file, nested = found
-                    assert isinstance(nested, tree_sitter.Node)
+                    assert isinstance(nested, Node)
                     stack.append((nested_file, nested))
     return edits, merged_any, types
 
 
-def _display_impl_text(name: str) -> str:
+def display_impl_text(name: str) -> str:
     return (
         f"\nimpl std::fmt::Display for {name} {{\n"
         "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n"

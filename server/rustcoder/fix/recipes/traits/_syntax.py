@@ -2,41 +2,21 @@
 
 Almost every trait error names a type, a function or a call that the edit has
 to find before it can write anything: the local type rustc printed, the item
-it lives in, the function around the span, the method call at it. These
-lookups are the same whichever trait is missing, so they live here once
-instead of in each group.
+it lives in, the method call at it. These lookups are the same whichever
+trait is missing, so they live here once instead of in each group (what
+every family uses is in `recipes/syntax.py`).
 """
 
 from __future__ import annotations
 
 import re
 
-import tree_sitter
-
-from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, last_segment, text_of, type_names
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
-NUMERIC = {
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-    "f32", "f64",
-}  # fmt: skip
 
-_IDENT = re.compile(r"[A-Za-z_]\w*")
-
-
-def _type_names(type_text: str) -> list[str]:
-    """Candidate type names in a type as rustc prints it, outermost first."""
-    names = []
-    for word in _IDENT.findall(type_text):
-        if word in ("dyn", "mut", "impl", "static", "std", "crate", "self", "super"):
-            continue
-        if word not in names:
-            names.append(word)
-    return names
-
-
-def _find_type(inp: RecipeInput, name: str) -> tuple[SourceFile, object] | None:
+def find_local_type(inp: RecipeInput, name: str) -> tuple[SourceFile, object] | None:
     """`inp.find_type`, after a cheap text search (it parses every file it looks at)."""
     if not re.fullmatch(r"[A-Za-z_]\w*", name) or name in NUMERIC:
         return None
@@ -50,71 +30,32 @@ def _find_type(inp: RecipeInput, name: str) -> tuple[SourceFile, object] | None:
     return None
 
 
-def _local_type(inp: RecipeInput, type_text: str) -> tuple[SourceFile, tree_sitter.Node] | None:
+def local_type(inp: RecipeInput, type_text: str) -> tuple[SourceFile, Node] | None:
     """The definition of the first local type named in `type_text`."""
-    for name in _type_names(type_text):
-        found = _find_type(inp, name)
+    for name in type_names(type_text):
+        found = find_local_type(inp, name)
         if found is not None:
             file, node = found
-            assert isinstance(node, tree_sitter.Node)
+            assert isinstance(node, Node)
             return file, node
     return None
 
 
-def _enclosing_fn(inp: RecipeInput) -> tree_sitter.Node | None:
-    """The function around the primary span; None when a closure comes first."""
-    node: tree_sitter.Node | None = inp.file.node_at(inp.start, inp.end)
-    while node is not None:
-        if node.type == "closure_expression":
-            return None
-        if node.type == "function_item":
-            return node
-        node = node.parent
-    return None
-
-
-def _name(file: SourceFile, node: tree_sitter.Node | None) -> str:
-    return file.node_text(node) if node is not None else ""
-
-
-def _last_segment(type_text: str) -> str:
-    return re.sub(r"<.*", "", type_text).split("::")[-1].strip()
-
-
-def _item_end_line(file: SourceFile, item: tree_sitter.Node) -> int:
-    """The offset just after the line an item ends on."""
-    end = file.end(item)
-    nl = file.text.find("\n", end)
-    return len(file.text) if nl < 0 else nl + 1
-
-
-def _insert_after(file: SourceFile, item: tree_sitter.Node, text: str) -> Edit:
-    """Insert `text` (new items, each after a blank line) below `item`, blank line after."""
-    at = _item_end_line(file, item)
-    if at == len(file.text) and not file.text.endswith("\n"):
-        text = "\n" + text
-    if file.text[at : at + 1] not in ("\n", ""):
-        text += "\n"
-    return Edit(file.path, at, at, text)
-
-
-def _result_error_type(file: SourceFile, fn: tree_sitter.Node) -> tree_sitter.Node | None:
+def result_error_type(file: SourceFile, fn: Node) -> Node | None:
     """The `E` node of a function returning `Result<T, E>`."""
     ret = fn.child_by_field_name("return_type")
     if ret is None or ret.type != "generic_type":
         return None
-    if _last_segment(_name(file, ret.child_by_field_name("type"))) != "Result":
+    if last_segment(text_of(file, ret.child_by_field_name("type"))) != "Result":
         return None
     args = ret.child_by_field_name("type_arguments")
     named = [c for c in args.named_children] if args is not None else []
     return named[1] if len(named) == 2 else None
 
 
-def _call_parts(
-    file: SourceFile, start: int, end: int
-) -> tuple[tree_sitter.Node, str, tree_sitter.Node] | None:
+def call_parts(file: SourceFile, start: int, end: int) -> tuple[Node, str, Node] | None:
     """For a method name span: (the call, the method name, its arguments)."""
-    node: tree_sitter.Node | None = file.node_at(start, end)
+    node: Node | None = file.node_at(start, end)
     if node is not None and node.type == "generic_function":  # `collect::<Vec<_>>`
         access_node = node.child_by_field_name("function")
         node = access_node.child_by_field_name("field") if access_node is not None else None
@@ -135,7 +76,7 @@ def _call_parts(
     return call, file.node_text(field), args
 
 
-def _fields(file: SourceFile, item: tree_sitter.Node) -> tuple[list[tuple[str, str]], bool]:
+def declared_fields(file: SourceFile, item: Node) -> tuple[list[tuple[str, str]], bool]:
     """(field, type) of a struct (tuple fields named `0`, `1`...), and whether it is a tuple."""
     body = item.child_by_field_name("body")
     if item.type != "struct_item" or body is None:
@@ -147,7 +88,7 @@ def _fields(file: SourceFile, item: tree_sitter.Node) -> tuple[list[tuple[str, s
     return [(str(i), t) for i, t in enumerate(types)], True
 
 
-def _implements(inp: RecipeInput, trait: str, name: str) -> bool:
+def implements(inp: RecipeInput, trait: str, name: str) -> bool:
     """Whether some file of the workspace has `impl ...Trait for Name`."""
     pattern = re.compile(rf"\bimpl\b[^{{;]*\b{trait}\s+for\s+{re.escape(name)}\b")
     for path in rust_files(inp.ctx.workspace_root):

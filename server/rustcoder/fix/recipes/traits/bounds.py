@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import _name
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 #: Traits in the prelude: written without their path.
@@ -111,23 +109,21 @@ METHOD_BOUNDS = {
 }
 
 
-def _generic_holder(
-    file: SourceFile, node: tree_sitter.Node, param: str
-) -> tree_sitter.Node | None:
+def _generic_holder(file: SourceFile, node: Node, param: str) -> Node | None:
     """The `type_parameter` declaring `param` in the items around `node`."""
-    current: tree_sitter.Node | None = node
+    current: Node | None = node
     while current is not None:
         if current.type in ("function_item", "impl_item", "struct_item", "enum_item", "trait_item"):
             params = current.child_by_field_name("type_parameters")
             for child in params.named_children if params is not None else []:
                 name = child.child_by_field_name("name")
-                if child.type == "type_parameter" and _name(file, name) == param:
+                if child.type == "type_parameter" and text_of(file, name) == param:
                     return child
         current = current.parent
     return None
 
 
-def _bound_edit(file: SourceFile, declared: tree_sitter.Node, bound: str) -> Edit:
+def _bound_edit(file: SourceFile, declared: Node, bound: str) -> Edit:
     bounds = declared.child_by_field_name("bounds")
     if bounds is not None:
         return Edit(file.path, file.end(bounds), file.end(bounds), f" + {bound}")
@@ -212,9 +208,11 @@ def thread_safe_pointers(inp: RecipeInput) -> list[Candidate]:
     if new == text:
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             "Share across threads with `Arc` and `Mutex` instead of `Rc` and `RefCell`",
-            [inp.edit(0, len(text), new)],
-            score=0.8,
+            0,
+            len(text),
+            new,
+            0.8,
         )
     ]

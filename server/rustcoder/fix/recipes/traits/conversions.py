@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import NUMERIC, _call_parts, _name, _result_error_type
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
+from rustcoder.fix.recipes.traits._syntax import call_parts, result_error_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- sums and products ----------------------------------------------------------------------
@@ -26,7 +25,7 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
     item = inp.params.get("item", "")
     bare = item.lstrip("&")
     refs = len(item) - len(bare)
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     if parts is None or parts[1] not in ("sum", "product") or target not in NUMERIC:
         return []
     access = parts[0].child_by_field_name("function")
@@ -42,10 +41,8 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
     else:
         adapter = f".map(|{pattern}| x as {target})"
     return [
-        inp.candidate(
-            f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)",
-            [inp.edit(at, at, adapter)],
-            score=0.75,
+        inp.insert(
+            f"Turn the items into `{target}` before `{parts[1]}` (`{adapter}`)", at, adapter, 0.75
         )
     ]
 
@@ -53,12 +50,12 @@ def sum_convert(inp: RecipeInput) -> list[Candidate]:
 # --- numeric conversions ------------------------------------------------------------------
 
 
-def _boxed_error_fn(file: SourceFile, node: tree_sitter.Node) -> bool:
+def _boxed_error_fn(file: SourceFile, node: Node) -> bool:
     """Whether the function around `node` returns `Result<_, Box<dyn Error>>`."""
     fn = file.enclosing(node, "function_item", "closure_expression")
     if fn is None or fn.type != "function_item":
         return False
-    error = _result_error_type(file, fn)
+    error = result_error_type(file, fn)
     return error is not None and "Box<dyn" in file.node_text(error)
 
 
@@ -68,9 +65,7 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
     target = inp.params.get("target", "")
     file = inp.file
     node = file.node_at(inp.start, inp.end)
-    call = file.enclosing(node, "call_expression")
-    if call is None:
-        return []
+    call = need(file.enclosing(node, "call_expression"))
     function = call.child_by_field_name("function")
     args = call.child_by_field_name("arguments")
     if function is None or args is None:
@@ -82,7 +77,7 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
         checked = f"{target}::try_from({file.node_text(value)})"
     elif (
         function.type == "field_expression"
-        and _name(file, function.child_by_field_name("field")) == "into"
+        and text_of(file, function.child_by_field_name("field")) == "into"
     ):
         receiver = function.child_by_field_name("value")
         if receiver is None or args.named_children:
@@ -99,22 +94,24 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
     if not target.startswith("f"):
         if _boxed_error_fn(file, call):
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Convert to `{target}` checked, returning the error (`try_from`)",
-                    [inp.edit(start, end, f"{checked}?")],
-                    score=0.7,
+                    start,
+                    end,
+                    f"{checked}?",
+                    0.7,
                 )
             )
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Convert to `{target}` checked (`try_from(..).unwrap()`)",
-                [inp.edit(start, end, f"{checked}.unwrap()")],
-                score=0.6,
+                start,
+                end,
+                f"{checked}.unwrap()",
+                0.6,
             )
         )
-    result.append(
-        inp.candidate(f"Cast with `as {target}`", [inp.edit(start, end, cast)], score=0.55)
-    )
+    result.append(inp.rewrite(f"Cast with `as {target}`", start, end, cast, 0.55))
     return result
 
 
@@ -124,22 +121,18 @@ def numeric_narrowing(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("join-as-strings")
 def join_as_strings(inp: RecipeInput) -> list[Candidate]:
     """`numbers.join(", ")`: only slices of strings join; turn the items into strings first."""
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     if parts is None or parts[1] not in ("join", "concat"):
         return []
     access = parts[0].child_by_field_name("function")
-    receiver = access.child_by_field_name("value") if access is not None else None
-    if receiver is None:
-        return []
+    receiver = need(access.child_by_field_name("value") if access is not None else None)
     at = inp.file.end(receiver)
     result = []
     for convert, score in (("x.to_string()", 0.75), ('format!("{x:?}")', 0.5)):
         adapter = f".iter().map(|x| {convert}).collect::<Vec<_>>()"
         result.append(
-            inp.candidate(
-                f"Turn the items into strings before `{parts[1]}` (`{convert}`)",
-                [inp.edit(at, at, adapter)],
-                score=score,
+            inp.insert(
+                f"Turn the items into strings before `{parts[1]}` (`{convert}`)", at, adapter, score
             )
         )
     return result

@@ -11,34 +11,23 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import Node, insert_items_after, text_of, type_names
 from rustcoder.fix.recipes.traits._derives import (
     DERIVABLE,
     REQUIRES,
-    _closure,
-    _derive_attr,
-    _derive_edits,
-    _derive_everywhere,
-    _derived,
-    _display_impl_text,
-    _ordered,
+    derive_attr,
+    derive_closure,
+    derive_edits,
+    derive_everywhere,
+    derived_traits,
+    display_impl_text,
+    ordered_derives,
 )
-from rustcoder.fix.recipes.traits._syntax import (
-    _call_parts,
-    _implements,
-    _insert_after,
-    _local_type,
-    _name,
-    _type_names,
-)
+from rustcoder.fix.recipes.traits._syntax import call_parts, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile
-
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
 
 #: The trait a method or associated function comes from.
 METHOD_TRAITS = {
@@ -97,21 +86,21 @@ def add_derive(inp: RecipeInput) -> list[Candidate]:
     names = []
     all_traits: list[str] = []
     for type_text, traits in by_type.items():
-        found = _local_type(inp, type_text)
+        found = local_type(inp, type_text)
         if found is None:
             continue
         file, item = found
-        traits = _closure(traits)
-        new_edits, was_merged, types = _derive_everywhere(inp, file, item, traits)
+        traits = derive_closure(traits)
+        new_edits, was_merged, types = derive_everywhere(inp, file, item, traits)
         edits.extend(new_edits)
         merged = merged or was_merged
         nested = nested or types > 1
-        names.append(_name(file, item.child_by_field_name("name")))
+        names.append(text_of(file, item.child_by_field_name("name")))
         all_traits.extend(t for t in traits if t not in all_traits)
     if not edits:
         return []
     extra = len(all_traits) > len({t for _, t in wanted})
-    title = f"Add `#[derive({', '.join(_ordered(all_traits))})]` to `{'`, `'.join(names)}`"
+    title = f"Add `#[derive({', '.join(ordered_derives(all_traits))})]` to `{'`, `'.join(names)}`"
     if nested:
         title += " and its field types"
     score = CONFIDENT if merged or extra or nested else 0.7
@@ -127,11 +116,9 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
     trait = inp.params.get("trait", "Copy")
     dropped = {trait} | {t for t, needs in REQUIRES.items() if trait in needs}
     node = inp.file.node_at(inp.start, inp.end)
-    item = inp.file.enclosing(node, "struct_item", "enum_item", "union_item")
-    if item is None:
-        return []
+    item = need(inp.file.enclosing(node, "struct_item", "enum_item", "union_item"))
     try:
-        attr, listed = _derive_attr(inp.file, item)
+        attr, listed = derive_attr(inp.file, item)
     except LookupError:
         return []
     kept = [t for t in listed if t.split("::")[-1] not in dropped]
@@ -154,9 +141,9 @@ def drop_derive(inp: RecipeInput) -> list[Candidate]:
         field_node = inp.file.node_at(*offsets)
         field_type = field_node.child_by_field_name("type") if field_node is not None else None
         type_text = inp.file.node_text(field_type or field_node)
-        found = _local_type(inp, type_text)
+        found = local_type(inp, type_text)
         if found is not None:
-            edits, _, _ = _derive_everywhere(inp, *found, _closure([trait]))
+            edits, _, _ = derive_everywhere(inp, *found, derive_closure([trait]))
             if edits:
                 result.append(
                     inp.candidate(f"Derive `{trait}` on `{type_text}` too", edits, score=0.8)
@@ -179,15 +166,15 @@ def _debug_placeholder(placeholder: str) -> str | None:
     return "{" + (inner + "?" if ":" in inner else inner + ":?") + "}"
 
 
-def _display_impl(file: SourceFile, item: tree_sitter.Node, name: str) -> Edit:
-    return _insert_after(file, item, _display_impl_text(name))
+def _display_impl(file: SourceFile, item: Node, name: str) -> Edit:
+    return insert_items_after(file, item, display_impl_text(name))
 
 
 @edit_kind("display-fallback")
 def display_fallback(inp: RecipeInput) -> list[Candidate]:
     """A type without `Display` printed with `{}`: print its Debug form, or give it `Display`."""
     type_text = inp.params.get("type", "")
-    found = _local_type(inp, type_text)
+    found = local_type(inp, type_text)
     if found is None and re.fullmatch(r"[A-Z]", type_text.strip()):
         return []  # a type parameter: a bound is the fix (rustc suggests it)
     result: list[Candidate] = []
@@ -195,9 +182,9 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
     has_debug = True
     if found is not None:
         file, item = found
-        has_debug = "Debug" in _derived(file, item)
+        has_debug = "Debug" in derived_traits(file, item)
         if not has_debug:
-            debug_edits, _ = _derive_edits(file, item, ["Debug"])
+            debug_edits, _ = derive_edits(file, item, ["Debug"])
     for span in inp.labelled("required by this formatting parameter"):
         offsets = inp.offsets_here(span)
         if offsets is None:
@@ -215,9 +202,9 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
         break
     if found is not None:
         file, item = found
-        name = _name(file, item.child_by_field_name("name"))
+        name = text_of(file, item.child_by_field_name("name"))
         # `Vec<Point>` gets no `Display` from one for `Point`.
-        printed = _type_names(type_text)[:1] == [name]
+        printed = type_names(type_text)[:1] == [name]
         if printed and item.child_by_field_name("type_parameters") is None:
             result.append(
                 inp.candidate(
@@ -232,7 +219,7 @@ def display_fallback(inp: RecipeInput) -> list[Candidate]:
 # --- floats and order ---------------------------------------------------------------------
 
 
-def _key_closure(file: SourceFile, args: tree_sitter.Node) -> tuple[str, str] | None:
+def _key_closure(file: SourceFile, args: Node) -> tuple[str, str] | None:
     """`|p| p.score` → (`p`, `p.score`)."""
     named = args.named_children
     if len(named) != 1 or named[0].type != "closure_expression":
@@ -259,27 +246,22 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
     node = inp.file.node_at(inp.start, inp.end)
     if inp.file.enclosing(node, "field_declaration") is not None:
         return drop_derive(inp)
-    parts = _call_parts(inp.file, inp.start, inp.end)
-    if parts is None:
-        return []
-    _call, method, args = parts
+    _call, method, args = need(call_parts(inp.file, inp.start, inp.end))
     name_start = inp.start
     args_end = inp.file.end(args)
     if method == "cmp":
         return [
-            inp.candidate(
-                "Compare the floats with `total_cmp`",
-                [inp.edit(inp.start, inp.end, "total_cmp")],
-                score=0.8,
-            )
+            inp.rewrite("Compare the floats with `total_cmp`", inp.start, inp.end, "total_cmp", 0.8)
         ]
     if method == "binary_search" and len(args.named_children) == 1:
         needle = inp.file.node_text(args.named_children[0])
         return [
-            inp.candidate(
+            inp.rewrite(
                 "Search the floats with `binary_search_by` and `total_cmp`",
-                [inp.edit(name_start, args_end, f"binary_search_by(|p| p.total_cmp({needle}))")],
-                score=0.8,
+                name_start,
+                args_end,
+                f"binary_search_by(|p| p.total_cmp({needle}))",
+                0.8,
             )
         ]
     base = {
@@ -304,10 +286,7 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
             new_method = base[method]
             body = template.format(a="a", rb="b")
         elif method in keyed:
-            key = _key_closure(inp.file, args)
-            if key is None:
-                return []
-            param, expr = key
+            param, expr = need(_key_closure(inp.file, args))
             new_method = keyed[method]
             body = template.format(
                 a=_substitute(expr, param, "a"), rb="&" + _substitute(expr, param, "b")
@@ -315,10 +294,12 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
         else:
             return []
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Compare the floats with `{how}` (`{new_method}`)",
-                [inp.edit(name_start, args_end, f"{new_method}(|a, b| {body})")],
-                score=0.8 if how == "total_cmp" else 0.6,
+                name_start,
+                args_end,
+                f"{new_method}(|a, b| {body})",
+                0.8 if how == "total_cmp" else 0.6,
             )
         )
     return result
@@ -330,17 +311,14 @@ def float_order(inp: RecipeInput) -> list[Candidate]:
 @edit_kind("impl-error")
 def impl_error(inp: RecipeInput) -> list[Candidate]:
     """A local error type used with `Box<dyn Error>`: implement `Error` (and `Display`, `Debug`)."""
-    found = _local_type(inp, inp.params.get("type", ""))
-    if found is None:
-        return []
-    file, item = found
+    file, item = need(local_type(inp, inp.params.get("type", "")))
     if item.child_by_field_name("type_parameters") is not None:
         return []
-    name = _name(file, item.child_by_field_name("name"))
+    name = text_of(file, item.child_by_field_name("name"))
     edits: list[Edit] = []
-    if "Debug" not in _derived(file, item) and not _implements(inp, "Debug", name):
-        edits.extend(_derive_edits(file, item, ["Debug"])[0])
-    text = "" if _implements(inp, "Display", name) else _display_impl_text(name)
+    if "Debug" not in derived_traits(file, item) and not implements(inp, "Debug", name):
+        edits.extend(derive_edits(file, item, ["Debug"])[0])
+    text = "" if implements(inp, "Display", name) else display_impl_text(name)
     text += f"\nimpl std::error::Error for {name} {{}}\n"
-    edits.append(_insert_after(file, item, text))
+    edits.append(insert_items_after(file, item, text))
     return [inp.candidate(f"Implement `std::error::Error` for `{name}`", edits, score=0.85)]

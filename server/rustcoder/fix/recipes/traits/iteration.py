@@ -11,14 +11,9 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
-    NUMERIC,
-    _call_parts,
-    _fields,
-    _last_segment,
-    _local_type,
-)
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import NUMERIC, last_segment
+from rustcoder.fix.recipes.traits._syntax import call_parts, declared_fields, local_type
 
 COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "LinkedList")
 
@@ -48,34 +43,30 @@ def iterate_over(inp: RecipeInput) -> list[Candidate]:
         )
     elif bare in NUMERIC and not bare.startswith("f"):
         result.append(
-            inp.candidate(
-                f"Iterate over `0..{expr}`",
-                [inp.edit(inp.start, inp.end, f"0..{wrapped}")],
-                score=0.75,
-            )
+            inp.rewrite(f"Iterate over `0..{expr}`", inp.start, inp.end, f"0..{wrapped}", 0.75)
         )
     else:
-        found = _local_type(inp, bare)
+        found = local_type(inp, bare)
         if found is None or found[1].type != "struct_item":
             return []
         file, item = found
-        for field, field_type in _fields(file, item)[0]:
-            head = _last_segment(field_type.lstrip("&"))
+        for field, field_type in declared_fields(file, item)[0]:
+            head = last_segment(field_type.lstrip("&"))
             if head not in COLLECTIONS and not field_type.startswith("["):
                 continue
             owner = expr.lstrip("&")
             result.append(
-                inp.candidate(
-                    f"Iterate over `{owner}.{field}`",
-                    [inp.edit(inp.start, inp.end, f"&{owner}.{field}")],
-                    score=0.65,
+                inp.rewrite(
+                    f"Iterate over `{owner}.{field}`", inp.start, inp.end, f"&{owner}.{field}", 0.65
                 )
             )
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Iterate over `{owner}.{field}` (by value)",
-                    [inp.edit(inp.start, inp.end, f"{owner}.{field}")],
-                    score=0.55,
+                    inp.start,
+                    inp.end,
+                    f"{owner}.{field}",
+                    0.55,
                 )
             )
             if len(result) >= 4:
@@ -108,29 +99,25 @@ def collect_owned(inp: RecipeInput) -> list[Candidate]:
     """`collect()` of references into a collection of owned values: clone or copy them first."""
     item = inp.params.get("item", "").strip()
     collection = inp.params.get("collection", "")
-    parts = _call_parts(inp.file, inp.start, inp.end)
+    parts = call_parts(inp.file, inp.start, inp.end)
     for span in inp.labelled("required by a bound introduced by this call"):
         offsets = inp.offsets_here(span)
         if parts is None and offsets is not None:  # `collect::<T>()`: the span is on `T`
-            parts = _call_parts(inp.file, *offsets)
+            parts = call_parts(inp.file, *offsets)
     if parts is None or parts[1] != "collect":
         return []
     access = parts[0].child_by_field_name("function")
     if access is not None and access.type == "generic_function":
         access = access.child_by_field_name("function")
-    value = access.child_by_field_name("value") if access is not None else None
-    if value is None:
-        return []
+    value = need(access.child_by_field_name("value") if access is not None else None)
     at = inp.file.end(value)
     result = []
     element = re.fullmatch(r"\w+<(?P<item>[^,<>]+)>", collection)
     for adapter, owned in _owned_adapter(item, collection)[:2]:
         owned = element.group("item") if element else owned
         result.append(
-            inp.candidate(
-                f"Collect owned `{owned}` values (`{adapter}` before `collect`)",
-                [inp.edit(at, at, adapter)],
-                score=0.8,
+            inp.insert(
+                f"Collect owned `{owned}` values (`{adapter}` before `collect`)", at, adapter, 0.8
             )
         )
     return result

@@ -8,19 +8,11 @@ operands) to be a group of its own.
 
 from __future__ import annotations
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._derives import _derive_edits
-from rustcoder.fix.recipes.traits._syntax import (
-    NUMERIC,
-    _fields,
-    _implements,
-    _insert_after,
-    _local_type,
-    _name,
-)
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, insert_items_after, text_of
+from rustcoder.fix.recipes.traits._derives import derive_edits
+from rustcoder.fix.recipes.traits._syntax import declared_fields, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- operators -------------------------------------------------------------------------
@@ -34,11 +26,9 @@ OPERATORS = {
 }
 
 
-def _numeric_fields(
-    file: SourceFile, item: tree_sitter.Node
-) -> tuple[list[tuple[str, str]], bool] | None:
-    """The fields of a struct whose fields are all numbers (see `_fields`)."""
-    fields, tuple_struct = _fields(file, item)
+def _numeric_fields(file: SourceFile, item: Node) -> tuple[list[tuple[str, str]], bool] | None:
+    """The fields of a struct whose fields are all numbers (see `declared_fields`)."""
+    fields, tuple_struct = declared_fields(file, item)
     if not fields or not all(t in NUMERIC for _, t in fields):
         return None
     return fields, tuple_struct
@@ -53,17 +43,11 @@ def impl_operator(inp: RecipeInput) -> list[Candidate]:
     op_trait = trait.removesuffix("Assign")
     if op_trait not in OPERATORS:
         return []
-    found = _local_type(inp, inp.params.get("type", ""))
-    if found is None:
-        return []
-    file, item = found
-    name = _name(file, item.child_by_field_name("name"))
+    file, item = need(local_type(inp, inp.params.get("type", "")))
+    name = text_of(file, item.child_by_field_name("name"))
     if item.child_by_field_name("type_parameters") is not None:
         return []
-    shape = _numeric_fields(file, item)
-    if shape is None:
-        return []
-    fields, tuple_struct = shape
+    fields, tuple_struct = need(_numeric_fields(file, item))
     method, symbol = OPERATORS[op_trait]
     field_types = {t for _, t in fields}
     scalar = bool(rhs) and rhs != name
@@ -106,13 +90,13 @@ def impl_operator(inp: RecipeInput) -> list[Candidate]:
             f"        {value}\n"
             "    }\n}\n"
         )
-    impl_edit = _insert_after(file, item, text)
+    impl_edit = insert_items_after(file, item, text)
     title = f"Implement `std::ops::{trait}{generic}` for `{name}` field by field"
     result = [inp.candidate(title, [impl_edit], score=0.75)]
     # A struct of numbers used with operators is a value type: make it `Copy` too,
     # or `a + b` moves `a` (which borrow checking reports only once this compiles).
-    copy_edits, _ = _derive_edits(file, item, ["Clone", "Copy"])
-    if copy_edits and not _implements(inp, "Clone", name):
+    copy_edits, _ = derive_edits(file, item, ["Clone", "Copy"])
+    if copy_edits and not implements(inp, "Clone", name):
         result.insert(
             0,
             inp.candidate(title + " and derive `Clone, Copy`", [impl_edit, *copy_edits], 0.78),

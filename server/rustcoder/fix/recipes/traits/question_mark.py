@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
-    _enclosing_fn,
-    _insert_after,
-    _last_segment,
-    _local_type,
-    _name,
-    _result_error_type,
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import (
+    Node,
+    enclosing_fn,
+    insert_items_after,
+    last_segment,
+    text_of,
 )
+from rustcoder.fix.recipes.traits._syntax import local_type, result_error_type
 from rustcoder.fix.rust_syntax import SourceFile
 
 # --- `?` ---------------------------------------------------------------------------
 
 
-def _tail_fix(file: SourceFile, body: tree_sitter.Node) -> list[Edit]:
+def _tail_fix(file: SourceFile, body: Node) -> list[Edit]:
     """A tail expression of a `()` function becomes a statement before `Ok(())`."""
     children = [c for c in body.named_children if c.type not in ("line_comment", "block_comment")]
     if not children:
@@ -44,7 +42,7 @@ def _tail_fix(file: SourceFile, body: tree_sitter.Node) -> list[Edit]:
     return [Edit(file.path, at, at, ";")]
 
 
-def _wrap_unit_fn(file: SourceFile, fn: tree_sitter.Node, ret: str, value: str) -> list[Edit]:
+def _wrap_unit_fn(file: SourceFile, fn: Node, ret: str, value: str) -> list[Edit]:
     params = fn.child_by_field_name("parameters")
     body = fn.child_by_field_name("body")
     if params is None or body is None:
@@ -88,16 +86,16 @@ OPTION_METHODS = {
 }  # fmt: skip
 
 
-def _option_call(file: SourceFile, node: tree_sitter.Node) -> bool:
+def _option_call(file: SourceFile, node: Node) -> bool:
     if node.type != "call_expression":
         return False
     function = node.child_by_field_name("function")
     if function is None or function.type != "field_expression":
         return False
-    return _name(file, function.child_by_field_name("field")) in OPTION_METHODS
+    return text_of(file, function.child_by_field_name("field")) in OPTION_METHODS
 
 
-def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
+def _own_nodes(fn: Node, node_type: str) -> list[Node]:
     """Nodes of a type in this function's body, not in nested closures or functions."""
     body = fn.child_by_field_name("body")
     found = []
@@ -115,10 +113,8 @@ def _own_nodes(fn: tree_sitter.Node, node_type: str) -> list[tree_sitter.Node]:
 @edit_kind("return-result")
 def return_result(inp: RecipeInput) -> list[Candidate]:
     """`?` in a function returning `()`: return `Result<(), Box<dyn Error>>` (or `Option<()>`)."""
-    fn = _enclosing_fn(inp)
-    if fn is None:
-        return []
-    name = _name(inp.file, fn.child_by_field_name("name"))
+    fn = need(enclosing_fn(inp))
+    name = text_of(inp.file, fn.child_by_field_name("name"))
     result = []
     edits = _wrap_unit_fn(inp.file, fn, "Result<(), Box<dyn std::error::Error>>", "Ok(())")
     if edits:
@@ -134,7 +130,7 @@ def return_result(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-def _enum_variants(file: SourceFile, item: tree_sitter.Node) -> list[tuple[str, str]]:
+def _enum_variants(file: SourceFile, item: Node) -> list[tuple[str, str]]:
     """(variant, single field type) of an enum's one-field tuple variants."""
     body = item.child_by_field_name("body")
     result = []
@@ -147,7 +143,7 @@ def _enum_variants(file: SourceFile, item: tree_sitter.Node) -> list[tuple[str, 
         types = [c for c in fields.named_children if c.type not in ("attribute_item",)]
         if len(types) == 1:
             result.append(
-                (_name(file, variant.child_by_field_name("name")), file.node_text(types[0]))
+                (text_of(file, variant.child_by_field_name("name")), file.node_text(types[0]))
             )
     return result
 
@@ -191,10 +187,11 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
     result: list[Candidate] = []
     if re.fullmatch(r"(?:std::)?io::Error", target):
         result.append(
-            inp.candidate(
+            inp.insert(
                 "Wrap the error in an `std::io::Error` with `.map_err(std::io::Error::other)`",
-                [inp.edit(question, question, ".map_err(std::io::Error::other)")],
-                score=0.8,
+                question,
+                ".map_err(std::io::Error::other)",
+                0.8,
             )
         )
     if target == "String":
@@ -205,13 +202,13 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                 score=0.8,
             )
         )
-    found_type = _local_type(inp, target) if target else None
+    found_type = local_type(inp, target) if target else None
     if found_type is not None and source:
         file, item = found_type
-        name = _name(file, item.child_by_field_name("name"))
+        name = text_of(file, item.child_by_field_name("name"))
         variants = _enum_variants(file, item) if item.type == "enum_item" else []
         for variant, field in variants:
-            if _last_segment(field) == _last_segment(source):
+            if last_segment(field) == last_segment(source):
                 text = (
                     f"\nimpl From<{source}> for {name} {{\n"
                     f"    fn from(err: {source}) -> Self {{\n"
@@ -222,7 +219,7 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
                 result.append(
                     inp.candidate(
                         f"Implement `From<{source}>` for `{name}` (as `{name}::{variant}`)",
-                        [_insert_after(file, item, text)],
+                        [insert_items_after(file, item, text)],
                         score=0.85,
                     )
                 )
@@ -231,33 +228,23 @@ def convert_error(inp: RecipeInput) -> list[Candidate]:
             for variant, field in variants:
                 if field == "String":
                     result.append(
-                        inp.candidate(
+                        inp.insert(
                             f"Convert the error with `.map_err(|e| {name}::{variant}(..))`",
-                            [
-                                inp.edit(
-                                    question,
-                                    question,
-                                    f".map_err(|e| {name}::{variant}(e.to_string()))",
-                                )
-                            ],
-                            score=0.6,
+                            question,
+                            f".map_err(|e| {name}::{variant}(e.to_string()))",
+                            0.6,
                         )
                     )
                     break
-    fn = _enclosing_fn(inp)
-    error_node = _result_error_type(inp.file, fn) if fn is not None else None
+    fn = enclosing_fn(inp)
+    error_node = result_error_type(inp.file, fn) if fn is not None else None
     if error_node is not None and "Box<dyn" not in inp.file.node_text(error_node):
         result.append(
-            inp.candidate(
+            inp.replace(
                 "Return `Box<dyn std::error::Error>` as the error type",
-                [
-                    inp.edit(
-                        inp.file.start(error_node),
-                        inp.file.end(error_node),
-                        "Box<dyn std::error::Error>",
-                    )
-                ],
-                score=0.4,
+                error_node,
+                "Box<dyn std::error::Error>",
+                0.4,
             )
         )
     return result[:4]
@@ -270,11 +257,9 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         return []
     at = inp.start
     if inp.params.get("into") == "option":
-        return [inp.candidate("Discard the error with `.ok()?`", [inp.edit(at, at, ".ok()")], 0.8)]
-    fn = _enclosing_fn(inp)
-    error_node = _result_error_type(inp.file, fn) if fn is not None else None
-    if error_node is None:
-        return []
+        return [inp.insert("Discard the error with `.ok()?`", at, ".ok()", 0.8)]
+    fn = enclosing_fn(inp)
+    error_node = need(result_error_type(inp.file, fn) if fn is not None else None)
     error = inp.file.node_text(error_node).replace(" ", "")
     node = inp.file.node_at(inp.start, inp.end)
     expr = node.named_children[0] if node.type == "try_expression" and node.named_children else None
@@ -286,17 +271,13 @@ def question_mark_adapt(inp: RecipeInput) -> list[Candidate]:
         adapter = f'.ok_or("{message}")'
     else:
         return []
-    return [
-        inp.candidate(
-            "Turn the `None` into an error with `.ok_or(..)`", [inp.edit(at, at, adapter)], 0.8
-        )
-    ]
+    return [inp.insert("Turn the `None` into an error with `.ok_or(..)`", at, adapter, 0.8)]
 
 
 # --- `?` in closures ---------------------------------------------------------------------
 
 
-def _collect_after(file: SourceFile, call: tree_sitter.Node) -> tree_sitter.Node | None:
+def _collect_after(file: SourceFile, call: Node) -> Node | None:
     """The `.collect()` call later in the method chain of `call`, if any."""
     node = call
     for _ in range(8):
@@ -308,7 +289,7 @@ def _collect_after(file: SourceFile, call: tree_sitter.Node) -> tree_sitter.Node
             outer = outer.parent
         if outer is None or outer.type != "call_expression":
             return None
-        if _name(file, access.child_by_field_name("field")) == "collect":
+        if text_of(file, access.child_by_field_name("field")) == "collect":
             return outer
         node = outer
     return None
@@ -330,12 +311,10 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         return []
     collect = _collect_after(file, call)
     ret = fn.child_by_field_name("return_type")
-    wrapper = _last_segment(file.node_text(ret)) if ret is not None else ""
+    wrapper = last_segment(file.node_text(ret)) if ret is not None else ""
     if collect is None or wrapper not in ("Result", "Option"):
         return []
-    body = closure.child_by_field_name("body")
-    if body is None:
-        return []
+    body = need(closure.child_by_field_name("body"))
     edits: list[Edit] = []
     if body.start_byte == try_expr.start_byte and body.end_byte == try_expr.end_byte:
         edits.append(inp.edit(file.end(try_expr) - 1, file.end(try_expr), ""))
@@ -349,9 +328,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         ok = "Ok" if wrapper == "Result" else "Some"
         edits.append(inp.edit(file.start(tail), file.start(tail), f"{ok}("))
         edits.append(inp.edit(file.end(tail), file.end(tail), ")"))
-    function = collect.child_by_field_name("function")
-    if function is None:
-        return []
+    function = need(collect.child_by_field_name("function"))
     let = file.enclosing(collect, "let_declaration")
     let_type = let.child_by_field_name("type") if let is not None else None
     value = let.child_by_field_name("value") if let is not None else None
@@ -368,7 +345,7 @@ def closure_question_mark(inp: RecipeInput) -> list[Candidate]:
         if let_type is not None and value is not None and value.start_byte == collect.start_byte:
             target = file.node_text(let_type)
     error_type = "_"
-    fn_error = _result_error_type(file, fn)
+    fn_error = result_error_type(file, fn)
     if body.start_byte != try_expr.start_byte and fn_error is not None:
         error_type = file.node_text(fn_error)  # `?` inside the closure converts into it
     combined = f"Result<{target}, {error_type}>" if wrapper == "Result" else f"Option<{target}>"

@@ -12,25 +12,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind
-from rustcoder.fix.recipes.traits._syntax import (
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
+from rustcoder.fix.recipes.syntax import (
     NUMERIC,
-    _fields,
-    _implements,
-    _insert_after,
-    _item_end_line,
-    _last_segment,
-    _local_type,
-    _name,
+    Node,
+    insert_items_after,
+    item_end_line,
+    last_segment,
+    text_of,
 )
+from rustcoder.fix.recipes.traits._syntax import declared_fields, implements, local_type
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 
-def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.Node] | None:
+def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, Node] | None:
     """A trait defined in the workspace: this file first."""
     paths = [inp.path, *(p for p in rust_files(inp.ctx.workspace_root) if p != inp.path)]
     for path in paths:
@@ -43,15 +40,15 @@ def _find_trait(inp: RecipeInput, name: str) -> tuple[SourceFile, tree_sitter.No
         for node in source.walk():
             if (
                 node.type == "trait_item"
-                and _name(source, node.child_by_field_name("name")) == name
+                and text_of(source, node.child_by_field_name("name")) == name
             ):
                 return source, node
     return None
 
 
-def _trait_items(file: SourceFile, trait: tree_sitter.Node) -> dict[str, tree_sitter.Node]:
+def _trait_items(file: SourceFile, trait: Node) -> dict[str, Node]:
     body = trait.child_by_field_name("body")
-    items: dict[str, tree_sitter.Node] = {}
+    items: dict[str, Node] = {}
     for child in body.named_children if body is not None else []:
         name = child.child_by_field_name("name")
         if name is not None:
@@ -63,7 +60,7 @@ def _indent_block(text: str, indent: str) -> str:
     return "\n".join(indent + line if line.strip() else line for line in text.splitlines())
 
 
-def _signature_text(file: SourceFile, node: tree_sitter.Node) -> str:
+def _signature_text(file: SourceFile, node: Node) -> str:
     """A trait method's signature: its text up to the body or the `;`."""
     body = node.child_by_field_name("body")
     end = file.start(body) if body is not None else file.end(node)
@@ -73,31 +70,41 @@ def _signature_text(file: SourceFile, node: tree_sitter.Node) -> str:
 # --- trait impls ------------------------------------------------------------------------
 
 
-def _impl_of(inp: RecipeInput) -> tuple[tree_sitter.Node, str] | None:
+def _impl_of(inp: RecipeInput) -> tuple[Node, str] | None:
     """The trait impl around the primary span and the trait's name."""
-    impl = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "impl_item")
+    impl = inp.enclosing("impl_item")
     if impl is None:
         return None
     trait = impl.child_by_field_name("trait")
     if trait is None:
         return None
-    return impl, _last_segment(inp.file.node_text(trait))
+    return impl, last_segment(inp.file.node_text(trait))
 
 
-def _stub(file: SourceFile, node: tree_sitter.Node, indent: str) -> str | None:
+def _impl_method(inp: RecipeInput) -> tuple[Node, Node, str, str] | None:
+    """The method around the primary span, its trait impl, the trait's name and the
+    method's name."""
+    fn = inp.enclosing("function_item")
+    found = _impl_of(inp)
+    if fn is None or found is None:
+        return None
+    return fn, *found, text_of(inp.file, fn.child_by_field_name("name"))
+
+
+def _stub(file: SourceFile, node: Node, indent: str) -> str | None:
     """An implementation stub for one trait item (fn, type or const)."""
     if node.type in ("function_signature_item", "function_item"):
         return f"{_signature_text(file, node)} {{\n{indent}    todo!()\n{indent}}}"
     if node.type == "associated_type":
-        return f"type {_name(file, node.child_by_field_name('name'))} = ();"
+        return f"type {text_of(file, node.child_by_field_name('name'))} = ();"
     if node.type == "const_item":
-        type_ = _name(file, node.child_by_field_name("type"))
+        type_ = text_of(file, node.child_by_field_name("type"))
         value = {"bool": "false", "&str": '""', "&'static str": '""', "char": "' '"}.get(type_)
         if value is None and type_ in NUMERIC:
             value = "0.0" if type_.startswith("f") else "0"
         if value is None:
             return None
-        return f"const {_name(file, node.child_by_field_name('name'))}: {type_} = {value};"
+        return f"const {text_of(file, node.child_by_field_name('name'))}: {type_} = {value};"
     return None
 
 
@@ -160,11 +167,11 @@ def _rustc_stubs(inp: RecipeInput, indent: str) -> dict[str, str]:
     return stubs
 
 
-def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
+def _guess_item_type(inp: RecipeInput, impl: Node) -> str:
     """What an iterator over this struct likely yields: its collection's items, or its number."""
     type_node = impl.child_by_field_name("type")
-    found = _local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
-    fields = _fields(*found)[0] if found is not None else []
+    found = local_type(inp, inp.file.node_text(type_node)) if type_node is not None else None
+    fields = declared_fields(*found)[0] if found is not None else []
     collection = re.compile(r"(?:Vec|VecDeque)<(?P<t>.+)>|\[(?P<s>[^;\]]+)(?:;[^\]]*)?\]")
     for _, field_type in fields:
         element = collection.fullmatch(field_type)
@@ -176,7 +183,7 @@ def _guess_item_type(inp: RecipeInput, impl: tree_sitter.Node) -> str:
     return "()"
 
 
-def _insert_into_impl(file: SourceFile, impl: tree_sitter.Node, items: list[str]) -> Edit | None:
+def _insert_into_impl(file: SourceFile, impl: Node, items: list[str]) -> Edit | None:
     """Add items at the end of an impl block's body, indented like its other items."""
     body = impl.child_by_field_name("body")
     if body is None:
@@ -216,14 +223,12 @@ def missing_trait_items(inp: RecipeInput) -> list[Candidate]:
         return []
     # Associated types first, as people write them.
     items.sort(key=lambda s: 0 if s.startswith(("type ", "const ")) else 1)
-    edit = _insert_into_impl(inp.file, impl, items)
-    if edit is None:
-        return []
+    edit = need(_insert_into_impl(inp.file, impl, items))
     listed = ", ".join(f"`{n}`" for n in names)
     return [inp.candidate(f"Implement the missing items {listed} of `{trait_name}`", [edit], 0.8)]
 
 
-def _inherent_impl(file: SourceFile, type_text: str) -> tree_sitter.Node | None:
+def _inherent_impl(file: SourceFile, type_text: str) -> Node | None:
     for node in file.root.named_children:
         if node.type != "impl_item" or node.child_by_field_name("trait") is not None:
             continue
@@ -233,7 +238,7 @@ def _inherent_impl(file: SourceFile, type_text: str) -> tree_sitter.Node | None:
     return None
 
 
-def _line_span(file: SourceFile, node: tree_sitter.Node) -> tuple[int, int]:
+def _line_span(file: SourceFile, node: Node) -> tuple[int, int]:
     """The whole lines of an item with its attributes and doc comments."""
     start = file.start(node)
     sibling = node.prev_named_sibling
@@ -242,7 +247,7 @@ def _line_span(file: SourceFile, node: tree_sitter.Node) -> tuple[int, int]:
             break
         start = file.start(sibling)
         sibling = sibling.prev_named_sibling
-    end = _item_end_line(file, node)
+    end = item_end_line(file, node)
     line = file.line_start(start)
     # Take one blank line with it, so no double blank line is left behind.
     if file.text[line - 2 : line] == "\n\n":
@@ -253,17 +258,12 @@ def _line_span(file: SourceFile, node: tree_sitter.Node) -> tuple[int, int]:
 @edit_kind("move-to-inherent-impl")
 def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     """A method that is not in the trait: move it to the type's own impl, or rename it."""
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    found = _impl_of(inp)
-    if fn is None or found is None:
-        return []
-    impl, trait_name = found
-    fn_name = _name(inp.file, fn.child_by_field_name("name"))
+    fn, impl, trait_name, fn_name = need(_impl_method(inp))
     result: list[Candidate] = []
     trait = _find_trait(inp, trait_name)
     if trait is not None:
         implemented = {
-            _name(inp.file, c.child_by_field_name("name"))
+            text_of(inp.file, c.child_by_field_name("name"))
             for c in (impl.child_by_field_name("body") or impl).named_children
         }
         options = [n for n in _trait_items(*trait) if n not in implemented]
@@ -271,10 +271,11 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
             ident = fn.child_by_field_name("name")
             assert ident is not None
             result.append(
-                inp.candidate(
+                inp.replace(
                     f"Rename `{fn_name}` to `{option}` (a method of `{trait_name}`)",
-                    [inp.edit(inp.file.start(ident), inp.file.end(ident), option)],
-                    score=0.65,
+                    ident,
+                    option,
+                    0.65,
                 )
             )
     type_node = impl.child_by_field_name("type")
@@ -300,7 +301,7 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
         text = (
             f"\n{outer}impl{generic_text} {type_text} {{\n{_indent_block(body, outer)}\n{outer}}}\n"
         )
-        edits.append(_insert_after(inp.file, impl, text))
+        edits.append(insert_items_after(inp.file, impl, text))
     result.append(
         inp.candidate(
             f"Move `{fn_name}` out of `impl {trait_name}` into `impl {type_text}`",
@@ -311,14 +312,12 @@ def move_to_inherent_impl(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-def _params(file: SourceFile, fn: tree_sitter.Node) -> list[tree_sitter.Node]:
+def _params(file: SourceFile, fn: Node) -> list[Node]:
     params = fn.child_by_field_name("parameters")
     return [p for p in params.named_children if p.type != "attribute_item"] if params else []
 
 
-def _declared_fn(
-    inp: RecipeInput, trait_name: str, fn_name: str
-) -> tuple[SourceFile, tree_sitter.Node] | None:
+def _declared_fn(inp: RecipeInput, trait_name: str, fn_name: str) -> tuple[SourceFile, Node] | None:
     """A trait method's declaration: in the workspace, or the std signature we know."""
     trait = _find_trait(inp, trait_name)
     if trait is not None:
@@ -340,16 +339,8 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     The impl's parameter names are kept where the counts agree, so the body
     still compiles.
     """
-    fn = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "function_item")
-    found = _impl_of(inp)
-    if fn is None or found is None:
-        return []
-    _, trait_name = found
-    fn_name = _name(inp.file, fn.child_by_field_name("name"))
-    located = _declared_fn(inp, trait_name, fn_name)
-    if located is None:
-        return []
-    trait_file, declared = located
+    fn, _, trait_name, fn_name = need(_impl_method(inp))
+    trait_file, declared = need(_declared_fn(inp, trait_name, fn_name))
     signature = _signature_text(trait_file, declared)
     trait_params = _params(trait_file, declared)
     impl_params = [p for p in _params(inp.file, fn) if p.type != "self_parameter"]
@@ -377,9 +368,7 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
         p_start = trait_file.start(declared_params) - offset
         p_end = trait_file.end(declared_params) - offset
         signature = signature[:p_start] + "(" + ", ".join(parts) + ")" + signature[p_end:]
-    body = fn.child_by_field_name("body")
-    if body is None:
-        return []
+    body = need(fn.child_by_field_name("body"))
     start = inp.file.start(fn)
     visibility = fn.named_children[0] if fn.named_children else None
     if visibility is not None and visibility.type == "visibility_modifier":
@@ -389,10 +378,12 @@ def match_trait_signature(inp: RecipeInput) -> list[Candidate]:
     if old == new:
         return []
     return [
-        inp.candidate(
+        inp.rewrite(
             f"Use the signature of `{trait_name}::{fn_name}`",
-            [inp.edit(start, inp.file.start(body), new)],
-            score=0.75,
+            start,
+            inp.file.start(body),
+            new,
+            0.75,
         )
     ]
 
@@ -408,18 +399,18 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
     for message in inp.messages():
         traits.extend(re.findall(r"`([\w:]+)` defines an item `\w+`, perhaps you need", message))
         traits.extend(re.findall(r"candidate #\d+: `([\w:]+)`", message))
-    found_type = _local_type(inp, inp.params.get("type", ""))
+    found_type = local_type(inp, inp.params.get("type", ""))
     if found_type is None or found_type[1].child_by_field_name("type_parameters") is not None:
         return []
     file, item = found_type
-    name = _name(file, item.child_by_field_name("name"))
+    name = text_of(file, item.child_by_field_name("name"))
     result = []
     for trait_name in traits:
-        trait = _find_trait(inp, _last_segment(trait_name))
+        trait = _find_trait(inp, last_segment(trait_name))
         if trait is None or trait[1].child_by_field_name("type_parameters") is not None:
             continue
         members = _trait_items(*trait)
-        if method not in members or _implements(inp, _last_segment(trait_name), name):
+        if method not in members or implements(inp, last_segment(trait_name), name):
             continue  # implemented but not in scope: rustc suggests the `use`
         stubs = []
         for node in members.values():
@@ -434,11 +425,11 @@ def impl_local_trait(inp: RecipeInput) -> list[Candidate]:
         else:
             stubs.sort(key=lambda s: 0 if s.startswith(("type ", "const ")) else 1)
             body = "".join(f"    {stub}\n" for stub in stubs)
-            text = f"\nimpl {_last_segment(trait_name)} for {name} {{\n{body}}}\n"
+            text = f"\nimpl {last_segment(trait_name)} for {name} {{\n{body}}}\n"
             result.append(
                 inp.candidate(
-                    f"Implement `{_last_segment(trait_name)}` for `{name}` (stubs to fill in)",
-                    [_insert_after(file, item, text)],
+                    f"Implement `{last_segment(trait_name)}` for `{name}` (stubs to fill in)",
+                    [insert_items_after(file, item, text)],
                     score=0.5,
                 )
             )

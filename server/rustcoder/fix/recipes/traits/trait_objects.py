@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.traits._syntax import _name
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.rust_syntax import SourceFile, rust_files
 
 # --- trait objects -------------------------------------------------------------------------
@@ -44,7 +42,7 @@ def _split_top_level(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in parts if text[s:e].strip()]
 
 
-def _box_elements(file: SourceFile, value: tree_sitter.Node) -> list[Edit]:
+def _box_elements(file: SourceFile, value: Node) -> list[Edit]:
     """`vec![A, B]` → `vec![Box::new(A), Box::new(B)]`."""
     if value.type != "macro_invocation" or not file.node_text(value).startswith("vec!"):
         return []
@@ -98,7 +96,7 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
     file = inp.file
     edits: list[Edit] = []
     names: set[str] = set()
-    values: list[tree_sitter.Node] = []
+    values: list[Node] = []
     for node in file.walk():
         if node.type != "dynamic_type" or node.parent is None:
             continue
@@ -116,19 +114,19 @@ def box_dyn(inp: RecipeInput) -> list[Candidate]:
             continue
         if holder.type == "let_declaration":
             pattern = holder.child_by_field_name("pattern")
-            names.add(_name(file, pattern).removeprefix("mut ").strip())
+            names.add(text_of(file, pattern).removeprefix("mut ").strip())
             value = holder.child_by_field_name("value")
             if value is not None:
                 values.append(value)
         else:
-            names.add(_name(file, holder.child_by_field_name("name")))
+            names.add(text_of(file, holder.child_by_field_name("name")))
     if not edits:
         return []
     for node in file.walk():
         if node.type == "field_initializer":
             field = node.child_by_field_name("field")
             value = node.child_by_field_name("value")
-            if value is not None and _name(file, field) in names:
+            if value is not None and text_of(file, field) in names:
                 values.append(value)
     for value in values:
         edits.extend(_box_elements(file, value))
@@ -210,10 +208,12 @@ def specify_associated_type(inp: RecipeInput) -> list[Candidate]:
         else:
             new = f"{written}<{assoc} = {value}>"
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 f"Specify `{assoc} = {value}` (as the crate's impls of `{trait}` do)",
-                [inp.edit(inp.start, inp.end, new)],
-                score=0.7 if len(values) == 1 else 0.5,
+                inp.start,
+                inp.end,
+                new,
+                0.7 if len(values) == 1 else 0.5,
             )
         )
     return result

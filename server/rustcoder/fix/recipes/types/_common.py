@@ -3,35 +3,30 @@
 rustc reports types as text (`Vec<&str>`, `Option<i32>`, `{integer}`); several
 groups of edit kinds read that text the same way: which types are numeric,
 which are iterators or collections, what the generic arguments are, whether a
-type is cheap to copy. They share these tables and helpers (and the score of
-a confident candidate) so that every group reads rustc's types alike.
+type is cheap to copy. They share these tables and helpers (the numeric type
+names are in `recipes/syntax.py`) so that every group reads rustc's types alike.
 """
 
 from __future__ import annotations
 
 import re
 
-#: A score above rustc's MachineApplicable suggestion (see engine.rank_key).
-CONFIDENT = 0.92
-
-INTEGERS = ("i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize")
-FLOATS = ("f32", "f64")
-NUMERIC = INTEGERS + FLOATS
+from rustcoder.fix.recipes.syntax import NUMERIC
 
 #: Iterator types as rustc prints them (`Keys<'_, K, V>`, `Map<Iter<'_, T>, F>`).
-_ITERATOR_TYPE = re.compile(
+ITERATOR_TYPE = re.compile(
     r"^(?:std::[\w:]+::)?(?:Iter|IterMut|IntoIter|Keys|Values|ValuesMut|Map|Filter|FilterMap|"
     r"FlatMap|Flatten|Chars|CharIndices|Bytes|Split|SplitWhitespace|Lines|Rev|Skip|Take|"
     r"StepBy|Enumerate|Zip|Chain|Cloned|Copied|Peekable|SkipWhile|TakeWhile|Drain|"
     r"Range|RangeInclusive|Windows|Chunks)\b"
 )
 
-_COLLECTION_TYPE = re.compile(
+COLLECTION_TYPE = re.compile(
     r"^(?:Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|String|BinaryHeap|Box<\[)"
 )
 
 
-def _split_top(text: str) -> list[str]:
+def split_top(text: str) -> list[str]:
     """Split generic arguments at top-level commas: `A<B, C>, D` → [`A<B, C>`, `D`]."""
     parts, depth, current = [], 0, ""
     for ch in text.replace("->", "\0"):
@@ -49,17 +44,17 @@ def _split_top(text: str) -> list[str]:
     return [part.replace("\0", "->") for part in parts]
 
 
-def _generic_args(type_text: str, name: str) -> list[str] | None:
+def generic_args(type_text: str, name: str) -> list[str] | None:
     """`Option<&i32>` with name `Option` → [`&i32`]."""
     found = re.fullmatch(rf"(?:[\w:]+::)?{name}<(?P<args>.*)>", type_text.strip())
-    return _split_top(found.group("args")) if found else None
+    return split_top(found.group("args")) if found else None
 
 
-def _is_copy_like(type_text: str) -> bool:
+def is_copy_like(type_text: str) -> bool:
     return type_text in NUMERIC or type_text in ("bool", "char", "&str")
 
 
-def _concrete(type_text: str) -> str | None:
+def concrete_type(type_text: str) -> str | None:
     """A type as rustc prints it, made writable in source (None when it cannot be)."""
     text = type_text.replace("{integer}", "i32").replace("{float}", "f64")
     if any(bad in text for bad in ("{", "'_", "impl ", "closure", "[async", "dyn Fn")):
@@ -67,15 +62,15 @@ def _concrete(type_text: str) -> str | None:
     return text
 
 
-_STRINGISH = ("String", "&str", "&String", "str", "&&str")
+STRINGISH = ("String", "&str", "&String", "str", "&&str")
 
-_SIZED = re.compile(r"^&?(?:mut )?(?:Vec<|\[|HashMap<|HashSet<|BTreeMap<|BTreeSet<|VecDeque<)")
+SIZED = re.compile(r"^&?(?:mut )?(?:Vec<|\[|HashMap<|HashSet<|BTreeMap<|BTreeSet<|VecDeque<)")
 
-_PLACEHOLDER = re.compile(r"/\*\s*(?P<ty>[^*]*?)\s*\*/")
+PLACEHOLDER = re.compile(r"/\*\s*(?P<ty>[^*]*?)\s*\*/")
 
 #: Method names people bring from other languages (or guess), and the Rust spellings.
 #: `{args}` is the call's argument text; templates replace `.name(args)`.
-_METHOD_ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
+METHOD_ALIASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("lower", "to_lower", "toLowerCase", "lowercase", "downcase", "to_lower_case"): (
         ".to_lowercase()",
         ".to_ascii_lowercase()",

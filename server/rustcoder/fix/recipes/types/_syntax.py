@@ -14,14 +14,11 @@ import functools
 import re
 from pathlib import Path
 
-import tree_sitter
-
-from rustcoder.cargo.messages import Span
+from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput
+from rustcoder.fix.recipes.syntax import Node, text_of
 from rustcoder.fix.rust_syntax import SourceFile
-
-Node = tree_sitter.Node
 
 #: Expressions that take `.method()`, `?` or `as T` without parentheses.
 _ATOMIC = {
@@ -118,7 +115,7 @@ def _demacro(file: SourceFile) -> str:
     return data.decode("utf-8", errors="replace")
 
 
-def _viewed(inp: RecipeInput) -> RecipeInput:
+def viewed(inp: RecipeInput) -> RecipeInput:
     """`inp` seeing macro arguments as expressions (see `_ExpressionView`)."""
     if isinstance(inp.file, _ExpressionView) or "!" not in inp.file.text:
         return inp
@@ -131,7 +128,7 @@ def _view_of(path: Path, text: str) -> _ExpressionView:
     return _ExpressionView(SourceFile(path, text))
 
 
-def _slice(inp: RecipeInput, start: int, end: int) -> str:
+def source_slice(inp: RecipeInput, start: int, end: int) -> str:
     """Source text between two offsets, as written (macro calls unchanged)."""
     file = inp.file
     if isinstance(file, _ExpressionView):
@@ -139,21 +136,17 @@ def _slice(inp: RecipeInput, start: int, end: int) -> str:
     return file.text[start:end]
 
 
-def _text(file: SourceFile, node: Node) -> str:
-    return file.node_text(node)
-
-
-def _atomic(node: Node) -> bool:
+def is_atomic(node: Node) -> bool:
     return node.type in _ATOMIC
 
 
-def _wrapped(file: SourceFile, node: Node) -> str:
+def wrapped_text(file: SourceFile, node: Node) -> str:
     """The node's text, parenthesised unless a postfix operator can follow it as is."""
-    text = _text(file, node)
-    return text if _atomic(node) else f"({text})"
+    text = text_of(file, node)
+    return text if is_atomic(node) else f"({text})"
 
 
-def _expression_at(file: SourceFile, start: int, end: int) -> Node | None:
+def expression_at(file: SourceFile, start: int, end: int) -> Node | None:
     """The outermost node spanning exactly [start, end), else the smallest covering it."""
     node: Node | None = file.node_at(start, end)
     if node is None:
@@ -169,29 +162,54 @@ def _expression_at(file: SourceFile, start: int, end: int) -> Node | None:
     return node
 
 
-def _labelled(inp: RecipeInput, pattern: str) -> list[tuple[Span, re.Match[str]]]:
-    """Spans (main and children) whose label matches `pattern`, with the match."""
+def labelled_offsets(inp: RecipeInput, pattern: str) -> list[tuple[tuple[int, int], re.Match[str]]]:
+    """Where in this file the spans (main and children) whose label matches `pattern`
+    are, with the match."""
     spans = list(inp.diagnostic.spans) + [s for c in inp.diagnostic.children for s in c.spans]
     result = []
     for span in spans:
         found = re.search(pattern, span.label or "")
-        if found is not None:
-            result.append((span, found))
+        located = inp.offsets_here(span) if found is not None else None
+        if found is not None and located is not None:
+            result.append((located, found))
     return result
 
 
-def _primary_expression(inp: RecipeInput) -> Node | None:
+def labelled_expressions(inp: RecipeInput, pattern: str) -> list[tuple[Node, re.Match[str]]]:
+    """The expressions at the spans `labelled_offsets` finds, with the match."""
+    result = []
+    for located, found in labelled_offsets(inp, pattern):
+        node = expression_at(inp.file, *located)
+        if node is not None:
+            result.append((node, found))
+    return result
+
+
+def drop_mark(
+    inp: RecipeInput, node_type: str, mark: str, title: str | None, score: float
+) -> list[Candidate]:
+    """Remove the operator `mark` from the `node_type` around the span: the prefix of
+    `*x`, the suffix of `x?`; nothing when the node is not written with it."""
+    node = inp.enclosing(node_type)
+    text = text_of(inp.file, node)
+    if node is None or not (text.startswith(mark) if mark == "*" else text.endswith(mark)):
+        return []
+    start = inp.file.start(node) if mark == "*" else inp.file.end(node) - len(mark)
+    return [inp.rewrite(title, start, start + len(mark), "", score)]
+
+
+def primary_expression(inp: RecipeInput) -> Node | None:
     if inp.end <= inp.start:
         return None
-    return _expression_at(inp.file, inp.start, inp.end)
+    return expression_at(inp.file, inp.start, inp.end)
 
 
-def _insert_after(inp: RecipeInput, node: Node, suffix: str) -> list[Edit]:
+def append_to_expr(inp: RecipeInput, node: Node, suffix: str) -> list[Edit]:
     """Append `suffix` to an expression, adding parentheses when it needs them."""
     start, end = inp.file.start(node), inp.file.end(node)
     if _shorthand(node):
-        return [_replace_expr(inp, node, f"{_text(inp.file, node)}{suffix}")]
-    if _atomic(node):
+        return [replace_expr(inp, node, f"{text_of(inp.file, node)}{suffix}")]
+    if is_atomic(node):
         return [inp.edit(end, end, suffix)]
     return [inp.edit(start, start, "("), inp.edit(end, end, ")" + suffix)]
 
@@ -201,15 +219,15 @@ def _shorthand(node: Node) -> bool:
     return node.parent is not None and node.parent.type == "shorthand_field_initializer"
 
 
-def _replace_expr(inp: RecipeInput, node: Node, new_text: str) -> Edit:
+def replace_expr(inp: RecipeInput, node: Node, new_text: str) -> Edit:
     """Replace an expression, spelling out a shorthand field (`x` → `x: new`)."""
     start, end = inp.file.start(node), inp.file.end(node)
     if _shorthand(node):
-        new_text = f"{_text(inp.file, node)}: {new_text}"
+        new_text = f"{text_of(inp.file, node)}: {new_text}"
     return inp.edit(start, end, new_text)
 
 
-def _fn_return_type(file: SourceFile, node: Node) -> str | None:
+def fn_return_type(file: SourceFile, node: Node) -> str | None:
     """The return type of the function around `node` (None inside a closure or without one)."""
     current: Node | None = node
     while current is not None:
@@ -217,17 +235,17 @@ def _fn_return_type(file: SourceFile, node: Node) -> str | None:
             return None
         if current.type == "function_item":
             ret = current.child_by_field_name("return_type")
-            return _text(file, ret) if ret is not None else None
+            return text_of(file, ret) if ret is not None else None
         current = current.parent
     return None
 
 
-def _operator(node: Node) -> str:
+def operator_of(node: Node) -> str:
     operator = node.child_by_field_name("operator")
     return operator.type if operator is not None else ""
 
 
-def _cast_leaves(inp: RecipeInput, leaves: list[Node], ty: str) -> list[Edit]:
+def cast_leaves(inp: RecipeInput, leaves: list[Node], ty: str) -> list[Edit]:
     """Cast every operand to `ty` (retargeting operands that already are casts)."""
     edits = []
     for leaf in leaves:
@@ -235,15 +253,15 @@ def _cast_leaves(inp: RecipeInput, leaves: list[Node], ty: str) -> list[Edit]:
         if target is not None:
             edits.append(inp.edit(inp.file.start(target), inp.file.end(target), ty))
         else:
-            text = f"{_text(inp.file, leaf)} as {ty}"
+            text = f"{text_of(inp.file, leaf)} as {ty}"
             edits.append(inp.edit(inp.file.start(leaf), inp.file.end(leaf), text))
     return edits
 
 
-def _arithmetic_leaves(node: Node) -> list[Node] | None:
+def arithmetic_leaves(node: Node) -> list[Node] | None:
     """The operands of a chain of `+ - * / %` (None when one is not a plain value)."""
     if node.type == "parenthesized_expression" and node.named_children:
-        return _arithmetic_leaves(node.named_children[0])
+        return arithmetic_leaves(node.named_children[0])
     if node.type != "binary_expression":
         leaf = node.type in _ATOMIC or node.type == "type_cast_expression"
         return [node] if leaf and node.type != "block" else None
@@ -253,11 +271,11 @@ def _arithmetic_leaves(node: Node) -> list[Node] | None:
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None:
         return None
-    lhs, rhs = _arithmetic_leaves(left), _arithmetic_leaves(right)
+    lhs, rhs = arithmetic_leaves(left), arithmetic_leaves(right)
     return lhs + rhs if lhs is not None and rhs is not None else None
 
 
-def _method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
+def method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
     """(receiver, method name) of `receiver.method` at the primary span."""
     node = inp.file.node_at(inp.start, inp.end)
     field_expr = inp.file.enclosing(node, "field_expression")
@@ -270,9 +288,9 @@ def _method_receiver(inp: RecipeInput) -> tuple[Node, Node] | None:
     return value, field
 
 
-def _call_of_method(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
+def call_of_method(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
     """(call, receiver, method name) for `receiver.method(..)` at the primary span."""
-    parts = _method_receiver(inp)
+    parts = method_receiver(inp)
     if parts is None:
         return None
     receiver, method = parts

@@ -10,176 +10,133 @@ from __future__ import annotations
 
 import re
 
-import tree_sitter
-
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import (
-    _ITERATOR_TYPE,
-    _SIZED,
-    _STRINGISH,
-    CONFIDENT,
-    FLOATS,
-    INTEGERS,
-    NUMERIC,
-)
+from rustcoder.fix.recipes.base import CONFIDENT, RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, NUMERIC, Node, text_of
+from rustcoder.fix.recipes.types._common import ITERATOR_TYPE, SIZED, STRINGISH
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
-    _arithmetic_leaves,
-    _atomic,
-    _cast_leaves,
-    _fn_return_type,
-    _operator,
-    _slice,
-    _text,
-    _viewed,
-    _wrapped,
+    arithmetic_leaves,
+    cast_leaves,
+    drop_mark,
+    fn_return_type,
+    is_atomic,
+    operator_of,
+    source_slice,
+    viewed,
+    wrapped_text,
 )
 
+_FLOATISH = (*FLOATS, "{float}")
 
-@edit_kind("drop-deref")
+_ARITHMETIC = ("+", "-", "*", "/", "%")
+
+
+@edit_kind("drop-deref", prepare=viewed)
 def drop_deref(inp: RecipeInput) -> list[Candidate]:
     """`*x` where `x` is already a value: drop the `*`."""
-    inp = _viewed(inp)
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
-    if node is None or not _text(inp.file, node).startswith("*"):
-        return []
-    at = inp.file.start(node)
-    return [inp.candidate(None, [inp.edit(at, at + 1, "")], score=0.8)]
+    return drop_mark(inp, "unary_expression", "*", None, 0.8)
 
 
-@edit_kind("convert-cast")
+@edit_kind("convert-cast", prepare=viewed)
 def convert_cast(inp: RecipeInput) -> list[Candidate]:
     """`x as T` between non-primitive types: the conversion the cast was meant to be."""
-    inp = _viewed(inp)
     source, target = inp.captures.get("from", ""), inp.captures.get("to", "")
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "type_cast_expression")
+    node = inp.enclosing("type_cast_expression")
     value = node.child_by_field_name("value") if node is not None else None
     if node is None or value is None:
         return []
     start, end = inp.file.start(node), inp.file.end(node)
-    expr = _wrapped(inp.file, value)
+    expr = wrapped_text(inp.file, value)
     options: list[tuple[str, str, float]] = []
     if target in ("String", "&str"):
         options.append(("Convert with `.to_string()`", f"{expr}.to_string()", 0.7))
-    elif source in _STRINGISH and target in NUMERIC:
+    elif source in STRINGISH and target in NUMERIC:
         options += [
             (f"Parse the text as `{target}`", f"{expr}.trim().parse::<{target}>().unwrap()", 0.6),
             (f"Parse the text as `{target}`", f"{expr}.parse::<{target}>().unwrap()", 0.55),
         ]
-    elif (_SIZED.match(source) or source in _STRINGISH) and target in INTEGERS:
+    elif (SIZED.match(source) or source in STRINGISH) and target in INTEGERS:
         length = f"{expr}.len()" if target == "usize" else f"{expr}.len() as {target}"
         options.append(("Use the length", length, 0.6))
     else:
         options += [
-            (f"Convert with `{target}::from`", f"{target}::from({_text(inp.file, value)})", 0.5),
+            (f"Convert with `{target}::from`", f"{target}::from({text_of(inp.file, value)})", 0.5),
             ("Convert with `.into()`", f"{expr}.into()", 0.4),
         ]
-    return [
-        inp.candidate(title, [inp.edit(start, end, text)], score) for title, text, score in options
-    ]
+    return [inp.rewrite(title, start, end, text, score) for title, text, score in options]
 
 
 def _index_parts(inp: RecipeInput) -> tuple[Node, Node, Node] | None:
     """(index expression, indexed value, index) around the primary span."""
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "index_expression")
+    node = inp.enclosing("index_expression")
     if node is None or len(node.named_children) < 2:
         return None
     return node, node.named_children[0], node.named_children[1]
 
 
-@edit_kind("string-index")
+@edit_kind("string-index", prepare=viewed)
 def string_index(inp: RecipeInput) -> list[Candidate]:
     """`s[i]` on a string: the `i`-th character, or the `i`-th byte."""
-    inp = _viewed(inp)
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    node, value, index = parts
+    node, value, index = need(_index_parts(inp))
     idx_type = inp.captures.get("idx", "")
-    idx = _text(inp.file, index)
+    idx = text_of(inp.file, index)
     if "Range" in idx_type or index.type == "range_expression":
         return []
     if idx_type not in ("usize", "{integer}"):
-        idx = f"{_wrapped(inp.file, index)} as usize"
-    text = _wrapped(inp.file, value)
-    start, end = inp.file.start(node), inp.file.end(node)
+        idx = f"{wrapped_text(inp.file, index)} as usize"
+    text = wrapped_text(inp.file, value)
     one_char = f"{int(idx) + 1}" if idx.isdigit() else f"{idx} + 1"
+    character = "Take the character at this position"
+    byte = "Take the byte at this position"
     return [
-        inp.candidate(
-            "Take the character at this position (`.chars().nth(..)`)",
-            [inp.edit(start, end, f"{text}.chars().nth({idx}).unwrap()")],
-            0.6,
+        inp.replace(
+            f"{character} (`.chars().nth(..)`)", node, f"{text}.chars().nth({idx}).unwrap()"
         ),
-        inp.candidate(
-            "Take the one-character slice at this position",
-            [inp.edit(inp.file.start(index), inp.file.end(index), f"{idx}..{one_char}")],
-            0.55,
+        inp.replace(
+            "Take the one-character slice at this position", index, f"{idx}..{one_char}", 0.55
         ),
-        inp.candidate(
-            "Take the byte at this position (`.as_bytes()[..]`)",
-            [inp.edit(start, end, f"{text}.as_bytes()[{idx}]")],
-            0.5,
-        ),
-        inp.candidate(
-            "Take the byte at this position as a `char`",
-            [inp.edit(start, end, f"({text}.as_bytes()[{idx}] as char)")],
-            0.45,
-        ),
+        inp.replace(f"{byte} (`.as_bytes()[..]`)", node, f"{text}.as_bytes()[{idx}]", 0.5),
+        inp.replace(f"{byte} as a `char`", node, f"({text}.as_bytes()[{idx}] as char)", 0.45),
     ]
 
 
-@edit_kind("index-as-usize")
+@edit_kind("index-as-usize", prepare=viewed)
 def index_as_usize(inp: RecipeInput) -> list[Candidate]:
     """Slices are indexed by `usize`: cast the index."""
-    inp = _viewed(inp)
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    _, _, index = parts
+    _, _, index = need(_index_parts(inp))
     if index.type != "range_expression" and "the type `str`" in inp.diagnostic.message:
         return []  # a string is not indexed by position at all (see `string-index`)
     if index.type == "range_expression":
         # Literal bounds take the type they need; cast the others.
         ends = [c for c in index.named_children if c.type != "integer_literal"]
         edits = [
-            inp.edit(inp.file.start(c), inp.file.end(c), f"{_wrapped(inp.file, c)} as usize")
+            inp.edit(inp.file.start(c), inp.file.end(c), f"{wrapped_text(inp.file, c)} as usize")
             for c in ends
         ]
         if not edits:
             return []
         return [inp.candidate("Cast the range bounds to `usize`", edits, CONFIDENT)]
-    start, end = inp.file.start(index), inp.file.end(index)
-    return [
-        inp.candidate(
-            "Cast the index to `usize`",
-            [inp.edit(start, end, f"{_wrapped(inp.file, index)} as usize")],
-            CONFIDENT,
-        )
-    ]
+    cast = f"{wrapped_text(inp.file, index)} as usize"
+    return [inp.replace("Cast the index to `usize`", index, cast, CONFIDENT)]
 
 
-@edit_kind("index-alternative")
+@edit_kind("index-alternative", prepare=viewed)
 def index_alternative(inp: RecipeInput) -> list[Candidate]:
     """`x[i]` on a type without `Index`: unwrap an Option, `nth` an iterator, index a field."""
-    inp = _viewed(inp)
     ty = inp.captures.get("ty", "")
-    parts = _index_parts(inp)
-    if parts is None:
-        return []
-    node, value, index = parts
-    text, idx = _wrapped(inp.file, value), _text(inp.file, index)
+    node, value, index = need(_index_parts(inp))
+    text, idx = wrapped_text(inp.file, value), text_of(inp.file, index)
     start, end = inp.file.start(node), inp.file.end(node)
     options: list[tuple[str, str, float]] = []
     bare = ty.lstrip("&")
     if bare.startswith("Option<"):
-        if (_fn_return_type(inp.file, node) or "").startswith("Option<"):
+        if (fn_return_type(inp.file, node) or "").startswith("Option<"):
             options.append(("Return early with `?` when it is `None`", f"{text}?[{idx}]", 0.65))
         options += [
             ("Index the value inside the `Option`", f"{text}.as_ref().unwrap()[{idx}]", 0.6),
             ("Index the value inside the `Option`", f"{text}.unwrap()[{idx}]", 0.5),
         ]
-    elif _ITERATOR_TYPE.match(bare):
+    elif ITERATOR_TYPE.match(bare):
         options += [
             ("Take the element with `.nth(..)`", f"{text}.nth({idx}).unwrap()", 0.55),
             ("Collect, then index", f"{text}.collect::<Vec<_>>()[{idx}]", 0.5),
@@ -189,26 +146,22 @@ def index_alternative(inp: RecipeInput) -> list[Candidate]:
         found = inp.find_type(name.group(0).split("::")[-1]) if name else None
         if found is not None:
             source, item = found
-            assert isinstance(item, tree_sitter.Node)
+            assert isinstance(item, Node)
             for field, field_type in source.struct_fields(item):
                 if re.match(r"(?:Vec|VecDeque|HashMap|BTreeMap|\[)", field_type):
                     options.append((f"Index the `{field}` field", f"{text}.{field}[{idx}]", 0.55))
-    return [
-        inp.candidate(title, [inp.edit(start, end, new)], score)
-        for title, new, score in options[:4]
-    ]
+    return [inp.rewrite(title, start, end, new, score) for title, new, score in options[:4]]
 
 
-@edit_kind("cast-operand")
+@edit_kind("cast-operand", prepare=viewed)
 def cast_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic between two numeric types: cast one operand to the other's type."""
-    inp = _viewed(inp)
     lhs, rhs = inp.captures.get("lhs", ""), inp.captures.get("rhs", "")
-    node = inp.file.enclosing(
-        inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
+    node = need(
+        inp.file.enclosing(
+            inp.file.node_at(inp.start, inp.end), "binary_expression", "compound_assignment_expr"
+        )
     )
-    if node is None:
-        return []
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None:
         return []
@@ -222,31 +175,24 @@ def cast_operand(inp: RecipeInput) -> list[Candidate]:
     if rhs_type in NUMERIC and node.type == "binary_expression" and lhs_type not in ("", rhs_type):
         options.append((left, rhs_type, 0.6 if lhs_type else 0.7))
     for operand, ty, score in options:
-        leaves = _arithmetic_leaves(operand)
+        leaves = arithmetic_leaves(operand)
         if leaves and len(leaves) > 1:
             # `a / b * 100.0`: convert `a` and `b`, not the (integer) quotient.
             result.append(
                 inp.candidate(
-                    f"Convert each value of `{_text(inp.file, operand)}` to `{ty}`",
-                    _cast_leaves(inp, leaves, ty),
+                    f"Convert each value of `{text_of(inp.file, operand)}` to `{ty}`",
+                    cast_leaves(inp, leaves, ty),
                     score + 0.05,
                 )
             )
         start, end = inp.file.start(operand), inp.file.end(operand)
-        text = _text(inp.file, operand)
-        cast = text if _atomic(operand) or operand.type == "unary_expression" else f"({text})"
+        text = text_of(inp.file, operand)
+        cast = text if is_atomic(operand) or operand.type == "unary_expression" else f"({text})"
         new = f"{cast} as {ty}"
         if operand == left:
             new = f"({new})" if _needs_group(node) else new
-        result.append(
-            inp.candidate(f"Convert `{text}` to `{ty}`", [inp.edit(start, end, new)], score)
-        )
+        result.append(inp.rewrite(f"Convert `{text}` to `{ty}`", start, end, new, score))
     return result
-
-
-_FLOATISH = (*FLOATS, "{float}")
-
-_ARITHMETIC = ("+", "-", "*", "/", "%")
 
 
 def _float_literals(
@@ -261,13 +207,15 @@ def _float_literals(
     while (
         top.parent is not None
         and top.parent.type in ("binary_expression", "parenthesized_expression")
-        and (top.parent.type == "parenthesized_expression" or _operator(top.parent) in _ARITHMETIC)
+        and (
+            top.parent.type == "parenthesized_expression" or operator_of(top.parent) in _ARITHMETIC
+        )
     ):
         top = top.parent
     literals = [
         n
         for n in _operands(top)
-        if n.type == "integer_literal" and re.fullmatch(r"\d+", _text(inp.file, n))
+        if n.type == "integer_literal" and re.fullmatch(r"\d+", text_of(inp.file, n))
     ]
     if literals:
         result.append(
@@ -279,14 +227,12 @@ def _float_literals(
         )
     if lhs == "{integer}" and left.type == "identifier":
         # `let mut total = 0; total += price;`: the accumulator was meant to be a float.
-        name = _text(inp.file, left)
-        before = _slice(inp, 0, inp.file.start(node))
+        name = text_of(inp.file, left)
+        before = source_slice(inp, 0, inp.file.start(node))
         found = list(re.finditer(rf"\blet\s+(?:mut\s+)?{re.escape(name)}\s*=\s*(\d+)\s*;", before))
         if found:
             at = found[-1].end(1)
-            result.append(
-                inp.candidate(f"Start `{name}` as a float", [inp.edit(at, at, ".0")], 0.7)
-            )
+            result.append(inp.insert(f"Start `{name}` as a float", at, ".0", 0.7))
     return result
 
 
@@ -296,7 +242,7 @@ def _operands(node: Node) -> list[Node]:
         node.type == "unary_expression" and _text_of_first(node) == "-"
     ):
         return [leaf for child in node.named_children for leaf in _operands(child)]
-    if node.type == "binary_expression" and _operator(node) in _ARITHMETIC:
+    if node.type == "binary_expression" and operator_of(node) in _ARITHMETIC:
         return [leaf for child in node.named_children for leaf in _operands(child)]
     return [node]
 
@@ -311,33 +257,26 @@ def _needs_group(node: Node) -> bool:
     return operator is not None and operator.type in ("<", "<<")
 
 
-@edit_kind("unary-fix")
+@edit_kind("unary-fix", prepare=viewed)
 def unary_fix(inp: RecipeInput) -> list[Candidate]:
     """`-x` on an unsigned value (cast to a signed type) or `!x` on a collection (emptiness)."""
-    inp = _viewed(inp)
     op, ty = inp.captures.get("op", ""), inp.captures.get("ty", "")
-    node = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "unary_expression")
+    node = inp.enclosing("unary_expression")
     if node is None or not node.named_children:
         return []
     operand = node.named_children[-1]
     start, end = inp.file.start(node), inp.file.end(node)
-    text = _wrapped(inp.file, operand)
+    text = wrapped_text(inp.file, operand)
     bare = ty.lstrip("&")
     if op == "-" and bare in INTEGERS and bare.startswith("u"):
         wider = {"u8": "i16", "u16": "i32", "u32": "i64", "u64": "i64", "usize": "i64"}
         signed = wider.get(bare, "i128")
         return [
-            inp.candidate(
-                f"Negate as a signed `{signed}`",
-                [inp.edit(start, end, f"-({text} as {signed})")],
-                0.6,
-            )
+            inp.rewrite(f"Negate as a signed `{signed}`", start, end, f"-({text} as {signed})", 0.6)
         ]
     if op == "!":
         if bare.startswith("Option<"):
-            return [inp.candidate("Test for `None`", [inp.edit(start, end, f"{text}.is_none()")])]
-        if bare in ("String", "str") or _SIZED.match(bare):
-            return [
-                inp.candidate("Test for emptiness", [inp.edit(start, end, f"{text}.is_empty()")])
-            ]
+            return [inp.rewrite("Test for `None`", start, end, f"{text}.is_none()")]
+        if bare in ("String", "str") or SIZED.match(bare):
+            return [inp.rewrite("Test for emptiness", start, end, f"{text}.is_empty()")]
     return []

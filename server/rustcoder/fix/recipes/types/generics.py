@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import _PLACEHOLDER
-from rustcoder.fix.recipes.types._syntax import Node, _slice, _text, _viewed
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import Node, text_of
+from rustcoder.fix.recipes.types._common import PLACEHOLDER
+from rustcoder.fix.recipes.types._syntax import source_slice, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
-@edit_kind("rustc-placeholders")
+@edit_kind("rustc-placeholders", prepare=viewed)
 def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     """rustc's own suggestion with placeholders, its `/* Type */` holes filled in.
 
@@ -25,7 +26,6 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     the suggestion; `Default::default()` (or `todo!()`) fills the hole so the
     rest of the suggestion can be applied and checked.
     """
-    inp = _viewed(inp)
     wanted = re.compile(inp.params.get("help", "."))
     fills = [f for f in inp.params.get("fill", "Default::default()").split("|") if f]
     result: list[Candidate] = []
@@ -35,14 +35,14 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
         spans = [s for s in child.spans if s.suggested_replacement is not None]
         if not spans:
             continue
-        holes = any(_PLACEHOLDER.search(s.suggested_replacement or "") for s in spans)
+        holes = any(PLACEHOLDER.search(s.suggested_replacement or "") for s in spans)
         for i, fill in enumerate(fills if holes else fills[:1]):
             edits = []
             for span in spans:
                 located = inp.offsets_here(span)
                 if located is None:
                     break
-                new = _PLACEHOLDER.sub(fill, span.suggested_replacement or "")
+                new = PLACEHOLDER.sub(fill, span.suggested_replacement or "")
                 edits.append(inp.edit(located[0], located[1], new))
             else:
                 title = child.message[:1].upper() + child.message[1:]
@@ -53,11 +53,10 @@ def rustc_placeholders(inp: RecipeInput) -> list[Candidate]:
     return result[:4]
 
 
-@edit_kind("result-error-type")
+@edit_kind("result-error-type", prepare=viewed)
 def result_error_type(inp: RecipeInput) -> list[Candidate]:
     """`Result<T>` without an error type: name one."""
-    inp = _viewed(inp)
-    if _slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
+    if source_slice(inp, inp.start, inp.end).split("::")[-1] != "Result":
         return []
     node = inp.file.node_at(inp.start, inp.end)
     generic = inp.file.enclosing(node, "generic_type")
@@ -67,7 +66,7 @@ def result_error_type(inp: RecipeInput) -> list[Candidate]:
     at = inp.file.end(args.named_children[0])
     errors = [e for e in inp.params.get("errors", "").split("|") if e]
     return [
-        inp.candidate(f"Use `{err}` as the error type", [inp.edit(at, at, f", {err}")], score)
+        inp.insert(f"Use `{err}` as the error type", at, f", {err}", score)
         for err, score in zip(errors, (0.6, 0.5, 0.4, 0.3), strict=False)
     ]
 
@@ -78,7 +77,7 @@ def _const_parts(file: SourceFile, item: Node) -> tuple[str, Node, Node, Node] |
     value = item.child_by_field_name("value")
     if name is None or type_ is None or value is None:
         return None
-    return _text(file, name), name, type_, value
+    return text_of(file, name), name, type_, value
 
 
 _STRING_LITERAL_VALUE = re.compile(
@@ -86,36 +85,28 @@ _STRING_LITERAL_VALUE = re.compile(
 )
 
 
-@edit_kind("const-to-lazylock")
+@edit_kind("const-to-lazylock", prepare=viewed)
 def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     """A `const`/`static` built by a non-const call: make it a lazily built `static`.
 
     Also offered: `const fn` for a local function, `&str` for a `String`
     constant built from a literal.
     """
-    inp = _viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
-    item = inp.file.enclosing(node, "const_item", "static_item")
-    if item is None:
-        return []
-    parts = _const_parts(inp.file, item)
-    if parts is None:
-        return []
-    name, _, type_, value = parts
+    item = need(inp.file.enclosing(node, "const_item", "static_item"))
+    name, _, type_, value = need(_const_parts(inp.file, item))
     result: list[Candidate] = []
     fn_name = inp.captures.get("fn", "")
     fn = inp.file.function(fn_name) if re.fullmatch(r"\w+", fn_name) else None
     if fn is not None and fn.type == "function_item":
-        head = _text(inp.file, fn)
+        head = text_of(inp.file, fn)
         if not re.match(r"(?:pub(?:\([^)]*\))?\s+)?const\b", head):
             at = inp.file.start(fn)
             vis = re.match(r"pub(?:\([^)]*\))?\s+", head)
             at += vis.end() if vis else 0
-            result.append(
-                inp.candidate(f"Make `{fn_name}` a `const fn`", [inp.edit(at, at, "const ")], 0.7)
-            )
-    literal = _STRING_LITERAL_VALUE.match(_text(inp.file, value))
-    if _text(inp.file, type_) == "String" and literal:
+            result.append(inp.insert(f"Make `{fn_name}` a `const fn`", at, "const ", 0.7))
+    literal = _STRING_LITERAL_VALUE.match(text_of(inp.file, value))
+    if text_of(inp.file, type_) == "String" and literal:
         lit = literal.group("a") or literal.group("b")
         result.append(
             inp.candidate(
@@ -127,11 +118,11 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
                 0.7,
             )
         )
-    text = _text(inp.file, item)
+    text = text_of(inp.file, item)
     keyword = re.match(r"(?P<vis>(?:pub(?:\([^)]*\))?\s+)?)(?:const|static)\s+(?:mut\s+)?", text)
     if keyword is not None:
         start = inp.file.start(item)
-        ty = _text(inp.file, type_)
+        ty = text_of(inp.file, type_)
         new_head = f"{keyword.group('vis')}static "
         result.append(
             inp.candidate(
@@ -146,7 +137,7 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
                     inp.edit(
                         inp.file.start(value),
                         inp.file.end(value),
-                        f"std::sync::LazyLock::new(|| {_text(inp.file, value)})",
+                        f"std::sync::LazyLock::new(|| {text_of(inp.file, value)})",
                     ),
                 ],
                 0.6,
@@ -155,10 +146,9 @@ def const_to_lazylock(inp: RecipeInput) -> list[Candidate]:
     return result
 
 
-@edit_kind("non-const-value")
+@edit_kind("non-const-value", prepare=viewed)
 def non_const_value(inp: RecipeInput) -> list[Candidate]:
     """A runtime value where a constant is needed: `vec!` for an array, `let` for `const`."""
-    inp = _viewed(inp)
     node = inp.file.node_at(inp.start, inp.end)
     result: list[Candidate] = []
     array = inp.file.enclosing(node, "array_expression")
@@ -166,22 +156,26 @@ def non_const_value(inp: RecipeInput) -> list[Candidate]:
     if array is not None and length is not None and inp.file.start(length) <= inp.start:
         start, end = inp.file.start(array), inp.file.end(array)
         result.append(
-            inp.candidate(
+            inp.rewrite(
                 "Use a `Vec` (its length may be a runtime value)",
-                [inp.edit(start, end, "vec!" + _text(inp.file, array))],
+                start,
+                end,
+                "vec!" + text_of(inp.file, array),
                 0.75,
             )
         )
     item = inp.file.enclosing(node, "const_item")
     if item is not None and inp.file.enclosing(item, "function_item") is not None:
-        text = _text(inp.file, item)
+        text = text_of(inp.file, item)
         start = inp.file.start(item)
         keyword = re.match(r"const\s+", text)
         if keyword is not None:
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     "Make it a `let` binding (it depends on a runtime value)",
-                    [inp.edit(start, start + keyword.end(), "let ")],
+                    start,
+                    start + keyword.end(),
+                    "let ",
                     0.6,
                 )
             )

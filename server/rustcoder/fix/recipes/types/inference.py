@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._syntax import Node, _labelled, _text, _viewed
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import Node, text_of
+from rustcoder.fix.recipes.types._syntax import labelled_offsets, viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 
@@ -25,7 +26,7 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
         parent = node.parent
         if (
             field is not None
-            and _text(file, field) in names
+            and text_of(file, field) in names
             and parent is not None
             and parent.type == "call_expression"
         ):
@@ -33,20 +34,17 @@ def _method_calls(file: SourceFile, root: Node, names: set[str]) -> list[Node]:
     return found
 
 
-@edit_kind("turbofish")
+@edit_kind("turbofish", prepare=viewed)
 def turbofish(inp: RecipeInput) -> list[Candidate]:
     """Name the type a generic method produces: `collect::<Vec<_>>()`, `parse::<i64>()`."""
-    inp = _viewed(inp)
     names = set(inp.params.get("method", "").split("|")) - {""}
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     if not names or not types:
         return []
     roots: list[Node] = [inp.file.node_at(inp.start, inp.end)]
-    for span, _ in _labelled(inp, r"type must be known at this point"):
-        located = inp.offsets_here(span)
-        if located is not None:
-            roots.append(inp.file.node_at(*located))
-    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    for located, _ in labelled_offsets(inp, r"type must be known at this point"):
+        roots.append(inp.file.node_at(*located))
+    binding = inp.enclosing("let_declaration")
     value = binding.child_by_field_name("value") if binding is not None else None
     if value is not None:
         roots.append(value)
@@ -58,39 +56,35 @@ def turbofish(inp: RecipeInput) -> list[Candidate]:
             continue
         method = calls[-1]
         at = inp.file.end(method)
-        name = _text(inp.file, method)
+        name = text_of(inp.file, method)
         return [
-            inp.candidate(
-                f"Specify the type: `{name}::<{ty}>()`",
-                [inp.edit(at, at, f"::<{ty}>")],
-                score=max(0.3, 0.7 - 0.05 * i),
+            inp.insert(
+                f"Specify the type: `{name}::<{ty}>()`", at, f"::<{ty}>", max(0.3, 0.7 - 0.05 * i)
             )
             for i, ty in enumerate(types[:4])
         ]
     return []
 
 
-@edit_kind("annotate-let")
+@edit_kind("annotate-let", prepare=viewed)
 def annotate_let(inp: RecipeInput) -> list[Candidate]:
     """`let x = value.into();` with no way to infer `x`: give the binding a type."""
-    inp = _viewed(inp)
     types = [t for t in inp.params.get("types", "").split("|") if t and "{" not in t]
     holes = [h for h in inp.params.get("holes", "").split("|") if h]
     if holes:
         # `HashMap<_, _>`: a type cannot be left to inference here; try likely ones.
         types = [re.sub(r"\b_\b", hole, t) for t in types for hole in holes]
-    binding = inp.file.enclosing(inp.file.node_at(inp.start, inp.end), "let_declaration")
+    binding = inp.enclosing("let_declaration")
     if binding is None or binding.child_by_field_name("type") is not None:
         return []
-    pattern = binding.child_by_field_name("pattern")
-    if pattern is None:
-        return []
+    pattern = need(binding.child_by_field_name("pattern"))
     at = inp.file.end(pattern)
     return [
-        inp.candidate(
-            f"Declare the type of `{_text(inp.file, pattern)}` as `{ty}`",
-            [inp.edit(at, at, f": {ty}")],
-            score=max(0.3, 0.65 - 0.05 * i),
+        inp.insert(
+            f"Declare the type of `{text_of(inp.file, pattern)}` as `{ty}`",
+            at,
+            f": {ty}",
+            max(0.3, 0.65 - 0.05 * i),
         )
         for i, ty in enumerate(types[:4])
     ]

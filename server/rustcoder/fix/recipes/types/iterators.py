@@ -11,18 +11,16 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import NUMERIC, _is_copy_like
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.syntax import NUMERIC, Node, text_of
+from rustcoder.fix.recipes.types._common import is_copy_like
 from rustcoder.fix.recipes.types._syntax import (
-    Node,
-    _call_of_method,
-    _expression_at,
-    _fn_return_type,
-    _insert_after,
-    _labelled,
-    _slice,
-    _text,
-    _viewed,
+    append_to_expr,
+    call_of_method,
+    fn_return_type,
+    labelled_expressions,
+    source_slice,
+    viewed,
 )
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -35,7 +33,7 @@ def _last_map(file: SourceFile, receiver: Node) -> tuple[Node, Node] | None:
         if function is None or function.type != "field_expression":
             return None
         field = function.child_by_field_name("field")
-        if field is not None and _text(file, field) == "map":
+        if field is not None and text_of(file, field) == "map":
             return field, node
         node = function.child_by_field_name("value")
     return None
@@ -51,7 +49,7 @@ def _map_closure_body(file: SourceFile, receiver: Node) -> Node | None:
     return closure.child_by_field_name("body") if closure is not None else None
 
 
-@edit_kind("collect-items")
+@edit_kind("collect-items", prepare=viewed)
 def collect_items(inp: RecipeInput) -> list[Candidate]:
     """`collect()` of items that are not the collection's: convert the items first.
 
@@ -59,12 +57,8 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
     collected into a `Result<Vec<_>, _>`), references are cloned, `&str`s become
     `String`s.
     """
-    inp = _viewed(inp)
     target, item = inp.captures.get("target", ""), inp.captures.get("item", "")
-    parts = _call_of_method(inp)
-    if parts is None:
-        return []
-    call, receiver, method = parts
+    call, receiver, method = need(call_of_method(inp))
     dot = inp.file.end(receiver)
     result: list[Candidate] = []
     if item.startswith(("Result<", "Option<")):
@@ -72,24 +66,24 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         if body is not None:
             result.append(
                 inp.candidate(
-                    "Unwrap each item where it is made", _insert_after(inp, body, ".unwrap()"), 0.6
+                    "Unwrap each item where it is made", append_to_expr(inp, body, ".unwrap()"), 0.6
                 )
             )
-        if item.startswith("Result<") and (_fn_return_type(inp.file, call) or "").startswith(
+        if item.startswith("Result<") and (fn_return_type(inp.file, call) or "").startswith(
             "Result<"
         ):
             at = inp.file.end(call)
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     "Stop at the first error (`collect::<Result<_, _>>()?`)",
-                    [inp.edit(inp.file.end(method), at, "::<Result<_, _>>()?")],
+                    inp.file.end(method),
+                    at,
+                    "::<Result<_, _>>()?",
                     0.65,
                 )
             )
         result.append(
-            inp.candidate(
-                "Skip the items that failed (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.4
-            )
+            inp.insert("Skip the items that failed (`.flatten()`)", dot, ".flatten()", 0.4)
         )
     elif re.match(r"(?:ToUppercase|ToLowercase|Chars|Vec<|Option<|IntoIter<|Split)", item):
         # Each item is itself a sequence (`c.to_uppercase()` is an iterator of chars).
@@ -97,37 +91,23 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
         if found is not None:
             name = found[0]
             result.append(
-                inp.candidate(
-                    "Flatten the items as they are made (`flat_map`)",
-                    [inp.edit(inp.file.start(name), inp.file.end(name), "flat_map")],
-                    0.6,
+                inp.replace(
+                    "Flatten the items as they are made (`flat_map`)", name, "flat_map", 0.6
                 )
             )
-        result.append(
-            inp.candidate(
-                "Flatten the items (`.flatten()`)", [inp.edit(dot, dot, ".flatten()")], 0.55
-            )
-        )
+        result.append(inp.insert("Flatten the items (`.flatten()`)", dot, ".flatten()", 0.55))
     elif item.startswith("&"):
         bare = item.lstrip("&").strip()
         if bare in ("str", "mut str") and "String" in target:
             result.append(
-                inp.candidate(
-                    "Make each item a `String`",
-                    [inp.edit(dot, dot, ".map(|s| s.to_string())")],
-                    0.65,
-                )
+                inp.insert("Make each item a `String`", dot, ".map(|s| s.to_string())", 0.65)
             )
         else:
-            copy = ".copied()" if _is_copy_like(bare) else ".cloned()"
+            copy = ".copied()" if is_copy_like(bare) else ".cloned()"
             other = ".cloned()" if copy == ".copied()" else ".copied()"
             result += [
-                inp.candidate(
-                    f"Collect copies of the items (`{copy}`)", [inp.edit(dot, dot, copy)]
-                ),
-                inp.candidate(
-                    f"Collect copies of the items (`{other}`)", [inp.edit(dot, dot, other)], 0.5
-                ),
+                inp.insert(f"Collect copies of the items (`{copy}`)", dot, copy),
+                inp.insert(f"Collect copies of the items (`{other}`)", dot, other, 0.5),
             ]
     return result
 
@@ -135,20 +115,19 @@ def collect_items(inp: RecipeInput) -> list[Candidate]:
 _NUMERIC_ITEM = re.compile(r"&*(?P<ty>[iu](?:8|16|32|64|128|size)|f32|f64)")
 
 
-@edit_kind("sum-as")
+@edit_kind("sum-as", prepare=viewed)
 def sum_as(inp: RecipeInput) -> list[Candidate]:
     """`sum()`/`product()` into another numeric type than the items': add up, then cast."""
-    inp = _viewed(inp)
     target = inp.captures.get("target", "")
     item = _NUMERIC_ITEM.fullmatch(inp.captures.get("item", ""))
-    parts = _call_of_method(inp)
+    parts = call_of_method(inp)
     if item is None or target not in NUMERIC or parts is None:
         return []
     call, receiver, method = parts
     ty = item.group("ty")
     start, end = inp.file.start(call), inp.file.end(call)
-    name = _text(inp.file, method)
-    chain = _slice(inp, start, inp.file.end(receiver))
+    name = text_of(inp.file, method)
+    chain = source_slice(inp, start, inp.file.end(receiver))
     summed = f"{chain}.{name}::<{ty}>() as {target}"
     parent = call.parent
     if parent is not None and parent.type in (
@@ -164,34 +143,25 @@ def sum_as(inp: RecipeInput) -> list[Candidate]:
     if item.group(0).startswith("&"):
         mapped = f"{chain}.map(|&x| x as {target}).{name}::<{target}>()"
     return [
-        inp.candidate(
-            f"Add up as `{ty}`, then convert to `{target}`", [inp.edit(start, end, summed)], 0.6
-        ),
-        inp.candidate(f"Convert each item to `{target}`", [inp.edit(start, end, mapped)], 0.5),
+        inp.rewrite(f"Add up as `{ty}`, then convert to `{target}`", start, end, summed, 0.6),
+        inp.rewrite(f"Convert each item to `{target}`", start, end, mapped, 0.5),
     ]
 
 
-@edit_kind("unwrap-operand")
+@edit_kind("unwrap-operand", prepare=viewed)
 def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
     """Arithmetic on an `Option`/`Result` operand: take the value out first."""
-    inp = _viewed(inp)
     result: list[Candidate] = []
-    for span, found in _labelled(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
-        located = inp.offsets_here(span)
-        if located is None:
-            continue
-        node = _expression_at(inp.file, *located)
-        if node is None:
-            continue
+    for node, found in labelled_expressions(inp, r"^(?P<ty>(?:Option|Result)<.*>)$"):
         wrapper = found.group("ty").split("<", 1)[0]
-        returns = _fn_return_type(inp.file, node) or ""
+        returns = fn_return_type(inp.file, node) or ""
         if returns.startswith(f"{wrapper}<"):
             result.append(
-                inp.candidate("Return early with `?`", _insert_after(inp, node, "?"), 0.65)
+                inp.candidate("Return early with `?`", append_to_expr(inp, node, "?"), 0.65)
             )
         result.append(
             inp.candidate(
-                f"Unwrap `{_text(inp.file, node)}`", _insert_after(inp, node, ".unwrap()"), 0.6
+                f"Unwrap `{text_of(inp.file, node)}`", append_to_expr(inp, node, ".unwrap()"), 0.6
             )
         )
         if wrapper == "Option":
@@ -199,7 +169,7 @@ def unwrap_operand(inp: RecipeInput) -> list[Candidate]:
             result.append(
                 inp.candidate(
                     "Use the default when there is none",
-                    _insert_after(inp, node, f"{copy}.unwrap_or_default()"),
+                    append_to_expr(inp, node, f"{copy}.unwrap_or_default()"),
                     0.45,
                 )
             )

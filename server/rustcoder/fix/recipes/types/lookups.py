@@ -13,13 +13,9 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind
-from rustcoder.fix.recipes.types._common import _METHOD_ALIASES, _PLACEHOLDER, FLOATS, INTEGERS
-from rustcoder.fix.recipes.types._syntax import (
-    _method_receiver,
-    _slice,
-    _text,
-    _viewed,
-)
+from rustcoder.fix.recipes.syntax import FLOATS, INTEGERS, text_of
+from rustcoder.fix.recipes.types._common import METHOD_ALIASES, PLACEHOLDER
+from rustcoder.fix.recipes.types._syntax import method_receiver, source_slice, viewed
 
 
 def _default_value(type_text: str) -> str | None:
@@ -41,14 +37,13 @@ def _default_value(type_text: str) -> str | None:
     return "Default::default()"
 
 
-@edit_kind("missing-tail")
+@edit_kind("missing-tail", prepare=viewed)
 def missing_tail(inp: RecipeInput) -> list[Candidate]:
     """A function (or `if`) that should produce a value ends without one: give it one.
 
     Candidates: a binding rustc points at as the likely result, the value of
     rustc's placeholder suggestion, or an `else` branch for an `if` used as a value.
     """
-    inp = _viewed(inp)
     expected = inp.captures.get("exp", "")
     node = inp.file.node_at(inp.start, inp.end)
     fn = inp.file.enclosing(node, "function_item")
@@ -63,7 +58,7 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         for span in inp.child_spans("consider returning one of these bindings"):
             located = inp.offsets_here(span)
             if located is not None:
-                name = _slice(inp, located[0], located[1])
+                name = source_slice(inp, located[0], located[1])
                 if re.fullmatch(r"[a-z_]\w*", name) and name not in names:
                     names.append(name)
         if not names:
@@ -71,15 +66,16 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
             for statement in statements:
                 pattern = statement.child_by_field_name("pattern")
                 if statement.type == "let_declaration" and pattern is not None:
-                    text = _text(inp.file, pattern).removeprefix("mut ").strip()
+                    text = text_of(inp.file, pattern).removeprefix("mut ").strip()
                     if re.fullmatch(r"[a-z_]\w*", text) and text not in names:
                         names.append(text)
         for i, name in enumerate(reversed(names[-3:])):
             result.append(
-                inp.candidate(
+                inp.insert(
                     f"Return `{name}` at the end of the function",
-                    [inp.edit(at, at, f"\n{indent}{name}")],
-                    score=0.6 - 0.1 * i,
+                    at,
+                    f"\n{indent}{name}",
+                    0.6 - 0.1 * i,
                 )
             )
     value = _default_value(expected)
@@ -91,14 +87,16 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         for span in child.spans:
             located = inp.offsets_here(span)
             replacement = span.suggested_replacement or ""
-            if located is None or not _PLACEHOLDER.search(replacement):
+            if located is None or not PLACEHOLDER.search(replacement):
                 continue
-            filled = _PLACEHOLDER.sub(value, replacement)
+            filled = PLACEHOLDER.sub(value, replacement)
             result.append(
-                inp.candidate(
+                inp.rewrite(
                     f"Return `{value}` when nothing else was returned",
-                    [inp.edit(located[0], located[1], filled)],
-                    score=0.45,
+                    located[0],
+                    located[1],
+                    filled,
+                    0.45,
                 )
             )
     if inp.diagnostic.code == "E0317":
@@ -106,20 +104,17 @@ def missing_tail(inp: RecipeInput) -> list[Candidate]:
         if branch is not None and branch.child_by_field_name("alternative") is None:
             at = inp.file.end(branch)
             result.append(
-                inp.candidate(
-                    f"Add an `else` branch that gives `{value}`",
-                    [inp.edit(at, at, f" else {{ {value} }}")],
-                    score=0.45,
+                inp.insert(
+                    f"Add an `else` branch that gives `{value}`", at, f" else {{ {value} }}", 0.45
                 )
             )
     return result[:4]
 
 
-@edit_kind("rename-to-available-field")
+@edit_kind("rename-to-available-field", prepare=viewed)
 def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     """A field name the struct does not have: use one rustc lists as available."""
-    inp = _viewed(inp)
-    wrong = _slice(inp, inp.start, inp.end)
+    wrong = source_slice(inp, inp.start, inp.end)
     if not re.fullmatch(r"\w+", wrong):
         return []
     fields = [f for f in re.findall(r"`(\w+)`", inp.captures.get("fields", "")) if f != wrong]
@@ -135,30 +130,25 @@ def rename_to_available_field(inp: RecipeInput) -> list[Candidate]:
     if len(fields) > 1:
         ranked = [f for f in ranked if likeness(f) >= 0.45]
     return [
-        inp.candidate(
-            f"Use the field `{field}`",
-            [inp.edit(inp.start, inp.end, field)],
-            score=0.55 - 0.1 * i,
-        )
+        inp.rewrite(f"Use the field `{field}`", inp.start, inp.end, field, 0.55 - 0.1 * i)
         for i, field in enumerate(ranked[:3])
     ]
 
 
-@edit_kind("method-alias")
+@edit_kind("method-alias", prepare=viewed)
 def method_alias(inp: RecipeInput) -> list[Candidate]:
     """A method that does not exist under this name: the Rust method that does the job."""
-    inp = _viewed(inp)
     name = inp.captures.get("method", "")
-    templates = next((t for names, t in _METHOD_ALIASES.items() if name in names), ())
-    parts = _method_receiver(inp)
+    templates = next((t for names, t in METHOD_ALIASES.items() if name in names), ())
+    parts = method_receiver(inp)
     if not templates or parts is None:
         return []
     receiver, method = parts
     call = method.parent.parent if method.parent is not None else None
-    if call is None or call.type != "call_expression" or _text(inp.file, method) != name:
+    if call is None or call.type != "call_expression" or text_of(inp.file, method) != name:
         return []
     arguments = call.child_by_field_name("arguments")
-    args = _text(inp.file, arguments)[1:-1].strip() if arguments is not None else ""
+    args = text_of(inp.file, arguments)[1:-1].strip() if arguments is not None else ""
     result: list[Candidate] = []
     for template in templates:
         if ("{args}" in template) != bool(args):
@@ -167,15 +157,9 @@ def method_alias(inp: RecipeInput) -> list[Candidate]:
         start, end = inp.file.end(receiver), inp.file.end(call)
         if "{recv}" in template:
             start = inp.file.start(receiver)
-            new = new.replace("{recv}", _text(inp.file, receiver))
-        if new == _text(inp.file, call)[start - inp.file.start(call) :]:
+            new = new.replace("{recv}", text_of(inp.file, receiver))
+        if new == text_of(inp.file, call)[start - inp.file.start(call) :]:
             continue
         shown = new if len(new) < 40 else new[:37] + "..."
-        result.append(
-            inp.candidate(
-                f"Use `{shown}`",
-                [inp.edit(start, end, new)],
-                score=0.55 - 0.05 * len(result),
-            )
-        )
+        result.append(inp.rewrite(f"Use `{shown}`", start, end, new, 0.55 - 0.05 * len(result)))
     return result[:4]
