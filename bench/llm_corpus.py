@@ -271,6 +271,12 @@ def main() -> int:
     parser.add_argument("--filter", default="")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument(
+        "--target-dir",
+        type=Path,
+        default=Path.home() / ".cache" / "rustcoder-llm-corpus",
+        help="cargo target dirs, one per job, kept between runs (dependencies build once)",
+    )
     args = parser.parse_args()
 
     programs = sorted(p for p in PROGRAMS.iterdir() if (p / "Cargo.toml").exists())
@@ -279,7 +285,7 @@ def main() -> int:
     ]
     scratch = Path(tempfile.mkdtemp(prefix="llm-corpus-"))
     write_cargo_config(scratch)
-    targets = [scratch / f"target-{i}" for i in range(args.jobs)]
+    targets = [args.target_dir / f"target-{i}" for i in range(args.jobs)]
     free = list(targets)
 
     def job(program: Path) -> Outcome:
