@@ -18,6 +18,20 @@ if ! command -v cargo >/dev/null; then
     exit 2
 fi
 
+# bubblewrap sandboxes the code that `rustcoder api`/`mcp`/`generate` build and run.
+if ! command -v bwrap >/dev/null; then
+    if command -v apt-get >/dev/null && [[ "$(id -u)" == 0 ]]; then
+        echo "==> installing bubblewrap (apt)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=900 bubblewrap >/dev/null \
+            || { apt-get update -q -o DPkg::Lock::Timeout=900 >/dev/null \
+                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=900 bubblewrap >/dev/null; } \
+            || echo "warning: could not install bubblewrap; see the README's isolation section" >&2
+    else
+        echo "note: bubblewrap (bwrap) is not installed; install it (apt/dnf/pacman install bubblewrap)" \
+             "so that outside code runs sandboxed (README: Isolation)" >&2
+    fi
+fi
+
 if [[ ! -x .venv/bin/python ]]; then
     echo "==> creating .venv"
     "$python" -m venv .venv

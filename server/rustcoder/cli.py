@@ -27,6 +27,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.generate.generate_command",
     "rustcoder.mcp.mcp_command",
     "rustcoder.api.api_command",
+    "rustcoder.doctor",
 )
 
 Handler = Callable[[argparse.Namespace], int]

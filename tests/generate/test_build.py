@@ -11,7 +11,7 @@ import pytest
 
 from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.flattened import UnsafePathError
-from rustcoder.generate.sandbox import RUN_LIMITS, Limits
+from rustcoder.sandbox import RUN_LIMITS, Limits
 from tests.generate.test_sandbox import _alive
 
 MANIFEST = '[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'

@@ -1,15 +1,17 @@
-"""Contained runs: limits hold and nothing is left running."""
+"""Contained runs: limits hold and nothing is left running (in the sandbox where there is one)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
-from rustcoder.generate.sandbox import BusyError, Limits, RunQueue, run_contained
+from rustcoder.sandbox import BusyError, Job, Limits, RunQueue, RunResult, run_contained, start_job
+from rustcoder.sandbox.python_env import rustcoder_command
 
 
 def _alive(marker: str) -> list[str]:
@@ -26,34 +28,41 @@ def _alive(marker: str) -> list[str]:
     return found
 
 
-async def test_wall_clock_limit_kills_the_whole_group(tmp_path: Path) -> None:
+@pytest.fixture
+def job() -> Iterator[Job]:
+    made = start_job()
+    yield made
+    made.remove()
+
+
+async def python(job: Job, args: Sequence[str], limits: Limits) -> RunResult:
+    """This interpreter run as the job's code (it may read the Python installation)."""
+    _argv, _env, readable = rustcoder_command()
+    return await run_contained([sys.executable, *args], job, limits=limits, readable=readable)
+
+
+async def test_wall_clock_limit_kills_the_whole_group(job: Job) -> None:
     marker = f"sleeper-{os.getpid()}"
     script = (
         f"import subprocess, time; subprocess.Popen(['sleep', '300', '{marker}']); time.sleep(300)"
     )
-    result = await run_contained(
-        [sys.executable, "-c", script, marker], tmp_path, Limits(wall_seconds=1.0)
-    )
+    result = await python(job, ["-c", script, marker], Limits(wall_seconds=1.0))
     assert result.timed_out
     assert "time limit" in result.describe_failure()
     await asyncio.sleep(0.2)
     assert _alive(marker) == []
 
 
-async def test_memory_limit_stops_a_huge_allocation(tmp_path: Path) -> None:
+async def test_memory_limit_stops_a_huge_allocation(job: Job) -> None:
     script = "x = bytearray(4 * 1024**3); print('allocated')"
-    result = await run_contained(
-        [sys.executable, "-c", script], tmp_path, Limits(memory_bytes=512 * 1024**2)
-    )
+    result = await python(job, ["-c", script], Limits(memory_bytes=512 * 1024**2))
     assert not result.ok
     assert "allocated" not in result.stdout
 
 
-async def test_output_is_capped(tmp_path: Path) -> None:
+async def test_output_is_capped(job: Job) -> None:
     script = "import sys; sys.stdout.write('y' * 5_000_000)"
-    result = await run_contained(
-        [sys.executable, "-c", script], tmp_path, Limits(output_bytes=10_000)
-    )
+    result = await python(job, ["-c", script], Limits(output_bytes=10_000))
     assert result.ok and result.truncated
     assert len(result.stdout) < 11_000 and result.stdout.endswith("[output truncated]\n")
 
@@ -77,7 +86,7 @@ async def test_queue_refuses_past_its_capacity() -> None:
         pass
 
 
-async def test_fork_bomb_is_contained(tmp_path: Path) -> None:
+async def test_fork_bomb_is_contained(job: Job) -> None:
     marker = f"forkbomb-{os.getpid()}"
     script = (
         "import os, time\n"
@@ -88,17 +97,13 @@ async def test_fork_bomb_is_contained(tmp_path: Path) -> None:
         "    except OSError:\n"
         "        time.sleep(0.01)\n"
     )
-    result = await run_contained(
-        [sys.executable, "-c", script, marker], tmp_path, Limits(wall_seconds=2.0, processes=32)
-    )
+    result = await python(job, ["-c", script, marker], Limits(wall_seconds=2.0, processes=32))
     assert result.timed_out
     await asyncio.sleep(0.2)
     assert _alive(marker) == []
 
 
-async def test_cpu_limit_is_reported_as_such(tmp_path: Path) -> None:
-    result = await run_contained(
-        [sys.executable, "-c", "while True: pass"], tmp_path, Limits(cpu_seconds=1)
-    )
+async def test_cpu_limit_is_reported_as_such(job: Job) -> None:
+    result = await python(job, ["-c", "while True: pass"], Limits(cpu_seconds=1))
     assert not result.ok and not result.timed_out
     assert result.describe_failure() == "killed: CPU time limit reached"

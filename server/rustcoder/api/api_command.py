@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from rustcoder.generate.service_args import add_service_arguments, service_from_args
+from rustcoder.sandbox.policy import admit_server
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -38,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
             "$RUSTCODER_API_TOKEN) so that nobody else can run code here",
             file=sys.stderr,
         )
+        return 2
+    if not admit_server("api", args.unsafe_no_sandbox):
         return 2
     app = create_app(service_from_args(args), token)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rustcoder import __version__
 from rustcoder.generate.service import CodeService, ServiceError
+from rustcoder.sandbox.policy import health as isolation_health
 
 #: Larger request bodies are refused with 413 before they are read in full.
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -81,6 +82,7 @@ class _TooLarge(Exception):
 
 
 def create_app(service: CodeService, token: str | None = None) -> FastAPI:
+    isolation = isolation_health()
     app = FastAPI(
         title="rustcoder",
         version=__version__,
@@ -121,6 +123,7 @@ def create_app(service: CodeService, token: str | None = None) -> FastAPI:
             "status": "ok",
             "version": __version__,
             "model_configured": service.config.model.configured,
+            "isolation": isolation,
         }
 
     @app.post("/compile")

@@ -1,17 +1,18 @@
 """Compile-and-fix: build submitted code, fix what fails with verified fixes, repeat.
 
 The fix loop is `rustcoder fix --apply` run as a contained subprocess inside
-the temp crate, so the same limits (time, memory, process count) hold for the
-checks it runs as for the build; rustc's suggestions, the recipes and, when a
-model is configured, model rounds all take part, and every edit it keeps has
-been verified by compiling.
+the job's sandbox, so the same isolation and limits hold for the checks it
+runs (and the build scripts they run) as for the build; rustc's
+suggestions, the recipes and, when a model is configured, model rounds all
+take part (the model through the sandbox's relay), and every edit it keeps
+has been verified by compiling.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,11 @@ from rustcoder.generate.build import (
     cargo_env,
     run_and_test,
 )
-from rustcoder.generate.sandbox import BUILD_LIMITS, Limits, run_contained
 from rustcoder.models.backend import CodeModel
+from rustcoder.models.openai_backend import SOCKET_ENV, api_key_from_env
+from rustcoder.sandbox import BUILD_LIMITS, Limits, run_contained
+from rustcoder.sandbox.model_relay import ModelRelay
+from rustcoder.sandbox.python_env import rustcoder_command
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class ModelChoice:
 
     name: str | None = None
     endpoint: str | None = None
+    #: For the endpoint; kept out of the sandbox (the relay adds it).
+    api_key: str | None = field(default=None, repr=False, compare=False)
 
     def args(self) -> list[str]:
         """The same choice as `rustcoder fix` options."""
@@ -57,7 +63,7 @@ class ModelChoice:
         """The model itself (ModelError when a local one is missing)."""
         from rustcoder.models.factory import model_from_args
 
-        return model_from_args(self.name, self.endpoint, api_key, timeout_s)
+        return model_from_args(self.name, self.endpoint, api_key or self.api_key, timeout_s)
 
 
 @dataclass
@@ -89,13 +95,33 @@ class FixOutcome:
 Progress = Callable[[str], None]
 
 
+@contextlib.asynccontextmanager
+async def _model_access(crate: TempCrate, model: ModelChoice) -> AsyncIterator[dict[str, str]]:
+    """The environment that lets the contained fix reach the model endpoint (via the relay)."""
+    if not model.endpoint:
+        yield {}
+        return
+    key = model.api_key or api_key_from_env()
+    relay = ModelRelay(model.endpoint, key, crate.job.dir / "model.sock")
+    async with relay.serving() as socket_path:
+        yield {SOCKET_ENV: str(socket_path)}
+
+
 async def run_fix_rounds(
-    root: Path, model: ModelChoice, limits: Limits = BUILD_LIMITS, online: bool = False
+    crate: TempCrate, model: ModelChoice, limits: Limits = BUILD_LIMITS, online: bool = False
 ) -> tuple[list[str], str]:
     """One contained `rustcoder fix --apply` over the crate: titles applied, and any problem."""
-    argv = [sys.executable, "-m", "rustcoder", "fix", str(root), "--apply", "--json"]
+    argv, env, readable = rustcoder_command("fix", str(crate.root), "--apply", "--json")
     argv += model.args()
-    result = await run_contained(argv, cwd=root, limits=limits, env=cargo_env(online))
+    async with _model_access(crate, model) as relay_env:
+        result = await run_contained(
+            argv,
+            crate.job,
+            limits=limits,
+            env={**env, **relay_env, **cargo_env(online)},
+            readable=[*readable, *crate.readable],
+            network=online,
+        )
     try:
         report = json.loads(result.stdout)
     except ValueError:
@@ -123,23 +149,25 @@ async def compile_and_fix(
         for number in range(1, max(1, max_attempts) + 1):
             if progress:
                 progress(f"attempt {number}: building")
-            built, executables = await build_crate(crate.root, limits, online)
+            built, executables = await build_crate(crate, limits, online)
             attempt = Attempt(number, built.ok, None if built.ok else build_output(built))
             attempts.append(attempt)
             if built.ok or number == max_attempts:
                 break
             if progress:
                 progress(f"attempt {number}: fixing")
-            fixes, problem = await run_fix_rounds(crate.root, model, limits, online)
+            fixes, problem = await run_fix_rounds(crate, model, limits, online)
             attempt.fixes = fixes
             if not fixes:
                 if problem:
                     attempt.output = f"{attempt.output}\n{problem}".strip()
                 break  # nothing verified: another build would fail the same way
+        notes: list[str] = []
         result = BuildResult(
-            files=crate.current_files(),
+            files=crate.current_files(notes),
             build_success=built.ok,
             build_output=build_output(built),
+            notes=notes,
         )
-        await run_and_test(crate.root, result, executables, run, test, limits, online)
+        await run_and_test(crate, result, executables, run, test, limits, online)
         return FixOutcome(result, attempts)

@@ -13,6 +13,7 @@ from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, GenerationResult, generate
 from rustcoder.models.backend import GenerationParams, ModelError
+from rustcoder.sandbox.policy import warn_if_unsandboxed
 
 NO_MODEL = (
     "rustcoder generate needs a code model: pass --endpoint URL (an OpenAI-compatible server "
@@ -73,10 +74,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    choice = ModelChoice(args.model, args.endpoint)
+    choice = ModelChoice(args.model, args.endpoint, args.api_key)
     if not choice.configured:
         print(NO_MODEL, file=sys.stderr)
         return 2
+    warn_if_unsandboxed("generate")
     try:
         model = choice.load(args.api_key)
     except ModelError as exc:

@@ -20,8 +20,8 @@ from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
 from rustcoder.generate.pipeline import GenerateRequest, generate
-from rustcoder.generate.sandbox import BusyError, RunQueue
 from rustcoder.models.backend import GenerationParams, ModelError
+from rustcoder.sandbox import BusyError, RunQueue
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.service import CodeService, ServiceConfig
+from rustcoder.sandbox.policy import UNSAFE_FLAG
 
 
 def add_service_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,13 +22,19 @@ def add_service_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--kb", type=Path, help="knowledge base file (default: the shipped one)")
     group.add_argument("--concurrency", type=int, default=2, help="builds at once (2)")
     group.add_argument("--queue", type=int, default=8, help="builds waiting at most (8)")
+    group.add_argument(
+        UNSAFE_FLAG,
+        action="store_true",
+        help="serve even where no sandbox can be made (clients' code then runs with your rights)",
+    )
 
 
 def service_from_args(args: argparse.Namespace) -> CodeService:
+    api_key = args.api_key or os.environ.get("RUSTCODER_API_KEY")
     return CodeService(
         ServiceConfig(
-            model=ModelChoice(args.model, args.endpoint),
-            api_key=args.api_key or os.environ.get("RUSTCODER_API_KEY"),
+            model=ModelChoice(args.model, args.endpoint, api_key),
+            api_key=api_key,
             registry_dir=args.registry,
             concurrency=max(1, args.concurrency),
             queue_capacity=max(0, args.queue),

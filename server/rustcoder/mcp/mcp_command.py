@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from rustcoder.generate.service_args import add_service_arguments, service_from_args
+from rustcoder.sandbox.policy import admit_server
 
 
 def add_parser(subparsers: Any) -> None:
@@ -23,6 +24,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rustcoder.mcp.server import create_mcp_server
 
+    if not admit_server("mcp", args.unsafe_no_sandbox):
+        return 2
     server = create_mcp_server(service_from_args(args))
     if not args.http:
         server.run("stdio")

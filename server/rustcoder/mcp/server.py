@@ -13,9 +13,12 @@ from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from rustcoder import __version__
 from rustcoder.generate.service import CodeService, ServiceError
+from rustcoder.sandbox.policy import health as isolation_health
 
 INSTRUCTIONS = (
     "Rust tools backed by a real toolchain: `compile` builds and runs a crate, "
@@ -31,6 +34,12 @@ def _tool_error(exc: ServiceError) -> ToolError:
 
 def create_mcp_server(service: CodeService) -> MCPServer:
     server = MCPServer("rustcoder", version=__version__, instructions=INSTRUCTIONS)
+    isolation = isolation_health()
+
+    @server.custom_route("/health", methods=["GET"])
+    async def health(_: Request) -> JSONResponse:
+        """Over HTTP: liveness and the isolation in force (as the REST API's /health)."""
+        return JSONResponse({"status": "ok", "version": __version__, "isolation": isolation})
 
     @server.tool(description="Generate a compiling Rust crate from a description.")
     async def generate(description: str, requirements: str = "") -> str:

@@ -35,6 +35,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: A reply body larger than this is not a chat completion.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 API_KEY_ENV = ("RUSTCODER_API_KEY", "OPENAI_API_KEY")
+#: A Unix socket to reach the endpoint through (the sandbox's model relay), if set.
+SOCKET_ENV = "RUSTCODER_MODEL_SOCKET"
 
 
 class _Stopped(Exception):
@@ -129,6 +131,24 @@ class _Watchdog:
         self._done.set()
 
 
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over a Unix socket: how a sandboxed process reaches the model without a network."""
+
+    def __init__(self, path: str, host: str, timeout: float) -> None:
+        super().__init__(host, timeout=timeout)
+        self.socket_path = path
+
+    def connect(self) -> None:
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(self.socket_path)
+        except OSError:
+            sock.close()
+            raise
+        self.sock = sock
+
+
 class OpenAIBackend:
     """A `CodeModel` served by an OpenAI-compatible HTTP server."""
 
@@ -205,6 +225,9 @@ class OpenAIBackend:
     def _connection(self) -> http.client.HTTPConnection:
         host = self._parts.hostname or ""
         port = self._parts.port
+        relay = os.environ.get(SOCKET_ENV)
+        if relay:
+            return _UnixHTTPConnection(relay, host, self.connect_timeout_s)
         if self._parts.scheme == "https":
             return http.client.HTTPSConnection(host, port, timeout=self.connect_timeout_s)
         return http.client.HTTPConnection(host, port, timeout=self.connect_timeout_s)

@@ -1,11 +1,14 @@
 """Contained runs of untrusted builds and programs.
 
-Submitted or generated code may loop forever, allocate without bound or
-fork without end, in `build.rs` as much as in `main`. Every such run gets a
-fresh process group, CPU-time, memory, file-size and process-count limits,
-a wall-clock limit after which the whole group is killed, a cap on the
-output kept, and `--offline` for cargo. Runs are admitted through a bounded
-queue so a burst of requests gets a clear "busy" rather than a pile-up.
+Submitted or generated code may loop forever, allocate without bound,
+fork without end or fill the disk, in `build.rs` as much as in `main`.
+Every run goes into the bubblewrap sandbox where one can be made
+(`rustcoder.sandbox.bwrap`), in a fresh process group and a job cgroup,
+with CPU-time, memory, file-size and process-count rlimits, a cap on the
+bytes the job dir may hold, a wall-clock limit after which everything is
+killed, a cap on the output kept, and an environment built from nothing.
+Runs are admitted through a bounded queue so a burst of requests gets a
+clear "busy" rather than a pile-up.
 """
 
 from __future__ import annotations
@@ -20,54 +23,14 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rustcoder.sandbox import cargo_sources
+from rustcoder.sandbox.bwrap import isolation, sandbox_argv
+from rustcoder.sandbox.cgroup import JobCgroup
+from rustcoder.sandbox.job import Job, tree_bytes
+from rustcoder.sandbox.limits import BUILD_LIMITS, Limits, RunResult
 
-@dataclass(frozen=True)
-class Limits:
-    wall_seconds: float = 120.0
-    cpu_seconds: int = 300
-    #: Address-space limit per process; rustc and LLVM reserve a lot of it.
-    memory_bytes: int = 6 * 1024**3
-    file_bytes: int = 512 * 1024**2
-    processes: int = 512
-    output_bytes: int = 256 * 1024
-
-
-BUILD_LIMITS = Limits()
-
-#: Running a compiled program: much tighter than building it.
-RUN_LIMITS = Limits(
-    wall_seconds=10.0,
-    # Above the wall clock, so a busy loop is reported as the time limit it is.
-    cpu_seconds=20,
-    memory_bytes=512 * 1024**2,
-    file_bytes=16 * 1024**2,
-    processes=64,
-    output_bytes=64 * 1024,
-)
-
-
-@dataclass
-class RunResult:
-    returncode: int | None
-    stdout: str
-    stderr: str
-    timed_out: bool = False
-    truncated: bool = False
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0 and not self.timed_out
-
-    def describe_failure(self) -> str:
-        if self.timed_out:
-            return "killed: time limit reached"
-        if self.returncode == -signal.SIGXCPU:
-            return "killed: CPU time limit reached"
-        if self.returncode is not None and self.returncode < 0:
-            name = signal.Signals(-self.returncode).name
-            return f"killed by {name} (a CPU, memory or file-size limit, or a crash)"
-        return f"exit status {self.returncode}"
+#: How often the job dir's size is measured while a run goes on.
+DISK_POLL_SECONDS = 0.25
 
 
 class BusyError(RuntimeError):
@@ -83,67 +46,7 @@ def _limit(kind: int, value: int, hard_value: int | None = None) -> None:
         resource.setrlimit(kind, (value, ceiling))
 
 
-class PidsCgroup:
-    """A pids cgroup capping the process count of one run, where the system lets us make one.
-
-    RLIMIT_NPROC counts per user and does not bind root (containers, CI), so a
-    fork bomb is best stopped by a cgroup; where none can be made, the rlimit
-    and the wall-clock kill of the process group are what is left.
-    """
-
-    _counter = 0
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @classmethod
-    def create(cls, max_pids: int) -> PidsCgroup | None:
-        for base in (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")):
-            procs = base / "cgroup.procs"
-            if not procs.exists() or not os.access(base, os.W_OK):
-                continue
-            if base == Path("/sys/fs/cgroup") and "pids" not in _read(base / "cgroup.controllers"):
-                continue
-            cls._counter += 1
-            path = base / f"rustcoder-{os.getpid()}-{cls._counter}"
-            try:
-                path.mkdir()
-                (path / "pids.max").write_text(str(max_pids))
-            except OSError:
-                with contextlib.suppress(OSError):
-                    path.rmdir()
-                continue
-            return cls(path)
-        return None
-
-    def enter(self) -> None:  # pragma: no cover - runs in the child
-        with contextlib.suppress(OSError):
-            (self.path / "cgroup.procs").write_text(str(os.getpid()))
-
-    def pids(self) -> list[int]:
-        return [int(p) for p in _read(self.path / "cgroup.procs").split()]
-
-    def destroy(self) -> None:
-        for _ in range(100):
-            pids = self.pids()
-            if not pids:
-                break
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(0.02)
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text()
-    except OSError:
-        return ""
-
-
-def _preexec(limits: Limits, cgroup: PidsCgroup | None) -> None:  # pragma: no cover - child
+def _preexec(limits: Limits, cgroup: JobCgroup | None) -> None:  # pragma: no cover - child
     if cgroup is not None:
         cgroup.enter()
     # Soft below hard: SIGXCPU first, which says what happened (hard: SIGKILL).
@@ -185,36 +88,103 @@ def _decode(data: bytes, truncated: bool) -> str:
     return text + "\n[output truncated]\n" if truncated else text
 
 
+def start_job() -> Job:
+    """A new job dir, with the cargo set-up its builds may use."""
+    job = Job.create()
+    try:
+        cargo_sources.prepare(job, cargo_sources.job_sources(job), isolation().sandboxed)
+    except OSError:
+        job.remove()
+        raise
+    return job
+
+
+def _command(
+    argv: Sequence[str],
+    job: Job,
+    cwd: Path,
+    readable: Sequence[Path],
+    env: Mapping[str, str] | None,
+    network: bool,
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one run, sandboxed where that is possible."""
+    found = isolation()
+    if not found.sandboxed:
+        return list(argv), job.env(job.tmp, env)
+    sources = cargo_sources.job_sources(job)
+    prefix = sandbox_argv(
+        found.tool, job, cwd, [*readable, *sources.readable], sources.mounts, network
+    )
+    return [*prefix, *argv], job.env(Path("/tmp"), env)
+
+
 async def run_contained(
     argv: Sequence[str],
-    cwd: Path,
+    job: Job,
+    cwd: Path | None = None,
     limits: Limits = BUILD_LIMITS,
     env: Mapping[str, str] | None = None,
     stdin: bytes = b"",
+    readable: Sequence[Path] = (),
+    network: bool = False,
 ) -> RunResult:
-    """Run `argv` in `cwd` under `limits`; the process group never outlives the call."""
+    """Run `argv` in `cwd` (default: the crate) as `job`'s code; nothing of it outlives the call.
+
+    `env` adds to the job's explicit environment; `readable` are further
+    paths the run may read (the sandbox shows nothing else of the host).
+    """
     started = time.monotonic()
-    cgroup = await asyncio.to_thread(PidsCgroup.create, limits.processes)
+    command, full_env = _command(argv, job, cwd or job.root, readable, env, network)
+    cgroup = await asyncio.to_thread(JobCgroup.create, limits.processes, limits.memory_bytes)
     try:
-        return await _run(argv, cwd, limits, env, stdin, cgroup, started)
+        return await _run(
+            command,
+            cwd or job.root,
+            job,
+            limits,
+            full_env,
+            stdin,
+            cgroup,
+            started,
+            isolation().sandboxed,
+        )
     finally:
         if cgroup is not None:
             await asyncio.to_thread(cgroup.destroy)
 
 
+def _signal_code(returncode: int | None, sandboxed: bool) -> int | None:
+    """bwrap reports a command killed by signal N as 128+N; say it as Python does (-N)."""
+    if sandboxed and returncode is not None and 128 < returncode <= 128 + 64:
+        return -(returncode - 128)
+    return returncode
+
+
+async def _watch_disk(job: Job, cap: int, kill: asyncio.Event) -> int:
+    """The job dir's size once it passes `cap` (then `kill` is set); runs until cancelled."""
+    while True:
+        size = await asyncio.to_thread(tree_bytes, job.dir)
+        if size > cap:
+            kill.set()
+            return cap
+        await asyncio.sleep(DISK_POLL_SECONDS)
+
+
 async def _run(
     argv: Sequence[str],
     cwd: Path,
+    job: Job,
     limits: Limits,
-    env: Mapping[str, str] | None,
+    env: Mapping[str, str],
     stdin: bytes,
-    cgroup: PidsCgroup | None,
+    cgroup: JobCgroup | None,
     started: float,
+    sandboxed: bool,
 ) -> RunResult:
     process = await asyncio.create_subprocess_exec(
         *argv,
         cwd=cwd,
-        env=dict(env) if env is not None else None,
+        env=dict(env),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -227,18 +197,23 @@ async def _run(
         _read_capped(process.stderr, limits.output_bytes),
     )
     timed_out = False
+    too_big = asyncio.Event()
+    watcher = asyncio.create_task(_watch_disk(job, limits.disk_bytes, too_big))
+    over = asyncio.create_task(too_big.wait())
     try:
         if process.stdin is not None:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 process.stdin.write(stdin)
                 await process.stdin.drain()
             process.stdin.close()
-        try:
-            async with asyncio.timeout(limits.wall_seconds):
-                await process.wait()
-        except TimeoutError:
-            timed_out = True
+        exited = asyncio.create_task(process.wait())
+        done, _ = await asyncio.wait(
+            {exited, over}, timeout=limits.wall_seconds, return_when=asyncio.FIRST_COMPLETED
+        )
+        timed_out = not done
     finally:
+        watcher.cancel()
+        over.cancel()
         # Whatever happened (timeout, cancellation), nothing of the group survives.
         await asyncio.to_thread(_kill_group, pgid)
         if cgroup is not None:  # also what left the group (setsid, double fork)
@@ -254,12 +229,13 @@ async def _run(
         readers.cancel()
         out, out_cut, err, err_cut = b"", True, b"", True
     return RunResult(
-        returncode=process.returncode,
+        returncode=_signal_code(process.returncode, sandboxed),
         stdout=_decode(out, out_cut),
         stderr=_decode(err, err_cut),
         timed_out=timed_out,
         truncated=out_cut or err_cut,
         seconds=time.monotonic() - started,
+        disk_exceeded=limits.disk_bytes if too_big.is_set() else 0,
     )
 
 
