@@ -55,12 +55,14 @@ class Api:
             return response.status, payload.decode(errors="replace")
 
 
-def start_api(model: FakeOpenAI, *extra: str, token: str | None = None) -> Api:
+def start_api(
+    model: FakeOpenAI, *extra: str, token: str | None = None, env: dict[str, str] | None = None
+) -> Api:
     port = free_port()
     argv = [sys.executable, "-m", "rustcoder", "api", "--port", str(port), "--endpoint", model.url]
     if token:
         argv += ["--token", token]
-    env = {**os.environ, "RUSTCODER_KB": "/nonexistent/kb.sqlite"}
+    env = {**(env or os.environ), "RUSTCODER_KB": "/nonexistent/kb.sqlite"}
     process = subprocess.Popen([*argv, *extra], env=env, stderr=subprocess.PIPE)
     api = Api(port, model, process, token)
     deadline = time.monotonic() + 30

@@ -22,6 +22,9 @@ from pathlib import Path
 
 from rustcoder.sandbox.job import Job, toolchain
 
+#: Where the job dir appears inside the sandbox (a fixed path: host paths stay hidden).
+JOB_MOUNT = "/job"
+
 #: Environment variable naming the bwrap binary (default: `bwrap` on PATH).
 BWRAP_ENV = "RUSTCODER_BWRAP"
 
@@ -123,6 +126,11 @@ def _ro_binds(paths: Iterable[Path]) -> list[str]:
     return args
 
 
+def inside(text: str, job: Job) -> str:
+    """`text` (a path, an argument, a variable) with the job dir as the sandbox sees it."""
+    return text.replace(str(job.dir), JOB_MOUNT)
+
+
 def sandbox_argv(
     tool: str,
     job: Job,
@@ -151,10 +159,10 @@ def sandbox_argv(
         "/tmp",
         "--bind",
         str(job.dir),
-        str(job.dir),
+        JOB_MOUNT,
         *_ro_binds([*([tools] if tools else []), *readable]),
-        *[arg for host, inside in mounts for arg in ("--ro-bind", str(host), str(inside))],
+        *[arg for host, dest in mounts for arg in ("--ro-bind", str(host), inside(str(dest), job))],
         "--chdir",
-        str(cwd),
+        inside(str(cwd), job),
         "--",
     ]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rustcoder.sandbox import cargo_sources
-from rustcoder.sandbox.bwrap import isolation, sandbox_argv
+from rustcoder.sandbox.bwrap import inside, isolation, sandbox_argv
 from rustcoder.sandbox.cgroup import JobCgroup
 from rustcoder.sandbox.job import Job, tree_bytes
 from rustcoder.sandbox.limits import BUILD_LIMITS, Limits, RunResult
@@ -115,7 +115,8 @@ def _command(
     prefix = sandbox_argv(
         found.tool, job, cwd, [*readable, *sources.readable], sources.mounts, network
     )
-    return [*prefix, *argv], job.env(Path("/tmp"), env)
+    full_env = {k: inside(v, job) for k, v in job.env(Path("/tmp"), env).items()}
+    return [*prefix, *(inside(arg, job) for arg in argv)], full_env
 
 
 async def run_contained(
