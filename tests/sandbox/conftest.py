@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from rustcoder.sandbox import isolation
+from rustcoder.sandbox.job import JOB_PREFIX
 from tests.generate.test_sandbox import _alive
 from tests.sandbox.probes import PROBE_NAMES, RESOURCE_MAINS, Traps
 
@@ -63,9 +64,9 @@ def server_env(traps: Traps) -> dict[str, str]:
 
 
 def job_leftovers(traps: Traps) -> list[str]:
-    """Job dirs (or anything else) still in the server's TMPDIR."""
+    """Job dirs still in the server's TMPDIR."""
     tmp = traps.root / "server-tmp"
-    return sorted(p.name for p in tmp.iterdir()) if tmp.is_dir() else []
+    return sorted(p.name for p in tmp.glob(f"{JOB_PREFIX}*"))
 
 
 def aftermath(traps: Traps, reply: str, marker: str, health: int | None = None) -> Aftermath:
@@ -113,5 +114,11 @@ def assert_resource_probe(probe: str, after: Aftermath, run_output: str) -> None
         assert "parent done" in run_output
 
 
+#: Written by the server process itself (not by job code): its TMPDIR and its own caches
+#: under the fake $HOME (onnxruntime, the learned KB).
+OWN_FILES = ("server-tmp", "home/.cache", "home/.local")
+
+
 def tree_snapshot(root: Path) -> set[str]:
-    return {str(p.relative_to(root)) for p in root.rglob("*") if "server-tmp" not in p.parts}
+    paths = (str(p.relative_to(root)) for p in root.rglob("*"))
+    return {p for p in paths if not any(p == own or p.startswith(own + "/") for own in OWN_FILES)}

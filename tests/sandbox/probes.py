@@ -62,19 +62,25 @@ pub fn probe_all(tag: &str) -> Vec<(String, String)> {
         add(&format!("read_secret{i}"), outcome(std::fs::read_to_string(path), |s| s));
     }
     let home = std::env::var("HOME").unwrap_or_default();
-    for (name, rel) in [("home_credentials", ".cargo/credentials.toml"), ("home_ssh", ".ssh/id_ed25519")] {
+    let in_home = [
+        ("home_credentials", ".cargo/credentials.toml"),
+        ("home_ssh", ".ssh/id_ed25519"),
+    ];
+    for (name, rel) in in_home {
         add(name, outcome(std::fs::read_to_string(format!("{home}/{rel}")), |s| s));
     }
     let env: Vec<String> = std::env::vars().map(|(k, v)| format!("{k}:{v}")).collect();
     // Split so that the source handed back in a reply does not itself hold the secret.
     let leaked = env.iter().any(|kv| kv.contains(concat!("@SECRET_A@", "@SECRET_B@")));
-    add("environment", if leaked { format!("ESCAPED {}", env.join(" ")) } else { "blocked".into() });
+    let shown = if leaked { format!("ESCAPED {}", env.join(" ")) } else { "blocked".into() };
+    add("environment", shown);
     let outside = format!("{OUTSIDE}.{tag}");
     add("write_outside", outcome(std::fs::write(&outside, "escaped"), |_| outside.clone()));
     let link = format!("src/escape-link-{tag}");
     let target = format!("{LINK_TARGET}.{tag}");
     let _ = std::fs::remove_file(&link);
-    let linked = std::os::unix::fs::symlink(&target, &link).and_then(|_| std::fs::write(&link, "escaped"));
+    let linked = std::os::unix::fs::symlink(&target, &link)
+        .and_then(|_| std::fs::write(&link, "escaped"));
     add("write_through_symlink", outcome(linked, |_| target.clone()));
     let _ = std::fs::remove_file(&link);
     let addr: SocketAddr = ([127, 0, 0, 1], TCP_PORT).into();
@@ -85,11 +91,14 @@ pub fn probe_all(tag: &str) -> Vec<(String, String)> {
         Ok(())
     });
     add("tcp_loopback", outcome(tcp, |_| "connected".into()));
-    let udp = UdpSocket::bind("0.0.0.0:0").and_then(|s| s.send_to(b"escaped", ("127.0.0.1", UDP_PORT)));
+    let udp = UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.send_to(b"escaped", ("127.0.0.1", UDP_PORT)));
     // Sending succeeds on the sandbox's own loopback; the host listener says whether it arrived.
-    add("udp_sent", match udp { Ok(_) => "sent".into(), Err(e) => format!("blocked {:?}", e.kind()) });
+    let sent = match udp { Ok(_) => "sent".into(), Err(e) => format!("blocked {:?}", e.kind()) };
+    add("udp_sent", sent);
     add("dns_query", outcome(dns_query(), |n| format!("{n} bytes")));
-    add("dns_lookup", outcome("probe.rustcoder.test:80".to_socket_addrs(), |a| format!("{:?}", a.collect::<Vec<_>>())));
+    let lookup = "probe.rustcoder.test:80".to_socket_addrs();
+    add("dns_lookup", outcome(lookup, |a| format!("{:?}", a.collect::<Vec<_>>())));
     found
 }
 
