@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import subprocess
 import sys
@@ -35,6 +37,10 @@ async def test_streamable_http_serves_the_tools() -> None:
                 time.sleep(0.2)
         assert "compile_and_fix" in tools
         assert not result.is_error and "Hello, MCP!" in _text(result)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/health")
+        health = json.loads(conn.getresponse().read())
+        assert health["status"] == "ok" and health["isolation"]["sandbox"] == "bubblewrap"
     finally:
         process.terminate()
         process.wait(10)

@@ -41,6 +41,7 @@ def runs(traps: Traps) -> Iterator[dict[str, tuple[dict[str, Any], Aftermath]]]:
         api = start_api(model, "--concurrency", "2", "--queue", "8", env=server_env(traps))
         try:
             done: dict[str, tuple[dict[str, Any], Aftermath]] = {}
+            done["health"] = (api.request("GET", "/health")[1], aftermath(traps, "", "-"))
             name = crate_name("escape")
             done["escape"] = _run(api, traps, "/compile", traps.escape_crate(name), name)
             for probe in RESOURCE_PROBES:
@@ -52,6 +53,11 @@ def runs(traps: Traps) -> Iterator[dict[str, tuple[dict[str, Any], Aftermath]]]:
             yield done
         finally:
             stop_api(api)
+
+
+def test_health_reports_the_sandbox(runs: dict[str, tuple[dict[str, Any], Aftermath]]) -> None:
+    health, _ = runs["health"]
+    assert health["isolation"]["sandbox"] == "bubblewrap" and not health["isolation"]["unsafe"]
 
 
 @pytest.mark.parametrize("probe", TAGGED_PROBES)

@@ -24,20 +24,20 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rustcoder.mcp.server import create_mcp_server
 
-    if not admit_server("mcp", args.unsafe_no_sandbox):
-        return 2
-    server = create_mcp_server(service_from_args(args))
-    if not args.http:
-        server.run("stdio")
-        return 0
-    host, _, port = args.http.rpartition(":")
+    host, _, port = (args.http or "").rpartition(":")
     host = host or "127.0.0.1"
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if args.http and host not in ("127.0.0.1", "localhost", "::1"):
         print(
             "rustcoder mcp: only loopback addresses are served over HTTP; "
             "put a proxy with authentication in front to expose it",
             file=sys.stderr,
         )
         return 2
+    if not admit_server("mcp", args.unsafe_no_sandbox):
+        return 2
+    server = create_mcp_server(service_from_args(args))
+    if not args.http:
+        server.run("stdio")
+        return 0
     server.run("streamable-http", host=host, port=int(port))
     return 0
