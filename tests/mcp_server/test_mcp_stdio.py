@@ -58,6 +58,11 @@ async def test_compile_and_fix_and_bad_input_keep_the_server_serving() -> None:
         assert escape.is_error and "not allowed" in _text(escape)
         garbage = await client.call_tool("compile", {"code": "just prose, no files"})
         assert garbage.is_error
+        collision = await client.call_tool(
+            "compile", {"code": "[filename: src]\nx\n[filename: src/main.rs]\nfn main() {}\n"}
+        )
+        assert collision.is_error
+        assert "'src' is given as a file and as the directory of 'src/main.rs'" in _text(collision)
         missing = await client.call_tool("compile", {})
         assert missing.is_error
         huge = await client.call_tool(

@@ -257,6 +257,10 @@ class TempCrate:
         self._job = start_job()
         try:
             write_crate(self.root, self.files, self.registry_dir)
+        except OSError as exc:
+            self._job.remove()
+            where = Path(exc.filename).name if exc.filename else "the crate"
+            raise CrateError(f"cannot write {where}: {exc.strerror or exc}") from None
         except BaseException:
             self._job.remove()
             raise
