@@ -98,6 +98,7 @@ def test_thirty_concurrent_compiles_are_all_answered(api: Api) -> None:
 
     statuses = asyncio.run(all_of_them())
     assert len(statuses) == 30 and set(statuses) <= {200, 429}
+    assert api.request("GET", "/health")[0] == 200
     assert statuses.count(200) >= 2
     time.sleep(0.3)
     assert _alive("rustcoder-crate-") == []
