@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rustcoder.sandbox import seccomp
 from rustcoder.sandbox.job import Job, toolchain
 
 #: Where the job dir appears inside the sandbox (a fixed path: host paths stay hidden).
@@ -62,6 +63,8 @@ class Isolation:
     sandboxed: bool
     tool: str
     detail: str
+    #: Whether jobs also get the seccomp filter (`rustcoder.sandbox.seccomp`).
+    seccomp: bool = False
 
     def describe(self) -> str:
         if self.sandboxed:
@@ -87,11 +90,10 @@ def isolation() -> Isolation:
             "bubblewrap (bwrap) is not installed: apt install bubblewrap, "
             "dnf install bubblewrap or pacman -S bubblewrap",
         )
-    argv = [tool, *NAMESPACE_FLAGS, *_system_binds(), "--proc", "/proc", "--", "/bin/true"]
-    try:
-        probe = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return Isolation(False, tool, f"bubblewrap could not run: {exc}")
+    probe = _try(tool, with_seccomp=True)
+    filtered = probe.returncode == 0
+    if not filtered:
+        probe = _try(tool, with_seccomp=False)
     if probe.returncode != 0:
         why = probe.stderr.strip().splitlines()[-1:] or [f"exit status {probe.returncode}"]
         return Isolation(
@@ -102,9 +104,27 @@ def isolation() -> Isolation:
             "user.max_user_namespaces) or blocked by AppArmor",
         )
     version = subprocess.run([tool, "--version"], capture_output=True, text=True).stdout.strip()
-    return Isolation(
-        True, tool, f"{version or 'bwrap'}; no network, PID namespace, read-only system"
-    )
+    filter_note = "seccomp filter" if filtered else "no seccomp filter"
+    detail = f"{version or 'bwrap'}; no network, PID namespace, read-only system, {filter_note}"
+    return Isolation(True, tool, detail, filtered)
+
+
+def _try(tool: str, with_seccomp: bool) -> subprocess.CompletedProcess[str]:
+    """One trivial sandboxed run with the flags jobs get."""
+    fd = seccomp.program_fd() if with_seccomp else None
+    if with_seccomp and fd is None:
+        return subprocess.CompletedProcess([], 1, "", "no seccomp filter for this machine")
+    extra = ["--seccomp", str(fd)] if fd is not None else []
+    argv = [tool, *NAMESPACE_FLAGS, *extra, *_system_binds(), "--proc", "/proc", "--", "/bin/true"]
+    try:
+        return subprocess.run(
+            argv, capture_output=True, text=True, timeout=30, pass_fds=[fd] if fd else []
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return subprocess.CompletedProcess(argv, 1, "", str(exc))
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _system_binds() -> list[str]:
@@ -138,11 +158,14 @@ def sandbox_argv(
     readable: Sequence[Path] = (),
     mounts: Sequence[tuple[Path, Path]] = (),
     network: bool = False,
+    seccomp_fd: int | None = None,
 ) -> list[str]:
     """The bwrap command line (without the command) for one run of `job`'s code."""
     flags = list(NAMESPACE_FLAGS)
     if network:
         flags.insert(1, "--share-net")
+    if seccomp_fd is not None:
+        flags += ["--seccomp", str(seccomp_fd)]
     tools = toolchain().sysroot
     etc = [*ETC_FILES, *(NETWORK_ETC_FILES if network else ())]
     return [

@@ -23,7 +23,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rustcoder.sandbox import cargo_sources
+from rustcoder.sandbox import cargo_sources, seccomp
 from rustcoder.sandbox.bwrap import inside, isolation, sandbox_argv
 from rustcoder.sandbox.cgroup import JobCgroup
 from rustcoder.sandbox.job import Job, tree_bytes
@@ -99,6 +99,20 @@ def start_job() -> Job:
     return job
 
 
+@dataclass
+class _Command:
+    argv: list[str]
+    env: dict[str, str]
+    #: Descriptors the sandbox reads at start (the seccomp filter); closed once it runs.
+    fds: list[int] = field(default_factory=list)
+
+    def close_fds(self) -> None:
+        for fd in self.fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self.fds = []
+
+
 def _command(
     argv: Sequence[str],
     job: Job,
@@ -106,17 +120,19 @@ def _command(
     readable: Sequence[Path],
     env: Mapping[str, str] | None,
     network: bool,
-) -> tuple[list[str], dict[str, str]]:
+) -> _Command:
     """The command line and environment of one run, sandboxed where that is possible."""
     found = isolation()
     if not found.sandboxed:
-        return list(argv), job.env(job.tmp, env)
+        return _Command(list(argv), job.env(job.tmp, env))
     sources = cargo_sources.job_sources(job)
+    fd = seccomp.program_fd() if found.seccomp else None
     prefix = sandbox_argv(
-        found.tool, job, cwd, [*readable, *sources.readable], sources.mounts, network
+        found.tool, job, cwd, [*readable, *sources.readable], sources.mounts, network, fd
     )
     full_env = {k: inside(v, job) for k, v in job.env(Path("/tmp"), env).items()}
-    return [*prefix, *(inside(arg, job) for arg in argv)], full_env
+    argv = [*prefix, *(inside(arg, job) for arg in argv)]
+    return _Command(argv, full_env, [fd] if fd is not None else [])
 
 
 async def run_contained(
@@ -135,21 +151,14 @@ async def run_contained(
     paths the run may read (the sandbox shows nothing else of the host).
     """
     started = time.monotonic()
-    command, full_env = _command(argv, job, cwd or job.root, readable, env, network)
     cgroup = await asyncio.to_thread(JobCgroup.create, limits.processes, limits.memory_bytes)
+    command = _command(argv, job, cwd or job.root, readable, env, network)
     try:
         return await _run(
-            command,
-            cwd or job.root,
-            job,
-            limits,
-            full_env,
-            stdin,
-            cgroup,
-            started,
-            isolation().sandboxed,
+            command, cwd or job.root, job, limits, stdin, cgroup, started, isolation().sandboxed
         )
     finally:
+        command.close_fds()
         if cgroup is not None:
             await asyncio.to_thread(cgroup.destroy)
 
@@ -172,26 +181,27 @@ async def _watch_disk(job: Job, cap: int, kill: asyncio.Event) -> int:
 
 
 async def _run(
-    argv: Sequence[str],
+    command: _Command,
     cwd: Path,
     job: Job,
     limits: Limits,
-    env: Mapping[str, str],
     stdin: bytes,
     cgroup: JobCgroup | None,
     started: float,
     sandboxed: bool,
 ) -> RunResult:
     process = await asyncio.create_subprocess_exec(
-        *argv,
+        *command.argv,
         cwd=cwd,
-        env=dict(env),
+        env=command.env,
+        pass_fds=command.fds,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         start_new_session=True,
         preexec_fn=lambda: _preexec(limits, cgroup),
     )
+    command.close_fds()
     pgid = process.pid
     readers = asyncio.gather(
         _read_capped(process.stdout, limits.output_bytes),
