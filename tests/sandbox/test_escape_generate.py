@@ -14,15 +14,13 @@ import pytest
 from tests.models.openai_server import FakeOpenAI
 from tests.sandbox.conftest import (
     RESOURCE_PROBES,
-    TAGGED_PROBES,
     Aftermath,
     aftermath,
-    assert_contained,
-    assert_resource_probe,
     crate_name,
     server_env,
 )
-from tests.sandbox.probes import Traps, probe_results, resource_crate
+from tests.sandbox.escape_checks import EscapeChecks
+from tests.sandbox.probes import Traps, resource_crate
 
 
 def _generate(model: FakeOpenAI, traps: Traps, out: Path, crate: str) -> dict[str, Any]:
@@ -70,27 +68,5 @@ def runs(
     yield done
 
 
-@pytest.mark.parametrize("probe", TAGGED_PROBES)
-def test_probe_does_not_escape(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, _ = runs["escape"]
-    assert body["build_success"], body["build_output"]
-    result = probe_results(body["run_output"]).get(probe)
-    assert result is not None, body["run_output"]
-    assert not result.startswith("ESCAPED"), result
-
-
-def test_escape_probes_left_nothing_outside(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]],
-) -> None:
-    assert_contained(runs["escape"][1])
-
-
-@pytest.mark.parametrize("probe", RESOURCE_PROBES)
-def test_resource_probe_is_contained(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, after = runs[probe]
-    assert body["build_success"], body["build_output"]
-    assert_resource_probe(probe, after, body["run_output"])
+class TestEscapeThroughGenerate(EscapeChecks):
+    """Every probe through this surface."""

@@ -15,15 +15,13 @@ from mcp.client.stdio import StdioServerParameters
 from tests.mcp_server.test_mcp_stdio import _text
 from tests.sandbox.conftest import (
     RESOURCE_PROBES,
-    TAGGED_PROBES,
     Aftermath,
     aftermath,
-    assert_contained,
-    assert_resource_probe,
     crate_name,
     server_env,
 )
-from tests.sandbox.probes import Traps, probe_results, resource_crate
+from tests.sandbox.escape_checks import EscapeChecks
+from tests.sandbox.probes import Traps, resource_crate
 
 
 async def _all_runs(traps: Traps) -> dict[str, tuple[dict[str, Any], Aftermath]]:
@@ -52,27 +50,5 @@ def runs(traps: Traps) -> Iterator[dict[str, tuple[dict[str, Any], Aftermath]]]:
     yield asyncio.run(_all_runs(traps))
 
 
-@pytest.mark.parametrize("probe", TAGGED_PROBES)
-def test_probe_does_not_escape(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, _ = runs["escape"]
-    assert body["success"], body["build_output"]
-    result = probe_results(body["run_output"]).get(probe)
-    assert result is not None, body["run_output"]
-    assert not result.startswith("ESCAPED"), result
-
-
-def test_escape_probes_left_nothing_outside(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]],
-) -> None:
-    assert_contained(runs["escape"][1])
-
-
-@pytest.mark.parametrize("probe", RESOURCE_PROBES)
-def test_resource_probe_is_contained(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, after = runs[probe]
-    assert body["success"], body["build_output"]
-    assert_resource_probe(probe, after, body["run_output"])
+class TestEscapeThroughMcp(EscapeChecks):
+    built = "success"

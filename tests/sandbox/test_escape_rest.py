@@ -16,10 +16,10 @@ from tests.sandbox.conftest import (
     Aftermath,
     aftermath,
     assert_contained,
-    assert_resource_probe,
     crate_name,
     server_env,
 )
+from tests.sandbox.escape_checks import EscapeChecks
 from tests.sandbox.probes import MAIN_RS, Traps, probe_results, resource_crate
 
 #: `main` with an error the fix rounds repair (rustc's own suggestion: `let mut`).
@@ -60,30 +60,8 @@ def test_health_reports_the_sandbox(runs: dict[str, tuple[dict[str, Any], Afterm
     assert health["isolation"]["sandbox"] == "bubblewrap" and not health["isolation"]["unsafe"]
 
 
-@pytest.mark.parametrize("probe", TAGGED_PROBES)
-def test_probe_does_not_escape(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, _ = runs["escape"]
-    assert body["build_success"], body["build_output"]
-    result = probe_results(body["run_output"]).get(probe)
-    assert result is not None, body["run_output"]
-    assert not result.startswith("ESCAPED"), result
-
-
-def test_escape_probes_left_nothing_outside(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]],
-) -> None:
-    assert_contained(runs["escape"][1])
-
-
-@pytest.mark.parametrize("probe", RESOURCE_PROBES)
-def test_resource_probe_is_contained(
-    runs: dict[str, tuple[dict[str, Any], Aftermath]], probe: str
-) -> None:
-    body, after = runs[probe]
-    assert body["build_success"], body["build_output"]
-    assert_resource_probe(probe, after, body["run_output"])
+class TestEscapeThroughRest(EscapeChecks):
+    """Every probe through this surface."""
 
 
 def test_compile_and_fix_checks_run_in_the_sandbox(
