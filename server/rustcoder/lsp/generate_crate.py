@@ -25,6 +25,7 @@ from rustcoder.lsp.progress import WorkDoneProgress
 from rustcoder.lsp.server import RustcoderServer
 from rustcoder.models.backend import CancelToken, CodeModel, ModelError
 from rustcoder.models.factory import model_from_settings, params_from_settings
+from rustcoder.sandbox.policy import unsandboxed_warning
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ async def generate_crate(
     ls: RustcoderServer, description: str, target: str, requirements: str = ""
 ) -> dict[str, Any]:
     settings = ls.settings.model
-    choice = ModelChoice(settings.name or None, settings.endpoint or None)
+    choice = ModelChoice(settings.name or None, settings.endpoint or None, settings.api_key or None)
     if not settings.enable or not choice.configured:
         message = (
             NO_MODEL.replace("rustcoder generate", "Generate crate")
@@ -102,6 +103,9 @@ async def generate_crate(
         _tell(ls, str(exc), lsp.MessageType.Error)
         return {"success": False, "message": str(exc)}
     assert model is not None
+    warning = unsandboxed_warning()
+    if warning:
+        _tell(ls, warning, lsp.MessageType.Warning)
     cancel = CancelToken()
     progress = WorkDoneProgress(ls, "Generating crate", "generate", on_cancel=cancel.cancel)
     await progress.begin(description[:60])

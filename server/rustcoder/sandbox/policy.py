@@ -44,14 +44,21 @@ def admit_server(command: str, allow_unsafe: bool) -> bool:
     return True
 
 
-def warn_if_unsandboxed(command: str) -> None:
+def unsandboxed_warning() -> str | None:
+    """What to tell the user when generated code would run without a sandbox (else None)."""
     found = isolation()
-    if not found.sandboxed:
-        print(
-            f"rustcoder {command}: warning: no sandbox ({found.detail}); the generated code "
-            "is built and run with your rights, limited only by rlimits and the wall clock",
-            file=sys.stderr,
-        )
+    if found.sandboxed:
+        return None
+    return (
+        f"no sandbox ({found.detail}); the generated code is built and run with your "
+        "rights, limited only by rlimits and the wall clock"
+    )
+
+
+def warn_if_unsandboxed(command: str) -> None:
+    warning = unsandboxed_warning()
+    if warning:
+        print(f"rustcoder {command}: warning: {warning}", file=sys.stderr)
 
 
 def health(found: Isolation | None = None) -> dict[str, Any]:
