@@ -32,7 +32,7 @@ class Limits:
     #: The largest single file (RLIMIT_FSIZE).
     file_bytes: int = 512 * 1024**2
     #: Everything in the job dir together (sources, target dir, private /tmp).
-    disk_bytes: int = 1024**3
+    disk_bytes: int = 2 * 1024**3
     processes: int = 512
     output_bytes: int = 256 * 1024
 
