@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rustcoder.generate.build import compile_files
 from rustcoder.sandbox import BUILD_LIMITS, Limits, isolation
+from rustcoder.sandbox.bwrap import BWRAP_ENV
 from tests.generate.test_build import crate
 
 #: A build script writing 10 files of 40 MB each: every file is under the per-file cap.
@@ -55,3 +58,50 @@ async def test_seccomp_filter_denies_ptrace_keyrings_and_bpf() -> None:
     assert result.build_success, result.build_output
     # -1 is -EPERM from the filter; getpid still works (2: the sandbox's PID namespace).
     assert result.run_output == "ptrace=-1 keyctl=-1 bpf=-1 getpid=2\n"
+
+
+async def test_job_environment_is_built_from_nothing_even_without_a_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server's variables (API keys, tokens) never reach submitted code, sandbox or not."""
+    monkeypatch.setenv("RUSTCODER_API_KEY", "sk-server-only-9b2")
+    monkeypatch.setenv("RUSTCODER_API_TOKEN", "token-server-only-9b2")
+    monkeypatch.setenv(BWRAP_ENV, "/nonexistent/bwrap")
+    isolation.cache_clear()
+    try:
+        main = (
+            "fn main() {\n"
+            '    println!("BUILD_ENV_CLEAN={}", env!("BUILD_ENV_CLEAN"));\n'
+            '    for (k, v) in std::env::vars() { println!("{k}={v}"); }\n'
+            "}\n"
+        )
+        result = await compile_files(crate(main, **{"build.rs": ENV_BUILD_RS}))
+    finally:
+        monkeypatch.delenv(BWRAP_ENV)
+        isolation.cache_clear()
+    assert result.build_success, result.build_output
+    seen = dict(line.split("=", 1) for line in result.run_output.splitlines())
+    assert "server-only" not in result.run_output
+    assert seen["BUILD_ENV_CLEAN"] == "yes"
+    assert set(seen) <= {*ALLOWED_ENV, "BUILD_ENV_CLEAN"}, set(seen) - ALLOWED_ENV
+
+
+#: What a job's program may find in its environment.
+ALLOWED_ENV = {
+    "PATH",
+    "HOME",
+    "CARGO_HOME",
+    "TMPDIR",
+    "LANG",
+    "CARGO_TERM_COLOR",
+    "CARGO_TERM_PROGRESS_WHEN",
+    "CARGO_NET_OFFLINE",
+    "RUST_BACKTRACE",
+    "PWD",
+}
+
+ENV_BUILD_RS = """fn main() {
+    let leaked = std::env::vars().any(|(_, v)| v.contains("server-only"));
+    println!("cargo:rustc-env=BUILD_ENV_CLEAN={}", if leaked { "no" } else { "yes" });
+}
+"""
