@@ -25,14 +25,34 @@ async def test_fix_rounds_use_the_model_through_the_relay_with_the_key_added() -
     assert {r.headers.get("Authorization") for r in asked} == {"Bearer sk-relay-only-7d1"}
 
 
+async def _ask(path: Path, request: bytes) -> bytes:
+    reader, writer = await asyncio.open_unix_connection(str(path))
+    writer.write(request)
+    await writer.drain()
+    answer = await reader.read()
+    writer.close()
+    return answer
+
+
 async def test_relay_forwards_chat_completions_only(tmp_path: Path) -> None:
     with FakeOpenAI() as server:
-        relay = ModelRelay(server.url, None, tmp_path / "model.sock")
+        relay = ModelRelay(server.url, "sk-outside", tmp_path / "model.sock")
         async with relay.serving() as path:
-            reader, writer = await asyncio.open_unix_connection(str(path))
-            writer.write(b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
-            await writer.drain()
-            answer = await reader.read()
-            writer.close()
-        assert answer.startswith(b"HTTP/1.1 403")
-        assert server.requests == []
+            other = await _ask(path, b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
+            chunked = await _ask(
+                path,
+                b"POST /v1/chat/completions HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                b"0\r\n\r\n",
+            )
+            body = b'{"model": "m", "messages": [{"role": "user", "content": "hi"}]}'
+            smuggled = b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n"
+            chat = await _ask(
+                path,
+                b"POST /v1/chat/completions HTTP/1.1\r\nHost: sandbox\r\n"
+                b"Authorization: Bearer stolen\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s%s" % (len(body), body, smuggled),
+            )
+    assert other.startswith(b"HTTP/1.1 403") and chunked.startswith(b"HTTP/1.1 403")
+    assert chat.startswith(b"HTTP/1.0 200") or chat.startswith(b"HTTP/1.1 200"), chat[:200]
+    assert [r.path for r in server.requests] == ["/v1/chat/completions"]
+    assert server.requests[0].headers["Authorization"] == "Bearer sk-outside"

@@ -19,6 +19,7 @@ from pathlib import Path
 from rustcoder.models.openai_backend import chat_path
 
 MAX_HEAD_BYTES = 64 * 1024
+MAX_BODY_BYTES = 8 * 1024 * 1024
 _DROPPED = (b"authorization", b"host", b"connection", b"proxy-authorization")
 
 
@@ -38,32 +39,42 @@ class ModelRelay:
         self.api_key = api_key
         self.socket_path = socket_path
 
-    def _head(self, request: bytes) -> bytes | None:
-        """The request head as sent upstream, or None when it is not a chat completion."""
+    def _head(self, request: bytes) -> tuple[bytes, int] | None:
+        """The request head as sent upstream and its body's length, or None if not allowed.
+
+        Only `POST <chat path>` with a Content-Length body passes; the body
+        is forwarded to that length and no further, so nothing can ride
+        behind it on the connection.
+        """
         lines = request.split(b"\r\n")
         method, _, rest = lines[0].partition(b" ")
         target = rest.rpartition(b" ")[0]
         if method != b"POST" or target.decode("latin-1") != self.path:
             return None
-        host = self.parts.netloc.rpartition("@")[2]
-        headers = [
-            line
-            for line in lines[1:]
-            if line and line.split(b":")[0].strip().lower() not in _DROPPED
+        fields = [(line.split(b":", 1)[0].strip().lower(), line) for line in lines[1:] if line]
+        lengths = [
+            line.split(b":", 1)[1].strip() for name, line in fields if name == b"content-length"
         ]
+        if len(lengths) != 1 or not lengths[0].isdigit() or int(lengths[0]) > MAX_BODY_BYTES:
+            return None
+        if any(name == b"transfer-encoding" for name, _ in fields):
+            return None
+        host = self.parts.netloc.rpartition("@")[2]
+        headers = [line for name, line in fields if name not in _DROPPED]
         headers += [f"Host: {host}".encode(), b"Connection: close"]
         if self.api_key:
             headers.append(f"Authorization: Bearer {self.api_key}".encode())
-        return b"\r\n".join([lines[0], *headers]) + b"\r\n\r\n"
+        return b"\r\n".join([lines[0], *headers]) + b"\r\n\r\n", int(lengths[0])
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             try:
                 request = await reader.readuntil(b"\r\n\r\n")
+                allowed = self._head(request[:-4])
+                body = await reader.readexactly(allowed[1]) if allowed else b""
             except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
                 return
-            head = self._head(request[:-4])
-            if head is None:
+            if allowed is None:
                 writer.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
                 await writer.drain()
                 return
@@ -83,8 +94,9 @@ class ModelRelay:
                 )
                 await writer.drain()
                 return
-            up_writer.write(head)
-            await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
+            up_writer.write(allowed[0] + body)
+            await up_writer.drain()
+            await _pipe(up_reader, writer)
             up_writer.close()
         finally:
             writer.close()
