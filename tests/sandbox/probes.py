@@ -76,13 +76,13 @@ pub fn probe_all(tag: &str) -> Vec<(String, String)> {
     add("environment", shown);
     let outside = format!("{OUTSIDE}.{tag}");
     add("write_outside", outcome(std::fs::write(&outside, "escaped"), |_| outside.clone()));
-    let link = format!("src/escape-link-{tag}");
+    // A submitted file swapped for a link to a path outside the job, then written through.
+    let link = format!("notes/link-{tag}.txt");
     let target = format!("{LINK_TARGET}.{tag}");
     let _ = std::fs::remove_file(&link);
     let linked = std::os::unix::fs::symlink(&target, &link)
         .and_then(|_| std::fs::write(&link, "escaped"));
     add("write_through_symlink", outcome(linked, |_| target.clone()));
-    let _ = std::fs::remove_file(&link);
     let addr: SocketAddr = ([127, 0, 0, 1], TCP_PORT).into();
     let tcp = TcpStream::connect_timeout(&addr, Duration::from_millis(1500)).and_then(|mut s| {
         s.write_all(format!("escaped {tag}").as_bytes())?;
@@ -299,6 +299,8 @@ class Traps:
             "build.rs": BUILD_RS,
             "src/probes.rs": self.probes_rs(),
             "src/main.rs": main_rs,
+            "notes/link-build.txt": "submitted\n",
+            "notes/link-main.txt": "submitted\n",
         }
         return "\n".join(f"[filename: {path}]\n{text}" for path, text in files.items())
 
