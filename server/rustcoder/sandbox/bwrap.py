@@ -118,7 +118,7 @@ def _try(tool: str, with_seccomp: bool) -> subprocess.CompletedProcess[str]:
     argv = [tool, *NAMESPACE_FLAGS, *extra, *_system_binds(), "--proc", "/proc", "--", "/bin/true"]
     try:
         return subprocess.run(
-            argv, capture_output=True, text=True, timeout=30, pass_fds=[fd] if fd else []
+            argv, capture_output=True, text=True, timeout=30, pass_fds=[] if fd is None else [fd]
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return subprocess.CompletedProcess(argv, 1, "", str(exc))
