@@ -1,9 +1,11 @@
 """Compare two checks: did a candidate remove its error without adding one?
 
 Diagnostics are compared by (code, message, file), not by line: an edit moves
-the lines below it. Errors of a later compiler phase that appear once earlier
-errors are gone were hidden, not introduced (rustc skips borrow checking of
-bodies that failed type checking), so they do not count against a candidate.
+the lines below it. Errors of a later compiler stage than the target's that
+appear once it is gone were hidden, not introduced (rustc skips borrow checking
+of bodies that failed type checking), so they do not count against a candidate;
+which stage reports what is the table in `fix/stages.py`, and an error it cannot
+place is always counted as introduced.
 """
 
 from __future__ import annotations
@@ -13,30 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rustcoder.cargo.messages import RustDiagnostic
-
-#: Borrow-checking errors: only reported for bodies that type-checked.
-BORROWCK_CODES = {
-    "E0381", "E0382", "E0383", "E0384", "E0499", "E0500", "E0501", "E0502", "E0503",
-    "E0505", "E0506", "E0507", "E0508", "E0509", "E0510", "E0515", "E0516", "E0521",
-    "E0524", "E0594", "E0596", "E0597", "E0626", "E0712", "E0713", "E0716", "E0373",
-    "E0793",
-}  # fmt: skip
-#: Name-resolution errors: reported before type checking runs.
-RESOLVE_CODES = {
-    "E0404", "E0405", "E0407", "E0408", "E0411", "E0412", "E0415", "E0416", "E0422",
-    "E0423", "E0424", "E0425", "E0426", "E0428", "E0429", "E0430", "E0431", "E0432",
-    "E0433", "E0434", "E0435", "E0437", "E0438", "E0583", "E0601",
-}  # fmt: skip
+from rustcoder.fix.stages import is_cargo_level, is_later, stage_of
 
 ErrorKey = tuple[str, str, str]
-
-
-def phase(code: str | None) -> int:
-    if code in RESOLVE_CODES:
-        return 0
-    if code in BORROWCK_CODES:
-        return 2
-    return 1
 
 
 def relative_file(file_name: str, root: Path) -> str:
@@ -79,28 +60,36 @@ class ErrorSet:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def min_phase(self) -> int:
-        return min((phase(code) for code, _, _ in self.counts), default=3)
+    def cargo_failures(self) -> list[ErrorKey]:
+        """Failures of cargo itself (manifest, resolution, build script): nothing was compiled."""
+        return [key for key in self.counts if is_cargo_level(key[0])]
 
 
 @dataclass
 class Comparison:
     target_gone: bool
+    #: New errors not provably of a later stage than the target's: the edit caused them.
     introduced: list[ErrorKey]
+    #: New errors of a later stage, hidden until the target was fixed.
     revealed: list[ErrorKey]
     remaining: int
 
 
 def compare(before: ErrorSet, after: ErrorSet, target: ErrorKey) -> Comparison:
+    """What a candidate did: an error counts as revealed only with a provably later stage.
+
+    A new error without a code (a syntax error), with a code not in the stage
+    table, or of the target's own stage or an earlier one is introduced.
+    """
     target_gone = after.all_counts[target] < before.all_counts[target]
+    target_stage = stage_of(target[0] or None, target[1])
     introduced: list[ErrorKey] = []
     revealed: list[ErrorKey] = []
-    hidden_from = before.min_phase()
     for key, count in after.counts.items():
         extra = count - before.counts.get(key, 0)
         if extra <= 0:
             continue
-        if phase(key[0]) > hidden_from:
+        if is_later(key[0] or None, key[1], target_stage):
             revealed.extend([key] * extra)
         else:
             introduced.extend([key] * extra)

@@ -12,6 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rustcoder.cargo.offsets import (
+    LineIndex,
+    adapt_newlines,
+    byte_to_char,
+    line_ending,
+    snap_offset,
+)
+
 
 @dataclass(frozen=True, order=True)
 class Edit:
@@ -26,15 +34,22 @@ class EditConflictError(ValueError):
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply edits of one file (offsets into `text`), last first."""
-    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    """Apply edits of one file (offsets into `text`), last first, in its line-ending style."""
+    eol = line_ending(text)
+    ordered = sorted(
+        (
+            Edit(e.path, snap_offset(text, e.start), snap_offset(text, e.end), e.new_text)
+            for e in edits
+        ),
+        key=lambda e: (e.start, e.end),
+    )
     for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
             raise EditConflictError(f"overlapping edits at {before.start}..{before.end}")
     for edit in reversed(ordered):
         if not 0 <= edit.start <= edit.end <= len(text):
             raise EditConflictError(f"edit {edit.start}..{edit.end} outside the file")
-        text = text[: edit.start] + edit.new_text + text[edit.end :]
+        text = text[: edit.start] + adapt_newlines(edit.new_text, eol) + text[edit.end :]
     return text
 
 
@@ -46,50 +61,29 @@ def group_by_file(edits: Iterable[Edit]) -> dict[Path, list[Edit]]:
 
 
 def byte_to_char_offset(text: str, byte_offset: int) -> int:
-    """Character offset of a UTF-8 byte offset in `text`."""
-    if text.isascii():
-        return min(byte_offset, len(text))
-    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+    """Character offset of a UTF-8 byte offset in `text` (the file's exact text)."""
+    return byte_to_char(text, byte_offset)
 
 
-def offset_to_position(text: str, offset: int) -> tuple[int, int]:
-    """(line, character column) of a character offset, both 0-based."""
-    line = text.count("\n", 0, offset)
-    line_start = text.rfind("\n", 0, offset) + 1
-    return line, offset - line_start
+def offset_to_position(text: str, offset: int, encoding: str = "utf-32") -> tuple[int, int]:
+    """(line, column) of a character offset, LSP line breaks, both 0-based."""
+    return LineIndex(text).position(offset, encoding)
 
 
-def position_to_offset(text: str, line: int, column: int) -> int:
+def position_to_offset(text: str, line: int, column: int, encoding: str = "utf-32") -> int:
     """Character offset of a (line, column) position, clamped to the text."""
-    start = 0
-    for _ in range(line):
-        nl = text.find("\n", start)
-        if nl < 0:
-            return len(text)
-        start = nl + 1
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    return min(start + column, end)
-
-
-def column_in_encoding(line_text: str, char_column: int, encoding: str) -> int:
-    prefix = line_text[:char_column]
-    if encoding == "utf-32" or prefix.isascii():
-        return len(prefix)
-    if encoding == "utf-8":
-        return len(prefix.encode("utf-8"))
-    return len(prefix.encode("utf-16-le")) // 2
+    return LineIndex(text).offset(line, column, encoding)
 
 
 def edit_range(text: str, edit: Edit, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """LSP-style ((line, col), (line, col)) of an edit in the given encoding."""
-    lines = text.split("\n")
-    result = []
-    for offset in (edit.start, edit.end):
-        line, col = offset_to_position(text, offset)
-        line_text = lines[line] if line < len(lines) else ""
-        result.append((line, column_in_encoding(line_text, col, encoding)))
-    return result[0], result[1]
+    index = LineIndex(text)
+    return index.position(edit.start, encoding), index.position(edit.end, encoding)
+
+
+def lsp_new_text(text: str, edit: Edit) -> str:
+    """The edit's replacement as the editor should insert it: in the file's line endings."""
+    return adapt_newlines(edit.new_text, line_ending(text))
 
 
 def unified_diff(path_label: str, before: str, after: str) -> str:

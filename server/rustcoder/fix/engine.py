@@ -78,9 +78,11 @@ class FixEngine:
     settings: FixSettings = field(default_factory=FixSettings)
     sources: list[CandidateSource] = field(default_factory=lambda: [RustcSource()])
     overlays: dict[Path, str] = field(default_factory=dict)
+    #: Read each file once (the CLI): fixes and the write-back see one version of it.
+    pin_reads: bool = False
 
     def __post_init__(self) -> None:
-        self.read_text = ReadText(self.overlays)
+        self.read_text = ReadText(self.overlays, pin=self.pin_reads)
         self._cache: dict[tuple[str, str, ErrorKey], Verification] = {}
         parallel = self.settings.parallel or os.cpu_count() or 1
         self._semaphore = asyncio.Semaphore(max(1, parallel))
@@ -167,7 +169,8 @@ class FixEngine:
                 slot.release()
 
     def _prepare(self, slot: ShadowSlot, candidate: Candidate | None) -> None:
-        slot.sync(self.workspace.root, self.overlays)
+        pinned = self.read_text.pinned or {}
+        slot.sync(self.workspace.root, {**pinned, **self.overlays})
         if candidate is not None:
             slot.apply(self.workspace.root, candidate.edits, self.read_text)
 
@@ -202,9 +205,11 @@ class FixEngine:
             return result
         if outcome.timed_out:
             return Verification(status="timeout", detail=outcome.error or "timed out")
-        if outcome.error and not outcome.diagnostics:
-            return Verification(status="failed", detail=outcome.error)
         after = ErrorSet.of(outcome.diagnostics, _shadow_root(outcome))
+        not_built = shadow_build_failure(outcome, after)
+        if not_built is not None:
+            # Never "revealed": a copy that does not build proves nothing about the edit.
+            return Verification(status="failed", detail=f"could not verify: {not_built}")
         comparison = compare(baseline, after, target_key)
         if not comparison.target_gone:
             result = Verification("rejected", "the error is still there", comparison, outcome)
@@ -240,6 +245,18 @@ class FixEngine:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def shadow_build_failure(outcome: CheckOutcome, errors: ErrorSet) -> str | None:
+    """Why the shadow check compiled nothing (cargo missing, manifest, resolution), or None."""
+    if outcome.error:
+        return outcome.error
+    failures = errors.cargo_failures()
+    if failures:
+        return "the shadow copy did not build: " + failures[0][1].split("\n", 1)[0]
+    if outcome.build_success is None:
+        return f"cargo exited with {outcome.exit_code} before building anything"
+    return None
 
 
 def _shadow_root(outcome: CheckOutcome) -> Path:

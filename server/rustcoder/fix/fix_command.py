@@ -25,6 +25,7 @@ from rustcoder.fix.compare import ErrorSet, error_key, is_error
 from rustcoder.fix.edits import unified_diff
 from rustcoder.fix.engine import FixEngine, FixSettings, Verification
 from rustcoder.fix.model_source import ModelSource
+from rustcoder.fix.safe_write import FileChange, write_files
 from rustcoder.fix.sources import default_sources
 from rustcoder.models.backend import ModelError
 
@@ -37,6 +38,11 @@ class AppliedFix:
     title: str
     source: str
     status: str
+    #: The files the fix edits, relative to the workspace.
+    files: list[str] = field(default_factory=list)
+    #: With --apply: whether its files were written, and if not, why.
+    written: bool | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -52,6 +58,9 @@ class FixReport:
     error: str | None = None
     #: Why the model could not be used (the rule-based fixes still count).
     model_error: str | None = None
+    #: With --apply: files written, files not written with the reason.
+    written: list[Path] = field(default_factory=list)
+    not_written: dict[Path, str] = field(default_factory=dict)
 
     def diff(self) -> str:
         return "".join(
@@ -72,7 +81,16 @@ class FixReport:
             "diff": self.diff(),
             "error": self.error,
             "modelError": self.model_error,
+            "written": [self._rel(p) for p in self.written],
+            "notWritten": {self._rel(p): reason for p, reason in self.not_written.items()},
         }
+
+    def _rel(self, path: Path) -> str:
+        return (
+            str(path.relative_to(self.workspace))
+            if path.is_relative_to(self.workspace)
+            else str(path)
+        )
 
 
 def _errors(diagnostics: list[RustDiagnostic]) -> list[RustDiagnostic]:
@@ -100,6 +118,7 @@ async def fix_workspace(
         check_settings=check_settings or CheckSettings(),
         settings=fix_settings or FixSettings(),
         sources=default_sources(),
+        pin_reads=True,
     )
     report = FixReport(workspace=workspace.root)
     outcome = await engine.check_base()
@@ -123,11 +142,8 @@ async def fix_workspace(
     report.errors_after = len(errors)
     report.unfixed = [f"{d.code or 'error'}: {d.message}" for d in errors]
     for path, text in engine.overlays.items():
-        try:
-            before = path.read_text(encoding="utf-8")
-        except OSError:
-            continue
-        if before != text:
+        before = engine.read_text.original(path)
+        if before is not None and before != text:
             report.changed[path] = (before, text)
     report.seconds = time.perf_counter() - started
     return report
@@ -193,6 +209,7 @@ def _record(
             title=candidate.title,
             source=candidate.source,
             status=verification.status,
+            files=sorted({str(e.path.relative_to(report.workspace)) for e in candidate.edits}),
         )
     )
     if log:
@@ -235,17 +252,38 @@ def _in_file(diagnostic: RustDiagnostic, root: Path, path: Path) -> bool:
     return (file_path if file_path.is_absolute() else root / file_path) == path
 
 
-def write_changes(report: FixReport) -> list[Path]:
-    """Write the fixed files back, inside the crate only."""
-    written: list[Path] = []
-    for path, (before, after) in report.changed.items():
-        if not path.resolve().is_relative_to(report.workspace.resolve()):
-            continue
-        if path.read_text(encoding="utf-8") != before:
-            raise RuntimeError(f"{path} changed while fixing; nothing written to it")
-        path.write_text(after, encoding="utf-8")
-        written.append(path)
-    return written
+async def write_back(
+    report: FixReport,
+    workspace: CargoWorkspace,
+    check_settings: CheckSettings,
+    fix_settings: FixSettings,
+) -> None:
+    """Write the fixed files (all or none, compare-and-swap), then count errors on disk again.
+
+    The summary must describe the files as they are after writing, whatever
+    was or was not written, so the crate is checked once more.
+    """
+    changes = [FileChange(path, before, after) for path, (before, after) in report.changed.items()]
+    results = await asyncio.to_thread(
+        write_files, sorted(changes, key=lambda c: c.path), report.workspace
+    )
+    report.written = [r.path for r in results if r.written]
+    report.not_written = {r.path: r.reason or "not written" for r in results if not r.written}
+    for fix in report.applied:
+        reasons = [
+            report.not_written[report.workspace / f]
+            for f in fix.files
+            if report.workspace / f in report.not_written
+        ]
+        fix.written = not reasons
+        fix.reason = reasons[0] if reasons else None
+    outcome = await FixEngine(workspace, check_settings, fix_settings).check_base()
+    if outcome.error and not outcome.diagnostics:
+        report.error = f"could not check the crate after writing: {outcome.error}"
+        return
+    errors = _errors(outcome.diagnostics)
+    report.errors_after = len(errors)
+    report.unfixed = [f"{d.code or 'error'}: {d.message}" for d in errors]
 
 
 def add_parser(subparsers: Any) -> None:
@@ -329,42 +367,58 @@ def run(args: argparse.Namespace) -> int:
     except ModelError as exc:
         print(f"rustcoder fix: {exc}", file=sys.stderr)
         return 2
-    report = asyncio.run(
-        fix_workspace(
+    fix_settings = FixSettings(parallel=args.parallel, timeout_seconds=args.timeout)
+
+    async def fix_then_write() -> FixReport:
+        report = await fix_workspace(
             workspace,
             max_rounds=args.max_rounds,
-            fix_settings=FixSettings(parallel=args.parallel, timeout_seconds=args.timeout),
+            fix_settings=fix_settings,
             log=log,
             model=model,
             model_rounds=args.model_rounds,
         )
-    )
+        if args.apply and report.changed and not report.error:
+            await write_back(report, workspace, CheckSettings(), fix_settings)
+        return report
+
+    report = asyncio.run(fix_then_write())
     if report.error:
         print(f"rustcoder fix: {report.error}", file=sys.stderr)
         return 2
     if report.model_error:
         print(f"rustcoder fix: model not used: {report.model_error}", file=sys.stderr)
-    written = write_changes(report) if args.apply and report.applied else []
     if args.json:
-        data = report.to_json()
-        data["written"] = [str(p.relative_to(workspace.root)) for p in written]
-        json.dump(data, sys.stdout, indent=2)
+        json.dump(report.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        if not args.apply:
-            sys.stdout.write(report.diff())
-        for fix in report.applied:
-            print(
-                f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})",
-                file=sys.stderr,
-            )
-        for line in report.unfixed:
-            print(f"not fixed: {line}", file=sys.stderr)
-        print(
-            f"{workspace.root}: {report.errors_before} error(s) before, "
-            f"{report.errors_after} after; "
-            f"{len(report.applied)} fix(es) in {report.seconds:.1f}s"
-            + (f"; wrote {len(written)} file(s)" if written else ""),
-            file=sys.stderr,
-        )
+        _print_report(report, args.apply)
+    if report.not_written:
+        return EXIT_NOT_WRITTEN
     return 0 if report.errors_after == 0 else 1
+
+
+#: Exit status when a verified fix could not be written (see the report for why).
+EXIT_NOT_WRITTEN = 3
+
+
+def _print_report(report: FixReport, applied: bool) -> None:
+    if not applied:
+        sys.stdout.write(report.diff())
+    for fix in report.applied:
+        line = f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})"
+        if fix.written is False:
+            line += f" — not written: {fix.reason}"
+        print(line, file=sys.stderr)
+    for path, reason in sorted(report.not_written.items()):
+        print(f"not written: {report._rel(path)}: {reason}", file=sys.stderr)
+    for line in report.unfixed:
+        print(f"not fixed: {line}", file=sys.stderr)
+    print(
+        f"{report.workspace}: {report.errors_before} error(s) before, "
+        f"{report.errors_after} after; "
+        f"{len(report.applied)} fix(es) in {report.seconds:.1f}s"
+        + (f"; wrote {len(report.written)} file(s)" if report.written else "")
+        + ("; nothing written" if report.not_written else ""),
+        file=sys.stderr,
+    )

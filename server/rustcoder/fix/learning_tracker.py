@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rustcoder.cargo.flycheck import CheckOutcome
 from rustcoder.cargo.messages import RustDiagnostic
+from rustcoder.cargo.offsets import read_source
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import ErrorKey, ErrorSet, error_key, is_error
@@ -133,7 +134,4 @@ def _primary_path(d: RustDiagnostic, root: Path) -> Path | None:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
+    return read_source(path) or ""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from rustcoder.cargo.offsets import read_source
 from rustcoder.fix.edits import Edit, apply_edits, group_by_file
 
 SKIP_DIRS = {"target", ".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"}
@@ -39,8 +40,12 @@ def shadow_base_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"rustcoder-shadow-{os.getuid()}"
 
 
-def walk_sources(root: Path) -> Iterator[Path]:
-    """Files of a workspace worth copying: no build output, no VCS data."""
+def walk_entries(root: Path) -> Iterator[tuple[Path, bool]]:
+    """(path, is_dir_link) for the files and directory symlinks of a workspace.
+
+    No build output, no VCS data. A symlinked directory is reported, not
+    entered: the shadow copy recreates the link, so it builds what cargo builds.
+    """
     count = 0
     stack = [root]
     while stack:
@@ -54,11 +59,19 @@ def walk_sources(root: Path) -> Iterator[Path]:
                 if entry.name in SKIP_DIRS or entry.name.startswith("."):
                     continue
                 stack.append(Path(entry.path))
+            elif entry.is_symlink() and entry.is_dir():
+                if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    yield Path(entry.path), True
             elif entry.is_file():
                 count += 1
                 if count > MAX_FILES:
                     return
-                yield Path(entry.path)
+                yield Path(entry.path), False
+
+
+def walk_sources(root: Path) -> Iterator[Path]:
+    """Files of a workspace worth copying: no build output, no VCS data."""
+    return (path for path, is_link in walk_entries(root) if not is_link)
 
 
 class _Clock:
@@ -73,8 +86,23 @@ class _Clock:
         return now
 
 
+def _clear(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+def _link(path: Path, target: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _clear(path)
+    os.symlink(target, path)
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
     tmp = path.with_name(path.name + ".rustcoder-tmp")
     tmp.write_bytes(data)
     stamp = _Clock.next()
@@ -95,47 +123,71 @@ class ShadowSlot:
     def sync(self, source_root: Path, overlays: dict[Path, str]) -> None:
         """Make the copy equal to the source workspace plus `overlays` (absolute paths)."""
         wanted: dict[Path, tuple[Signature, Path | None, str | None]] = {}
-        for path in walk_sources(source_root):
+        # A large file is linked, not copied, while this slot has never built (so
+        # cargo cannot hold artifacts of an edited copy); once edited it is copied.
+        may_link = not self.target_dir.exists()
+        for path, is_dir_link in walk_entries(source_root):
             rel = path.relative_to(source_root)
+            if is_dir_link:
+                wanted[rel] = (("dirlink", self._link_target(source_root, path)), None, None)
+                continue
             if path in overlays:
                 continue
             try:
                 st = path.stat()
             except OSError:
                 continue
-            if st.st_size > MAX_FILE_BYTES:
-                continue
-            wanted[rel] = (("disk", st.st_size, st.st_mtime_ns), path, None)
+            kind = "disk"
+            if st.st_size > MAX_FILE_BYTES and (may_link or self.state.get(rel, ("",))[0] == "big"):
+                kind = "big"
+            wanted[rel] = ((kind, st.st_size, st.st_mtime_ns), path, None)
         for path, overlay in overlays.items():
             rel = path.relative_to(source_root)
             wanted[rel] = (("text", hashlib.sha256(overlay.encode()).hexdigest()), None, overlay)
         for rel in list(self.state):
             if rel not in wanted:
                 with contextlib.suppress(OSError):
-                    (self.root / rel).unlink()
+                    _clear(self.root / rel)
                 del self.state[rel]
         for rel, (signature, disk_path, text) in wanted.items():
-            if self.state.get(rel) == signature and (self.root / rel).exists():
+            dest = self.root / rel
+            if self.state.get(rel) == signature and (dest.exists() or dest.is_symlink()):
                 continue
-            if disk_path is not None:
+            if signature[0] == "dirlink":
+                _link(dest, str(signature[1]))
+            elif signature[0] == "big" and disk_path is not None:
+                _link(dest, str(disk_path.resolve()))
+            elif disk_path is not None:
                 try:
                     data = disk_path.read_bytes()
                 except OSError:
                     continue
+                _write(dest, data)
             else:
-                data = (text or "").encode()
-            _write(self.root / rel, data)
+                _write(dest, (text or "").encode())
             self.state[rel] = signature
 
+    def _link_target(self, source_root: Path, link: Path) -> str:
+        """Where a directory link points in the copy: same place inside, the real one outside."""
+        real = link.resolve()
+        real_root = source_root.resolve()
+        if real.is_relative_to(real_root):
+            inside = self.root / real.relative_to(real_root)
+            return os.path.relpath(inside, (self.root / link.relative_to(source_root)).parent)
+        return str(real)
+
     def apply(self, source_root: Path, edits: tuple[Edit, ...], read_text: ReadText) -> None:
-        """Write a candidate's edits over the synced copy."""
+        """Write a candidate's edits over the synced copy (never through a link out of it)."""
         for path, file_edits in group_by_file(edits).items():
             original = read_text(path)
             if original is None:
                 raise FileNotFoundError(path)
             new_text = apply_edits(original, file_edits)
             rel = path.relative_to(source_root)
-            _write(self.root / rel, new_text.encode())
+            dest = self.root / rel
+            if not dest.parent.resolve().is_relative_to(self.root.resolve()):
+                raise ValueError(f"{rel} is outside the workspace (through a symlink)")
+            _write(dest, new_text.encode())
             self.state[rel] = ("text", hashlib.sha256(new_text.encode()).hexdigest())
 
     @property
@@ -165,16 +217,25 @@ class ShadowSlot:
 class ReadText:
     """Reads workspace files as the engine sees them: overlays first, then disk."""
 
-    def __init__(self, overlays: dict[Path, str]) -> None:
+    def __init__(self, overlays: dict[Path, str], pin: bool = False) -> None:
         self.overlays = overlays
+        #: With `pin`, each file's text as first read: a run computes every fix from
+        #: one version of a file, and writing back compares against exactly that.
+        self.pinned: dict[Path, str] | None = {} if pin else None
 
     def __call__(self, path: Path) -> str | None:
         if path in self.overlays:
             return self.overlays[path]
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return self.original(path)
+
+    def original(self, path: Path) -> str | None:
+        """The file's text on disk (as first read, when pinned), overlays aside."""
+        if self.pinned is not None and path in self.pinned:
+            return self.pinned[path]
+        text = read_source(path)
+        if self.pinned is not None and text is not None:
+            self.pinned[path] = text
+        return text
 
 
 def acquire_slot(workspace_root: Path, max_slots: int = 8) -> ShadowSlot:

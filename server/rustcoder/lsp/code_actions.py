@@ -22,7 +22,7 @@ from rustcoder.cargo.to_lsp import MappedDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import error_key
-from rustcoder.fix.edits import edit_range, group_by_file
+from rustcoder.fix.edits import edit_range, group_by_file, lsp_new_text
 from rustcoder.fix.model_source import MODEL_CANDIDATE, is_placeholder
 from rustcoder.fix.rustc_suggestions import matches, ranges_intersect
 from rustcoder.fix.service import RankedCandidate
@@ -57,7 +57,7 @@ def workspace_edit(ls: RustcoderServer, candidate: Candidate, read_text: Any) ->
                         start=lsp.Position(line=sl, character=sc),
                         end=lsp.Position(line=el, character=ec),
                     ),
-                    new_text=edit.new_text,
+                    new_text=lsp_new_text(text, edit),
                 )
             )
     if not ls.supports_document_changes():
