@@ -169,8 +169,13 @@ class FixEngine:
                 slot.release()
 
     def _prepare(self, slot: ShadowSlot, candidate: Candidate | None) -> None:
-        pinned = self.read_text.pinned or {}
-        slot.sync(self.workspace.root, {**pinned, **self.overlays})
+        pinned = self.read_text.pinned
+        if pinned is not None and not pinned:
+            # The first check pins every source: the whole run sees one version of the crate.
+            for path in walk_sources(self.workspace.root):
+                if path.suffix == ".rs":
+                    self.read_text.original(path)
+        slot.sync(self.workspace.root, {**(pinned or {}), **self.overlays})
         if candidate is not None:
             slot.apply(self.workspace.root, candidate.edits, self.read_text)
 

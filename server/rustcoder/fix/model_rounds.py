@@ -62,13 +62,13 @@ def errors_by_file(
 ) -> dict[Path, list[RustDiagnostic]]:
     """Errors per file, each once (`--all-targets` reports a lib's errors again for its tests)."""
     result: dict[Path, list[RustDiagnostic]] = {}
-    seen: set[tuple[str | None, str, int, int]] = set()
+    seen: set[tuple[Path, str | None, str, int, int]] = set()
     for diagnostic in diagnostics:
         path = _primary_path(diagnostic, root)
         if not is_error(diagnostic) or path is None or not path.is_relative_to(root):
             continue
         primary = next(s for s in diagnostic.spans if s.is_primary)
-        key = (diagnostic.code, diagnostic.message, primary.byte_start, primary.byte_end)
+        key = (path, diagnostic.code, diagnostic.message, primary.byte_start, primary.byte_end)
         if key in seen:
             continue
         seen.add(key)

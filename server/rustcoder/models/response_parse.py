@@ -158,12 +158,14 @@ def _replace_item(path: Path, text: str, code: str, item: ItemSpan) -> ParsedFix
         (n for n in _all_items(reply) if n.type == item.kind and _item_name(reply, n) == item.name),
         None,
     )
-    if match is None:
+    original = SourceFile(path, text)
+    if match is None or (reply.root.has_error and not original.root.has_error):
+        # With a syntax error in the reply, the item's extent is the parser's guess,
+        # and splicing that guess in can cut the item short into code that compiles.
         return None
     new_item = code[reply.item_start(match) : reply.end(match)]
     if has_placeholder(new_item) and not has_placeholder(item.text):
         return None
-    original = SourceFile(path, text)
     new_item = _reindent(new_item, original.indent_at(item.start))
     edits: list[Edit] = []
     edit = minimal_edit(path, item.text, new_item)
