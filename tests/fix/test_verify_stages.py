@@ -76,7 +76,7 @@ def test_the_table_matches_what_rustc_hides(tmp_path: Path) -> None:
     crate = tmp_path / "stages"
     (crate / "src").mkdir(parents=True)
     (crate / "Cargo.toml").write_text(MANIFEST)
-    for i, (name, broken, _) in enumerate(HIDING):
+    for name, broken, _ in HIDING:
         (crate / "src" / f"{name}.rs").write_text(broken + "\n")
     (crate / "src" / "lib.rs").write_text("".join(f"pub mod {n};\n" for n, _, _ in HIDING))
     before = {d.spans[0].file_name: d for d in cargo_errors(crate)}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rustcoder.kb import locate
-from rustcoder.kb.db import KbError
+from rustcoder.kb.db import REBUILD_HINT, DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
@@ -39,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         help="only when the file is missing, unreadable, or built from other recipes or rustc",
     )
-    p.set_defaults(handler=cmd_build)
+    p.set_defaults(handler=_guarded(cmd_build))
 
     p = sub.add_parser("search", help="search by error text")
     p.add_argument("text", help="an error message (identifiers do not matter)")
@@ -47,12 +48,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--only-code", action="store_true", help="only entries of --code")
     p.add_argument("--limit", type=int, default=5, help="results to show (default: 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_search)
+    p.set_defaults(handler=_guarded(cmd_search))
 
     p = sub.add_parser("explain", help="rustc's explanation of an error code")
     p.add_argument("code", help="an error code, e.g. E0382")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_explain)
+    p.set_defaults(handler=_guarded(cmd_explain))
 
     p = sub.add_parser("add", help="add a learned example by hand")
     p.add_argument("--code", required=True, help="the error code")
@@ -60,19 +61,31 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--before", required=True, type=Path, help="file with the code before")
     p.add_argument("--after", required=True, type=Path, help="file with the code after")
     p.add_argument("--title", default="", help="what the fix does")
-    p.set_defaults(handler=cmd_add)
+    p.set_defaults(handler=_guarded(cmd_add))
 
     p = sub.add_parser("stats", help="what the base and the learned file hold")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_stats)
+    p.set_defaults(handler=_guarded(cmd_stats))
 
     p = sub.add_parser("export", help="learned examples as JSON Lines")
     p.add_argument("--out", type=Path, help="file to write (default: stdout)")
-    p.set_defaults(handler=cmd_export)
+    p.set_defaults(handler=_guarded(cmd_export))
 
     p = sub.add_parser("import", help="add learned examples from JSON Lines")
     p.add_argument("file", type=Path, help="a file written by `kb export` ('-': stdin)")
-    p.set_defaults(handler=cmd_import)
+    p.set_defaults(handler=_guarded(cmd_import))
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A damaged file found halfway through a command: the rebuild hint, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except DatabaseError as exc:
+            return _fail(f"a knowledge base file is damaged ({exc}); {REBUILD_HINT}")
+
+    return run
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

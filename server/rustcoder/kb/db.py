@@ -131,7 +131,24 @@ def _check_integrity(conn: Any, target: Path) -> None:
         raise KbCorruptError(
             f"knowledge base {target} is corrupt ({row[0] if row else 'no answer'}); {REBUILD_HINT}"
         )
+    present = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+    missing = sorted(expected_tables() - present)
+    if missing:
+        raise KbCorruptError(
+            f"knowledge base {target} is damaged (missing table {', '.join(missing)}); "
+            f"{REBUILD_HINT}"
+        )
     conn.execute("SELECT count(*) FROM docs").fetchone()
+
+
+def expected_tables() -> set[str]:
+    """Every table the current schema creates: a file lacking one is damaged."""
+    import re
+
+    from rustcoder.kb.schema import MIGRATIONS
+
+    pattern = re.compile(r"^\s*CREATE (?:VIRTUAL )?TABLE (\w+)", re.IGNORECASE)
+    return {m.group(1) for step in MIGRATIONS for sql in step if (m := pattern.match(sql))}
 
 
 @contextlib.contextmanager

@@ -81,52 +81,67 @@ class LearningStore:
         `merge="add"` adds the entry's count (a fix seen again); `"max"` keeps
         the larger count (importing the same export twice changes nothing).
         """
-        if not entry.code or not entry.message:
-            raise ValueError("a learned example needs an error code and a message")
-        if entry.before == entry.after:
-            raise ValueError("a learned example needs a change (before == after)")
-        normalized = normalize_message(entry.message)
-        fp = fingerprint(entry.code, entry.message, entry.before, entry.after)
-        vector = self.embedder.embed_one(normalized)  # before the lock: it is the slow part
+        return self.record_many([entry], merge)[0]
+
+    def record_many(
+        self, entries: list[LearnedEntry], merge: str = "add"
+    ) -> list[tuple[int, bool]]:
+        """Store all entries in one transaction: all of them or, on any error, none."""
+        for entry in entries:
+            if not entry.code or not entry.message:
+                raise ValueError("a learned example needs an error code and a message")
+            if entry.before == entry.after:
+                raise ValueError("a learned example needs a change (before == after)")
+        normalized = [normalize_message(e.message) for e in entries]
+        # Before the lock: embedding is the slow part.
+        vectors = [self.embedder.embed_one(text) for text in normalized]
         now = _now()
+        with db.transaction(self.store.conn):
+            return [
+                self._write(entry, norm, vector, merge, now)
+                for entry, norm, vector in zip(entries, normalized, vectors, strict=True)
+            ]
+
+    def _write(
+        self, entry: LearnedEntry, normalized: str, vector: Any, merge: str, now: str
+    ) -> tuple[int, bool]:
+        """One entry, inside the caller's transaction."""
         conn = self.store.conn
-        with db.transaction(conn):
-            row = conn.execute(
-                "SELECT id, success_count FROM learned WHERE fingerprint = ?", (fp,)
-            ).fetchone()
-            if row is not None:
-                count = int(row[1])
-                new_count = (
-                    count + entry.success_count
-                    if merge == "add"
-                    else max(count, entry.success_count)
-                )
-                conn.execute(
-                    "UPDATE learned SET success_count = ?, updated_at = ? WHERE id = ?",
-                    (new_count, entry.updated_at or now, row[0]),
-                )
-                return int(row[0]), False
-            cur = conn.execute(
-                "INSERT INTO learned (fingerprint, code, message, normalized, before, after, "
-                "diff, source, title, success_count, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    fp,
-                    entry.code,
-                    entry.message,
-                    normalized,
-                    entry.before,
-                    entry.after,
-                    unified_hunk(entry.before, entry.after),
-                    entry.source,
-                    entry.title,
-                    max(1, entry.success_count),
-                    entry.created_at or now,
-                    entry.updated_at or now,
-                ),
+        fp = fingerprint(entry.code, entry.message, entry.before, entry.after)
+        row = conn.execute(
+            "SELECT id, success_count FROM learned WHERE fingerprint = ?", (fp,)
+        ).fetchone()
+        if row is not None:
+            count = int(row[1])
+            new_count = (
+                count + entry.success_count if merge == "add" else max(count, entry.success_count)
             )
-            learned_id = int(cur.lastrowid)
-            self.store.add_doc("learned", str(learned_id), (entry.code,), normalized, vector)
+            conn.execute(
+                "UPDATE learned SET success_count = ?, updated_at = ? WHERE id = ?",
+                (new_count, entry.updated_at or now, row[0]),
+            )
+            return int(row[0]), False
+        cur = conn.execute(
+            "INSERT INTO learned (fingerprint, code, message, normalized, before, after, "
+            "diff, source, title, success_count, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                fp,
+                entry.code,
+                entry.message,
+                normalized,
+                entry.before,
+                entry.after,
+                unified_hunk(entry.before, entry.after),
+                entry.source,
+                entry.title,
+                max(1, entry.success_count),
+                entry.created_at or now,
+                entry.updated_at or now,
+            ),
+        )
+        learned_id = int(cur.lastrowid)
+        self.store.add_doc("learned", str(learned_id), (entry.code,), normalized, vector)
         return learned_id, True
 
     def entries(self) -> list[dict[str, Any]]:

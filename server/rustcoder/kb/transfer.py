@@ -1,9 +1,9 @@
 """`kb export` / `kb import`: learned examples as JSON Lines, so a team can share them.
 
 An import is checked whole before anything is written: a bad line is reported
-with its number and nothing is imported, so a half-imported file never needs
-cleaning up. Importing the same export twice changes nothing (counts merge by
-maximum).
+with its number and nothing is imported, and the rows are written in one
+transaction, so a failure midway leaves the file as it was. Importing the same
+export twice changes nothing (counts merge by maximum).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import IO, Any
 from rustcoder.kb.learn import LearnedEntry, LearningStore
 
 FIELDS = ("code", "message", "before", "after", "source", "title", "success_count")
+#: SQLite's INTEGER is 64-bit signed.
+MAX_COUNT = 2**63 - 1
 
 
 class TransferError(ValueError):
@@ -36,8 +38,19 @@ def _entry(raw: Any, where: str) -> LearnedEntry:
         if not isinstance(raw.get(name), str) or not raw[name]:
             raise TransferError(f"{where}: `{name}` must be a non-empty string")
     count = raw.get("success_count", 1)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise TransferError(f"{where}: `success_count` must be a positive integer")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+        raise TransferError(f"{where}: `success_count` must be an integer from 1 to {MAX_COUNT}")
+    for name in (*FIELDS, "created_at", "updated_at"):
+        value = raw.get(name)
+        if name != "success_count" and value is not None and not isinstance(value, str):
+            raise TransferError(f"{where}: `{name}` must be a string")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise TransferError(
+                    f"{where}: `{name}` is not valid Unicode (a lone surrogate at {exc.start})"
+                ) from exc
     if raw["before"] == raw["after"]:
         raise TransferError(f"{where}: `before` and `after` are the same")
     return LearnedEntry(
@@ -68,10 +81,7 @@ def parse_jsonl(lines: Iterable[str], name: str = "input") -> list[LearnedEntry]
 
 
 def import_entries(store: LearningStore, entries: list[LearnedEntry]) -> tuple[int, int]:
-    """Returns (new entries, entries merged into existing ones)."""
-    created = merged = 0
-    for entry in entries:
-        _, new = store.record(entry, merge="max")
-        created += new
-        merged += not new
-    return created, merged
+    """Returns (new entries, entries merged into existing ones); all in one transaction."""
+    results = store.record_many(entries, merge="max")
+    created = sum(1 for _, new in results if new)
+    return created, len(results) - created
