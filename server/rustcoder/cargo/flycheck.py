@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rustcoder.cargo import process_groups
 from rustcoder.cargo.messages import CargoMessages, RustDiagnostic, parse_cargo_line
 from rustcoder.cargo.stderr_errors import stderr_diagnostics
 from rustcoder.cargo.workspace import CargoWorkspace, cargo_missing_message
@@ -132,6 +133,7 @@ async def run_check(
         outcome.error = f"rustcoder could not start cargo: {exc}"
         return outcome
 
+    process_groups.register(proc.pid)
     messages = CargoMessages()
 
     async def read_stdout() -> None:
@@ -168,6 +170,7 @@ async def run_check(
         await asyncio.gather(stdout_task, stderr_task, return_exceptions=True)
         if proc.returncode is None:
             await proc.wait()
+        process_groups.unregister(proc.pid)
     stderr = stderr_task.result() if not stderr_task.cancelled() else b""
 
     outcome.exit_code = proc.returncode

@@ -22,6 +22,7 @@ def serve(args: argparse.Namespace) -> int:
         if not port.isdigit():
             raise SystemExit(f"rustcoder serve: --tcp needs HOST:PORT, got {args.tcp!r}")
         server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
-    return 0
+        return 0
+    from rustcoder.lsp.stdio import serve_stdio
+
+    return serve_stdio(server)
