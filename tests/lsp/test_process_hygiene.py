@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import pytest
 
-from tests.lsp.test_raw_jsonrpc import receive, reply_to, send
+from tests.lsp.test_raw_jsonrpc import initialize, receive, reply_to, send
 
 SERVER = [sys.executable, "-m", "rustcoder", "serve"]
 BLOCKING_BUILD_RS = """
@@ -39,17 +39,7 @@ def start(tmp_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen
         env={**os.environ, **(env or {})},
     )
     assert proc.stdin is not None and proc.stdout is not None
-    send(
-        proc.stdin,
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}},
-        },
-    )
-    assert "capabilities" in reply_to(proc.stdout, 1)["result"]
-    send(proc.stdin, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    initialize(proc.stdin, proc.stdout, tmp_path)
     return proc
 
 

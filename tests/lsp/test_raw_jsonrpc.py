@@ -39,23 +39,28 @@ def reply_to(stdout: IO[bytes], request_id: int) -> dict[str, Any]:
             return message
 
 
+def initialize(stdin: IO[bytes], stdout: IO[bytes], root: Path) -> None:
+    """initialize + initialized with no client capabilities."""
+    send(
+        stdin,
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {"processId": None, "rootUri": root.as_uri(), "capabilities": {}},
+        },
+    )
+    assert "capabilities" in reply_to(stdout, 1)["result"]
+    send(stdin, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+
+
 def test_malformed_requests_get_errors_and_the_server_keeps_serving(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
     assert proc.stdin is not None and proc.stdout is not None
     try:
-        send(
-            proc.stdin,
-            {
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}},
-            },
-        )
-        assert "capabilities" in reply_to(proc.stdout, 1)["result"]
-        send(proc.stdin, {"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        initialize(proc.stdin, proc.stdout, tmp_path)
 
         bad_params = {"textDocument": 5, "range": "everything"}
         send(
