@@ -17,6 +17,7 @@ boundary never splits a `\\r\\n` pair.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -143,3 +144,23 @@ def units(text: str, encoding: str) -> int:
     if encoding == "utf-8":
         return len(text.encode("utf-8"))
     return len(text.encode("utf-16-le")) // 2
+
+
+def has_lone_cr(text: str) -> bool:
+    """A CR not followed by LF: a line break to editors, not to rustc."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
+def lone_cr_index(path: Path) -> LineIndex | None:
+    """The LineIndex of a file that has a lone CR (cached by mtime), else None."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _lone_cr_index(str(path), st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=512)
+def _lone_cr_index(path: str, mtime_ns: int, size: int) -> LineIndex | None:
+    text = read_source(Path(path))
+    return LineIndex(text) if text is not None and has_lone_cr(text) else None

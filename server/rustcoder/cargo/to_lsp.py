@@ -17,7 +17,9 @@ What it does, after rust-analyzer:
   part is MachineApplicable; alternatives rustc offers at the same spot become
   separate fixes instead of one overlapping edit;
 - columns are converted from rustc's character columns to the negotiated
-  position encoding (UTF-16 by default) using the line text in the span.
+  position encoding (UTF-16 by default) using the line text in the span; in a
+  file with a lone CR (a line break to editors, not to rustc) ranges come from
+  the byte offsets and the file's text instead.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from rustcoder.cargo.messages import RustDiagnostic, Span
+from rustcoder.cargo.offsets import byte_to_char, lone_cr_index
 
 SOURCE = "rustcoder"
 
@@ -145,7 +148,18 @@ def convert_column(line_text: str | None, char_column: int, encoding: str = "utf
     return units + max(0, char_column - len(line_text))
 
 
-def span_range(span: Span, encoding: str = "utf-16") -> lsp.Range:
+def span_range(span: Span, encoding: str = "utf-16", root: Path | None = None) -> lsp.Range:
+    """rustc's line/column, except in a file with a lone CR: rustc's lines end only
+    at LF, editors' also at a lone CR, so there the range comes from the byte offsets."""
+    index = lone_cr_index(resolve_path(root, span.file_name)) if root is not None else None
+    if index is not None and 0 <= span.byte_start <= span.byte_end:
+        (sl, sc), (el, ec) = (
+            index.position(byte_to_char(index.text, offset), encoding)
+            for offset in (span.byte_start, span.byte_end)
+        )
+        return lsp.Range(
+            start=lsp.Position(line=sl, character=sc), end=lsp.Position(line=el, character=ec)
+        )
     first = span.text[0].text if span.text else None
     last = span.text[-1].text if span.text else None
     start = lsp.Position(
@@ -177,7 +191,8 @@ def is_dummy_macro_file(file_name: str) -> bool:
 
 def span_location(workspace_root: Path, span: Span, encoding: str) -> lsp.Location:
     return lsp.Location(
-        uri=file_uri(workspace_root, span.file_name), range=span_range(span, encoding)
+        uri=file_uri(workspace_root, span.file_name),
+        range=span_range(span, encoding, workspace_root),
     )
 
 
@@ -261,7 +276,7 @@ def _map_child(child: RustDiagnostic, workspace_root: Path, encoding: str) -> _C
         edits = tuple(
             FileEdit(
                 uri=file_uri(workspace_root, s.file_name),
-                range=span_range(s, encoding),
+                range=span_range(s, encoding, workspace_root),
                 new_text=s.suggested_replacement or "",
             )
             for s in group
