@@ -61,6 +61,8 @@ class FixReport:
     #: With --apply: files written, files not written with the reason.
     written: list[Path] = field(default_factory=list)
     not_written: dict[Path, str] = field(default_factory=dict)
+    #: Why the crate could not be checked again after writing (counts are then the shadow's).
+    recheck_error: str | None = None
 
     def diff(self) -> str:
         return "".join(
@@ -83,6 +85,7 @@ class FixReport:
             "modelError": self.model_error,
             "written": [self._rel(p) for p in self.written],
             "notWritten": {self._rel(p): reason for p, reason in self.not_written.items()},
+            "recheckError": self.recheck_error,
         }
 
     def _rel(self, path: Path) -> str:
@@ -279,7 +282,7 @@ async def write_back(
         fix.reason = reasons[0] if reasons else None
     outcome = await FixEngine(workspace, check_settings, fix_settings).check_base()
     if outcome.error and not outcome.diagnostics:
-        report.error = f"could not check the crate after writing: {outcome.error}"
+        report.recheck_error = outcome.error
         return
     errors = _errors(outcome.diagnostics)
     report.errors_after = len(errors)
@@ -414,6 +417,8 @@ def _print_report(report: FixReport, applied: bool) -> None:
         print(f"not written: {report._rel(path)}: {reason}", file=sys.stderr)
     for line in report.unfixed:
         print(f"not fixed: {line}", file=sys.stderr)
+    if report.recheck_error:
+        print(f"could not check the crate after writing: {report.recheck_error}", file=sys.stderr)
     print(
         f"{report.workspace}: {report.errors_before} error(s) before, "
         f"{report.errors_after} after; "
