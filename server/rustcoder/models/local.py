@@ -23,8 +23,9 @@ from rustcoder.models.backend import (
 )
 from rustcoder.models.chat_format import get_format, render
 from rustcoder.models.decode import Decoder, Generation
+from rustcoder.models.gguf_import import imported_folder
 from rustcoder.models.onnx_runtime import CUDA, choose_provider, open_session, read_config
-from rustcoder.models.registry import get_spec, split_name
+from rustcoder.models.registry import get_spec, load_registry, split_name
 
 #: Special tokens that identify a chat format in a tokenizer's vocabulary.
 _FORMAT_MARKERS = (
@@ -175,6 +176,9 @@ def resolve_files(name: str, device: str = "auto") -> LocalModelFiles:
     folder = Path(name).expanduser()
     if ("/" in name or name.startswith(".")) and folder.is_dir():
         return files_from_folder(folder)
+    imported = imported_folder(name) if split_name(name)[0] not in load_registry() else None
+    if imported is not None:
+        return files_from_folder(imported)
     spec = get_spec(name)
     _, variant = split_name(name)
     provider = choose_provider(device)
