@@ -155,9 +155,13 @@ class Generation:
 class Decoder:
     """Runs one decoder session; batch size 1 (one request at a time per call)."""
 
-    def __init__(self, model: DecoderSession, prefill_chunk: int = PREFILL_CHUNK):
+    def __init__(
+        self, model: DecoderSession, prefill_chunk: int = PREFILL_CHUNK, position_offset: int = 0
+    ):
         self.model = model
         self.layout = model.layout
+        #: The position_ids value of the first token (1 for Gemma 3, else 0).
+        self.position_offset = position_offset
         #: Where the KV cache lives between steps.
         self.device = "cuda" if model.provider == CUDA else "cpu"
         #: Long prompts are read this many tokens per run, so cancellation and the
@@ -180,12 +184,12 @@ class Decoder:
         """
         lay = self.layout
         n = len(ids)
-        feed: dict[str, np.ndarray] = {
-            "input_ids": np.asarray([ids], dtype=np.int64),
-            "attention_mask": np.ones((1, past_len + n), dtype=np.int64),
-        }
+        feed: dict[str, np.ndarray] = {"input_ids": np.asarray([ids], dtype=np.int64)}
+        if lay.has_attention_mask:
+            feed["attention_mask"] = np.ones((1, past_len + n), dtype=np.int64)
         if lay.has_position_ids:
-            feed["position_ids"] = np.arange(past_len, past_len + n, dtype=np.int64)[None, :]
+            start = past_len + self.position_offset
+            feed["position_ids"] = np.arange(start, start + n, dtype=np.int64)[None, :]
         if lay.use_cache_branch:
             feed["use_cache_branch"] = np.array([past_len > 0])
         if lay.num_logits_to_keep:

@@ -74,6 +74,28 @@ def imported_models() -> list[dict[str, Any]]:
     return found
 
 
+def imported_chat_format(folder: Path) -> str | None:
+    """The chat format an import recorded (from the GGUF's chat template), if any."""
+    try:
+        info = json.loads((folder / "import.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = info.get("chatFormat") if isinstance(info, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def chat_format_of(meta: dict[str, Any]) -> str | None:
+    """Our chat format for a GGUF's Jinja chat template; None to guess from the tokens."""
+    template = str(meta.get("tokenizer.chat_template", ""))
+    if "<|im_start|>" in template:
+        if "named SmolLM" in template:
+            return "smollm2"
+        return "qwen" if "You are Qwen" in template else "chatml"
+    if "<|start_header_id|>" in template:
+        return "llama3"
+    return None
+
+
 def default_name(gguf_path: Path) -> str:
     """NAME from the file name: SmolLM2-135M-Instruct.Q4_1.gguf → smollm2-135m-instruct.q4_1."""
     stem = re.sub(r"[^a-z0-9._-]+", "-", gguf_path.stem.lower()).strip("-.")
@@ -285,6 +307,7 @@ def write_model_folder(
         "precision": precision,
         "allLogits": all_logits,
         "accuracyLevel": accuracy_level,
+        "chatFormat": chat_format_of(model.meta),
         "layers": cfg.layers,
         "contextLength": cfg.context_length,
     }

@@ -1,7 +1,7 @@
 """onnxruntime sessions for decoder-only models: provider choice and input/output layout.
 
 The common ONNX exports (Optimum, onnxruntime-genai, onnx-community) share one
-layout: `input_ids`, `attention_mask`, optionally `position_ids`, and
+layout: `input_ids`, usually `attention_mask`, optionally `position_ids`, and
 `past_key_values.{i}.key/value` of shape [batch, kv_heads, past_len, head_dim],
 with outputs `logits` and `present.{i}.key/value`. We read names, dtypes and
 head counts from the model's own inputs instead of trusting a config file.
@@ -62,6 +62,9 @@ class DecoderLayout:
 
     input_names: frozenset[str]
     has_position_ids: bool
+    #: Some exports (Gemma 3 from onnx-community) take no attention_mask: batch size 1
+    #: without padding needs none, the past's length tells the positions.
+    has_attention_mask: bool
     num_layers: int
     kv_heads: int
     head_dim: int
@@ -91,12 +94,11 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
     config = config or {}
     inputs = {i.name: i for i in session.get_inputs()}
     outputs = [o.name for o in session.get_outputs()]
-    for required in ("input_ids", "attention_mask"):
-        if required not in inputs:
-            raise ModelError(
-                f"not a decoder model with a KV cache: no {required!r} input "
-                f"(inputs: {', '.join(sorted(inputs))})"
-            )
+    if "input_ids" not in inputs:
+        raise ModelError(
+            f"not a decoder model with a KV cache: no 'input_ids' input "
+            f"(inputs: {', '.join(sorted(inputs))})"
+        )
     if "logits" not in outputs:
         raise ModelError(f"not a causal LM: no 'logits' output (outputs: {', '.join(outputs)})")
     past: dict[int, dict[str, str]] = {}
@@ -140,6 +142,7 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
     return DecoderLayout(
         input_names=frozenset(inputs),
         has_position_ids="position_ids" in inputs,
+        has_attention_mask="attention_mask" in inputs,
         num_layers=len(layers),
         kv_heads=kv_heads,
         head_dim=head_dim,
