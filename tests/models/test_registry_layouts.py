@@ -64,9 +64,7 @@ def test_every_entry_declares_its_layout() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SHIPPED))
-def test_entry_loads_a_model_of_its_declared_layout(
-    name: str, hub: Path, tmp_path: Path
-) -> None:
+def test_entry_loads_a_model_of_its_declared_layout(name: str, hub: Path, tmp_path: Path) -> None:
     spec = SHIPPED[name]
     assert spec.inputs is not None
     cache_model(

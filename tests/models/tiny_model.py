@@ -120,8 +120,12 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
         nodes += [
             n("Shape", ["past_key_values.0.key"], ["past_1d"], start=2, end=3),
             n("Add", ["past_1d", "s_1d"], ["t_1d"]),
-            n("ConstantOfShape", ["t_1d"], ["ones_t"], value=helper.make_tensor(
-                "one", TensorProto.INT64, [1], [1])),
+            n(
+                "ConstantOfShape",
+                ["t_1d"],
+                ["ones_t"],
+                value=helper.make_tensor("one", TensorProto.INT64, [1], [1]),
+            ),
             n("Unsqueeze", ["ones_t", "c_zero"], ["mask_all"]),
         ]
     mask = "attention_mask" if cfg.attention_mask else "mask_all"
