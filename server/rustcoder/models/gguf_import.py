@@ -184,6 +184,11 @@ def llama_parts(model: GGUFModel) -> tuple[Any, Any]:
     heads = int(need("attention.head_count"))
     kv_heads = int(m.get(f"{a}.attention.head_count_kv", heads))
     head_dim = int(m.get(f"{a}.attention.key_length", hidden // heads))
+    if head_dim % 16:
+        raise ModelError(
+            f"{model.path.name}: head size {head_dim} is not a multiple of 16, which "
+            "onnxruntime's GroupQueryAttention needs"
+        )
     embed = tensor("token_embd.weight")
     cfg = LlamaConfig(
         layers=int(need("block_count")),

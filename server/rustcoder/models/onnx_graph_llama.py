@@ -219,9 +219,10 @@ def build_graph(
     b = _Builder(precision, accuracy_level)
     eps = cfg.rms_eps
     f = b.float_onnx
-    # Embeddings: fp16 table (half the size of fp32; exact for int4's purposes).
-    b.init("embed_tokens", weights.embed.astype(np.float16))
-    if f == TensorProto.FLOAT16:
+    # Embeddings: an fp16 table for int4 and fp16 (half the size; finer than int4 anyway).
+    table = np.float32 if precision == "fp32" else np.float16
+    b.init("embed_tokens", weights.embed.astype(table))
+    if table == b.float_np:
         b.node("Gather", ["embed_tokens", "input_ids"], ["x0"])
     else:
         b.node("Gather", ["embed_tokens", "input_ids"], ["x0_16"])
