@@ -29,7 +29,7 @@ import numpy as np
 from rustcoder.models.backend import ModelError
 
 #: Bumped when the graph or the tokenizer an import writes changes (caches key on it).
-IMPORT_VERSION = 1
+IMPORT_VERSION = 2
 IMPORTED_ENV = "RUSTCODER_MODELS_DIR"
 #: GGUF architectures whose graph is the Llama graph (Qwen2 adds q/k/v biases).
 SUPPORTED_ARCHS = ("llama", "qwen2")

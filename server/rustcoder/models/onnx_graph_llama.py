@@ -25,6 +25,9 @@ PRECISIONS = ("int4", "fp16", "fp32")
 #: Values per 4-bit quantization block (MatMulNBits block_size).
 BLOCK = 32
 MS = "com.microsoft"
+#: Model metadata telling the decode loop how the graph's KV cache may be fed.
+KV_CACHE_PROP = "rustcoder.kv_cache"
+SHARED_BUFFER = "shared-buffer"
 
 
 @dataclass(frozen=True)
@@ -342,4 +345,7 @@ def build_graph(
         producer_name="rustcoder-gguf-import",
     )
     model.ir_version = 8
+    # GroupQueryAttention appends in place when past and present are one buffer: the
+    # decode loop then keeps a fixed-size cache instead of copying it every step.
+    helper.set_model_props(model, {KV_CACHE_PROP: SHARED_BUFFER})
     return model

@@ -75,6 +75,9 @@ class DecoderLayout:
     use_cache_branch: bool
     #: Some exports take how many positions of logits to return; we only need the last.
     num_logits_to_keep: bool
+    #: The graph (GroupQueryAttention, marked in its metadata by our importer) takes past
+    #: and present as one fixed-size buffer it appends to in place.
+    shared_kv_buffer: bool = False
 
 
 def _dim(value: Any, config: dict[str, Any], keys: tuple[str, ...], what: str) -> int:
@@ -151,7 +154,15 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
         present_names=tuple((present[i]["key"], present[i]["value"]) for i in layers),
         use_cache_branch="use_cache_branch" in inputs,
         num_logits_to_keep="num_logits_to_keep" in inputs,
+        shared_kv_buffer=_metadata(session).get("rustcoder.kv_cache") == "shared-buffer",
     )
+
+
+def _metadata(session: Any) -> dict[str, str]:
+    try:
+        return dict(session.get_modelmeta().custom_metadata_map)
+    except Exception:  # sessions without metadata (or stand-ins)
+        return {}
 
 
 @dataclass
@@ -176,7 +187,9 @@ def read_config(model_dir: Path) -> dict[str, Any]:
     return {}
 
 
-def open_session(path: Path, device: str = "auto", threads: int = 0) -> DecoderSession:
+def open_session(
+    path: Path, device: str = "auto", threads: int = 0, spinning: bool = False
+) -> DecoderSession:
     """Load an ONNX decoder; CUDA when available, CPU otherwise (or as asked)."""
     import onnxruntime as ort
 
@@ -189,6 +202,10 @@ def open_session(path: Path, device: str = "auto", threads: int = 0) -> DecoderS
     options.log_severity_level = 3
     if threads > 0:
         options.intra_op_num_threads = threads
+    if not spinning:
+        # Idle worker threads sleep instead of spinning: the editor, rust-analyzer and
+        # cargo share the cores, and a spinning pool slows them and itself down.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
