@@ -8,6 +8,7 @@ improvement is written (never worse), and the time limit of a generation holds.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from tests.fix.test_fix_command import run_fix, tree_digest
@@ -16,23 +17,16 @@ from tests.lsp.helpers import cargo_check_passes
 from tests.real_model import NAME
 
 
+def fix_with_real_model(crate: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run_fix(crate, "--model", NAME, *args, "--apply", "--json")
+
+
 def test_a_real_model_fix_runs_end_to_end_and_never_worsens(
     tmp_path: Path, real_models_env: Path
 ) -> None:
     crate = broken_crate(tmp_path)
     before = tree_digest(crate)
-    result = run_fix(
-        crate,
-        "--model",
-        NAME,
-        "--model-rounds",
-        "1",
-        "--max-tokens",
-        "96",
-        "--apply",
-        "--json",
-        "-v",
-    )
+    result = fix_with_real_model(crate, "--model-rounds", "1", "--max-tokens", "96")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
@@ -59,17 +53,7 @@ def test_the_generation_time_limit_holds_with_a_real_model(
     before = tree_digest(crate)
     # A whole-file reply of up to 4096 tokens cannot come in 0.1 s: each generation is
     # cut at the limit, said so, and nothing is written.
-    result = run_fix(
-        crate,
-        "--model",
-        NAME,
-        "--model-timeout",
-        "0.1",
-        "--max-tokens",
-        "4096",
-        "--apply",
-        "--json",
-    )
+    result = fix_with_real_model(crate, "--model-timeout", "0.1", "--max-tokens", "4096")
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert "did not finish within 0.1 s" in (report["modelError"] or ""), report
