@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import pytest
+
+from rustcoder.cli import main
 from rustcoder.models.onnx_runtime import CPU, CUDA
 from rustcoder.models.provider import ProviderReport, provider_line, provider_report
 
@@ -34,3 +38,10 @@ def test_model_info_prints_the_provider_line(hf_cache: object) -> None:
         check=True,
     )
     assert f"provider        {provider_line()}" in result.stdout
+
+
+def test_doctor_reports_the_model_runtime(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["doctor", "--json"])
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    runtime = checks["model runtime"]
+    assert runtime["ok"] and runtime["detail"] == provider_line()
