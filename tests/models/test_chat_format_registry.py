@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from rustcoder.models.backend import ChatMessage, ModelError
-from rustcoder.models.chat_format import FORMATS, QWEN_DEFAULT_SYSTEM, render
+from rustcoder.models.chat_format import (
+    FORMATS,
+    QWEN_DEFAULT_SYSTEM,
+    SMOLLM_DEFAULT_SYSTEM,
+    render,
+)
 from rustcoder.models.registry import PROMPT_STYLES, get_spec, load_registry, split_name
 
 SYS = ChatMessage("system", "You fix Rust.")
@@ -24,6 +31,11 @@ def test_chatml_and_qwen() -> None:
         f"<|im_start|>system\n{QWEN_DEFAULT_SYSTEM}<|im_end|>\n<|im_start|>user\n"
     )
     assert QWEN_DEFAULT_SYSTEM not in render("qwen", [SYS, USER])
+    # So does SmolLM2-Instruct's, with its own line.
+    assert render("smollm2", [USER]).startswith(
+        f"<|im_start|>system\n{SMOLLM_DEFAULT_SYSTEM}<|im_end|>\n<|im_start|>user\n"
+    )
+    assert SMOLLM_DEFAULT_SYSTEM not in render("smollm2", [SYS, USER])
 
 
 def test_gemma_has_no_system_turn() -> None:
@@ -39,11 +51,19 @@ def test_gemma_has_no_system_turn() -> None:
 
 
 def test_llama3_phi3_plain() -> None:
+    today = datetime.date.today().strftime("%d %b %Y")
+    header = (
+        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+        f"Cutting Knowledge Date: December 2023\nToday Date: {today}\n\n"
+    )
     assert render("llama3", [SYS, USER]) == (
-        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou fix Rust.<|eot_id|>"
+        f"{header}You fix Rust.<|eot_id|>"
         "<|start_header_id|>user<|end_header_id|>\n\nFix E0308.<|eot_id|>"
         "<|start_header_id|>assistant<|end_header_id|>\n\n"
     )
+    # Llama 3.2's template emits the system header even when no system message is given.
+    assert render("llama3", [USER]).startswith(f"{header}<|eot_id|><|start_header_id|>user")
+    assert "<|eom_id|>" in FORMATS["llama3"].stop
     assert render("phi3", [USER]) == "<|user|>\nFix E0308.<|end|>\n<|assistant|>\n"
     assert render("plain", [SYS, USER]) == "You fix Rust.\n\nFix E0308."
 

@@ -317,9 +317,11 @@ def test_cancellation_during_prefill(model: LocalModel) -> None:
     runs: list[int] = []
     forward = decoder.forward
 
-    def counting_forward(ids: list[int], past: object, past_len: int) -> object:
+    def counting_forward(
+        ids: list[int], past: object, past_len: int, shared: object = None
+    ) -> object:
         runs.append(len(ids))
-        return forward(ids, past, past_len)  # type: ignore[arg-type]
+        return forward(ids, past, past_len, shared)  # type: ignore[arg-type]
 
     decoder.forward = counting_forward  # type: ignore[assignment,method-assign]
     cancel = CancelAfter(3)  # the first look is before the prefill, the next between chunks
@@ -335,10 +337,10 @@ def test_prefill_falls_back_to_one_run(model: LocalModel, tiny_dir: Path) -> Non
     """Exports whose fused attention refuses several new tokens after a past."""
 
     class OnePromptRun(Decoder):
-        def forward(self, ids, past, past_len):  # type: ignore[no-untyped-def]
+        def forward(self, ids, past, past_len, shared=None):  # type: ignore[no-untyped-def]
             if past_len > 0 and len(ids) > 1:
                 raise ModelError("the model failed to run: sequence_length must be 1")
-            return super().forward(ids, past, past_len)
+            return super().forward(ids, past, past_len, shared)
 
     prompt = model.prompt_ids(MESSAGES)
     decoder = OnePromptRun(model.session, prefill_chunk=8)

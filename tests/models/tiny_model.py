@@ -50,6 +50,8 @@ class TinyConfig:
     position_ids: bool = True
     #: "float32" or "float16": the dtype of the past/present tensors and of the logits.
     kv_dtype: str = "float32"
+    #: Gemma 3's onnx-community export takes no attention_mask: lengths come from the past.
+    attention_mask: bool = True
     seed: int = 1234
 
 
@@ -111,9 +113,23 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
     n = helper.make_node
 
     # Lengths: S new tokens, T = past + S keys, P = past.
+    nodes.append(n("Shape", ["input_ids"], ["s_1d"], start=1, end=2))
+    if cfg.attention_mask:
+        nodes.append(n("Shape", ["attention_mask"], ["t_1d"], start=1, end=2))
+    else:
+        nodes += [
+            n("Shape", ["past_key_values.0.key"], ["past_1d"], start=2, end=3),
+            n("Add", ["past_1d", "s_1d"], ["t_1d"]),
+            n(
+                "ConstantOfShape",
+                ["t_1d"],
+                ["ones_t"],
+                value=helper.make_tensor("one", TensorProto.INT64, [1], [1]),
+            ),
+            n("Unsqueeze", ["ones_t", "c_zero"], ["mask_all"]),
+        ]
+    mask = "attention_mask" if cfg.attention_mask else "mask_all"
     nodes += [
-        n("Shape", ["input_ids"], ["s_1d"], start=1, end=2),
-        n("Shape", ["attention_mask"], ["t_1d"], start=1, end=2),
         n("Sub", ["t_1d", "s_1d"], ["p_1d"]),
         n("Squeeze", ["s_1d", "c_zero"], ["s"]),
         n("Squeeze", ["t_1d", "c_zero"], ["t"]),
@@ -125,7 +141,7 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
     else:
         inits.append(_const("c_one", [1]))
         nodes += [
-            n("CumSum", ["attention_mask", "c_axis1"], ["mask_cum"]),
+            n("CumSum", [mask, "c_axis1"], ["mask_cum"]),
             n("Sub", ["mask_cum", "c_one"], ["mask_pos_raw"]),
             n("Max", ["mask_pos_raw", "c_zero"], ["mask_pos"]),
             n("Slice", ["mask_pos", "p_1d", "t_1d", "c_axis1"], ["derived_pos"]),
@@ -142,7 +158,7 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
         n("Range", ["p", "t", "c_one_s"], ["query_idx"]),
         n("Unsqueeze", ["query_idx", "c_axis1"], ["query_col"]),
         n("LessOrEqual", ["key_idx", "query_col"], ["causal"]),
-        n("Cast", ["attention_mask"], ["pad_bool"], to=TensorProto.BOOL),
+        n("Cast", [mask], ["pad_bool"], to=TensorProto.BOOL),
         n("Unsqueeze", ["pad_bool", "c_axis1"], ["pad_b1t"]),
         n("Unsqueeze", ["pad_b1t", "c_axis1"], ["pad_b11t"]),
         n("And", ["causal", "pad_b11t"], ["visible"]),
@@ -260,10 +276,13 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
         helper.make_tensor_value_info(
             "input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]
         ),
-        helper.make_tensor_value_info(
-            "attention_mask", TensorProto.INT64, ["batch_size", "total_sequence_length"]
-        ),
     ]
+    if cfg.attention_mask:
+        inputs.append(
+            helper.make_tensor_value_info(
+                "attention_mask", TensorProto.INT64, ["batch_size", "total_sequence_length"]
+            )
+        )
     if cfg.position_ids:
         inputs.append(
             helper.make_tensor_value_info(
@@ -289,7 +308,13 @@ def build_model(path: Path, cfg: TinyConfig) -> Path:
 
 
 def build_model_dir(
-    directory: Path, *, position_ids: bool = True, kv_dtype: str = "float32", seed: int = 1234
+    directory: Path,
+    *,
+    position_ids: bool = True,
+    kv_dtype: str = "float32",
+    seed: int = 1234,
+    attention_mask: bool = True,
+    model_file: str = "onnx/model.onnx",
 ) -> Path:
     """A model folder laid out like an onnx-community repo: onnx/model.onnx, tokenizer.json,
     config.json."""
@@ -297,8 +322,14 @@ def build_model_dir(
 
     tok_path = build_tokenizer(directory / "tokenizer.json")
     vocab = Tokenizer.from_file(str(tok_path)).get_vocab_size()
-    cfg = TinyConfig(vocab_size=vocab, position_ids=position_ids, kv_dtype=kv_dtype, seed=seed)
-    build_model(directory / "onnx" / "model.onnx", cfg)
+    cfg = TinyConfig(
+        vocab_size=vocab,
+        position_ids=position_ids,
+        kv_dtype=kv_dtype,
+        seed=seed,
+        attention_mask=attention_mask,
+    )
+    build_model(directory / model_file, cfg)
     (directory / "config.json").write_text(
         json.dumps(
             {

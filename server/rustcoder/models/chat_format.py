@@ -13,6 +13,10 @@ from dataclasses import dataclass
 from rustcoder.models.backend import ChatMessage, ModelError
 
 QWEN_DEFAULT_SYSTEM = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant."
+#: SmolLM2-Instruct's template adds this system turn when the conversation has none.
+SMOLLM_DEFAULT_SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
+#: Llama 3.x templates always open with a system header carrying these lines.
+LLAMA3_KNOWLEDGE = "Cutting Knowledge Date: December 2023"
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,18 @@ def _gemma(messages: Sequence[ChatMessage]) -> str:
 
 
 def _llama3(messages: Sequence[ChatMessage]) -> str:
-    parts = ["<|begin_of_text|>"]
+    """Llama 3.x: the system header always comes first, with the knowledge cut-off and
+    today's date, then the caller's system text (if any), as the official template does."""
+    import datetime
+
+    system = ""
+    if messages and messages[0].role == "system":
+        system, messages = messages[0].content, messages[1:]
+    today = datetime.date.today().strftime("%d %b %Y")
+    parts = [
+        "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n"
+        f"{LLAMA3_KNOWLEDGE}\nToday Date: {today}\n\n{system}<|eot_id|>"
+    ]
     for m in messages:
         parts.append(f"<|start_header_id|>{m.role}<|end_header_id|>\n\n{m.content}<|eot_id|>")
     parts.append("<|start_header_id|>assistant<|end_header_id|>\n\n")
@@ -87,7 +102,10 @@ FORMATS: dict[str, ChatFormat] = {
         "qwen", lambda ms: _chatml(ms, QWEN_DEFAULT_SYSTEM), ("<|im_end|>", "<|endoftext|>")
     ),
     "gemma": ChatFormat("gemma", _gemma, ("<end_of_turn>",), system_role=False),
-    "llama3": ChatFormat("llama3", _llama3, ("<|eot_id|>",)),
+    "smollm2": ChatFormat(
+        "smollm2", lambda ms: _chatml(ms, SMOLLM_DEFAULT_SYSTEM), ("<|im_end|>",)
+    ),
+    "llama3": ChatFormat("llama3", _llama3, ("<|eot_id|>", "<|eom_id|>")),
     "phi3": ChatFormat("phi3", _phi3, ("<|end|>", "<|endoftext|>")),
     "plain": ChatFormat("plain", _plain, ()),
 }

@@ -155,47 +155,94 @@ class Generation:
 class Decoder:
     """Runs one decoder session; batch size 1 (one request at a time per call)."""
 
-    def __init__(self, model: DecoderSession, prefill_chunk: int = PREFILL_CHUNK):
+    def __init__(
+        self, model: DecoderSession, prefill_chunk: int = PREFILL_CHUNK, position_offset: int = 0
+    ):
         self.model = model
         self.layout = model.layout
+        #: The position_ids value of the first token (1 for Gemma 3, else 0).
+        self.position_offset = position_offset
         #: Where the KV cache lives between steps.
         self.device = "cuda" if model.provider == CUDA else "cpu"
         #: Long prompts are read this many tokens per run, so cancellation and the
         #: time limit are honoured during the prefill too; 0 reads them in one run.
         self.prefill_chunk = prefill_chunk
+        #: The IOBinding of the current shared-buffer generation (see _shared_binding).
+        self._binding: tuple[list[Any], Any] | None = None
 
     def _empty_past(self) -> list[np.ndarray]:
         shape = (1, self.layout.kv_heads, 0, self.layout.head_dim)
         empty = np.zeros(shape, dtype=self.layout.kv_dtype)
         return [empty] * (2 * self.layout.num_layers)
 
+    def kv_buffers(self, capacity: int) -> list[Any]:
+        """Fixed-size past/present buffers for graphs that append to them in place."""
+        import onnxruntime as ort
+
+        lay = self.layout
+        shape = [1, lay.kv_heads, capacity, lay.head_dim]
+        return [
+            ort.OrtValue.ortvalue_from_shape_and_type(shape, lay.kv_dtype, self.device, 0)
+            for _ in range(2 * lay.num_layers)
+        ]
+
+    def _shared_binding(self, shared: list[Any]) -> Any:
+        """One IOBinding per generation for shared buffers: the cache is bound once, each
+        step rebinds only the token, mask and positions (and lets the logits be allocated)."""
+        cached = self._binding
+        if cached is not None and cached[0] is shared:
+            return cached[1]
+        lay = self.layout
+        binding = self.model.session.io_binding()
+        binding.bind_output("logits", "cpu")  # first: outputs come back in binding order
+        names = [name for pair in lay.past_names for name in pair]
+        present = [name for pair in lay.present_names for name in pair]
+        for name, out_name, value in zip(names, present, shared, strict=True):
+            binding.bind_ortvalue_input(name, value)
+            binding.bind_ortvalue_output(out_name, value)
+        self._binding = (shared, binding)
+        return binding
+
     def forward(
-        self, ids: Sequence[int], past: list[Any] | None, past_len: int
+        self,
+        ids: Sequence[int],
+        past: list[Any] | None,
+        past_len: int,
+        shared: list[Any] | None = None,
     ) -> tuple[np.ndarray, list[Any]]:
         """Run the model on `ids` after `past_len` cached positions: last logits, new cache.
 
         The cache stays in onnxruntime's own buffers (OrtValues bound through
         IOBinding) on the provider's device, so on a GPU it never travels to the
-        host and back between steps; only the logits are copied out.
+        host and back between steps; only the logits are copied out. With `shared`
+        (see kv_buffers) past and present are the same buffers, written in place.
         """
         lay = self.layout
         n = len(ids)
-        feed: dict[str, np.ndarray] = {
-            "input_ids": np.asarray([ids], dtype=np.int64),
-            "attention_mask": np.ones((1, past_len + n), dtype=np.int64),
-        }
+        feed: dict[str, np.ndarray] = {"input_ids": np.asarray([ids], dtype=np.int64)}
+        if lay.has_attention_mask:
+            feed["attention_mask"] = np.ones((1, past_len + n), dtype=np.int64)
         if lay.has_position_ids:
-            feed["position_ids"] = np.arange(past_len, past_len + n, dtype=np.int64)[None, :]
+            start = past_len + self.position_offset
+            feed["position_ids"] = np.arange(start, start + n, dtype=np.int64)[None, :]
         if lay.use_cache_branch:
             feed["use_cache_branch"] = np.array([past_len > 0])
         if lay.num_logits_to_keep:
             feed["num_logits_to_keep"] = np.array(1, dtype=np.int64)
         session = self.model.session
         try:
+            names = [name for pair in lay.past_names for name in pair]
+            if shared is not None:
+                binding = self._shared_binding(shared)
+                for name, value in feed.items():
+                    binding.bind_cpu_input(name, value)
+                binding.bind_output("logits", "cpu")  # unallocated again: its length varies
+                session.run_with_iobinding(binding)
+                logits = binding.get_outputs()[0].numpy()[0, -1].astype(np.float32)
+                return logits, shared
             binding = session.io_binding()
             for name, value in feed.items():
                 binding.bind_cpu_input(name, value)
-            names = [name for pair in lay.past_names for name in pair]
             if past is None:
                 empty = self._empty_past()
                 for name, value in zip(names, empty, strict=True):
@@ -234,18 +281,21 @@ class Decoder:
         past: list[Any] | None = None
         past_len = 0
         feed_ids = ids
+        shared = None
+        if use_cache and self.layout.shared_kv_buffer:
+            shared = self.kv_buffers(len(ids) + max_new_tokens)
         for step in range(max_new_tokens):
             if step > 0 and should_stop() is not None:
                 return
             started = time.perf_counter()
             if use_cache and step == 0:
-                prefilled = self._prefill(ids, should_stop)
+                prefilled = self._prefill(ids, should_stop, shared)
                 if prefilled is None:
                     return
                 logits, past = prefilled
                 past_len = len(ids)
             elif use_cache:
-                logits, past = self.forward(feed_ids, past, past_len)
+                logits, past = self.forward(feed_ids, past, past_len, shared)
                 past_len += len(feed_ids)
             else:
                 logits, _ = self.forward(ids, None, 0)
@@ -263,7 +313,10 @@ class Decoder:
                 return
 
     def _prefill(
-        self, ids: list[int], should_stop: Callable[[], str | None]
+        self,
+        ids: list[int],
+        should_stop: Callable[[], str | None],
+        shared: list[Any] | None = None,
     ) -> tuple[np.ndarray, list[Any]] | None:
         """Read the prompt into the cache, chunk by chunk; None when stopped meanwhile."""
         chunk = self.prefill_chunk if self.prefill_chunk > 0 else len(ids)
@@ -272,14 +325,14 @@ class Decoder:
         while True:
             piece = ids[done : done + chunk]
             try:
-                logits, past = self.forward(piece, past, done)
+                logits, past = self.forward(piece, past, done, shared)
             except ModelError:
                 if done == 0:
                     raise
                 # Some fused-attention exports take several new tokens only without a
                 # past: read the whole prompt at once from now on.
                 self.prefill_chunk = 0
-                return self.forward(ids, None, 0)
+                return self.forward(ids, None, 0, shared)
             done += len(piece)
             if done >= len(ids):
                 return logits, past

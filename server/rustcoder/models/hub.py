@@ -118,6 +118,8 @@ def resolve(spec: ModelSpec, variant_name: str | None, device: str) -> ResolvedM
 
 def pull(spec: ModelSpec, variant: Variant, progress: bool = True) -> ResolvedModel:
     """Download one variant into the cache (with huggingface-hub's progress bars)."""
+    if spec.unavailable:
+        raise ModelError(f"{spec.name} cannot be pulled: {spec.unavailable}")
     if offline():
         raise ModelError(f"cannot pull {spec.name}: HF_HUB_OFFLINE is set; unset it to download")
     from huggingface_hub import constants, snapshot_download

@@ -23,8 +23,9 @@ from rustcoder.models.backend import (
 )
 from rustcoder.models.chat_format import get_format, render
 from rustcoder.models.decode import Decoder, Generation
+from rustcoder.models.gguf_import import imported_chat_format, imported_folder
 from rustcoder.models.onnx_runtime import CUDA, choose_provider, open_session, read_config
-from rustcoder.models.registry import get_spec, split_name
+from rustcoder.models.registry import get_spec, load_registry, split_name
 
 #: Special tokens that identify a chat format in a tokenizer's vocabulary.
 _FORMAT_MARKERS = (
@@ -46,6 +47,9 @@ class LocalModelFiles:
     stop: tuple[str, ...]
     #: Pulled into the hub cache (not a folder given by path).
     from_registry: bool = False
+    #: The registry's declared graph inputs (besides the KV cache); None: not declared.
+    inputs: tuple[str, ...] | None = None
+    position_offset: int = 0
 
 
 class LocalModel:
@@ -63,8 +67,10 @@ class LocalModel:
         except Exception as exc:  # tokenizers raises plain Exception on a bad file
             raise ModelError(f"cannot read tokenizer {files.tokenizer_path}: {exc}") from exc
         self.session = open_session(files.model_path, device=device, threads=threads)
+        if files.inputs is not None:
+            check_declared_inputs(files, self.session.layout.input_names)
         self.provider = self.session.provider
-        self.decoder = Decoder(self.session)
+        self.decoder = Decoder(self.session, position_offset=files.position_offset)
         fmt = get_format(files.chat_format)
         stops = (*fmt.stop, *files.stop)
         vocab_ids = [self.tokenizer.token_to_id(s) for s in stops]
@@ -133,6 +139,21 @@ class LocalModel:
             yield from self.start(messages, params, cancel)
 
 
+def check_declared_inputs(files: LocalModelFiles, actual: frozenset[str]) -> None:
+    """The registry says which inputs a model has; a different graph is the wrong file."""
+    declared = set(files.inputs or ())
+    present = {name for name in actual if not name.startswith("past_key_values.")}
+    missing = declared - present
+    unknown = present - declared
+    if missing or unknown:
+        parts = [f"lacks {', '.join(sorted(missing))}"] if missing else []
+        parts += [f"has undeclared {', '.join(sorted(unknown))}"] if unknown else []
+        raise ModelError(
+            f"{files.model_path.name} does not have the inputs the registry declares for "
+            f"{files.name} ({'; '.join(parts)}): the registry entry or the file is wrong"
+        )
+
+
 def guess_chat_format(tokenizer_path: Path) -> str:
     from tokenizers import Tokenizer
 
@@ -158,7 +179,7 @@ def files_from_folder(folder: Path) -> LocalModelFiles:
     model_path = (preferred or onnx_files)[0]
     config = read_config(model_path.parent)
     context = config.get("max_position_embeddings")
-    chat_format = guess_chat_format(tokenizer)
+    chat_format = imported_chat_format(folder) or guess_chat_format(tokenizer)
     return LocalModelFiles(
         name=folder.name,
         model_path=model_path,
@@ -175,6 +196,9 @@ def resolve_files(name: str, device: str = "auto") -> LocalModelFiles:
     folder = Path(name).expanduser()
     if ("/" in name or name.startswith(".")) and folder.is_dir():
         return files_from_folder(folder)
+    imported = imported_folder(name) if split_name(name)[0] not in load_registry() else None
+    if imported is not None:
+        return files_from_folder(imported)
     spec = get_spec(name)
     _, variant = split_name(name)
     provider = choose_provider(device)
@@ -188,6 +212,8 @@ def resolve_files(name: str, device: str = "auto") -> LocalModelFiles:
         context_length=spec.context_length,
         stop=spec.stop,
         from_registry=True,
+        inputs=spec.inputs,
+        position_offset=spec.position_offset,
     )
 
 

@@ -1,4 +1,4 @@
-"""`rustcoder model list|pull|info|remove|run`: manage the local code models.
+"""`rustcoder model list|pull|info|import|remove|run`: manage the local code models.
 
 `pull` is the only command that uses the network; the others read the
 huggingface-hub cache only. Every failure is one line naming what to do, with
@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from rustcoder.models import hub
 from rustcoder.models.backend import CancelToken, ChatMessage, GenerationParams, ModelError
+from rustcoder.models.gguf_import import imported_folder, imported_models, imported_root
 from rustcoder.models.onnx_runtime import CUDA, available_providers, choose_provider
+from rustcoder.models.provider import provider_line
 from rustcoder.models.registry import ModelSpec, get_spec, load_registry, split_name
 
 
@@ -94,17 +97,32 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "description": spec.description,
             }
         )
+    imported = [
+        {
+            "name": m["name"],
+            "imported": True,
+            "folder": m["folder"],
+            "precision": m.get("precision", ""),
+            "description": f"imported from {Path(str(m.get('source', '?'))).name}",
+        }
+        for m in imported_models()
+    ]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps(rows + imported, indent=2))
         return 0
     provider, _ = _machine_device()
-    width = max(len(r["name"]) for r in rows)
+    width = max(len(r["name"]) for r in rows + imported)
     for r in rows:
         mark = "*" if r["cached"] else " "
         variants = ",".join(f"{v}{'(pulled)' if v in r['cached'] else ''}" for v in r["variants"])
         print(f"{mark} {r['name']:<{width}}  {r['device']:<4}  {variants}")
         print(f"  {'':<{width}}  {r['description']}")
+    for r in imported:
+        print(f"+ {r['name']:<{width}}  any   {r['precision']}")
+        print(f"  {'':<{width}}  {r['description']}")
     print(f"\n* pulled; cache: {hub.cache_dir()}; execution provider here: {provider}")
+    if imported:
+        print(f"+ imported (rustcoder model import) into {imported_root()}")
     return 0
 
 
@@ -134,8 +152,11 @@ def folder_info(folder: Path) -> dict[str, Any]:
 
 def cmd_info(args: argparse.Namespace) -> int:
     folder = Path(args.name).expanduser()
-    if folder.is_dir() and ("/" in args.name or args.name.startswith(".")):
-        data = folder_info(folder)
+    imported = imported_folder(args.name) if args.name not in load_registry() else None
+    if imported is not None or (
+        folder.is_dir() and ("/" in args.name or args.name.startswith("."))
+    ):
+        data = folder_info(imported or folder)
         if args.json:
             print(json.dumps(data, indent=2))
             return 0
@@ -146,7 +167,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             f"prompt style {data['promptStyle']}"
         )
         print(f"  context         {data['contextLength']} tokens")
-        print(f"  provider        {data['executionProvider']}")
+        print(f"  provider        {provider_line()}")
         for f in data["files"]:
             print(f"      {f['path']}  {human_size(f['size'])}")
         return 0
@@ -160,10 +181,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"  chat format     {info['chatFormat']}, prompt style {info['promptStyle']}")
     print(f"  context         {info['contextLength']} tokens; stop {', '.join(info['stop'])}")
     print(f"  suits           {info['device']}{verified}")
-    print(
-        f"  provider        {info['executionProvider']} (available: "
-        f"{', '.join(info['availableProviders'])})"
-    )
+    print(f"  provider        {provider_line()}")
     print(f"  cache           {info['cacheFolder']}")
     for v in info["variants"]:
         default = " [default here]" if v["default"] else ""
@@ -195,6 +213,12 @@ def cmd_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    imported = imported_folder(args.name) if args.name not in load_registry() else None
+    if imported is not None:
+        size = sum(p.stat().st_size for p in imported.rglob("*") if p.is_file())
+        shutil.rmtree(imported)
+        print(f"removed imported model {args.name} ({human_size(size)} freed)")
+        return 0
     spec = get_spec(args.name)
     freed = hub.remove(spec)
     if freed == 0:
@@ -237,6 +261,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Turn a GGUF file (Ollama, LM Studio, llama.cpp) into a model our loop runs."""
+    from rustcoder.models.gguf_import import EXACT, FAST, import_gguf
+
+    source = Path(args.file).expanduser()
+    print(f"importing {source} ({args.precision}) ...", file=sys.stderr)
+    name, folder, info = import_gguf(
+        source,
+        args.name,
+        precision=args.precision,
+        force=args.force,
+        accuracy_level=EXACT if args.exact else FAST,
+    )
+    size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+    print(
+        f"imported {name}: {info['architecture']}, {info['layers']} layers, {args.precision}, "
+        f"{human_size(size)} in {folder} ({info['seconds']} s)"
+    )
+    print(f'try it: rustcoder model run {name} "Why does E0382 happen?"')
+    return 0
+
+
 def _guarded(handler: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -269,7 +315,27 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(handler=_guarded(cmd_pull))
 
-    p = sub.add_parser("remove", help="delete a model from the cache")
+    p = sub.add_parser(
+        "import", help="turn a GGUF file of the Llama family into a local ONNX model"
+    )
+    p.add_argument("file", help="the .gguf file (Llama, SmolLM2, Qwen2 architectures)")
+    p.add_argument("name", nargs="?", help="the model's name (default: from the file name)")
+    p.add_argument(
+        "--precision",
+        choices=["int4", "fp16", "fp32"],
+        default="int4",
+        help="weights: int4 (MatMulNBits, default; CPU and GPU), fp16 (GPU), fp32",
+    )
+    p.add_argument(
+        "--exact",
+        action="store_true",
+        help="int4 matmuls in float instead of int8 activations (slower on a CPU; a "
+        "cached step then gives bit-identical logits to recomputing the sequence)",
+    )
+    p.add_argument("--force", action="store_true", help="replace a model of that name")
+    p.set_defaults(handler=_guarded(cmd_import))
+
+    p = sub.add_parser("remove", help="delete a model from the cache (or an imported one)")
     p.add_argument("name")
     p.set_defaults(handler=_guarded(cmd_remove))
 

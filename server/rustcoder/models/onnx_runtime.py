@@ -1,7 +1,7 @@
 """onnxruntime sessions for decoder-only models: provider choice and input/output layout.
 
 The common ONNX exports (Optimum, onnxruntime-genai, onnx-community) share one
-layout: `input_ids`, `attention_mask`, optionally `position_ids`, and
+layout: `input_ids`, usually `attention_mask`, optionally `position_ids`, and
 `past_key_values.{i}.key/value` of shape [batch, kv_heads, past_len, head_dim],
 with outputs `logits` and `present.{i}.key/value`. We read names, dtypes and
 head counts from the model's own inputs instead of trusting a config file.
@@ -62,6 +62,9 @@ class DecoderLayout:
 
     input_names: frozenset[str]
     has_position_ids: bool
+    #: Some exports (Gemma 3 from onnx-community) take no attention_mask: batch size 1
+    #: without padding needs none, the past's length tells the positions.
+    has_attention_mask: bool
     num_layers: int
     kv_heads: int
     head_dim: int
@@ -72,6 +75,9 @@ class DecoderLayout:
     use_cache_branch: bool
     #: Some exports take how many positions of logits to return; we only need the last.
     num_logits_to_keep: bool
+    #: The graph (GroupQueryAttention, marked in its metadata by our importer) takes past
+    #: and present as one fixed-size buffer it appends to in place.
+    shared_kv_buffer: bool = False
 
 
 def _dim(value: Any, config: dict[str, Any], keys: tuple[str, ...], what: str) -> int:
@@ -91,12 +97,11 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
     config = config or {}
     inputs = {i.name: i for i in session.get_inputs()}
     outputs = [o.name for o in session.get_outputs()]
-    for required in ("input_ids", "attention_mask"):
-        if required not in inputs:
-            raise ModelError(
-                f"not a decoder model with a KV cache: no {required!r} input "
-                f"(inputs: {', '.join(sorted(inputs))})"
-            )
+    if "input_ids" not in inputs:
+        raise ModelError(
+            f"not a decoder model with a KV cache: no 'input_ids' input "
+            f"(inputs: {', '.join(sorted(inputs))})"
+        )
     if "logits" not in outputs:
         raise ModelError(f"not a causal LM: no 'logits' output (outputs: {', '.join(outputs)})")
     past: dict[int, dict[str, str]] = {}
@@ -140,6 +145,7 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
     return DecoderLayout(
         input_names=frozenset(inputs),
         has_position_ids="position_ids" in inputs,
+        has_attention_mask="attention_mask" in inputs,
         num_layers=len(layers),
         kv_heads=kv_heads,
         head_dim=head_dim,
@@ -148,7 +154,15 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
         present_names=tuple((present[i]["key"], present[i]["value"]) for i in layers),
         use_cache_branch="use_cache_branch" in inputs,
         num_logits_to_keep="num_logits_to_keep" in inputs,
+        shared_kv_buffer=_metadata(session).get("rustcoder.kv_cache") == "shared-buffer",
     )
+
+
+def _metadata(session: Any) -> dict[str, str]:
+    try:
+        return dict(session.get_modelmeta().custom_metadata_map)
+    except Exception:  # sessions without metadata (or stand-ins)
+        return {}
 
 
 @dataclass
@@ -173,7 +187,9 @@ def read_config(model_dir: Path) -> dict[str, Any]:
     return {}
 
 
-def open_session(path: Path, device: str = "auto", threads: int = 0) -> DecoderSession:
+def open_session(
+    path: Path, device: str = "auto", threads: int = 0, spinning: bool = False
+) -> DecoderSession:
     """Load an ONNX decoder; CUDA when available, CPU otherwise (or as asked)."""
     import onnxruntime as ort
 
@@ -186,6 +202,10 @@ def open_session(path: Path, device: str = "auto", threads: int = 0) -> DecoderS
     options.log_severity_level = 3
     if threads > 0:
         options.intra_op_num_threads = threads
+    if not spinning:
+        # Idle worker threads sleep instead of spinning: the editor, rust-analyzer and
+        # cargo share the cores, and a spinning pool slows them and itself down.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types

@@ -18,6 +18,8 @@ from rustcoder.models.chat_format import FORMATS
 REGISTRY_FILE = Path(__file__).with_name("registry.toml")
 USER_REGISTRY_ENV = "RUSTCODER_MODELS_TOML"
 PROMPT_STYLES = ("chat", "chat-no-system", "completion")
+#: Graph inputs besides the KV cache a registry entry may declare (`inputs`).
+LAYOUT_INPUTS = ("input_ids", "attention_mask", "position_ids")
 DEVICES = ("cpu", "cuda", "any")
 
 
@@ -44,6 +46,13 @@ class ModelSpec:
     device: str
     verified: bool
     variants: tuple[Variant, ...]
+    #: The graph's inputs besides the KV cache, as declared (checked when loaded);
+    #: None when the entry does not say.
+    inputs: tuple[str, ...] | None = None
+    #: The position of the first token (Gemma 3 counts from 1, most models from 0).
+    position_offset: int = 0
+    #: Why the model cannot be pulled (no such export found), or "" when it can.
+    unavailable: str = ""
 
     def variant(self, name: str) -> Variant:
         for v in self.variants:
@@ -101,6 +110,14 @@ def parse_spec(name: str, entry: Any, source: str) -> ModelSpec:
         files = _strs(v, "files", vwhere) or (model_file,)
         device = _choice(_str(v, "device", vwhere, "any"), DEVICES, "device", vwhere)
         variants.append(Variant(vname, model_file, files, device))
+    inputs = _strs(entry, "inputs", where) if "inputs" in entry else None
+    for input_name in inputs or ():
+        _choice(input_name, LAYOUT_INPUTS, "inputs", where)
+    if inputs is not None and "input_ids" not in inputs:
+        raise ModelError(f"{where}: 'inputs' must hold input_ids")
+    offset = entry.get("position_offset", 0)
+    if not isinstance(offset, int) or offset < 0:
+        raise ModelError(f"{where}: 'position_offset' must be an integer >= 0")
     context = entry.get("context_length", 4096)
     if not isinstance(context, int) or context < 32:
         raise ModelError(f"{where}: 'context_length' must be an integer >= 32")
@@ -122,6 +139,9 @@ def parse_spec(name: str, entry: Any, source: str) -> ModelSpec:
         device=_choice(_str(entry, "device", where, "cpu"), DEVICES, "device", where),
         verified=bool(entry.get("verified", False)),
         variants=tuple(variants),
+        inputs=inputs,
+        position_offset=offset,
+        unavailable=str(entry.get("unavailable", "")),
     )
 
 
