@@ -70,9 +70,11 @@ def installed() -> Installed:
 
 @pytest.fixture(scope="session")
 def vsix() -> Path:
-    """The packaged extension (scripts/test.sh builds it; built here when missing)."""
-    if not VSIX.is_file():
-        client = VSIX.parent
+    """The packaged extension (scripts/test.sh builds it; built here when missing or
+    older than the extension's sources)."""
+    client = VSIX.parent
+    sources = [client / "package.json", *(client / "src").glob("*.ts")]
+    if not VSIX.is_file() or max(p.stat().st_mtime for p in sources) > VSIX.stat().st_mtime:
         if not (client / "node_modules").is_dir():
             subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=client, check=True)
         subprocess.run(["npm", "run", "--silent", "package"], cwd=client, check=True)

@@ -138,12 +138,25 @@ class Workbench:
         self.screenshot(f"palette {title}")
         row.click()
 
-    def answer_input(self, text: str) -> None:
-        """Types into the open input box (showInputBox, the simple file dialog) and accepts."""
+    def answer_input(self, title: str, text: str) -> None:
+        """Types into the input box titled `title` (showInputBox, the simple file dialog)
+        once it is open, and accepts."""
+        self.page.locator(f"{QUICK_INPUT} .quick-input-title", has_text=title).wait_for(
+            timeout=self.timeout_s * 1000
+        )
         box = self.page.locator(QUICK_INPUT_BOX)
-        box.wait_for(state="visible", timeout=self.timeout_s * 1000)
         box.fill(text)
         self.page.keyboard.press("Enter")
+
+    def choose_folder(self, title: str, folder: Path, button: str) -> None:
+        """Picks a folder in VS Code's own open dialog (a browser has no native one):
+        types its path, then presses the dialog's button."""
+        self.page.locator(f"{QUICK_INPUT} .quick-input-title", has_text=title).wait_for(
+            timeout=self.timeout_s * 1000
+        )
+        self.page.locator(QUICK_INPUT_BOX).fill(f"{folder}/")
+        self.screenshot(f"dialog {title}")
+        self.page.locator(f"{QUICK_INPUT} .monaco-button", has_text=button).click()
 
     # -- quick fixes ----------------------------------------------------------------------
 
@@ -178,8 +191,11 @@ class Workbench:
         label = self.status_label(PROBLEMS_ITEM)
         if label == "No Problems":
             return (0, 0)
-        match = re.search(r"Errors: (\d+), Warnings: (\d+)", label)
-        return (int(match[1]), int(match[2])) if match else None
+        errors = re.search(r"Errors: (\d+)", label)
+        warnings = re.search(r"Warnings: (\d+)", label)
+        if not errors and not warnings:
+            return None
+        return (int(errors[1]) if errors else 0, int(warnings[1]) if warnings else 0)
 
     def wait_problems(self, errors: int, warnings: int | None = None) -> None:
         def probe() -> bool:
@@ -203,7 +219,9 @@ class Workbench:
         return [t.strip() for t in toasts.all_inner_texts()]
 
     def tab_titles(self) -> list[str]:
-        return [t.strip() for t in self.page.locator(".tab .label-name").all_inner_texts()]
+        """The file names of the open editors' tabs."""
+        tabs = self.page.locator(".tab[data-resource-name]")
+        return [tabs.nth(i).get_attribute("data-resource-name") or "" for i in range(tabs.count())]
 
     def visible_text(self) -> str:
         """The active editor's visible lines (Monaco renders only those)."""
