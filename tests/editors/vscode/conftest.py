@@ -91,10 +91,8 @@ def rustcoder_executable() -> str:
 
 def path_without_rustcoder() -> str:
     """PATH less every folder holding a `rustcoder`, so the extension finds none by itself."""
-    keep = [
-        d for d in os.environ.get("PATH", "").split(":") if d and not (Path(d) / "rustcoder").exists()
-    ]
-    return ":".join(keep)
+    dirs = os.environ.get("PATH", "").split(":")
+    return ":".join(d for d in dirs if d and not (Path(d) / "rustcoder").exists())
 
 
 @pytest.fixture(scope="session")

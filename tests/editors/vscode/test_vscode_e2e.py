@@ -113,9 +113,8 @@ def test_inventory_diagnostics_quick_fix_explain_and_fix_all(
     window.wait_problems(1)
     window.screenshot("import saved")
     problems = window.problems()
-    assert [p for p in problems if p.startswith("Error: ")][0].startswith(
-        "Error: mismatched types"
-    ), problems
+    errors = [p for p in problems if p.startswith("Error: ")]
+    assert errors and errors[0].startswith("Error: mismatched types"), problems
     assert not any("HashMap" in p for p in problems), problems
     assert "use std::collections::HashMap;\n" in lib.read_text()
     assert cargo_errors(crate) == 1

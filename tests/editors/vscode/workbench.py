@@ -18,15 +18,16 @@ T = TypeVar("T")
 #: The extension's status bar item (VS Code's id: extension id + the item's own id).
 STATUS_ITEM = '[id="rustcoder.rustcoder.rustcoder.status"]'
 PROBLEMS_ITEM = '[id="status.problems"]'
+CURSOR_ITEM = '[id="status.editor.selection"]'
 QUICK_INPUT = ".quick-input-widget"
 QUICK_INPUT_BOX = ".quick-input-widget .quick-input-box input"
 ACTION_ROWS = ".action-widget .monaco-list-row"
 
 #: Records every text the rustcoder status item takes, so short states are not missed.
-_STATUS_RECORDER = """() => {
+_STATUS_RECORDER = """(selector) => {
   window.__rcStatus = [];
   const seen = () => {
-    const item = document.querySelector('%s');
+    const item = document.querySelector(selector);
     const label = item ? item.getAttribute('aria-label') || '' : '';
     const last = window.__rcStatus[window.__rcStatus.length - 1];
     if (label && label !== last) window.__rcStatus.push(label);
@@ -35,7 +36,7 @@ _STATUS_RECORDER = """() => {
   new MutationObserver(seen).observe(document.body, {
     subtree: true, childList: true, attributes: true, characterData: true,
   });
-}""" % STATUS_ITEM.replace("'", "\\'")
+}"""
 
 
 class StepTimeout(AssertionError):
@@ -83,7 +84,7 @@ class Workbench:
 
     def record_status(self) -> None:
         """Starts recording the status item's states (read with `status_history`)."""
-        self.page.evaluate(_STATUS_RECORDER)
+        self.page.evaluate(_STATUS_RECORDER, STATUS_ITEM)
 
     def status_history(self) -> list[str]:
         history: list[str] = self.page.evaluate("() => window.__rcStatus || []")
@@ -115,10 +116,8 @@ class Workbench:
         desktop; a browser keeps Ctrl+G for itself)."""
         self._quick_input("Control+P", f":{line}:{column}")
         self.page.keyboard.press("Enter")
-        self.wait(
-            f"the cursor at {line}:{column}",
-            lambda: f"Ln {line}, Col {column}" in self.status_label('[id="status.editor.selection"]'),
-        )
+        where = f"Ln {line}, Col {column}"
+        self.wait(f"the cursor at {line}:{column}", lambda: where in self.status_label(CURSOR_ITEM))
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)
