@@ -132,83 +132,87 @@ def test_inventory_diagnostics_quick_fix_explain_and_fix_all(
     assert check.returncode == 0, check.stderr
 
 
-def test_generate_crate_from_description(open_window: OpenWindow, tmp_path: Path) -> None:
+def update_settings(folder: Path, changes: dict[str, object]) -> None:
+    """Edits the folder's .vscode/settings.json; VS Code picks the change up by itself."""
+    settings = folder / ".vscode" / "settings.json"
+    values = json.loads(settings.read_text())
+    settings.write_text(json.dumps({**values, **changes}, indent=2))
+
+
+def test_status_bar_settings_generation_and_no_server(
+    open_window: OpenWindow, tmp_path: Path
+) -> None:
+    """One window through the status bar's states: idle, checking, a setting applied
+    without a restart, a crate generated, then the server path broken and cleared."""
     from tests.generate.conftest import BROKEN_CRATE, DESCRIPTION
     from tests.models.openai_server import FakeOpenAI
 
-    crate = copy_fixture("crates", "clean", tmp_path)
+    crate = copy_fixture("crates", "clippy_return", tmp_path)
+    lib = crate / "src" / "lib.rs"
     target = tmp_path / "greeter"
     with FakeOpenAI() as fake:
         fake.script(BROKEN_CRATE)
         window = open_window(
-            crate, {"rustcoder.model.endpoint": fake.url, "rustcoder.model.name": "scripted"}
+            crate,
+            {
+                "rustcoder.check.onOpen": False,
+                "rustcoder.model.endpoint": fake.url,
+                "rustcoder.model.name": "scripted",
+            },
         )
         window.open_file("src/lib.rs")
-        window.wait("the server running", lambda: "Starting" not in window.status_label())
+
+        # Idle: the server runs, nothing checked yet (onOpen is off).
+        window.wait("the idle state", lambda: "rustcoder, Idle" in window.status_label())
+        window.screenshot("idle")
+        assert "Model: scripted @ 127.0.0.1" in window.status_label()
+        assert not (crate / "target").exists(), "no check before a save with onOpen off"
+
+        # A save: the item spins while cargo checks, then shows the summary.
+        window.record_status()
+        window.goto(5, 2)
+        window.type("\n")
+        window.save()
+        window.wait("a finished check", lambda: "Last: cargo check" in window.status_label())
+        window.screenshot("after the check")
+        history = window.status_history()
+        assert any("sync~spin" in s and "cargo check" in s for s in history), history
+        assert "codicon-check" in window.status_icon()
+        assert "0 errors" in window.status_label(), window.status_label()
+        window.wait_problems(0, 0)
+
+        # rustcoder.check.command: clippy in the workspace settings: the running server
+        # checks again with clippy, whose warning appears; no restart.
+        update_settings(crate, {"rustcoder.check.command": "clippy"})
+        window.wait_problems(0, 1)
+        window.screenshot("clippy's warning")
+        problems = window.problems()
+        assert any("unneeded `return` statement" in p for p in problems), problems
+        history = window.status_history()
+        assert not any("Starting" in s for s in history), f"the server restarted: {history}"
+        assert "return 42;" in lib.read_text()
+
+        # Generate Crate from Description, the model scripted on 127.0.0.1.
         window.run_command("rustcoder: Generate Crate from Description")
         window.answer_input("Generate Crate from Description", DESCRIPTION)
         # VS Code's own folder dialog takes a folder that exists.
         target.mkdir()
         window.choose_folder("Folder for the new crate", target, "Generate Here")
         window.wait("main.rs opened", lambda: "main.rs" in window.tab_titles())
-        window.screenshot("generated crate")
         assert fake.requests, "the model was never asked"
     main = target / "src" / "main.rs"
-    window.wait("src/main.rs on disk", lambda: main.is_file() and main.read_text())
-    assert (target / "Cargo.toml").is_file()
+    window.wait("src/main.rs saved", lambda: main.is_file() and "fn main" in main.read_text())
+    window.wait("every generated file saved", lambda: not window.is_dirty(any_tab=True))
+    window.screenshot("generated crate")
+    assert "[package]" in (target / "Cargo.toml").read_text()
     # The server's compile-and-fix loop fixed the model's use-after-move before creating.
     assert "let kept = names;" not in main.read_text()
     check = cargo_check(target)
     assert check.returncode == 0, check.stderr
 
-
-def test_status_bar_states_and_a_setting_applied_without_restart(
-    open_window: OpenWindow, tmp_path: Path
-) -> None:
-    crate = copy_fixture("crates", "clippy_return", tmp_path)
-    lib = crate / "src" / "lib.rs"
-    window = open_window(crate, {"rustcoder.check.onOpen": False})
-    window.open_file("src/lib.rs")
-    window.wait("the idle state", lambda: "rustcoder, Idle" in window.status_label())
-    window.screenshot("idle")
-    assert not (crate / "target").exists(), "no check before a save with onOpen off"
-
-    # A save: the item spins while cargo checks, then shows the summary.
-    window.record_status()
-    window.goto(5, 2)
-    window.type("\n")
-    window.save()
-    window.wait("a finished check", lambda: "Last: cargo check" in window.status_label())
-    window.screenshot("after the check")
-    history = window.status_history()
-    assert any("sync~spin" in s and "cargo check" in s for s in history), history
-    assert "codicon-check" in window.status_icon()
-    assert "0 errors" in window.status_label(), window.status_label()
-    window.wait_problems(0, 0)
-
-    # rustcoder.check.command: clippy, saved to the workspace settings: the running
-    # server checks again with clippy, whose warning appears; no restart.
-    settings = crate / ".vscode" / "settings.json"
-    values = json.loads(settings.read_text())
-    settings.write_text(json.dumps({**values, "rustcoder.check.command": "clippy"}, indent=2))
-    window.wait_problems(0, 1)
-    window.screenshot("clippy's warning")
-    problems = window.problems()
-    assert any("unneeded `return` statement" in p for p in problems), problems
-    history = window.status_history()
-    assert not any("Starting" in s for s in history), f"the server restarted: {history}"
-    assert "return 42;" in lib.read_text()
-
-
-def test_status_bar_error_and_install_offer_without_a_server(
-    open_window: OpenWindow, tmp_path: Path
-) -> None:
-    crate = copy_fixture("crates", "clean", tmp_path)
+    # A server path that does not exist: an error state, not another rustcoder.
     missing = tmp_path / "no-such" / "rustcoder"
-    window = open_window(crate, {"rustcoder.server.path": str(missing)})
-    window.open_file("src/lib.rs")
-
-    # A server path that does not exist: an error, not another rustcoder.
+    update_settings(crate, {"rustcoder.server.path": str(missing)})
     window.wait("the no-server state", lambda: "no server" in window.status_label())
     message = window.wait(
         "the error notification",
@@ -218,9 +222,8 @@ def test_status_bar_error_and_install_offer_without_a_server(
     assert str(missing) in message[0]
     assert "codicon-warning" in window.status_icon()
 
-    # The setting cleared: nothing on PATH, so the offer to create the managed environment.
-    settings = crate / ".vscode" / "settings.json"
-    settings.write_text(json.dumps({"rustcoder.server.path": ""}))
+    # The setting cleared, nothing on PATH: the offer to create the managed environment.
+    update_settings(crate, {"rustcoder.server.path": ""})
     offer = window.wait(
         "the offer to install",
         lambda: [n for n in window.notifications() if "no rustcoder server found" in n],
@@ -229,5 +232,4 @@ def test_status_bar_error_and_install_offer_without_a_server(
     buttons = window.page.locator(".notification-toast .monaco-button").all_inner_texts()
     assert "Install in a managed environment" in buttons, (offer, buttons)
     assert "Set rustcoder.server.path" in buttons, buttons
-    assert not (crate / "target").exists(), "nothing may have checked the crate"
     assert not (crate / ".venv").exists()

@@ -51,6 +51,7 @@ class Workbench:
         self.shots = shots
         self.timeout_s = timeout_s
         self._shot = 0
+        self._started = time.monotonic()
 
     # -- waiting and evidence -------------------------------------------------------------
 
@@ -73,6 +74,7 @@ class Workbench:
         name = re.sub(r"[^A-Za-z0-9]+", "-", step).strip("-").lower()
         path = self.shots / f"{self._shot:02d}-{name}.png"
         self.page.screenshot(path=str(path))
+        print(f"[vscode] {time.monotonic() - self._started:6.1f}s {path.name}")
         return path
 
     # -- opening and editing --------------------------------------------------------------
@@ -126,8 +128,9 @@ class Workbench:
         self.page.keyboard.press("Control+S")
         self.wait("the editor saved", lambda: not self.is_dirty())
 
-    def is_dirty(self) -> bool:
-        return self.page.locator(".tab.active.dirty").count() > 0
+    def is_dirty(self, any_tab: bool = False) -> bool:
+        """Whether the active editor (or any) has unsaved changes."""
+        return self.page.locator(".tab.dirty" if any_tab else ".tab.active.dirty").count() > 0
 
     def run_command(self, title: str) -> None:
         """Runs a command from the palette (F1) by its full title."""
