@@ -44,6 +44,7 @@ USER_SETTINGS: dict[str, object] = {
     "editor.quickSuggestions": {"other": False, "comments": False, "strings": False},
     "chat.disableAIFeatures": True,
     "window.commandCenter": False,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
 }
 
 
