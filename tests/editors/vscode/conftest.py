@@ -146,7 +146,10 @@ def open_window(
     windows: list[tuple[Any, Workbench]] = []
 
     def open_folder(folder: Path, settings: dict[str, object] | None = None) -> Workbench:
-        merged: dict[str, object] = {"rustcoder.server.path": rustcoder_executable()}
+        merged: dict[str, object] = {
+            "rustcoder.server.path": rustcoder_executable(),
+            "rustcoder.trace.server": "messages",
+        }
         merged.update(settings or {})
         write_workspace_settings(folder, merged)
         context = browser.new_context(viewport={"width": 1600, "height": 1300})
@@ -170,3 +173,7 @@ def open_window(
             except Exception as exc:  # the page may be gone; the report matters more
                 print(f"no failure screenshot: {exc}")
         context.close()
+    if failed:
+        # The extension's output channel (the server's stderr, the client's errors).
+        for log in code_server.user_data.glob("logs/**/*rustcoder*.log"):
+            shutil.copy(log, shots / f"{log.parent.parent.name}-{log.name}")

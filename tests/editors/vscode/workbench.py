@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 T = TypeVar("T")
 
@@ -120,6 +121,14 @@ class Workbench:
         self.page.keyboard.press("Enter")
         where = f"Ln {line}, Col {column}"
         self.wait(f"the cursor at {line}:{column}", lambda: where in self.status_label(CURSOR_ITEM))
+        self.wait_editor_focus()
+
+    def wait_editor_focus(self) -> None:
+        """Keys go where the focus is: wait until the editor has it back."""
+        self.page.locator(QUICK_INPUT_BOX).wait_for(state="hidden", timeout=self.timeout_s * 1000)
+        self.page.locator(".editor-group-container.active .monaco-editor.focused").wait_for(
+            timeout=self.timeout_s * 1000
+        )
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)
@@ -164,9 +173,22 @@ class Workbench:
 
     def quick_fixes(self) -> list[str]:
         """Opens the quick-fix menu (Ctrl+.) at the cursor; its titles once they settle."""
-        self.page.keyboard.press("Control+.")
+        self.wait_editor_focus()
         rows = self.page.locator(ACTION_ROWS)
-        rows.first.wait_for(timeout=self.timeout_s * 1000)
+        patience = [10.0]
+
+        def menu() -> bool:
+            # A key pressed while the workbench moves focus can be lost: press again,
+            # waiting longer each time (a slow answer is not cut off forever).
+            self.page.keyboard.press("Control+.")
+            try:
+                rows.first.wait_for(timeout=patience[0] * 1000)
+            except PlaywrightTimeout:
+                patience[0] *= 2
+                return False
+            return True
+
+        self.wait("the quick-fix menu", menu)
         titles: list[str] = [t.strip() for t in rows.all_inner_texts()]
         return titles
 
