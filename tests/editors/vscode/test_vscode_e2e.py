@@ -19,7 +19,6 @@ import pytest
 
 from tests.editors.conftest import REPO, cargo_check, copy_fixture
 from tests.editors.vscode.conftest import OpenWindow
-from tests.editors.vscode.workbench import Workbench
 
 #: The first test may wait for the set-up script to install Node 24 and code-server.
 pytestmark = pytest.mark.timeout(1800)
@@ -40,14 +39,6 @@ def cargo_errors(crate: Path) -> int:
     """The number of errors a plain `cargo check` reports for the crate."""
     check = cargo_check(crate)
     return len(re.findall(r"^error(\[E\d{4}\])?: (?!could not compile)", check.stderr, re.M))
-
-
-def open_inventory(open_window: OpenWindow, crate: Path) -> Workbench:
-    window = open_window(crate)
-    window.open_file("src/lib.rs")
-    window.wait_problems(4)
-    window.screenshot("lib.rs with its diagnostics")
-    return window
 
 
 def test_inventory_diagnostics_quick_fix_explain_and_fix_all(
