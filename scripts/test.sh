@@ -15,5 +15,10 @@ if [[ "${RUSTCODER_SKIP_VSCODE:-}" != 1 ]]; then
     (cd vscode-client && npm ci --no-audit --no-fund --loglevel=error && npm run --silent lint \
         && npm run --silent typecheck && npm test --silent && npm run --silent package)
 fi
+echo "==> editors for the real-editor tests: scripts/setup-editor-tests.sh (cached after the first run)"
+editors=(emacs)
+[[ "${RUSTCODER_SKIP_VSCODE:-}" != 1 ]] && editors+=(vscode)
+# Status 3: this platform cannot run them; their tests then skip and say why.
+scripts/setup-editor-tests.sh "${editors[@]}" >/dev/null || [[ $? == 3 ]]
 echo "==> pytest"
 .venv/bin/pytest "$@"

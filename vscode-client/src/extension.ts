@@ -20,6 +20,7 @@ import {
 } from "vscode-languageclient/node";
 import { Discovery, Found, findServer, managedInstallPlan } from "./discovery";
 import { codeOf, diagnosticAt, isErrorCode, linkOf } from "./diagnostics";
+import { generatedFiles } from "./generate";
 import { SECTION, needsRestart, settingKeys, toServerSettings } from "./settings";
 import { ProgressValue, Status, applyProgress, describeModel, initialStatus, render, withServer } from "./status";
 
@@ -261,7 +262,14 @@ async function generateCrate(): Promise<void> {
   if (!folders || folders.length === 0) {
     return;
   }
-  await executeOnServer("rustcoder.generateCrate", [description.trim(), folders[0].toString()]);
+  const answer = await executeOnServer("rustcoder.generateCrate", [description.trim(), folders[0].toString()]);
+  // VS Code created the files empty with their text in unsaved editors: save them.
+  for (const file of generatedFiles(answer)) {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === "file" && d.uri.fsPath === file);
+    if (document?.isDirty && !(await document.save())) {
+      void vscode.window.showWarningMessage(`rustcoder: could not save ${file}`);
+    }
+  }
 }
 
 async function fixAll(): Promise<void> {
