@@ -23,6 +23,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "rustcoder.cargo.check_command",
     "rustcoder.fix.fix_command",
     "rustcoder.kb.cli",
+    "rustcoder.apiindex.api_command",
     "rustcoder.models.model_command",
     "rustcoder.generate.generate_command",
     "rustcoder.mcp.mcp_command",

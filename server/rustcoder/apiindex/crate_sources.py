@@ -1,0 +1,123 @@
+"""Which crates a workspace depends on, and where their sources are.
+
+`cargo metadata` already resolves the registry cache, vendored and directory
+sources, path and git dependencies to one `manifest_path` each, so we ask it
+(offline, in the crate directory, so the user's `.cargo/config.toml` applies)
+instead of reading Cargo.lock ourselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Bump when the parser's output changes, so cached crates are indexed again.
+INDEXER_VERSION = "1"
+
+
+class CrateSourceError(RuntimeError):
+    """cargo could not describe the workspace (bad manifest, missing crate, ...)."""
+
+
+@dataclass(frozen=True)
+class CratePackage:
+    name: str
+    version: str
+    source: str | None
+    manifest_path: Path
+    lib_path: Path | None
+    features: dict[str, list[str]] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def root(self) -> Path:
+        return self.manifest_path.parent
+
+    @property
+    def lib_name(self) -> str:
+        """The name code uses in paths (`serde_json`, not `serde-json`)."""
+        return self.name.replace("-", "_")
+
+
+def _lib_target(targets: list[dict[str, object]]) -> Path | None:
+    for target in targets:
+        kinds = target.get("kind") or []
+        assert isinstance(kinds, list)
+        if any(k in ("lib", "rlib", "proc-macro", "dylib", "staticlib") for k in kinds):
+            return Path(str(target["src_path"]))
+    return None
+
+
+def workspace_packages(
+    path: Path, cargo: str = "cargo", timeout: float = 120.0
+) -> list[CratePackage]:
+    """Every package of the dependency graph of the workspace at `path`."""
+    directory = path if path.is_dir() else path.parent
+    try:
+        proc = subprocess.run(
+            [cargo, "metadata", "--format-version", "1", "--offline"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CrateSourceError(f"cargo metadata failed to run in {directory}: {exc}") from exc
+    if proc.returncode != 0:
+        message = proc.stderr.strip().splitlines()
+        raise CrateSourceError(
+            f"cargo metadata failed in {directory}: " + (message[-1] if message else "no message")
+        )
+    data = json.loads(proc.stdout)
+    packages = []
+    for pkg in data["packages"]:
+        packages.append(
+            CratePackage(
+                name=pkg["name"],
+                version=pkg["version"],
+                source=pkg.get("source"),
+                manifest_path=Path(pkg["manifest_path"]),
+                lib_path=_lib_target(pkg.get("targets", [])),
+                features={k: list(v) for k, v in (pkg.get("features") or {}).items()},
+            )
+        )
+    return sorted(packages, key=lambda p: (p.name, p.version))
+
+
+def _source_files(root: Path) -> list[Path]:
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("target", ".git"))
+        for name in sorted(filenames):
+            if name.endswith(".rs") or name == "Cargo.toml":
+                files.append(Path(dirpath) / name)
+    return files
+
+
+def stat_fingerprint(pkg: CratePackage) -> str:
+    """A cheap key from file names, sizes and mtimes: no file is read."""
+    digest = hashlib.sha256(f"{pkg.name}\0{pkg.version}\0{pkg.root}".encode())
+    for file in _source_files(pkg.root):
+        try:
+            st = file.stat()
+        except OSError:
+            continue
+        digest.update(f"{file}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def content_key(pkg: CratePackage) -> str:
+    """name@version#hash of the sources: the same crate anywhere shares one entry."""
+    digest = hashlib.sha256(INDEXER_VERSION.encode())
+    for file in _source_files(pkg.root):
+        try:
+            data = file.read_bytes()
+        except OSError:
+            continue
+        digest.update(str(file.relative_to(pkg.root)).encode() + b"\0")
+        digest.update(hashlib.sha256(data).digest())
+    return f"{pkg.name}@{pkg.version}#{digest.hexdigest()[:20]}"

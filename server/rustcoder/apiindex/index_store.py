@@ -1,0 +1,368 @@
+"""The per-user API cache: one SQLite file, one entry per crate content.
+
+A crate is keyed by name, version and a hash of its sources, so the same
+serde 1.0.152 is parsed once and shared by every workspace, and a changed
+Cargo.lock only costs the crate versions not seen before. A second table maps
+a cheap stat fingerprint (names, sizes, mtimes) to that key, so a warm run
+reads no source file at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rustcoder.apiindex.crate_sources import (
+    CratePackage,
+    content_key,
+    stat_fingerprint,
+    workspace_packages,
+)
+from rustcoder.apiindex.rust_items import ApiItem, parse_crate
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS crates (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    features TEXT NOT NULL,
+    n_items INTEGER NOT NULL,
+    indexed_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fingerprints (
+    fingerprint TEXT PRIMARY KEY,
+    key TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    crate_id INTEGER NOT NULL REFERENCES crates(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    owner TEXT,
+    owner_name TEXT,
+    signature TEXT NOT NULL,
+    receiver TEXT,
+    trait TEXT,
+    features TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    file TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    public INTEGER NOT NULL,
+    target TEXT
+);
+CREATE INDEX IF NOT EXISTS items_path ON items(path);
+CREATE INDEX IF NOT EXISTS items_name ON items(name);
+CREATE INDEX IF NOT EXISTS items_owner ON items(owner);
+CREATE INDEX IF NOT EXISTS items_crate ON items(crate_id);
+CREATE TABLE IF NOT EXISTS impls (
+    crate_id INTEGER NOT NULL REFERENCES crates(id) ON DELETE CASCADE,
+    type_path TEXT NOT NULL,
+    trait TEXT NOT NULL,
+    derived INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS impls_type ON impls(type_path);
+"""
+
+_ITEM_COLUMNS = ", ".join(
+    ("path", "name", "kind", "owner", "signature", "receiver", "trait", "features", "doc")
+    + ("file", "line", "public", "target", "crate_id")
+)
+
+
+def default_cache_path() -> Path:
+    """`$RUSTCODER_API_CACHE`, else `$XDG_CACHE_HOME/rustcoder/api-index.sqlite`."""
+    explicit = os.environ.get("RUSTCODER_API_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rustcoder" / "api-index.sqlite"
+
+
+@dataclass(frozen=True)
+class StoredItem:
+    crate: str
+    version: str
+    item: ApiItem
+
+
+@dataclass
+class IndexReport:
+    """What one `index_workspace` did: the counters tests and the CLI report."""
+
+    crate_ids: dict[str, int] = field(default_factory=dict)  # "name@version" -> crate id
+    parsed: list[str] = field(default_factory=list)  # crates parsed this run
+    reused: list[str] = field(default_factory=list)  # crates served from the cache
+    skipped: list[str] = field(default_factory=list)  # no library target
+    files_parsed: int = 0
+    items: int = 0
+    seconds: float = 0.0
+
+
+class ApiIndex:
+    """The cache file and the lookups on it."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0)
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.executescript(SCHEMA)
+        self.parse_count = 0  # crates parsed by this object: a cache miss counter
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ApiIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- indexing ---------------------------------------------------------------
+
+    def _crate_id(self, key: str) -> int | None:
+        row = self.db.execute("SELECT id FROM crates WHERE key = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def ensure_crate(self, pkg: CratePackage) -> tuple[int | None, bool, int]:
+        """-> (crate id, parsed now?, files parsed); None when it has no library."""
+        if pkg.lib_path is None or not pkg.lib_path.is_file():
+            return None, False, 0
+        fingerprint = stat_fingerprint(pkg)
+        row = self.db.execute(
+            "SELECT key FROM fingerprints WHERE fingerprint = ?", (fingerprint,)
+        ).fetchone()
+        key = row[0] if row else content_key(pkg)
+        crate_id = self._crate_id(key)
+        if crate_id is not None:
+            if row is None:
+                with self.db:
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (fingerprint, key)
+                    )
+            return crate_id, False, 0
+        api = parse_crate(pkg.lib_name, pkg.lib_path, pkg.root)
+        self.parse_count += 1
+        with self.db:
+            cur = self.db.execute(
+                "INSERT INTO crates (key, name, version, features, n_items, indexed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key, pkg.name, pkg.version, json.dumps(pkg.features), len(api.items), time.time()),
+            )
+            crate_id = int(cur.lastrowid or 0)
+            self.db.executemany(
+                f"INSERT INTO items ({_ITEM_COLUMNS}, owner_name) VALUES ({', '.join('?' * 15)})",
+                [
+                    (
+                        i.path,
+                        i.name,
+                        i.kind,
+                        i.owner,
+                        i.signature,
+                        i.receiver,
+                        i.trait,
+                        ",".join(i.features),
+                        i.doc,
+                        i.file,
+                        i.line,
+                        int(i.public),
+                        i.target,
+                        crate_id,
+                        i.owner.rsplit("::", 1)[-1] if i.owner else None,
+                    )
+                    for i in api.items
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO impls VALUES (?, ?, ?, ?)",
+                [(crate_id, t.type_path, t.trait, int(t.derived)) for t in api.impls],
+            )
+            self.db.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (fingerprint, key))
+        return crate_id, True, api.files_parsed
+
+    def index_packages(self, packages: Iterable[CratePackage]) -> IndexReport:
+        start = time.perf_counter()
+        report = IndexReport()
+        for pkg in packages:
+            label = f"{pkg.name}@{pkg.version}"
+            crate_id, parsed, files = self.ensure_crate(pkg)
+            if crate_id is None:
+                report.skipped.append(label)
+                continue
+            report.crate_ids[label] = crate_id
+            (report.parsed if parsed else report.reused).append(label)
+            report.files_parsed += files
+        if report.crate_ids:
+            marks = ",".join("?" * len(report.crate_ids))
+            row = self.db.execute(
+                f"SELECT COUNT(*) FROM items WHERE crate_id IN ({marks})",
+                list(report.crate_ids.values()),
+            ).fetchone()
+            report.items = int(row[0])
+        report.seconds = time.perf_counter() - start
+        return report
+
+    def index_workspace(self, path: Path, only: Sequence[str] | None = None) -> IndexReport:
+        """Index every package of the workspace's dependency graph (or those named in `only`)."""
+        packages = workspace_packages(path)
+        if only is not None:
+            wanted = {n.replace("-", "_") for n in only}
+            packages = [p for p in packages if p.lib_name in wanted]
+        return self.index_packages(packages)
+
+    # --- lookups ----------------------------------------------------------------
+
+    def _rows(
+        self, where: str, params: Sequence[object], crate_ids: Iterable[int] | None
+    ) -> list[StoredItem]:
+        sql = (
+            "SELECT c.name, c.version, i.path, i.name, i.kind, i.signature, i.owner, i.receiver,"
+            " i.trait,"
+            " i.features, i.doc, i.file, i.line, i.public, i.target"
+            f" FROM items i JOIN crates c ON c.id = i.crate_id WHERE {where}"
+        )
+        args = list(params)
+        if crate_ids is not None:
+            ids = list(crate_ids)
+            sql += f" AND i.crate_id IN ({','.join('?' * len(ids))})"
+            args += ids
+        sql += " ORDER BY i.public DESC, length(i.path), i.path"
+        out = []
+        for row in self.db.execute(sql, args):
+            item = ApiItem(
+                path=row[2],
+                name=row[3],
+                kind=row[4],
+                signature=row[5],
+                owner=row[6],
+                receiver=row[7],
+                trait=row[8],
+                features=tuple(f for f in row[9].split(",") if f),
+                doc=row[10],
+                file=row[11],
+                line=row[12],
+                public=bool(row[13]),
+                target=row[14],
+            )
+            out.append(StoredItem(row[0], row[1], item))
+        return out
+
+    def by_path(self, path: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
+        return self._rows("i.path = ?", (path,), crate_ids)
+
+    def by_name(
+        self, name: str, owner: str | None = None, crate_ids: Iterable[int] | None = None
+    ) -> list[StoredItem]:
+        """Items called `name`; `owner` (a type's name or path) narrows to its members."""
+        if owner is None:
+            return self._rows("i.name = ?", (name,), crate_ids)
+        if "::" in owner:
+            return self._rows("i.name = ? AND i.owner = ?", (name, owner), crate_ids)
+        return self._rows("i.name = ? AND i.owner_name = ?", (name, owner), crate_ids)
+
+    def by_crate(self, crate: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
+        return self._rows("c.name = ? AND i.public = 1", (crate,), crate_ids)
+
+    def members(self, owner: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
+        if "::" in owner:
+            return self._rows("i.owner = ?", (owner,), crate_ids)
+        return self._rows("i.owner_name = ?", (owner,), crate_ids)
+
+    def traits_of(
+        self, type_path: str, crate_ids: Iterable[int] | None = None
+    ) -> list[tuple[str, bool]]:
+        sql = "SELECT DISTINCT trait, derived FROM impls WHERE type_path = ?"
+        args: list[object] = [type_path]
+        if crate_ids is not None:
+            ids = list(crate_ids)
+            sql += f" AND crate_id IN ({','.join('?' * len(ids))})"
+            args += ids
+        return [(str(t), bool(d)) for t, d in self.db.execute(sql + " ORDER BY trait", args)]
+
+    def lookup(self, query: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
+        """`chrono::Duration::seconds`, `Duration::seconds`, `time::sleep` or `sleep`."""
+        query = query.strip().removeprefix("::")
+        ids = list(crate_ids) if crate_ids is not None else None
+        exact = self.by_path(query, ids)
+        if exact:
+            return exact
+        segs = query.split("::")
+        if len(segs) >= 2:
+            owner_hits = self.by_name(segs[-1], segs[-2], ids)
+            suffix = "::" + query
+            hits = [
+                h
+                for h in owner_hits + self.by_name(segs[-1], None, ids)
+                if h.item.path.endswith(suffix)
+            ]
+            return list({(h.crate, h.item.path, h.item.kind): h for h in hits}.values())
+        return self.by_name(query, None, ids)
+
+    def nearest(
+        self, query: str, crate_ids: Iterable[int] | None = None, limit: int = 8
+    ) -> list[StoredItem]:
+        """Existing items whose names are closest to `query` (a name that does not exist).
+
+        With an owner (`Duration::from_secs`) the candidates are that type's
+        members; otherwise every public item of the crates, and of the crate
+        the path starts with when it names one.
+        """
+        query = query.strip().removeprefix("::")
+        ids = list(crate_ids) if crate_ids is not None else None
+        segs = query.split("::")
+        name = segs[-1]
+        if len(segs) >= 2:
+            owner = "::".join(segs[:-1])
+            candidates = self.members(owner, ids) or self.members(segs[-2], ids)
+            if not candidates:
+                candidates = [c for c in self.by_crate(segs[0], ids) if c.item.owner is None]
+        else:
+            candidates = self._rows("i.public = 1 AND i.owner IS NULL", (), ids)
+        scored = sorted(
+            ((name_similarity(name, c.item.name), c) for c in candidates if c.item.public),
+            key=lambda sc: (-sc[0], len(sc[1].item.path), sc[1].item.path),
+        )
+        seen: set[str] = set()
+        out = []
+        for score, cand in scored:
+            if score <= 0.3 or cand.item.path in seen:
+                continue
+            seen.add(cand.item.path)
+            out.append(cand)
+            if len(out) >= limit:
+                break
+        return out
+
+    def stats(self) -> dict[str, int]:
+        crates = self.db.execute("SELECT COUNT(*) FROM crates").fetchone()[0]
+        items = self.db.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        return {"crates": int(crates), "items": int(items), "bytes": self.path.stat().st_size}
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", name.lower()) if t]
+
+
+def name_similarity(query: str, candidate: str) -> float:
+    """0..1: edit similarity, or shared words when they share a 3-letter prefix.
+
+    Word matching catches `from_secs` ~ `seconds` that edit distance misses.
+    """
+    ratio = difflib.SequenceMatcher(None, query.lower(), candidate.lower()).ratio()
+    q_tokens, c_tokens = _tokens(query), _tokens(candidate)
+    if not q_tokens or not c_tokens:
+        return ratio
+    matched = sum(
+        1 for q in q_tokens if any(q[:3] == c[:3] and len(q) >= 3 and len(c) >= 3 for c in c_tokens)
+    )
+    word = matched / max(len(q_tokens), len(c_tokens))
+    return max(ratio, 0.2 + 0.8 * word if matched else 0.0)
