@@ -71,9 +71,9 @@ CREATE TABLE IF NOT EXISTS impls (
 CREATE INDEX IF NOT EXISTS impls_type ON impls(type_path);
 """
 
-_ITEM_COLUMNS = ", ".join(
-    ("path", "name", "kind", "owner", "signature", "receiver", "trait", "features", "doc")
-    + ("file", "line", "public", "target", "crate_id")
+_ITEM_COLUMNS = (
+    "path, name, kind, owner, signature, receiver, trait, features, doc, file, line, public,"
+    " target, crate_id"
 )
 
 

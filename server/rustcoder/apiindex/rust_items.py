@@ -218,6 +218,7 @@ def _preceding(node: tree_sitter.Node) -> tuple[list[str], str]:
             docs.append(text[3:].removesuffix("*/").strip(" *\n"))
         sib = sib.prev_sibling
     docs.reverse()
+    attrs.reverse()
     first = next((line for d in docs for line in d.splitlines() if line.strip()), "")
     return attrs, first.strip().lstrip("* ").strip()
 
