@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rustcoder.apiindex.crate_sources import CrateSourceError, workspace_packages
+from rustcoder.apiindex.crate_sources import CrateSourceError, gates_missing, workspace_packages
 from rustcoder.apiindex.index_store import ApiIndex, IndexReport, name_similarity
 from rustcoder.cli import main
 
@@ -55,6 +55,7 @@ def test_metadata_lists_registry_and_path_packages(workspace: Path) -> None:
     assert packages["my-lib"].lib_path == workspace.parent / "mylib" / "src" / "lib.rs"
     assert packages["ws"].lib_path is None
     assert "v4" in packages["uuid"].features
+    assert "time" in packages["tokio"].enabled and "v4" not in packages["uuid"].enabled
 
 
 def test_feature_gated_method(indexed: tuple[ApiIndex, IndexReport]) -> None:
@@ -182,6 +183,12 @@ def test_content_addressed_across_workspaces(tmp_path: Path, debian_crates: Path
         ]
 
 
+def test_gates_missing() -> None:
+    assert gates_missing(("v4",), ("std",)) == ["v4"]
+    assert gates_missing(("extra|fancy", "time"), ("fancy", "time")) == []
+    assert gates_missing((), ()) == []
+
+
 def test_name_similarity_prefers_words() -> None:
     assert name_similarity("from_secs", "seconds") > name_similarity("from_secs", "hours")
     assert name_similarity("sleep", "sleep") == 1.0
@@ -197,6 +204,7 @@ def test_cli_lookup_json(
     assert out["index"]["parsed"] == ["uuid@1.2.1"]
     assert out["matches"][0]["path"] == "uuid::Uuid::new_v4"
     assert out["matches"][0]["features"] == ["v4"]
+    assert out["matches"][0]["features_disabled"] == ["v4"]  # uuid = "1" without features
     assert main([*argv, "--lookup", "Uuid::new_v5000"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["index"]["parsed"] == [] and out["matches"] == []
@@ -210,8 +218,17 @@ def test_cli_text_and_errors(
     cache = ["--cache", str(tmp_path / "c.sqlite")]
     assert main(["kb", "api", str(crate), *cache, "--lookup", "Uuid::new_v4"]) == 0
     out = capsys.readouterr().out
-    assert "uuid::Uuid::new_v4  (uuid 1.2.1, method)  [feature: v4]" in out
+    assert "uuid::Uuid::new_v4  (uuid 1.2.1, method)  [feature: v4, not enabled here: v4]" in out
     assert "fn new_v4() -> Uuid" in out
+    assert main(["kb", "api", str(crate), *cache, "--lookup", "tokio::time::sleep"]) == 1
+    assert "not found" in capsys.readouterr().out
+    (crate / "Cargo.toml").write_text(
+        (crate / "Cargo.toml")
+        .read_text()
+        .replace('uuid = "1"', 'uuid = { version = "1", features = ["v4"] }')
+    )
+    assert main(["kb", "api", str(crate), *cache, "--lookup", "Uuid::new_v4"]) == 0
+    assert "[feature: v4]" in capsys.readouterr().out
     assert main(["kb", "api", str(tmp_path / "nowhere"), *cache]) == 2
     assert "does not exist" in capsys.readouterr().err
     (crate / "Cargo.toml").write_text("[package\nname=")

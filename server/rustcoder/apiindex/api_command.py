@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rustcoder.apiindex.crate_sources import CrateSourceError
+from rustcoder.apiindex.crate_sources import CrateSourceError, gates_missing
 from rustcoder.apiindex.index_store import ApiIndex, IndexReport, StoredItem
 
 
@@ -54,7 +54,12 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _item_json(hit: StoredItem) -> dict[str, object]:
+def _disabled(hit: StoredItem, report: IndexReport) -> list[str]:
+    enabled = report.enabled.get(f"{hit.crate}@{hit.version}", ())
+    return gates_missing(hit.item.features, enabled)
+
+
+def _item_json(hit: StoredItem, report: IndexReport) -> dict[str, object]:
     i = hit.item
     return {
         "crate": hit.crate,
@@ -65,6 +70,7 @@ def _item_json(hit: StoredItem) -> dict[str, object]:
         "receiver": i.receiver,
         "trait": i.trait,
         "features": list(i.features),
+        "features_disabled": _disabled(hit, report),
         "doc": i.doc,
         "file": i.file,
         "line": i.line,
@@ -73,9 +79,11 @@ def _item_json(hit: StoredItem) -> dict[str, object]:
     }
 
 
-def _item_line(hit: StoredItem) -> str:
+def _item_line(hit: StoredItem, report: IndexReport) -> str:
     i = hit.item
-    gate = f"  [feature: {' + '.join(i.features)}]" if i.features else ""
+    off = _disabled(hit, report)
+    note = f", not enabled here: {', '.join(off)}" if off else ""
+    gate = f"  [feature: {' + '.join(i.features)}{note}]" if i.features else ""
     via = f"  (impl {i.trait})" if i.trait else ""
     private = "  (not public)" if not i.public else ""
     doc = f"\n      {i.doc}" if i.doc else ""
@@ -111,8 +119,8 @@ def run(args: argparse.Namespace) -> int:
                 hits = index.lookup(args.lookup, ids)
                 if args.nearest or not hits:
                     near = [n for n in index.nearest(args.lookup, ids) if n not in hits]
-                out["matches"] = [_item_json(h) for h in hits]
-                out["nearest"] = [_item_json(n) for n in near]
+                out["matches"] = [_item_json(h, report) for h in hits]
+                out["nearest"] = [_item_json(n, report) for n in near]
     except CrateSourceError as exc:
         print(f"rustcoder kb api: {exc}", file=sys.stderr)
         return 1
@@ -128,11 +136,11 @@ def run(args: argparse.Namespace) -> int:
     if args.lookup:
         if hits:
             print(f"{args.lookup}:")
-            print("\n".join(_item_line(h) for h in hits))
+            print("\n".join(_item_line(h, report) for h in hits))
         else:
             print(f"{args.lookup}: not found in the workspace's crates")
         if near:
             print("nearest existing names:")
-            print("\n".join(_item_line(n) for n in near))
+            print("\n".join(_item_line(n, report) for n in near))
         return 0 if hits else 1
     return 0

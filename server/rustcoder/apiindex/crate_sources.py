@@ -31,6 +31,8 @@ class CratePackage:
     manifest_path: Path
     lib_path: Path | None
     features: dict[str, list[str]] = field(default_factory=dict, compare=False, hash=False)
+    #: The features this workspace's resolve turns on (what a gate is checked against).
+    enabled: tuple[str, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -73,6 +75,10 @@ def workspace_packages(
             f"cargo metadata failed in {directory}: " + (message[-1] if message else "no message")
         )
     data = json.loads(proc.stdout)
+    enabled = {
+        node["id"]: tuple(node.get("features") or ())
+        for node in (data.get("resolve") or {}).get("nodes", [])
+    }
     packages = []
     for pkg in data["packages"]:
         packages.append(
@@ -83,6 +89,7 @@ def workspace_packages(
                 manifest_path=Path(pkg["manifest_path"]),
                 lib_path=_lib_target(pkg.get("targets", [])),
                 features={k: list(v) for k, v in (pkg.get("features") or {}).items()},
+                enabled=enabled.get(pkg["id"], ()),
             )
         )
     return sorted(packages, key=lambda p: (p.name, p.version))
@@ -121,3 +128,9 @@ def content_key(pkg: CratePackage) -> str:
         digest.update(str(file.relative_to(pkg.root)).encode() + b"\0")
         digest.update(hashlib.sha256(data).digest())
     return f"{pkg.name}@{pkg.version}#{digest.hexdigest()[:20]}"
+
+
+def gates_missing(gates: tuple[str, ...], enabled: tuple[str, ...]) -> list[str]:
+    """The gates of an item that the enabled features do not satisfy (`a|b`: any of them)."""
+    on = set(enabled)
+    return [g for g in gates if not on.intersection(g.split("|"))]

@@ -98,6 +98,7 @@ class IndexReport:
     """What one `index_workspace` did: the counters tests and the CLI report."""
 
     crate_ids: dict[str, int] = field(default_factory=dict)  # "name@version" -> crate id
+    enabled: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "name@version" -> features
     parsed: list[str] = field(default_factory=list)  # crates parsed this run
     reused: list[str] = field(default_factory=list)  # crates served from the cache
     skipped: list[str] = field(default_factory=list)  # no library target
@@ -199,6 +200,7 @@ class ApiIndex:
                 report.skipped.append(label)
                 continue
             report.crate_ids[label] = crate_id
+            report.enabled[label] = pkg.enabled
             (report.parsed if parsed else report.reused).append(label)
             report.files_parsed += files
         if report.crate_ids:
