@@ -130,6 +130,10 @@ def test_fixture_modules_visibility_and_gates(indexed: tuple[ApiIndex, IndexRepo
     assert index.by_path("my_lib::Circle::radius", ids)[0].item.signature == "radius: f64"
     assert index.by_path("my_lib::Circle::secret", ids) == []
     assert index.by_path("my_lib::Kind::Round", ids)[0].item.kind == "variant"
+    assert index.by_path("my_lib::ping::pong_fn", ids) and index.by_path(
+        "my_lib::pong::ping_fn", ids
+    )
+    assert [h.item.kind for h in index.by_path("my_lib::pong::Circle", ids)] == ["enum"]
     traits = index.traits_of("my_lib::Circle", ids)
     assert ("Shape", False) in traits and ("Clone", True) in traits and ("Debug", True) in traits
 

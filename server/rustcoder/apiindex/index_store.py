@@ -19,13 +19,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rustcoder.apiindex.api_items import ApiItem
 from rustcoder.apiindex.crate_sources import (
     CratePackage,
     content_key,
     stat_fingerprint,
     workspace_packages,
 )
-from rustcoder.apiindex.rust_items import ApiItem, parse_crate
+from rustcoder.apiindex.public_paths import parse_crate
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crates (
