@@ -249,3 +249,39 @@ def test_metadata_error_is_clear(tmp_path: Path) -> None:
     with pytest.raises(CrateSourceError, match="cargo metadata failed"):
         workspace_packages(tmp_path)
     assert subprocess.run(["cargo", "--version"], capture_output=True).returncode == 0
+
+
+def test_unreadable_cache_is_set_aside(tmp_path: Path, debian_crates: Path) -> None:
+    crate = write_workspace(tmp_path, 'uuid = "1"\n')
+    cache = tmp_path / "api.sqlite"
+    cache.write_bytes(b"this is not a SQLite file" * 100)
+    with ApiIndex(cache) as index:
+        assert index.set_aside is not None
+        assert index.set_aside.read_bytes().startswith(b"this is not")
+        assert index.index_workspace(crate).parsed == ["uuid@1.2.1"]
+    with ApiIndex(cache) as index:
+        assert index.set_aside is None and index.index_workspace(crate).parsed == []
+
+
+class _LateIndex(ApiIndex):
+    """Misses its first cache check: another process stores the crate in between."""
+
+    missed = False
+
+    def _crate_id(self, key: str) -> int | None:
+        if not self.missed:
+            self.missed = True
+            return None
+        return super()._crate_id(key)
+
+
+def test_same_crate_stored_by_another_process_meanwhile(
+    tmp_path: Path, debian_crates: Path
+) -> None:
+    crate = write_workspace(tmp_path, 'uuid = "1"\n')
+    (pkg,) = [p for p in workspace_packages(crate) if p.name == "uuid"]
+    with ApiIndex(tmp_path / "c.sqlite") as other, _LateIndex(tmp_path / "c.sqlite") as late:
+        other_id, _, _ = other.ensure_crate(pkg)
+        late_id, parsed, _ = late.ensure_crate(pkg)
+        assert parsed and late_id == other_id
+        assert late.db.execute("SELECT COUNT(*) FROM crates").fetchone()[0] == 1

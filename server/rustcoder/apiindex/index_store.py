@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rustcoder.apiindex.api_items import ApiItem
+from rustcoder.apiindex.api_items import ApiItem, CrateApi
 from rustcoder.apiindex.crate_sources import (
     CratePackage,
     content_key,
@@ -28,6 +29,10 @@ from rustcoder.apiindex.crate_sources import (
 )
 from rustcoder.apiindex.public_paths import parse_crate
 
+log = logging.getLogger(__name__)
+
+#: Bump when the tables change; an older cache file is set aside and rebuilt.
+SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crates (
     id INTEGER PRIMARY KEY,
@@ -114,11 +119,36 @@ class ApiIndex:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30.0)
-        self.db.execute("PRAGMA foreign_keys = ON")
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.executescript(SCHEMA)
         self.parse_count = 0  # crates parsed by this object: a cache miss counter
+        self.set_aside: Path | None = None  # where an unreadable cache file was moved
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError as exc:
+            # Only a cache: keep the bad file for inspection and start an empty one.
+            self.set_aside = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
+            self.path.replace(self.set_aside)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            log.warning("API cache %s unreadable (%s); moved to %s", self.path, exc, self.set_aside)
+            self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30.0)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version not in (0, SCHEMA_VERSION):
+                db.close()
+                raise sqlite3.DatabaseError(
+                    f"cache schema {version}, this rustcoder uses {SCHEMA_VERSION}"
+                )
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         self.db.close()
@@ -154,6 +184,16 @@ class ApiIndex:
             return crate_id, False, 0
         api = parse_crate(pkg.lib_name, pkg.lib_path, pkg.root)
         self.parse_count += 1
+        try:
+            crate_id = self._store(key, fingerprint, pkg, api)
+        except sqlite3.IntegrityError:
+            # another process stored the same crate content meanwhile: use theirs
+            crate_id = self._crate_id(key)
+            if crate_id is None:
+                raise
+        return crate_id, True, api.files_parsed
+
+    def _store(self, key: str, fingerprint: str, pkg: CratePackage, api: CrateApi) -> int:
         with self.db:
             cur = self.db.execute(
                 "INSERT INTO crates (key, name, version, features, n_items, indexed_at)"
@@ -189,7 +229,7 @@ class ApiIndex:
                 [(crate_id, t.type_path, t.trait, int(t.derived)) for t in api.impls],
             )
             self.db.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (fingerprint, key))
-        return crate_id, True, api.files_parsed
+        return crate_id
 
     def index_packages(self, packages: Iterable[CratePackage]) -> IndexReport:
         start = time.perf_counter()
