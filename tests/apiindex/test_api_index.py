@@ -107,6 +107,27 @@ def test_tokio_sleep_signature_and_feature(indexed: tuple[ApiIndex, IndexReport]
     assert duration.item.kind == "reexport" and duration.item.target == "std::time::Duration"
 
 
+def test_reexports_of_other_crates_are_followed(tmp_path: Path, debian_crates: Path) -> None:
+    crate = write_workspace(tmp_path, 'thiserror = "1"\nfutures = "0.3"\n')
+    with ApiIndex(tmp_path / "c.sqlite") as index:
+        ids = list(
+            index.index_workspace(
+                crate, ["thiserror", "thiserror-impl", "futures", "futures-util"]
+            ).crate_ids.values()
+        )
+        (glob,) = index.by_path("thiserror::*", ids)
+        assert glob.item.target == "thiserror_impl::*"
+        (derive,) = index.lookup("thiserror::Error", ids)
+        assert (derive.crate, derive.item.kind, derive.item.path) == (
+            "thiserror-impl",
+            "derive",
+            "thiserror_impl::Error",
+        )
+        nexts = index.lookup("futures::StreamExt::next", ids)
+        assert nexts and all(n.crate == "futures-util" for n in nexts)
+        assert nexts[0].item.signature.startswith("fn next(&mut self) -> Next<'_, Self>")
+
+
 def test_fixture_modules_visibility_and_gates(indexed: tuple[ApiIndex, IndexReport]) -> None:
     index, report = indexed
     ids = _ids(report)

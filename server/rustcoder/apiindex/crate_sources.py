@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 #: Bump when the parser's output changes, so cached crates are indexed again.
-INDEXER_VERSION = "1"
+INDEXER_VERSION = "2"
 
 
 class CrateSourceError(RuntimeError):
@@ -107,7 +107,7 @@ def _source_files(root: Path) -> list[Path]:
 
 def stat_fingerprint(pkg: CratePackage) -> str:
     """A cheap key from file names, sizes and mtimes: no file is read."""
-    digest = hashlib.sha256(f"{pkg.name}\0{pkg.version}\0{pkg.root}".encode())
+    digest = hashlib.sha256(f"{INDEXER_VERSION}\0{pkg.name}\0{pkg.version}\0{pkg.root}".encode())
     for file in _source_files(pkg.root):
         try:
             st = file.stat()

@@ -331,14 +331,31 @@ class ApiIndex:
             args += ids
         return [(str(t), bool(d)) for t, d in self.db.execute(sql + " ORDER BY trait", args)]
 
-    def lookup(self, query: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
-        """`chrono::Duration::seconds`, `Duration::seconds`, `time::sleep` or `sleep`."""
+    def lookup(
+        self, query: str, crate_ids: Iterable[int] | None = None, _depth: int = 0
+    ) -> list[StoredItem]:
+        """`chrono::Duration::seconds`, `Duration::seconds`, `time::sleep` or `sleep`.
+
+        A path through another crate's re-export (`futures::StreamExt::next`,
+        `thiserror::Error` from `pub use thiserror_impl::*`) is followed into
+        that crate when it is indexed too.
+        """
         query = query.strip().removeprefix("::")
         ids = list(crate_ids) if crate_ids is not None else None
         exact = self.by_path(query, ids)
         if exact:
             return exact
         segs = query.split("::")
+        if len(segs) >= 2 and _depth < 4:
+            for cut in range(len(segs) - 1, 0, -1):
+                head, rest = "::".join(segs[:cut]), segs[cut:]
+                for link in self.by_path(head, ids) + self.by_path(head + "::*", ids):
+                    if link.item.kind != "reexport" or not link.item.target:
+                        continue
+                    target = link.item.target.removesuffix("::*")
+                    followed = self.lookup("::".join([target, *rest]), ids, _depth + 1)
+                    if followed:
+                        return followed
         if len(segs) >= 2:
             owner_hits = self.by_name(segs[-1], segs[-2], ids)
             suffix = "::" + query

@@ -147,7 +147,10 @@ class Resolver:
         for u in uses:
             if u.alias is not None:
                 continue
-            _, target_mod, _ = self.resolve(module, u.target)
+            _, target_mod, ext = self.resolve(module, u.target)
+            if ext is not None and "*" not in seen:
+                seen.add("*")  # another crate's names: a link that lookups follow
+                yield "*", [], None, f"{ext}::*"
             if target_mod is None or target_mod in stack:
                 continue
             for name, defs, sub, ext in list(self.exports(target_mod, stack)):
