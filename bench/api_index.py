@@ -56,6 +56,8 @@ LOOKUPS = [
     "Url::parse",
     "thread_rng",
     "ReaderBuilder::has_headers",
+    "futures::StreamExt::next",
+    "thiserror::Error",
 ]
 NEAREST = ["Duration::from_secs", "Uuid::new_random", "Regex::compile", "serde_json::parse_str"]
 

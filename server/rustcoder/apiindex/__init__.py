@@ -14,7 +14,8 @@ Limits (stated so that callers do not over-trust an answer):
 - Only `feature = "..."` conditions are recorded; other `cfg`s (target, test,
   `docsrs`, `not(...)`) are ignored, so an item may be listed for a platform
   where it does not exist.
-- Re-exports of other crates' items are kept as links (`target`), not copied.
+- Re-exports of other crates' items are kept as links (`target`), not copied;
+  lookups follow them into the other crate when it is indexed too.
 - Build-script generated sources (`include!(concat!(env!("OUT_DIR"), ...))`)
   are not read.
 """
