@@ -408,21 +408,36 @@ class ApiIndex:
         return {"crates": int(crates), "items": int(items), "bytes": self.path.stat().st_size}
 
 
+#: Words that say how, not what: `from_secs` is about seconds, not about `from`.
+_GLUE_WORDS = frozenset(
+    ["from", "to", "into", "as", "new", "with", "try", "get", "set", "is", "by", "of", "and", "or"]
+)
+
+
 def _tokens(name: str) -> list[str]:
-    return [t for t in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", name.lower()) if t]
+    return [t.lower() for t in re.split(r"_|(?<=[a-z0-9])(?=[A-Z])", name) if t]
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in _GLUE_WORDS] or tokens
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) >= 3 and len(b) >= 3 and a[:3] == b[:3])
 
 
 def name_similarity(query: str, candidate: str) -> float:
-    """0..1: edit similarity, or shared words when they share a 3-letter prefix.
+    """0..1: edit similarity, or the share of content words (3-letter prefix) in common.
 
-    Word matching catches `from_secs` ~ `seconds` that edit distance misses.
+    Word matching catches `from_secs` ~ `seconds` that edit distance misses,
+    and ignoring glue words keeps `from_std` from looking closer.
     """
+    if query == candidate:
+        return 1.0
     ratio = difflib.SequenceMatcher(None, query.lower(), candidate.lower()).ratio()
-    q_tokens, c_tokens = _tokens(query), _tokens(candidate)
-    if not q_tokens or not c_tokens:
+    q_words, c_words = _content(_tokens(query)), _content(_tokens(candidate))
+    if not q_words or not c_words:
         return ratio
-    matched = sum(
-        1 for q in q_tokens if any(q[:3] == c[:3] and len(q) >= 3 and len(c) >= 3 for c in c_tokens)
-    )
-    word = matched / max(len(q_tokens), len(c_tokens))
-    return max(ratio, 0.2 + 0.8 * word if matched else 0.0)
+    matched = sum(1 for q in q_words if any(_same_word(q, c) for c in c_words))
+    word = matched / max(len(q_words), len(c_words))
+    return max(ratio, 0.15 + 0.8 * word if matched else 0.0)
