@@ -10,7 +10,12 @@ from pathlib import Path
 import pytest
 
 from rustcoder.apiindex.crate_sources import CrateSourceError, gates_missing, workspace_packages
-from rustcoder.apiindex.index_store import ApiIndex, IndexReport, name_similarity
+from rustcoder.apiindex.index_store import (
+    ApiIndex,
+    IndexReport,
+    default_cache_path,
+    name_similarity,
+)
 from rustcoder.cli import main
 
 from .conftest import FIXTURES, write_workspace
@@ -308,3 +313,13 @@ def test_same_crate_stored_by_another_process_meanwhile(
         late_id, parsed, _ = late.ensure_crate(pkg)
         assert parsed and late_id == other_id
         assert late.db.execute("SELECT COUNT(*) FROM crates").fetchone()[0] == 1
+
+
+def test_cache_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("RUSTCODER_API_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_path() == tmp_path / "xdg" / "rustcoder" / "api-index.sqlite"
+    monkeypatch.setenv("RUSTCODER_API_CACHE", str(tmp_path / "mine.sqlite"))
+    assert default_cache_path() == tmp_path / "mine.sqlite"
+    with ApiIndex() as index:
+        assert index.path == tmp_path / "mine.sqlite" and index.stats()["crates"] == 0
