@@ -196,6 +196,15 @@ class Scope:
         return merge_gates(self.features, *(attribute_features(a) for a in attrs))
 
 
+@dataclass(frozen=True)
+class Above:
+    """What is written above an item: its attributes, first doc line and gate."""
+
+    attrs: list[str]
+    doc: str
+    gate: tuple[str, ...]
+
+
 class CrateWalker:
     """Reads a crate's modules and records definitions, uses, members and impls."""
 
@@ -245,8 +254,9 @@ class CrateWalker:
                 continue
             attrs, doc = _preceding(node)
             gate = scope.gated(attrs)
+            above = Above(attrs, doc, gate)
             if kind == "mod_item":
-                self.read_mod(node, scope, gate, attrs, doc)
+                self.read_mod(node, scope, above)
             elif kind == "use_declaration":
                 arg = node.child_by_field_name("argument")
                 for target, alias in expand_use(_text(arg)):
@@ -262,7 +272,7 @@ class CrateWalker:
             elif kind == "macro_invocation":
                 self.read_gated_block(node, scope, gate)
             elif kind in ITEM_KINDS:
-                self.read_item(node, scope, gate, attrs, doc)
+                self.read_item(node, scope, above)
 
     def item(
         self,
@@ -291,20 +301,14 @@ class CrateWalker:
             line=scope.line(node),
         )
 
-    def read_item(
-        self,
-        node: tree_sitter.Node,
-        scope: Scope,
-        gate: tuple[str, ...],
-        attrs: list[str],
-        doc: str,
-    ) -> None:
+    def read_item(self, node: tree_sitter.Node, scope: Scope, above: Above) -> None:
+        attrs, doc, gate = above.attrs, above.doc, above.gate
         kind = ITEM_KINDS[node.type]
         name = _text(node.child_by_field_name("name"))
         if not name:
             return
         if kind == "fn" and any("proc_macro" in a for a in attrs):
-            self.read_proc_macro(node, scope, name, attrs, gate, doc)
+            self.read_proc_macro(node, scope, name, above)
             return
         receiver = _receiver(node) if kind == "fn" else None
         item = self.item(scope, node, name, kind, _signature(node), gate, doc, receiver=receiver)
@@ -353,15 +357,9 @@ class CrateWalker:
             self.children.append(Child(scope.module, owner, item))
 
     def read_proc_macro(
-        self,
-        node: tree_sitter.Node,
-        scope: Scope,
-        name: str,
-        attrs: list[str],
-        gate: tuple[str, ...],
-        doc: str,
+        self, node: tree_sitter.Node, scope: Scope, name: str, above: Above
     ) -> None:
-        for attr in attrs:
+        for attr in above.attrs:
             compact = attr.replace(" ", "")
             if compact.startswith("#[proc_macro_derive("):
                 derive = re.split(r"[,)]", compact[len("#[proc_macro_derive(") :])[0]
@@ -372,7 +370,7 @@ class CrateWalker:
                 kind, sig = "macro", f"{name}!(..)"
             else:
                 continue
-            item = self.item(scope, node, name, kind, sig, gate, doc, root=True)
+            item = self.item(scope, node, name, kind, sig, above.gate, above.doc, root=True)
             self.defs.append(Def(scope.module[:1], item, True))
             return
 
@@ -422,14 +420,8 @@ class CrateWalker:
         if body is not None:
             self.read_assoc(body, scope, owner, gate, trait)
 
-    def read_mod(
-        self,
-        node: tree_sitter.Node,
-        scope: Scope,
-        gate: tuple[str, ...],
-        attrs: list[str],
-        doc: str,
-    ) -> None:
+    def read_mod(self, node: tree_sitter.Node, scope: Scope, above: Above) -> None:
+        attrs, doc, gate = above.attrs, above.doc, above.gate
         name = _text(node.child_by_field_name("name"))
         path = (*scope.module, name)
         pub = _is_pub(node)
