@@ -71,6 +71,9 @@ class FixOptions:
 class KbSettings:
     #: Path of the knowledge base; empty means the one shipped with the server.
     path: str = ""
+    #: URL of a team's shared base on PostgreSQL with pgvector
+    #: (`postgresql://user@host:5432/db`); empty: `$RUSTCODER_KB_SHARED`, else none.
+    shared: str = ""
 
 
 @dataclass

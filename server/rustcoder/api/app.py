@@ -8,7 +8,9 @@ with a fitting status (400 bad input, 401 missing token, 404, 413 too large,
 
 from __future__ import annotations
 
+import contextlib
 import hmac
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,6 +41,24 @@ class CompileAndFixRequest(BaseModel):
 class GenerateRequestBody(BaseModel):
     description: str
     requirements: str = ""
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(description="an error message (identifiers do not matter)")
+    limit: int = Field(default=5, ge=1, le=50)
+
+
+class LearnRequest(BaseModel):
+    code: str = Field(description="the error code, e.g. E0382")
+    message: str = Field(description="the error message the fix removed")
+    before: str = Field(description="the code around the error before the fix")
+    after: str = Field(description="the same lines after the fix")
+    title: str = ""
+    edition: str = Field(default="", description="the crate's edition: 2015, 2018, 2021, 2024")
+    rustc: str = Field(default="", description="`rustc --version` of the build that worked")
+    event_id: str | None = Field(
+        default=None, description="a UUID: a retried request with the same id counts once"
+    )
 
 
 def _error(message: str, status: int) -> JSONResponse:
@@ -83,7 +103,14 @@ class _TooLarge(Exception):
 
 def create_app(service: CodeService, token: str | None = None) -> FastAPI:
     isolation = isolation_health()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        service.close()  # stops the shared base's sender; its queue stays on disk
+
     app = FastAPI(
+        lifespan=lifespan,
         title="rustcoder",
         version=__version__,
         description="Compile, compile-and-fix and generate Rust crates (Rust Coder compatible).",
@@ -124,7 +151,25 @@ def create_app(service: CodeService, token: str | None = None) -> FastAPI:
             "version": __version__,
             "model_configured": service.config.model.configured,
             "isolation": isolation,
+            "kb_shared": service.kb_status(),
         }
+
+    @app.post("/kb/search")
+    def kb_search(body: SearchRequest) -> dict[str, Any]:
+        return service.search_kb(body.query, body.limit)
+
+    @app.post("/kb/learn")
+    def kb_learn(body: LearnRequest) -> dict[str, Any]:
+        return service.learn_fix(
+            body.code,
+            body.message,
+            body.before,
+            body.after,
+            body.title,
+            body.edition,
+            body.rustc,
+            body.event_id,
+        )
 
     @app.post("/compile")
     async def compile_code(body: CompileRequest) -> dict[str, Any]:

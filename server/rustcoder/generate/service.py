@@ -44,6 +44,8 @@ class ServiceConfig:
     concurrency: int = 2
     queue_capacity: int = 8
     kb_path: Path | None = None
+    #: The shared base's URL (None: `$RUSTCODER_KB_SHARED`).
+    kb_shared: str | None = None
 
 
 @dataclass
@@ -195,8 +197,74 @@ class CodeService:
         if self._kb is None:
             from rustcoder.kb.service import KnowledgeBase
 
-            self._kb = KnowledgeBase.open(self.config.kb_path, learn=False)
+            self._kb = KnowledgeBase.open(self.config.kb_path, shared=self.config.kb_shared)
         return self._kb
+
+    def learn_fix(
+        self,
+        code: object,
+        message: object,
+        before: object,
+        after: object,
+        title: object = "",
+        edition: object = "",
+        rustc: object = "",
+        event_id: object = None,
+    ) -> dict[str, Any]:
+        """Store a fix that worked (and queue it for the shared base when there is one).
+
+        `event_id` (a UUID chosen by the client) makes a retried request count once.
+        """
+        from rustcoder.kb.db import KbError
+        from rustcoder.kb.learn import LearnedEntry
+        from rustcoder.kb.provenance import EDITIONS
+
+        error_code = _text(code, "code", 64).strip().upper()
+        edition_text = _text(edition, "edition", 8, required=False)
+        if edition_text and edition_text not in EDITIONS:
+            raise ServiceError(f"`edition` must be one of {', '.join(EDITIONS)}")
+        entry = LearnedEntry(
+            code=error_code,
+            message=_text(message, "message"),
+            before=_text(before, "before", MAX_CODE_CHARS),
+            after=_text(after, "after", MAX_CODE_CHARS),
+            source="api",
+            title=_text(title, "title", 200, required=False),
+        )
+        key = _text(event_id, "event_id", 64, required=False) or None
+        kb = self._knowledge()
+        try:
+            learned_id, created, sent_key = kb.learn_entry(
+                entry,
+                edition=edition_text,
+                rustc=_text(rustc, "rustc", 200, required=False) or None,
+                event_key=key,
+            )
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
+        except KbError as exc:
+            raise ServiceError(str(exc), 503) from None
+        return {
+            "success": True,
+            "id": f"user:{learned_id}",
+            "created": created,
+            "event_id": sent_key,
+            "shared": None if sent_key is None else "queued",
+        }
+
+    def kb_status(self) -> dict[str, Any] | None:
+        """The shared base's state for /health (None without one)."""
+        kb = self._kb
+        if kb is None or kb.shared is None:
+            return None
+        status: dict[str, Any] = kb.shared.status()
+        return status
+
+    def close(self) -> None:
+        """Stop the shared base's sender (what is queued stays in the learned file)."""
+        if self._kb is not None:
+            self._kb.close()
+            self._kb = None
 
     def explain(self, error_code: object) -> str:
         code = _text(error_code, "error_code", 16).strip().upper()

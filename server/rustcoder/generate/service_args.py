@@ -20,6 +20,11 @@ def add_service_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--registry", type=Path, help="cargo directory source usable offline")
     group.add_argument("--kb", type=Path, help="knowledge base file (default: the shipped one)")
+    group.add_argument(
+        "--shared-kb",
+        metavar="URL",
+        help="a team's shared base, postgresql://… (default: $RUSTCODER_KB_SHARED)",
+    )
     group.add_argument("--concurrency", type=int, default=2, help="builds at once (2)")
     group.add_argument("--queue", type=int, default=8, help="builds waiting at most (8)")
     group.add_argument(
@@ -39,5 +44,6 @@ def service_from_args(args: argparse.Namespace) -> CodeService:
             concurrency=max(1, args.concurrency),
             queue_capacity=max(0, args.queue),
             kb_path=args.kb,
+            kb_shared=args.shared_kb,
         )
     )

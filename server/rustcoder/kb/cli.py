@@ -17,7 +17,10 @@ from typing import Any
 from rustcoder.kb import locate
 from rustcoder.kb.db import REBUILD_HINT, DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry
+from rustcoder.kb.normalize import normalize_message
 from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.shared import SharedBase
+from rustcoder.kb.shared_pg import SharedUnavailable
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
 from rustcoder.models.embedder import EmbedderError
 
@@ -27,6 +30,11 @@ def add_parser(subparsers: Any) -> None:
     kb.add_argument("--kb", dest="kb_path", help="the base file (default: the shipped kb.sqlite)")
     kb.add_argument(
         "--user-kb", dest="user_kb", help="the learned-examples file (default: per-user data dir)"
+    )
+    kb.add_argument(
+        "--shared",
+        metavar="URL",
+        help="a team's shared base, postgresql://… (default: $RUSTCODER_KB_SHARED)",
     )
     sub = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND")
     kb.set_defaults(handler=lambda _args: _usage(kb))
@@ -69,11 +77,22 @@ def add_parser(subparsers: Any) -> None:
 
     p = sub.add_parser("export", help="learned examples as JSON Lines")
     p.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    p.add_argument("--from-shared", action="store_true", help="export the shared base's examples")
     p.set_defaults(handler=_guarded(cmd_export))
 
     p = sub.add_parser("import", help="add learned examples from JSON Lines")
     p.add_argument("file", type=Path, help="a file written by `kb export` ('-': stdin)")
+    p.add_argument(
+        "--to-shared", action="store_true", help="into the shared base (one transaction)"
+    )
     p.set_defaults(handler=_guarded(cmd_import))
+
+    p = sub.add_parser("forget", help="remove a learned example (e.g. shared:42 or user:7)")
+    p.add_argument("id", help="the id search shows: shared:N, user:N (a bare N: shared if set)")
+    p.set_defaults(handler=_guarded(cmd_forget))
+
+    p = sub.add_parser("sync", help="send learn events queued for the shared base now")
+    p.set_defaults(handler=_guarded(cmd_sync))
 
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -107,7 +126,9 @@ def _user_path(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace, *, need_base: bool, learn: bool = True) -> KnowledgeBase:
-    kb = KnowledgeBase.open(_base_path(args), _user_path(args), learn=learn)
+    kb = KnowledgeBase.open(
+        _base_path(args), _user_path(args), learn=learn, shared=args.shared, send=False
+    )
     if need_base and kb.base is None:
         kb.close()
         raise KbError(kb.problems[0] if kb.problems else "no knowledge base")
@@ -229,11 +250,23 @@ def cmd_add(args: argparse.Namespace) -> int:
             source="manual",
             title=args.title,
         )
-        learned_id, created = kb.learning.record(entry)
+        learned_id, created, key = kb.learn_entry(entry)
     except (KbError, EmbedderError, ValueError) as exc:
         return _fail(str(exc))
     print(f"{'added' if created else 'already known, count raised:'} example {learned_id}")
+    if key is not None:
+        _report_sync(kb)
     return 0
+
+
+def _report_sync(kb: KnowledgeBase) -> None:
+    """Send the shared queue and say where the events are (sent, or still queued)."""
+    sent, why = kb.flush_shared()
+    left = kb.shared.outbox.pending() if kb.shared is not None else 0
+    if why is None:
+        print(f"sent {sent} learn event(s) to the shared base")
+    else:
+        print(f"{left} learn event(s) stay queued for the shared base: {why}", file=sys.stderr)
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -250,6 +283,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "docs": kb.base.count("docs"),
             **kb.base.meta(),
         }
+    if kb.shared is not None:
+        shared = kb.shared
+        stats["shared"] = shared.status()
+        if shared.kb.up:
+            try:
+                stats["shared"].update(shared.kb.stats())
+            except SharedUnavailable as exc:
+                stats["shared"]["error"] = str(exc)
     if kb.learning is not None:
         store = kb.learning.store
         stats["user"] = {
@@ -264,8 +305,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(stats, indent=2))
         return 0
-    for name in ("base", "user"):
-        section = stats[name]
+    for name in ("base", "user", "shared"):
+        section = stats.get(name)
         if section is None:
             continue
         print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in section.items()))
@@ -279,14 +320,17 @@ def cmd_export(args: argparse.Namespace) -> int:
         kb = _open(args, need_base=False)
         if kb.learning is None:
             return _fail("; ".join(kb.problems))
+        source: Any = kb.learning
+        if args.from_shared:
+            source = _shared(kb).kb
         if args.out is None:
-            count = export_jsonl(kb.learning, sys.stdout)
+            count = export_jsonl(source, sys.stdout)
         else:
             tmp = args.out.with_name(args.out.name + ".part")
             with tmp.open("w", encoding="utf-8") as out:
-                count = export_jsonl(kb.learning, out)
+                count = export_jsonl(source, out)
             tmp.replace(args.out)
-    except (KbError, OSError) as exc:
+    except (KbError, OSError, SharedUnavailable) as exc:
         return _fail(str(exc))
     print(f"exported {count} learned example(s)", file=sys.stderr)
     return 0
@@ -307,8 +351,63 @@ def cmd_import(args: argparse.Namespace) -> int:
         kb = _open(args, need_base=False)
         if kb.learning is None:
             return _fail("; ".join(kb.problems))
-        created, merged = import_entries(kb.learning, entries)
+        if args.to_shared:
+            shared = _shared(kb)
+            vectors = kb.embedder.embed([normalize_message(e.message) for e in entries])
+            created, merged = shared.kb.import_entries(entries, vectors, shared.provenance())
+        else:
+            created, merged = import_entries(kb.learning, entries)
     except (KbError, EmbedderError, ValueError) as exc:
         return _fail(str(exc))
-    print(f"imported {created} new example(s), {merged} already known")
+    except SharedUnavailable as exc:
+        return _fail(f"nothing imported: {exc}")
+    where = " into the shared base" if args.to_shared else ""
+    print(f"imported {created} new example(s){where}, {merged} already known")
+    return 0
+
+
+def _shared(kb: KnowledgeBase) -> SharedBase:
+    if kb.shared is None:
+        problems = [p for p in kb.problems if "shared" in p]
+        raise KbError(
+            "; ".join(problems) or "no shared base: pass --shared URL or set $RUSTCODER_KB_SHARED"
+        )
+    return kb.shared
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    origin, _, number = str(args.id).rpartition(":")
+    if not number.isdigit() or origin not in ("", "shared", "user"):
+        return _fail(f"{args.id!r} is not an example id (shared:N or user:N, as search shows)")
+    try:
+        kb = _open(args, need_base=False)
+        if kb.learning is None:
+            return _fail("; ".join(kb.problems))
+        if origin == "user" or (origin == "" and kb.shared is None):
+            removed = kb.learning.forget(int(number))
+            where = "user"
+        else:
+            removed = _shared(kb).kb.forget(int(number))
+            where = "shared"
+    except (KbError, SharedUnavailable) as exc:
+        return _fail(str(exc))
+    if removed is None:
+        print(f"no learned example {where}:{number}", file=sys.stderr)
+        return 1
+    print(f"forgot {where}:{number} ({removed['code']}: {removed['message']})")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    try:
+        kb = _open(args, need_base=False)
+        _shared(kb)
+    except KbError as exc:
+        return _fail(str(exc))
+    sent, why = kb.flush_shared()
+    if why is not None:
+        return _fail(
+            f"{why}; {kb.shared.outbox.pending() if kb.shared else 0} event(s) stay queued"
+        )
+    print(f"sent {sent} queued learn event(s); none left")
     return 0

@@ -16,12 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from rustcoder.kb import db
 from rustcoder.kb.normalize import normalize_message
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder
 
-SOURCES = ("applied", "user", "manual", "import")
+SOURCES = ("applied", "user", "manual", "import", "api")
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,24 @@ class LearningStore:
     def open(cls, path: Path, embedder: Embedder) -> LearningStore:
         return cls(KbStore.open(path, create=True), embedder)
 
-    def record(self, entry: LearnedEntry, merge: str = "add") -> tuple[int, bool]:
+    def record(
+        self,
+        entry: LearnedEntry,
+        merge: str = "add",
+        vector: npt.NDArray[np.float32] | None = None,
+    ) -> tuple[int, bool]:
         """Store `entry`; returns (id, created). An existing one gets its count raised.
 
         `merge="add"` adds the entry's count (a fix seen again); `"max"` keeps
         the larger count (importing the same export twice changes nothing).
         """
-        return self.record_many([entry], merge)[0]
+        return self.record_many([entry], merge, None if vector is None else [vector])[0]
 
     def record_many(
-        self, entries: list[LearnedEntry], merge: str = "add"
+        self,
+        entries: list[LearnedEntry],
+        merge: str = "add",
+        vectors: list[npt.NDArray[np.float32]] | None = None,
     ) -> list[tuple[int, bool]]:
         """Store all entries in one transaction: all of them or, on any error, none."""
         for entry in entries:
@@ -93,8 +104,8 @@ class LearningStore:
             if entry.before == entry.after:
                 raise ValueError("a learned example needs a change (before == after)")
         normalized = [normalize_message(e.message) for e in entries]
-        # Before the lock: embedding is the slow part.
-        vectors = [self.embedder.embed_one(text) for text in normalized]
+        if vectors is None:  # before the lock: embedding is the slow part
+            vectors = [self.embedder.embed_one(text) for text in normalized]
         now = _now()
         with db.transaction(self.store.conn):
             return [
@@ -163,6 +174,29 @@ class LearningStore:
             "updated_at",
         )
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def forget(self, learned_id: int) -> dict[str, Any] | None:
+        """Remove one example and its searchable text; returns it (None: no such id)."""
+        conn = self.store.conn
+        with db.transaction(conn):
+            row = conn.execute(
+                "SELECT code, message FROM learned WHERE id = ?", (learned_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            for doc_id, codes, text in conn.execute(
+                "SELECT id, codes, text FROM docs WHERE entry_kind = 'learned' AND entry_id = ?",
+                (str(learned_id),),
+            ).fetchall():
+                # docs_fts is an external-content index: a row leaves it by a 'delete' insert
+                conn.execute(
+                    "INSERT INTO docs_fts (docs_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    (doc_id, f"{codes} {text}"),
+                )
+                conn.execute("DELETE FROM docs_vec WHERE rowid = ?", (doc_id,))
+                conn.execute("DELETE FROM docs WHERE id = ?", (doc_id,))
+            conn.execute("DELETE FROM learned WHERE id = ?", (learned_id,))
+        return {"code": row[0], "message": row[1]}
 
     def close(self) -> None:
         self.store.close()

@@ -3,9 +3,11 @@
 Each store (the shipped base, the user's learned file) answers a keyword and a
 vector query over the normalised message; when the query has an error code,
 two more lists restricted to that code are added (or used alone with
-`filter_code`). Ranks are fused per entry with reciprocal-rank fusion, then
-entries of the query's code are boosted, and learned examples are boosted by
-how often they worked (and strongly when they are the very same error).
+`filter_code`). A shared PostgreSQL base (`kb/shared_pg.py`) answers the same
+lists in its own SQL and takes part as one more origin, "shared". Ranks are
+fused per entry with reciprocal-rank fusion, then entries of the query's code
+are boosted, and learned examples are boosted by how often they worked (and
+strongly when they are the very same error).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import numpy.typing as npt
 
 from rustcoder.kb.normalize import find_code, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
-from rustcoder.kb.store import KbStore
+from rustcoder.kb.shared_pg import SharedKb
+from rustcoder.kb.store import DocInfo, KbStore
 from rustcoder.models.embedder import Embedder
 
 RRF_K = 10
@@ -44,7 +47,10 @@ LEARNED_COLUMNS = (
     "success_count",
     "created_at",
     "updated_at",
+    "fingerprint",
 )
+#: Who learned a shared example: shown with its hits.
+PROVENANCE = ("contributor", "rustc", "edition")
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,9 @@ Key = tuple[str, str, str]  # origin, entry kind, entry id
 
 
 class HybridSearch:
-    def __init__(self, stores: Sequence[tuple[str, KbStore]], embedder: Embedder) -> None:
+    def __init__(
+        self, stores: Sequence[tuple[str, KbStore | SharedKb]], embedder: Embedder
+    ) -> None:
         self.stores = list(stores)
         self.embedder = embedder
         self._embed_cached = functools.lru_cache(maxsize=512)(self._embed)
@@ -110,20 +118,10 @@ class HybridSearch:
         scores: dict[Key, float] = {}
         codes_of: dict[Key, tuple[str, ...]] = {}
         for origin, store in self.stores:
-            lists: list[list[tuple[int, float]]] = []
-            if not filter_code or code is None:
-                # On a large store with a code, keywords are matched within the code only:
-                # ranking every text sharing a word costs more than the budget, and
-                # other codes' entries still come in through the vector list.
-                if code is None or store.size <= LARGE_STORE:
-                    lists.append(store.fts(normalized, LIST_LIMIT))
-                lists.append(store.knn(vector, LIST_LIMIT))
-            if code is not None:
-                lists += [
-                    store.fts(normalized, LIST_LIMIT, code),
-                    store.knn(vector, LIST_LIMIT, code),
-                ]
-            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+            if isinstance(store, SharedKb):
+                lists, info = store.ranked(normalized, vector, code, filter_code, LIST_LIMIT)
+            else:
+                lists, info = _local_lists(store, normalized, vector, code, filter_code)
             for ranked in lists:
                 seen: set[Key] = set()
                 for doc_id, _ in ranked:
@@ -147,6 +145,7 @@ class HybridSearch:
             scores[key] *= 1.0 + 0.25 * math.log2(1 + int(row["success_count"]))
             if row["normalized"] == normalized and (code is None or row["code"] == code):
                 scores[key] *= SAME_ERROR_BOOST
+        _drop_copies(scores, learned)
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         found = (self._hit(key, score, learned.get(key)) for key, score in best)
         hits = [h for h in found if h is not None]
@@ -162,16 +161,25 @@ class HybridSearch:
     # --- entries ---------------------------------------------------------------
 
     def _store(self, origin: str) -> KbStore:
-        return next(store for name, store in self.stores if name == origin)
+        store = next(store for name, store in self.stores if name == origin)
+        assert isinstance(store, KbStore), origin
+        return store
 
     def _learned_rows(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
         result: dict[Key, dict[str, Any]] = {}
+        for name, source in self.stores:
+            if isinstance(source, SharedKb):
+                ids = [int(k[2]) for k in keys if k[0] == name]
+                for learned_id, found in source.learned_rows(ids).items():
+                    result[(name, "learned", str(learned_id))] = found
         for origin, _, entry_id in keys:
+            if (origin, "learned", entry_id) in result:
+                continue
             row = (
                 self._store(origin)
                 .conn.execute(
                     "SELECT id, code, message, normalized, before, after, diff, source, title, "
-                    "success_count, created_at, updated_at FROM learned WHERE id = ?",
+                    "success_count, created_at, updated_at, fingerprint FROM learned WHERE id = ?",
                     (int(entry_id),),
                 )
                 .fetchone()
@@ -182,7 +190,6 @@ class HybridSearch:
 
     def _hit(self, key: Key, score: float, learned: dict[str, Any] | None) -> SearchHit | None:
         origin, kind, entry_id = key
-        conn = self._store(origin).conn
         if kind == "learned":
             if learned is None:
                 return None
@@ -196,9 +203,19 @@ class HybridSearch:
                 origin=origin,
                 details={
                     k: learned[k]
-                    for k in ("before", "after", "diff", "source", "success_count", "message")
+                    for k in (
+                        "before",
+                        "after",
+                        "diff",
+                        "source",
+                        "success_count",
+                        "message",
+                        *PROVENANCE,
+                    )
+                    if k in learned
                 },
             )
+        conn = self._store(origin).conn
         if kind == "recipe":
             row = conn.execute(
                 "SELECT code, codes, pattern, kind, params, title, explanation, before, after, "
@@ -242,9 +259,53 @@ class HybridSearch:
 
     def explanation_excerpt(self, code: str, limit: int = 600) -> str:
         for _, store in self.stores:
+            if not isinstance(store, KbStore):
+                continue
             row = store.conn.execute(
                 "SELECT explanation FROM error_codes WHERE code = ?", (code,)
             ).fetchone()
             if row is not None:
                 return explanation_excerpt(str(row[0]), limit)
         return ""
+
+
+def _local_lists(
+    store: KbStore,
+    normalized: str,
+    vector: npt.NDArray[np.float32],
+    code: str | None,
+    filter_code: bool,
+) -> tuple[list[list[tuple[int, float]]], dict[int, DocInfo]]:
+    """One SQLite store's keyword and vector rankings, and the docs they name."""
+    lists: list[list[tuple[int, float]]] = []
+    if not filter_code or code is None:
+        # On a large store with a code, keywords are matched within the code only:
+        # ranking every text sharing a word costs more than the budget, and
+        # other codes' entries still come in through the vector list.
+        if code is None or store.size <= LARGE_STORE:
+            lists.append(store.fts(normalized, LIST_LIMIT))
+        lists.append(store.knn(vector, LIST_LIMIT))
+    if code is not None:
+        lists += [
+            store.fts(normalized, LIST_LIMIT, code),
+            store.knn(vector, LIST_LIMIT, code),
+        ]
+    return lists, store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+
+
+def _drop_copies(scores: dict[Key, float], learned: dict[Key, dict[str, Any]]) -> None:
+    """One hit per learned fix: the user's copy and the shared one are the same example.
+
+    The copy that ranked higher stays (ties: the shared one, which counts the team's
+    successes); the others leave `scores`.
+    """
+    best: dict[str, Key] = {}
+    for key, row in learned.items():
+        kept = best.get(row["fingerprint"])
+        rank = (scores[key], key[0] == "shared")
+        if kept is None or rank > (scores[kept], kept[0] == "shared"):
+            if kept is not None:
+                scores.pop(kept, None)
+            best[row["fingerprint"]] = key
+        else:
+            scores.pop(key, None)

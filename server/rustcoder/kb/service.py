@@ -4,7 +4,9 @@ Opening never raises: a missing, corrupt or too-new base, or an unwritable
 user file, is recorded in `problems` (with the command that fixes it) and the
 features that need it are simply absent, so the server keeps running. The
 hooks `recipe_scores`, `learned_examples` and `learn` plug into the fix
-engine's `RecipeSource`, `LearnedSource` and `LearningTracker`.
+engine's `RecipeSource`, `LearnedSource` and `LearningTracker`. With a shared
+PostgreSQL base (`kb.shared`, `kb/shared.py`) its learned examples are searched
+too and every learned fix is also queued for it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb import locate
 from rustcoder.kb.db import DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry, LearningStore
+from rustcoder.kb.normalize import normalize_message
+from rustcoder.kb.provenance import crate_edition
 from rustcoder.kb.rustc_explain import explanation_excerpt
 from rustcoder.kb.search import HybridSearch, SearchResult
+from rustcoder.kb.shared import SharedBase, SharedSettingError, shared_url
+from rustcoder.kb.shared_pg import SharedKb
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder, EmbedderError, shared_embedder
 
@@ -54,18 +60,24 @@ class KnowledgeBase:
         learning: LearningStore | None,
         embedder: Embedder,
         problems: list[str] | None = None,
+        shared: SharedBase | None = None,
     ) -> None:
         self.base = base
         self.learning = learning
+        self.shared = shared
         self.embedder = embedder
         self.problems = problems or []
         #: The base path this KB was opened for (the server reopens when it changes).
         self.opened_from: Path | None = None
-        stores = []
+        #: The `kb.shared` setting it was opened with (reopened when that changes).
+        self.shared_setting = ""
+        stores: list[tuple[str, KbStore | SharedKb]] = []
         if base is not None:
             stores.append(("base", base))
         if learning is not None:
             stores.append(("user", learning.store))
+        if shared is not None:
+            stores.append(("shared", shared.kb))
         self.searcher = HybridSearch(stores, embedder)
         self._lock = threading.Lock()
 
@@ -77,8 +89,15 @@ class KnowledgeBase:
         embedder: Embedder | None = None,
         *,
         learn: bool = True,
+        shared: str | None = None,
+        send: bool = True,
     ) -> KnowledgeBase:
-        """Open what can be opened; `problems` says what could not and how to fix it."""
+        """Open what can be opened; `problems` says what could not and how to fix it.
+
+        `shared`: the shared base's URL (None: `$RUSTCODER_KB_SHARED`); it is
+        opened with the learned file, whose outbox queues its learn events.
+        `send=False` leaves sending them to `flush_shared` (one-shot commands).
+        """
         embedder = embedder or shared_embedder()
         problems: list[str] = []
         base_path = base_path or locate.base_path()
@@ -104,10 +123,21 @@ class KnowledgeBase:
                 learning = LearningStore.open(user, embedder)
             except (KbError, OSError) as exc:
                 problems.append(f"learned examples unavailable: {exc}")
+        team: SharedBase | None = None
+        if learning is not None:
+            try:
+                url = shared_url(shared or "")
+            except SharedSettingError as exc:
+                problems.append(str(exc))
+                url = ""
+            if url:
+                team, trouble = SharedBase.open(url, learning.store.path, send=send)
+                problems += trouble
         for problem in problems:
             log.info("%s", problem)
-        kb = cls(base, learning, embedder, problems)
+        kb = cls(base, learning, embedder, problems, team)
         kb.opened_from = base_path
+        kb.shared_setting = shared or ""
         return kb
 
     @property
@@ -115,6 +145,8 @@ class KnowledgeBase:
         return self.base is not None or self.learning is not None
 
     def close(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
         for store in (self.base, self.learning.store if self.learning else None):
             if store is not None:
                 store.close()
@@ -200,10 +232,39 @@ class KnowledgeBase:
             title=fix.title,
         )
         try:
-            with self._lock:
-                self.learning.record(entry)
+            self.learn_entry(entry, edition=crate_edition(fix.file))
         except RECOVERABLE as exc:
             log.warning("could not store a learned fix: %s", exc)
+
+    def learn_entry(
+        self,
+        entry: LearnedEntry,
+        *,
+        edition: str = "",
+        rustc: str | None = None,
+        event_key: str | None = None,
+    ) -> tuple[int, bool, str | None]:
+        """Store in the learned file and queue for the shared base (when there is one).
+
+        Returns (local id, created locally, the shared event's key or None).
+        Raises ValueError for an entry that is not an example, `KbError` without a file.
+        """
+        if self.learning is None:
+            raise KbError("; ".join(self.problems) or "no learned-examples file")
+        vector = self.embedder.embed_one(normalize_message(entry.message))
+        with self._lock:
+            learned_id, created = self.learning.record(entry, vector=vector)
+        key = None
+        if self.shared is not None:
+            provenance = self.shared.provenance(edition, rustc)
+            key = self.shared.submit(entry, vector, provenance, event_key)
+        return learned_id, created, key
+
+    def flush_shared(self) -> tuple[int, str | None]:
+        """Send queued learn events now: (sent, why others stay queued or None)."""
+        if self.shared is None:
+            return 0, None
+        return self.shared.flush()
 
 
 def _stale(base: KbStore) -> str | None:

@@ -38,12 +38,13 @@ def open_knowledge_base(ls: RustcoderServer) -> Any:
     from rustcoder.kb.service import KnowledgeBase
 
     path = locate.base_path(ls.settings.kb.path)
+    shared = ls.settings.kb.shared
     current = getattr(ls, "kb", None)
-    if current is not None and current.opened_from == path:
+    if current is not None and (current.opened_from, current.shared_setting) == (path, shared):
         return current
     if current is not None:
         current.close()
-    kb = KnowledgeBase.open(path)
+    kb = KnowledgeBase.open(path, shared=shared or None)
     ls.kb = kb
     set_active(kb if kb.available else None)
     ls.learning.sink = kb.learn if kb.learning is not None else None

@@ -35,9 +35,13 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if not admit_server("mcp", args.unsafe_no_sandbox):
         return 2
-    server = create_mcp_server(service_from_args(args))
-    if not args.http:
-        server.run("stdio")
-        return 0
-    server.run("streamable-http", host=host, port=int(port))
+    service = service_from_args(args)
+    server = create_mcp_server(service)
+    try:
+        if not args.http:
+            server.run("stdio")
+        else:
+            server.run("streamable-http", host=host, port=int(port))
+    finally:
+        service.close()  # stops the shared base's sender; its queue stays on disk
     return 0

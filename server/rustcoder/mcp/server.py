@@ -23,7 +23,8 @@ from rustcoder.sandbox.policy import health as isolation_health
 INSTRUCTIONS = (
     "Rust tools backed by a real toolchain: `compile` builds and runs a crate, "
     "`compile_and_fix` repairs compile errors with verified fixes, `generate` writes a crate "
-    "from a description, `explain` and `search_kb` look up rustc errors and known fixes. "
+    "from a description, `explain` and `search_kb` look up rustc errors and known fixes, "
+    "`learn_fix` records a fix that worked. "
     "Crates are passed as text in the `[filename: path]` format."
 )
 
@@ -87,6 +88,24 @@ def create_mcp_server(service: CodeService) -> MCPServer:
     def search_kb(query: str, limit: int = 5) -> dict[str, Any]:
         try:
             return service.search_kb(query, limit)
+        except ServiceError as exc:
+            raise _tool_error(exc) from None
+
+    @server.tool(
+        description="Record a fix that made a rustc error go away, so later searches offer it "
+        "(shared with the team when the server has a shared knowledge base)."
+    )
+    def learn_fix(
+        code: str,
+        message: str,
+        before: str,
+        after: str,
+        title: str = "",
+        edition: str = "",
+        event_id: str | None = None,
+    ) -> dict[str, Any]:
+        try:
+            return service.learn_fix(code, message, before, after, title, edition, "", event_id)
         except ServiceError as exc:
             raise _tool_error(exc) from None
 
