@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,7 @@ class CodeService:
         self.queue = RunQueue(self.config.concurrency, self.config.queue_capacity)
         self.projects: dict[str, Project] = {}
         self._kb: Any = None
+        self._kb_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- builds ---------------------------------------------------------------
@@ -194,11 +196,12 @@ class CodeService:
     # --- knowledge base -------------------------------------------------------
 
     def _knowledge(self) -> Any:
-        if self._kb is None:
-            from rustcoder.kb.service import KnowledgeBase
+        with self._kb_lock:  # requests run on many threads: open it once
+            if self._kb is None:
+                from rustcoder.kb.service import KnowledgeBase
 
-            self._kb = KnowledgeBase.open(self.config.kb_path, shared=self.config.kb_shared)
-        return self._kb
+                self._kb = KnowledgeBase.open(self.config.kb_path, shared=self.config.kb_shared)
+            return self._kb
 
     def learn_fix(
         self,
@@ -262,9 +265,10 @@ class CodeService:
 
     def close(self) -> None:
         """Stop the shared base's sender (what is queued stays in the learned file)."""
-        if self._kb is not None:
-            self._kb.close()
-            self._kb = None
+        with self._kb_lock:
+            if self._kb is not None:
+                self._kb.close()
+                self._kb = None
 
     def explain(self, error_code: object) -> str:
         code = _text(error_code, "error_code", 16).strip().upper()

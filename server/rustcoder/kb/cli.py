@@ -106,6 +106,24 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
     return run
 
+    for command in sub.choices.values():
+        command.set_defaults(handler=_closing(command.get_default("handler")))
+
+
+#: Knowledge bases a command opened: closed when it returns (pools, sender, files).
+_opened: list[KnowledgeBase] = []
+
+
+def _closing(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        finally:
+            while _opened:
+                _opened.pop().close()
+
+    return run
+
 
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help()
@@ -129,6 +147,7 @@ def _open(args: argparse.Namespace, *, need_base: bool, learn: bool = True) -> K
     kb = KnowledgeBase.open(
         _base_path(args), _user_path(args), learn=learn, shared=args.shared, send=False
     )
+    _opened.append(kb)
     if need_base and kb.base is None:
         kb.close()
         raise KbError(kb.problems[0] if kb.problems else "no knowledge base")

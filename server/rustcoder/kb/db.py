@@ -102,7 +102,8 @@ def connect(path: Path | str, *, create: bool = False, readonly: bool = False) -
             if version == 0 and not create and _has_tables(conn):
                 raise KbCorruptError(f"{target} is not a rustcoder knowledge base; {REBUILD_HINT}")
             with transaction(conn):
-                migrate(conn, version)
+                # Read again under the write lock: another process may have just created it.
+                migrate(conn, _user_version(conn, target))
         _check_integrity(conn, target)
     except DatabaseError as exc:
         conn.close()

@@ -61,10 +61,13 @@ class SharedBase:
 
         `send=False` leaves sending to explicit `flush` calls (one-shot CLI commands).
         """
+        kb: SharedKb | None = None
         try:
             kb = SharedKb(url)
             outbox = Outbox(user_path, kb)
         except Exception as exc:  # a bad URL, an unwritable outbox: the local base still works
+            if kb is not None:
+                kb.close()
             return None, [f"shared knowledge base {redact(url)} unavailable: {exc}"]
         problems: list[str] = []
         if not kb.probe(OPEN_WAIT_S):
@@ -125,3 +128,4 @@ class SharedBase:
 
     def close(self) -> None:
         self.outbox.close()
+        self.kb.close()

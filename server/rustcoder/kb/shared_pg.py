@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -53,6 +53,7 @@ LARGE = 5_000
 EF_SEARCH = 100
 
 _pools: dict[str, Any] = {}
+_users: dict[str, int] = {}
 _pools_lock = threading.Lock()
 
 
@@ -84,11 +85,15 @@ def _vector_text(vector: npt.NDArray[np.float32]) -> str:
     return "[" + ",".join(f"{v:.7g}" for v in np.asarray(vector, dtype=np.float32)) + "]"
 
 
-def _pool(url: str) -> Any:
-    """The process's pool for `url`, opened without waiting (the server may be down)."""
+def _acquire(url: str) -> Any:
+    """The process's pool for `url`, opened without waiting (the server may be down).
+
+    Every `SharedKb` of the process on one URL shares it; the last `_release` closes it.
+    """
     from psycopg_pool import ConnectionPool
 
     with _pools_lock:
+        _users[url] = _users.get(url, 0) + 1
         pool = _pools.get(url)
         if pool is None or pool.closed:
             pool = ConnectionPool(
@@ -112,12 +117,23 @@ def _pool(url: str) -> Any:
         return pool
 
 
+def _release(url: str) -> None:
+    with _pools_lock:
+        _users[url] = _users.get(url, 1) - 1
+        if _users[url] <= 0:
+            _users.pop(url, None)
+            pool = _pools.pop(url, None)
+            if pool is not None:
+                pool.close(timeout=1.0)
+
+
 def close_pools() -> None:
     """Close every pool (process exit, tests)."""
     with _pools_lock:
         for pool in _pools.values():
-            pool.close()
+            pool.close(timeout=1.0)
         _pools.clear()
+        _users.clear()
 
 
 class SharedKb:
@@ -126,11 +142,16 @@ class SharedKb:
     def __init__(self, url: str) -> None:
         self.url = url
         self.where = f"shared knowledge base {redact(url)}"
-        self.pool = _pool(url)
+        self.pool = _acquire(url)
+        self._closed = False
         self.version = 0
         #: Set when the base was refused for good (schema newer than this server).
         self.refused: str | None = None
         self.last_error: str | None = None
+        #: A sender thread probes the base while it is down: searches then never wait on it.
+        self.probed_elsewhere = False
+        #: Called after a failure (the sender's wake-up: it probes until the base is back).
+        self.on_failure: Callable[[], None] | None = None
         self._ready = False
         self._lock = threading.Lock()
         self._down_until = 0.0
@@ -138,11 +159,18 @@ class SharedKb:
         self._count = 0
         self._count_at = -COUNT_TTL_S
 
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            _release(self.url)
+
     # --- connection state --------------------------------------------------------
 
     @property
     def up(self) -> bool:
-        return self.refused is None and time.monotonic() >= self._down_until
+        if self.refused is not None or (self.probed_elsewhere and self.last_error is not None):
+            return False
+        return time.monotonic() >= self._down_until
 
     def down_for(self) -> float:
         """Seconds until the next attempt after a failure (0: try now)."""
@@ -153,6 +181,8 @@ class SharedKb:
         self._down_until = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, BREAKER_MAX_S)
         log.warning("%s unreachable (%s); serving from the local base", self.where, exc)
+        if self.on_failure is not None:
+            self.on_failure()
 
     def _succeeded(self) -> None:
         if self.last_error is not None:
@@ -168,6 +198,8 @@ class SharedKb:
 
         if self.refused is not None:
             raise SharedUnavailable(self.refused)
+        if self.down_for() > 0:  # failed a moment ago: answer now rather than wait again
+            raise SharedUnavailable(f"{self.where} is unreachable: {self.last_error}")
         try:
             with self.pool.connection(timeout=wait) as conn:
                 if not self._ready:

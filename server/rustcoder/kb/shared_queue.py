@@ -161,6 +161,8 @@ class Outbox:
                 target=self._run, name="rustcoder-shared-kb-sender", daemon=True
             )
             self._thread.start()
+            self.shared.probed_elsewhere = True
+            self.shared.on_failure = self._wake.set
             self._wake.set()  # send what earlier runs left queued
 
     def _run(self) -> None:
@@ -176,6 +178,9 @@ class Outbox:
                 delay = wait  # a put during an outage: try when the back-off ends
                 continue
             try:
+                down = self.shared.last_error is not None
+                if down and self.pending() == 0 and not self.shared.probe():
+                    raise SharedUnavailable(str(self.shared.last_error))
                 self.flush()
                 delay = 0.0
             except SharedUnavailable as exc:
