@@ -14,8 +14,13 @@
   pattern matches the message, a label or a note), does an applicable recipe
   appear among the top 3 search results? (fixbench is read only here.)
 
+- With `--shared`: the same searches against the shipped base fused with a
+  shared PostgreSQL base of 100k synthetic learned examples (`bench/kb_shared.py`),
+  printed beside the SQLite figure at the same size.
+
 Usage: .venv/bin/python bench/kb_search.py [--sizes 1000,10000,100000] [--no-cold]
                                            [--fixbench ../shared/fixbench]
+                                           [--shared [--shared-size 100000]]
 """
 
 from __future__ import annotations
@@ -221,6 +226,10 @@ def main() -> int:
     parser.add_argument("--fixbench", type=Path, default=REPO.parent / "shared" / "fixbench")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--cache", type=Path, help="build cache to reuse (default: a fresh one)")
+    parser.add_argument(
+        "--shared", action="store_true", help="also search a shared PostgreSQL base of examples"
+    )
+    parser.add_argument("--shared-size", type=int, default=100_000)
     args = parser.parse_args()
     embedder = Embedder()
     figures: dict[str, Any] = {
@@ -260,6 +269,14 @@ def main() -> int:
             figures["search"][size] = result
             print(size, json.dumps(result), flush=True)
             store.close()
+        if args.shared:
+            from kb_shared import shared_figures
+
+            result = shared_figures(
+                base, embedder, queries, args.shared_size, args.rounds, search_latency
+            )
+            figures["shared"] = result
+            print("shared", json.dumps(result), flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

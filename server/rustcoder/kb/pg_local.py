@@ -103,7 +103,8 @@ class LocalPostgres:
     def start(self) -> LocalPostgres:
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.root} "
-            "-c fsync=off -c full_page_writes=off -c max_connections=200"
+            "-c fsync=off -c full_page_writes=off -c max_connections=200 "
+            "-c shared_buffers=256MB"
         )
         self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
                  "-o", options, "start")  # fmt: skip

@@ -117,9 +117,11 @@ class HybridSearch:
         vector = self._embed_cached(normalized)
         scores: dict[Key, float] = {}
         codes_of: dict[Key, tuple[str, ...]] = {}
+        prefetched: dict[Key, dict[str, Any]] = {}
         for origin, store in self.stores:
             if isinstance(store, SharedKb):
-                lists, info = store.ranked(normalized, vector, code, filter_code, LIST_LIMIT)
+                lists, info, rows = store.ranked(normalized, vector, code, filter_code, LIST_LIMIT)
+                prefetched.update(((origin, "learned", str(i)), row) for i, row in rows.items())
             else:
                 lists, info = _local_lists(store, normalized, vector, code, filter_code)
             for ranked in lists:
@@ -140,7 +142,10 @@ class HybridSearch:
             for key in scores:
                 if code in codes_of[key]:
                     scores[key] *= CODE_BOOST
-        learned = self._learned_rows([k for k in scores if k[1] == "learned"])
+        learned = self._learned_rows(
+            [k for k in scores if k[1] == "learned" and k not in prefetched]
+        )
+        learned.update((k, row) for k, row in prefetched.items() if k in scores)
         for key, row in learned.items():
             scores[key] *= 1.0 + 0.25 * math.log2(1 + int(row["success_count"]))
             if row["normalized"] == normalized and (code is None or row["code"] == code):
@@ -167,14 +172,7 @@ class HybridSearch:
 
     def _learned_rows(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
         result: dict[Key, dict[str, Any]] = {}
-        for name, source in self.stores:
-            if isinstance(source, SharedKb):
-                ids = [int(k[2]) for k in keys if k[0] == name]
-                for learned_id, found in source.learned_rows(ids).items():
-                    result[(name, "learned", str(learned_id))] = found
         for origin, _, entry_id in keys:
-            if (origin, "learned", entry_id) in result:
-                continue
             row = (
                 self._store(origin)
                 .conn.execute(

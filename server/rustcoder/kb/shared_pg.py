@@ -49,12 +49,14 @@ POOL_MAX = 8
 COUNT_TTL_S = 30.0
 #: Above this many examples a query with a code matches keywords within its code only.
 LARGE = 5_000
-#: Rows a KNN query with a code looks at through the HNSW index before it gives up.
-EF_SEARCH = 100
 
 _pools: dict[str, Any] = {}
 _users: dict[str, int] = {}
 _pools_lock = threading.Lock()
+
+
+#: Ranked lists of (id, score), the docs they name, and the examples behind them.
+Ranked = tuple[list[list[tuple[int, float]]], dict[int, DocInfo], dict[int, dict[str, Any]]]
 
 
 class SharedUnavailable(RuntimeError):
@@ -247,18 +249,18 @@ class SharedKb:
         code: str | None,
         filter_code: bool,
         limit: int,
-    ) -> tuple[list[list[tuple[int, float]]], dict[int, DocInfo]]:
-        """Keyword and vector rankings (as the SQLite stores give) and the docs they name.
+    ) -> Ranked:
+        """Keyword and vector rankings (as the SQLite stores give), their docs and rows.
 
         Empty when the base is down: the caller fuses what the local stores found.
         """
         if not self.up:
-            return [], {}
+            return [], {}, {}
         try:
             with self.connection(SEARCH_WAIT_S) as conn:
                 return self._ranked(conn, normalized, vector, code, filter_code, limit)
         except SharedUnavailable:
-            return [], {}
+            return [], {}, {}
 
     def _ranked(
         self,
@@ -268,56 +270,64 @@ class SharedKb:
         code: str | None,
         filter_code: bool,
         limit: int,
-    ) -> tuple[list[list[tuple[int, float]]], dict[int, DocInfo]]:
+    ) -> Ranked:
         terms = fts_terms(normalized)
+        large = self.size(conn) > LARGE
         params: dict[str, Any] = {
-            "q": " | ".join(terms),
+            # Ranking every example that shares one common word costs far more than the
+            # budget on a large base: there a query without a code needs all its words.
+            "any": (" & " if large else " | ").join(terms),
             "v": _vector_text(vector),
             "code": code,
             "n": limit,
         }
+        if code is not None and terms:
+            # The code is a word of every example's keywords: GIN intersects it first.
+            params["coded"] = f"{code.lower()} & ({' | '.join(terms)})"
         keywords = (
-            "SELECT {list} AS list, id, ts_rank_cd(keywords, to_tsquery('simple', %(q)s)) AS s, "
-            "code FROM kb_learned WHERE {where} keywords @@ to_tsquery('simple', %(q)s) "
+            "SELECT {list} AS list, id, ts_rank_cd(keywords, to_tsquery('simple', %({q})s)) AS s "
+            "FROM kb_learned WHERE keywords @@ to_tsquery('simple', %({q})s) {extra} "
             "ORDER BY s DESC, id LIMIT %(n)s"
         )
         nearest = (
-            "SELECT {list} AS list, id, 1 - (embedding <=> %(v)s::vector) AS s, code "
-            "FROM kb_learned {where} ORDER BY embedding <=> %(v)s::vector LIMIT %(n)s"
+            "SELECT {list} AS list, id, 1 - (embedding <=> %(v)s::vector) AS s "
+            "FROM kb_learned ORDER BY embedding <=> %(v)s::vector LIMIT %(n)s"
+        )
+        # Within one code the search is exact, over the code's slice of the covering
+        # index (kb_learned_code_vectors): "+ 0" keeps the planner off HNSW, which
+        # would walk the whole graph discarding other codes' rows.
+        nearest_in_code = (
+            "SELECT {list} AS list, id, 1 - (embedding <=> %(v)s::vector) AS s "
+            "FROM kb_learned WHERE code = %(code)s "
+            "ORDER BY (embedding <=> %(v)s::vector) + 0 LIMIT %(n)s"
         )
         parts: list[str] = []
         if not filter_code or code is None:
-            if terms and (code is None or self.size(conn) <= LARGE):
-                parts.append(keywords.format(list=len(parts), where=""))
-            parts.append(nearest.format(list=len(parts), where=""))
+            if terms and (code is None or not large):
+                parts.append(keywords.format(list=len(parts), q="any", extra=""))
+            parts.append(nearest.format(list=len(parts)))
         if code is not None:
             if terms:
-                parts.append(keywords.format(list=len(parts), where="code = %(code)s AND"))
-            parts.append(nearest.format(list=len(parts), where="WHERE code = %(code)s"))
-        # One statement, one round trip: the lists come back tagged with their number.
-        sql = " UNION ALL ".join(f"({part})" for part in parts)
+                extra = "AND code = %(code)s"
+                parts.append(keywords.format(list=len(parts), q="coded", extra=extra))
+            parts.append(nearest_in_code.format(list=len(parts)))
+        # One statement, one round trip: the lists come back tagged with their number,
+        # each hit with its example (boosts and hits need them anyway).
+        union = " UNION ALL ".join(f"({part})" for part in parts)
+        columns = ", ".join(f"l.{c}" for c in ROW_COLUMNS)
+        sql = f"SELECT h.list, h.s, {columns} FROM ({union}) h JOIN kb_learned l ON l.id = h.id"
         lists: list[list[tuple[int, float]]] = [[] for _ in parts]
         info: dict[int, DocInfo] = {}
-        for number, doc_id, score, doc_code in conn.execute(sql, params).fetchall():
-            lists[int(number)].append((int(doc_id), float(score)))
-            info[int(doc_id)] = DocInfo(int(doc_id), "learned", str(doc_id), (str(doc_code),))
-        for ranked in lists:  # UNION ALL keeps no order across branches: restore each list's
-            ranked.sort(key=lambda pair: -pair[1])
-        return lists, info
-
-    def learned_rows(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        """The examples behind search hits (as the local `learned` table gives them)."""
-        if not ids or not self.up:
-            return {}
-        try:
-            with self.connection(SEARCH_WAIT_S) as conn:
-                rows = conn.execute(
-                    f"SELECT {', '.join(ROW_COLUMNS)} FROM kb_learned WHERE id = ANY(%s)",
-                    (ids,),
-                ).fetchall()
-        except SharedUnavailable:
-            return {}
-        return {int(r[0]): _row(r) for r in rows}
+        rows: dict[int, dict[str, Any]] = {}
+        for number, score, *values in conn.execute(sql, params).fetchall():
+            row = _row(values)
+            doc_id = int(row["id"])
+            lists[int(number)].append((doc_id, float(score)))
+            info[doc_id] = DocInfo(doc_id, "learned", str(doc_id), (str(row["code"]),))
+            rows[doc_id] = row
+        for ranked in lists:  # a join keeps no order: restore each list's
+            ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+        return lists, info, rows
 
     # --- writing -------------------------------------------------------------
 

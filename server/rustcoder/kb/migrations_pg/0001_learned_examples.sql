@@ -22,6 +22,13 @@ CREATE TABLE kb_learned (
     ) STORED
 );
 
+-- Vectors stay inline (never TOASTed): a scan that reads them must not chase
+-- a TOAST pointer per row; long code texts are moved out instead.
+ALTER TABLE kb_learned ALTER COLUMN embedding SET STORAGE PLAIN;
+
 CREATE INDEX kb_learned_code ON kb_learned (code);
+-- Exact KNN within one error code (the editor's query) reads this index only:
+-- the code's vectors lie together, unlike rows of the heap or HNSW's graph.
+CREATE INDEX kb_learned_code_vectors ON kb_learned (code) INCLUDE (id, embedding);
 CREATE INDEX kb_learned_keywords ON kb_learned USING gin (keywords);
 CREATE INDEX kb_learned_embedding ON kb_learned USING hnsw (embedding vector_cosine_ops);

