@@ -41,7 +41,7 @@ def fill(url: str, base: KbStore, codes: list[str], size: int, seed: int = 1) ->
     all_codes = [r[0] for r in base.conn.execute("SELECT code FROM error_codes")]
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        for index in ("embedding", "keywords", "code_vectors", "code"):
+        for index in ("embedding", "keywords", "code_signs", "code"):
             conn.execute(f"DROP INDEX kb_learned_{index}")
         with (
             conn.cursor() as cur,
@@ -67,9 +67,7 @@ def fill(url: str, base: KbStore, codes: list[str], size: int, seed: int = 1) ->
         )
         conn.execute("CREATE INDEX kb_learned_keywords ON kb_learned USING gin (keywords)")
         conn.execute("CREATE INDEX kb_learned_code ON kb_learned (code)")
-        conn.execute(
-            "CREATE INDEX kb_learned_code_vectors ON kb_learned (code) INCLUDE (id, embedding)"
-        )
+        conn.execute("CREATE INDEX kb_learned_code_signs ON kb_learned (code) INCLUDE (id, signs)")
         conn.execute("VACUUM ANALYZE kb_learned")
     return time.perf_counter() - started
 

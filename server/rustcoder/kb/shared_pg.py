@@ -47,6 +47,8 @@ BREAKER_MAX_S = 15.0
 POOL_MAX = 8
 #: How long the cached row count (which decides the keyword strategy) is trusted.
 COUNT_TTL_S = 30.0
+#: Rows of the query's code re-ranked exactly after the sign-bit pass.
+SHORTLIST = 200
 #: Above this many examples a query with a code matches keywords within its code only.
 LARGE = 5_000
 
@@ -280,6 +282,7 @@ class SharedKb:
             "v": _vector_text(vector),
             "code": code,
             "n": limit,
+            "short": SHORTLIST,
         }
         if code is not None and terms:
             # The code is a word of every example's keywords: GIN intersects it first.
@@ -293,13 +296,15 @@ class SharedKb:
             "SELECT {list} AS list, id, 1 - (embedding <=> %(v)s::vector) AS s "
             "FROM kb_learned ORDER BY embedding <=> %(v)s::vector LIMIT %(n)s"
         )
-        # Within one code the search is exact, over the code's slice of the covering
-        # index (kb_learned_code_vectors): "+ 0" keeps the planner off HNSW, which
-        # would walk the whole graph discarding other codes' rows.
+        # Within one code: Hamming distance over the code's sign bits, read from the
+        # covering index kb_learned_code_signs alone, picks a shortlist that is then
+        # ranked exactly (as VectorIndex does locally). "+ 0" keeps the planner off
+        # HNSW, which would walk the whole graph discarding other codes' rows.
         nearest_in_code = (
             "SELECT {list} AS list, id, 1 - (embedding <=> %(v)s::vector) AS s "
-            "FROM kb_learned WHERE code = %(code)s "
-            "ORDER BY (embedding <=> %(v)s::vector) + 0 LIMIT %(n)s"
+            "FROM kb_learned WHERE id IN (SELECT id FROM kb_learned WHERE code = %(code)s "
+            "ORDER BY (signs <~> binary_quantize(%(v)s::vector)) + 0 LIMIT %(short)s) "
+            "ORDER BY embedding <=> %(v)s::vector LIMIT %(n)s"
         )
         parts: list[str] = []
         if not filter_code or code is None:

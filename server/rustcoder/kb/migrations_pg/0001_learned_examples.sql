@@ -17,6 +17,8 @@ CREATE TABLE kb_learned (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     embedding vector(384) NOT NULL,
+    -- Sign bits of the vector (48 bytes): a cheap first pass for KNN within a code.
+    signs bit(384) GENERATED ALWAYS AS (binary_quantize(embedding)::bit(384)) STORED,
     keywords tsvector GENERATED ALWAYS AS (
         to_tsvector('simple', lower(code) || ' ' || normalized)
     ) STORED
@@ -27,8 +29,9 @@ CREATE TABLE kb_learned (
 ALTER TABLE kb_learned ALTER COLUMN embedding SET STORAGE PLAIN;
 
 CREATE INDEX kb_learned_code ON kb_learned (code);
--- Exact KNN within one error code (the editor's query) reads this index only:
--- the code's vectors lie together, unlike rows of the heap or HNSW's graph.
-CREATE INDEX kb_learned_code_vectors ON kb_learned (code) INCLUDE (id, embedding);
+-- KNN within one error code (the editor's query) ranks the code's sign bits
+-- from this index alone (they lie together, unlike rows of the heap or HNSW's
+-- graph), then re-ranks a shortlist exactly.
+CREATE INDEX kb_learned_code_signs ON kb_learned (code) INCLUDE (id, signs);
 CREATE INDEX kb_learned_keywords ON kb_learned USING gin (keywords);
 CREATE INDEX kb_learned_embedding ON kb_learned USING hnsw (embedding vector_cosine_ops);
