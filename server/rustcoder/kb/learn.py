@@ -25,6 +25,36 @@ from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder
 
 SOURCES = ("applied", "user", "manual", "import", "api")
+#: A learned example as `kb export` writes it (and the shared base exports it).
+EXPORT_FIELDS = (
+    "fingerprint",
+    "code",
+    "message",
+    "before",
+    "after",
+    "diff",
+    "source",
+    "title",
+    "success_count",
+    "created_at",
+    "updated_at",
+)
+#: A learned example as search reads it (from the user file or the shared base).
+ROW_FIELDS = (
+    "id",
+    "code",
+    "message",
+    "normalized",
+    "before",
+    "after",
+    "diff",
+    "source",
+    "title",
+    "success_count",
+    "created_at",
+    "updated_at",
+    "fingerprint",
+)
 
 
 @dataclass(frozen=True)
@@ -157,23 +187,9 @@ class LearningStore:
 
     def entries(self) -> list[dict[str, Any]]:
         rows = self.store.conn.execute(
-            "SELECT fingerprint, code, message, before, after, diff, source, title, "
-            "success_count, created_at, updated_at FROM learned ORDER BY id"
+            f"SELECT {', '.join(EXPORT_FIELDS)} FROM learned ORDER BY id"
         ).fetchall()
-        names = (
-            "fingerprint",
-            "code",
-            "message",
-            "before",
-            "after",
-            "diff",
-            "source",
-            "title",
-            "success_count",
-            "created_at",
-            "updated_at",
-        )
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        return [dict(zip(EXPORT_FIELDS, row, strict=True)) for row in rows]
 
     def forget(self, learned_id: int) -> dict[str, Any] | None:
         """Remove one example and its searchable text; returns it (None: no such id)."""

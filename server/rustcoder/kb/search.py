@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from rustcoder.kb.learn import ROW_FIELDS
 from rustcoder.kb.normalize import find_code, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
 from rustcoder.kb.shared_pg import SharedKb
@@ -34,21 +35,7 @@ CODE_BOOST = 1.5
 SAME_ERROR_BOOST = 2.0
 #: Texts above which a query with a code skips the global keyword list.
 LARGE_STORE = 5_000
-LEARNED_COLUMNS = (
-    "id",
-    "code",
-    "message",
-    "normalized",
-    "before",
-    "after",
-    "diff",
-    "source",
-    "title",
-    "success_count",
-    "created_at",
-    "updated_at",
-    "fingerprint",
-)
+LEARNED_COLUMNS = ROW_FIELDS
 #: Who learned a shared example: shown with its hits.
 PROVENANCE = ("contributor", "rustc", "edition")
 
@@ -176,8 +163,7 @@ class HybridSearch:
             row = (
                 self._store(origin)
                 .conn.execute(
-                    "SELECT id, code, message, normalized, before, after, diff, source, title, "
-                    "success_count, created_at, updated_at, fingerprint FROM learned WHERE id = ?",
+                    f"SELECT {', '.join(LEARNED_COLUMNS)} FROM learned WHERE id = ?",
                     (int(entry_id),),
                 )
                 .fetchone()

@@ -28,7 +28,13 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 import numpy.typing as npt
 
-from rustcoder.kb.learn import LearnedEntry, fingerprint, unified_hunk
+from rustcoder.kb.learn import (
+    EXPORT_FIELDS,
+    ROW_FIELDS,
+    LearnedEntry,
+    fingerprint,
+    unified_hunk,
+)
 from rustcoder.kb.normalize import normalize_message
 from rustcoder.kb.provenance import Provenance
 from rustcoder.kb.shared_migrations import SharedSchemaError, migrate
@@ -471,37 +477,7 @@ class SharedKb:
         }
 
 
-ROW_COLUMNS = (
-    "id",
-    "code",
-    "message",
-    "normalized",
-    "before",
-    "after",
-    "diff",
-    "source",
-    "title",
-    "success_count",
-    "created_at",
-    "updated_at",
-    "fingerprint",
-    "contributor",
-    "rustc",
-    "edition",
-)
-EXPORT_FIELDS = (
-    "fingerprint",
-    "code",
-    "message",
-    "before",
-    "after",
-    "diff",
-    "source",
-    "title",
-    "success_count",
-    "created_at",
-    "updated_at",
-)
+ROW_COLUMNS = (*ROW_FIELDS, "contributor", "rustc", "edition")
 
 
 def _row(r: Sequence[Any]) -> dict[str, Any]:
