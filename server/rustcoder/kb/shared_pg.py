@@ -318,7 +318,10 @@ class SharedKb:
                 parts.append(keywords.format(list=len(parts), q="any", extra=""))
             parts.append(nearest.format(list=len(parts)))
         if code is not None:
-            if terms:
+            # On a large base the code's keyword list costs more than the budget (every
+            # row of a common code shares its words) and adds little: an example of the
+            # same error has the same normalised message, so the same vector.
+            if terms and not large:
                 extra = "AND code = %(code)s"
                 parts.append(keywords.format(list=len(parts), q="coded", extra=extra))
             parts.append(nearest_in_code.format(list=len(parts)))
