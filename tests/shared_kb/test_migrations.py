@@ -19,11 +19,13 @@ def test_a_fresh_database_gets_every_version_with_hnsw_and_keyword_indexes(share
     kb = SharedKb(shared_url)
     assert kb.probe()
     assert kb.version == latest_version() >= 2
+    kb.close()
     versions = [r[0] for r in psql(shared_url, "SELECT version FROM rustcoder_schema ORDER BY 1")]
     assert versions == list(range(1, latest_version() + 1))
     indexes = {r[0]: r[1] for r in psql(shared_url, "SELECT indexname, indexdef FROM pg_indexes")}
     assert "USING hnsw (embedding vector_cosine_ops)" in indexes["kb_learned_embedding"]
     assert "USING gin (keywords)" in indexes["kb_learned_keywords"]
+    assert "INCLUDE (id, signs)" in indexes["kb_learned_code_signs"]
     assert psql(shared_url, "SELECT extversion FROM pg_extension WHERE extname = 'vector'")
 
 
@@ -65,7 +67,9 @@ def test_an_older_schema_is_migrated_and_keeps_its_examples(
 def test_a_newer_schema_is_refused_clearly_and_the_local_base_keeps_serving(
     shared_url: str, open_kb: Callable[..., KnowledgeBase]
 ) -> None:
-    SharedKb(shared_url).probe()
+    first = SharedKb(shared_url)
+    first.probe()
+    first.close()
     psql(shared_url, "INSERT INTO rustcoder_schema (version, name) VALUES (99, 'from the future')")
     kb = open_kb("a", shared_url)
     assert any(

@@ -94,6 +94,9 @@ def add_parser(subparsers: Any) -> None:
     p = sub.add_parser("sync", help="send learn events queued for the shared base now")
     p.set_defaults(handler=_guarded(cmd_sync))
 
+    for command in sub.choices.values():
+        command.set_defaults(handler=_closing(command.get_default("handler")))
+
 
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A damaged file found halfway through a command: the rebuild hint, not a traceback."""
@@ -105,9 +108,6 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return _fail(f"a knowledge base file is damaged ({exc}); {REBUILD_HINT}")
 
     return run
-
-    for command in sub.choices.values():
-        command.set_defaults(handler=_closing(command.get_default("handler")))
 
 
 #: Knowledge bases a command opened: closed when it returns (pools, sender, files).
