@@ -15,6 +15,8 @@ import pytest
 @pytest.fixture(autouse=True)
 def _hermetic_user_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUSTCODER_USER_KB", str(tmp_path / "rustcoder-user-kb" / "learned.sqlite"))
+    # A developer's team base must never receive (or answer) a test's examples.
+    monkeypatch.delenv("RUSTCODER_KB_SHARED", raising=False)
 
 
 @pytest.fixture(scope="session")
