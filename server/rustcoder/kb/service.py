@@ -2,9 +2,8 @@
 
 Opening never raises: a missing, corrupt or too-new base, or an unwritable
 user file, is recorded in `problems` (with the command that fixes it) and the
-features that need it are simply absent, so the server keeps running. The
-hooks `recipe_scores`, `learned_examples` and `learn` plug into the fix
-engine's `RecipeSource`, `LearnedSource` and `LearningTracker`.
+features that need it are simply absent, so the server keeps running. The fix
+engine reaches it through `fix/knowledge.py`; nothing here knows the engine.
 """
 
 from __future__ import annotations
@@ -15,10 +14,6 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from rustcoder.cargo.messages import RustDiagnostic
-from rustcoder.fix.candidate import FixContext
-from rustcoder.fix.learned_source import LearnedExample
-from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb import locate
 from rustcoder.kb.db import DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry, LearningStore
@@ -29,8 +24,6 @@ from rustcoder.models.embedder import Embedder, EmbedderError, shared_embedder
 
 log = logging.getLogger(__name__)
 
-#: The most a KB score adds to a recipe candidate's own score.
-RECIPE_BONUS = 0.15
 #: Faults that cost one query or one learned example, never the caller.
 RECOVERABLE: tuple[type[Exception], ...] = (KbError, EmbedderError, ValueError, *DatabaseError)
 
@@ -146,59 +139,12 @@ class KnowledgeBase:
             str(row[0]), str(row[1]), str(row[2]), json.loads(row[3]), json.loads(row[4])
         )
 
-    # --- fix-engine hooks ----------------------------------------------------------
+    # --- learning -------------------------------------------------------------
 
-    def recipe_scores(self, ctx: FixContext) -> dict[str, float]:
-        """recipe id -> bonus in [0, RECIPE_BONUS] for the context's diagnostic."""
-        code = ctx.diagnostic.code
-        if self.base is None or not code or not code.startswith("E"):
-            return {}  # recipes are for rustc's error codes, not lints
-        try:
-            result = self.search(_query_text(ctx.diagnostic), ctx.diagnostic.code, limit=20)
-        except RECOVERABLE as exc:
-            log.warning("knowledge-base search failed: %s", exc)
-            return {}
-        recipes = result.of_kind("recipe")
-        if not recipes:
-            return {}
-        top = recipes[0].score
-        return {h.id: RECIPE_BONUS * h.score / top for h in recipes}
-
-    def learned_examples(self, diagnostic: RustDiagnostic) -> list[LearnedExample]:
-        """Learned examples for the same error code, best first."""
-        if self.learning is None or not diagnostic.code:
-            return []
-        # The bare message, as learned entries store it: the same error matches exactly.
-        result = self.search(diagnostic.message, diagnostic.code, limit=10, filter_code=True)
-        examples = []
-        learned = result.of_kind("learned")
-        top = learned[0].score if learned else 1.0
-        for hit in learned:
-            examples.append(
-                LearnedExample(
-                    code=hit.code,
-                    message=str(hit.details["message"]),
-                    before=str(hit.details["before"]),
-                    after=str(hit.details["after"]),
-                    success_count=int(hit.details["success_count"]),
-                    score=0.5 * hit.score / top,
-                    title=hit.title,
-                )
-            )
-        return examples
-
-    def learn(self, fix: LearnedFix) -> None:
-        """The LearningTracker's sink: store the fix that made an error disappear."""
-        if self.learning is None or not fix.code:
+    def record(self, entry: LearnedEntry) -> None:
+        """Store a fix that made an error disappear; a fault costs only this entry."""
+        if self.learning is None or not entry.code:
             return
-        entry = LearnedEntry(
-            code=fix.code,
-            message=fix.message,
-            before=fix.before,
-            after=fix.after,
-            source=fix.source,
-            title=fix.title,
-        )
         try:
             with self._lock:
                 self.learning.record(entry)
@@ -222,9 +168,3 @@ def _stale(base: KbStore) -> str | None:
         f"knowledge base {base.path} is out of date (built from other recipes); "
         f"{locate.build_hint(base.path)}"
     )
-
-
-def _query_text(diagnostic: RustDiagnostic) -> str:
-    """The message plus the primary label: what the user reads as the error."""
-    label = next((s.label for s in diagnostic.spans if s.is_primary and s.label), None)
-    return f"{diagnostic.message}: {label}" if label else diagnostic.message
