@@ -105,13 +105,8 @@ class ModelSource:
         return completion.text
 
     def _few_shot(self, diagnostic: RustDiagnostic) -> list[FewShot]:
-        """Known fixes of similar errors: the given provider, else the server's active KB."""
+        """Known fixes of similar errors, from the provider the runtime gave (the KB)."""
         provider = self.examples
-        if provider is None:
-            from rustcoder.kb.hooks import active
-
-            kb = active()
-            provider = kb.learned_examples if kb is not None else None
         if provider is None:
             return []
         try:

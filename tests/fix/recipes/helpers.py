@@ -20,7 +20,7 @@ from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import is_error
 from rustcoder.fix.engine import FixEngine, FixSettings
-from rustcoder.fix.fix_command import FixReport, fix_workspace
+from rustcoder.fix.rounds import FixReport, fix_workspace
 from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.kb.recipe_data import recipes_for_code
 
