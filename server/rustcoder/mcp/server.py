@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from rustcoder import __version__
-from rustcoder.generate.service import CodeService, ServiceError
+from rustcoder.tools.code_tools import CodeService, ServiceError
 from rustcoder.sandbox.policy import health as isolation_health
 
 INSTRUCTIONS = (

@@ -1,7 +1,7 @@
 """The code tools behind MCP and REST: compile, compile-and-fix, generate, explain, search.
 
 One object holds what the tools share (the model choice, the offline
-registry, the bounded build queue, the knowledge base) so the MCP server and
+registry, the bounded build queue, the runtime with its knowledge base) so the MCP server and
 the REST API are thin adapters with the same behaviour and limits. Inputs
 are checked here and rejected with `ServiceError` (a clear message and an
 HTTP-like status) before anything is built.
@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rustcoder.config import KbSettings, Settings
 from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
 from rustcoder.generate.pipeline import GenerateRequest, generate
+from rustcoder.kb.service import KnowledgeBase
 from rustcoder.models.backend import GenerationParams, ModelError
+from rustcoder.runtime import Runtime
 from rustcoder.sandbox import BusyError, RunQueue
 
 log = logging.getLogger(__name__)
@@ -75,11 +78,13 @@ def _files(code: object) -> dict[str, str]:
 
 
 class CodeService:
-    def __init__(self, config: ServiceConfig | None = None) -> None:
+    def __init__(self, config: ServiceConfig | None = None, runtime: Runtime | None = None) -> None:
+        """`runtime`: the engine whose knowledge base `explain` and `search_kb` answer from;
+        without one it is opened on first use from `config.kb_path`."""
         self.config = config or ServiceConfig()
         self.queue = RunQueue(self.config.concurrency, self.config.queue_capacity)
         self.projects: dict[str, Project] = {}
-        self._kb: Any = None
+        self._runtime = runtime
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- builds ---------------------------------------------------------------
@@ -191,12 +196,15 @@ class CodeService:
 
     # --- knowledge base -------------------------------------------------------
 
-    def _knowledge(self) -> Any:
-        if self._kb is None:
-            from rustcoder.kb.service import KnowledgeBase
-
-            self._kb = KnowledgeBase.open(self.config.kb_path, learn=False)
-        return self._kb
+    def _knowledge(self) -> KnowledgeBase:
+        if self._runtime is None:
+            path = str(self.config.kb_path) if self.config.kb_path else ""
+            settings = Settings(kb=KbSettings(path=path))
+            # Tools only read the KB: no per-user learned file for a server's clients.
+            self._runtime = Runtime.open(settings, learn=False, warn=log.warning)
+        kb = self._runtime.kb
+        assert kb is not None, "the tools' runtime opens a knowledge base"
+        return kb
 
     def explain(self, error_code: object) -> str:
         code = _text(error_code, "error_code", 16).strip().upper()
