@@ -31,6 +31,8 @@ CODE_BOOST = 1.5
 SAME_ERROR_BOOST = 2.0
 #: Texts above which a query with a code skips the global keyword list.
 LARGE_STORE = 5_000
+#: Entry kinds only a search within that kind returns (templates are not answers to errors).
+SEPARATE_KINDS = frozenset({"template"})
 LEARNED_COLUMNS = (
     "id",
     "code",
@@ -49,7 +51,7 @@ LEARNED_COLUMNS = (
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # recipe | code | learned
+    kind: str  # recipe | code | learned | template
     id: str
     code: str
     title: str
@@ -135,6 +137,8 @@ class HybridSearch:
                         continue
                     if kinds is not None and doc.entry_kind not in kinds:
                         continue
+                    if kinds is None and doc.entry_kind in SEPARATE_KINDS:
+                        continue
                     seen.add(key)
                     scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
                     codes_of[key] = doc.codes
@@ -158,6 +162,39 @@ class HybridSearch:
             hits=hits,
             explanation=self.explanation_excerpt(explain_code) if explain_code else "",
         )
+
+    def search_kind(
+        self,
+        kind: str,
+        text: str,
+        keyword_text: str,
+        limit: int = 3,
+        vectors: bool = True,
+    ) -> list[SearchHit]:
+        """Entries of one kind only (templates for a description), ranked as `search` ranks:
+        a keyword list (over `keyword_text`) and, with `vectors`, a vector list (over
+        `text`), fused by reciprocal rank."""
+        scores: dict[Key, float] = {}
+        vector = self._embed_cached(text) if vectors else None
+        for origin, store in self.stores:
+            lists = [store.fts(keyword_text, LIST_LIMIT, kind=kind)]
+            if vector is not None:
+                lists.append(store.knn(vector, LIST_LIMIT, kind=kind))
+            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+            for ranked in lists:
+                seen: set[Key] = set()
+                for doc_id, _ in ranked:
+                    doc = info.get(doc_id)
+                    if doc is None or doc.entry_kind != kind:
+                        continue
+                    key = (origin, doc.entry_kind, doc.entry_id)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        found = (self._hit(key, score, None) for key, score in best)
+        return [h for h in found if h is not None]
 
     # --- entries ---------------------------------------------------------------
 
@@ -198,6 +235,22 @@ class HybridSearch:
                     k: learned[k]
                     for k in ("before", "after", "diff", "source", "success_count", "message")
                 },
+            )
+        if kind == "template":
+            row = conn.execute(
+                "SELECT description, tags, files FROM templates WHERE name = ?", (entry_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            return SearchHit(
+                kind="template",
+                id=entry_id,
+                code="",
+                title=entry_id,
+                score=score,
+                excerpt=str(row[0]),
+                origin=origin,
+                details={"tags": json.loads(row[1]), "files": json.loads(row[2])},
             )
         if kind == "recipe":
             row = conn.execute(

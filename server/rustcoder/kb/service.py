@@ -17,8 +17,9 @@ from pathlib import Path
 from rustcoder.kb import locate
 from rustcoder.kb.db import DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry, LearningStore
+from rustcoder.kb.normalize import keywords
 from rustcoder.kb.rustc_explain import explanation_excerpt
-from rustcoder.kb.search import HybridSearch, SearchResult
+from rustcoder.kb.search import HybridSearch, SearchHit, SearchResult
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder, EmbedderError, shared_embedder
 
@@ -123,6 +124,18 @@ class KnowledgeBase:
     ) -> SearchResult:
         with self._lock:  # one connection per file: queries take turns
             return self.searcher.search(text, code, limit, filter_code)
+
+    def search_templates(self, description: str, limit: int = 3) -> list[SearchHit]:
+        """Project templates for a description; keywords alone when the embedder cannot run."""
+        keyword_text = keywords(description)
+        with self._lock:
+            try:
+                return self.searcher.search_kind("template", description, keyword_text, limit)
+            except EmbedderError as exc:
+                log.info("template search without embeddings: %s", exc)
+                return self.searcher.search_kind(
+                    "template", description, keyword_text, limit, vectors=False
+                )
 
     def explain(self, code: str) -> CodeExplanation | None:
         if self.base is None:

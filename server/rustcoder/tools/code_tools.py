@@ -21,6 +21,7 @@ from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
 from rustcoder.generate.pipeline import GenerateRequest, generate
+from rustcoder.generate.templates import finder
 from rustcoder.kb.service import KnowledgeBase
 from rustcoder.models.backend import GenerationParams, ModelError
 from rustcoder.runtime import Runtime
@@ -163,7 +164,11 @@ class CodeService:
         try:
             async with self.queue.slot():
                 result = await generate(
-                    request, model, self.config.model, GenerationParams(max_tokens=4096)
+                    request,
+                    model,
+                    self.config.model,
+                    GenerationParams(max_tokens=4096),
+                    templates=finder(self._knowledge()),
                 )
         except BusyError as exc:
             raise ServiceError(str(exc), 429) from None
