@@ -17,15 +17,15 @@ from pathlib import Path
 from rustcoder.config import ModelSettings, Settings
 from rustcoder.fix.candidate import CandidateSource
 from rustcoder.fix.engine import FixSettings
+from rustcoder.fix.fix_service import FixService
 from rustcoder.fix.knowledge import FixKnowledge
 from rustcoder.fix.learned_source import LearnedSource
 from rustcoder.fix.learning_tracker import LearningTracker
 from rustcoder.fix.model_source import ModelSource
 from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.rustc_source import RustcSource
-from rustcoder.fix.service import FixService
 from rustcoder.kb import locate
-from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.models.backend import ModelError
 from rustcoder.models.factory import model_from_settings, params_from_settings
 

@@ -10,9 +10,9 @@ from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.compare import is_error
+from rustcoder.fix.fix_service import FixService
 from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.rustc_source import RustcSource
-from rustcoder.fix.service import FixService
 from tests.lsp.helpers import copy_crate
 
 

@@ -20,8 +20,8 @@ from rustcoder.generate.templates import (
 )
 from rustcoder.kb.builder import BuildReport, build, recipes_digest
 from rustcoder.kb.cli import stale_reason
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.recipe_data import load_recipes
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder, shared_embedder
 from tests.kb.conftest import cache_dir_for, limited_rustc

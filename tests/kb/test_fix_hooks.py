@@ -14,8 +14,8 @@ from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.knowledge import RECIPE_BONUS, FixKnowledge
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.runtime import candidate_sources
 
 

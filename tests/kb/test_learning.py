@@ -11,8 +11,8 @@ from rustcoder.cargo.messages import make_diagnostic
 from rustcoder.fix.knowledge import FixKnowledge
 from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb.builder import BuildReport
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry, LearningStore, fingerprint
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
 from rustcoder.models.embedder import Embedder
 from tests.kb.conftest import run_cli

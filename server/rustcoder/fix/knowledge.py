@@ -14,8 +14,8 @@ from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.learned_source import LearnedExample
 from rustcoder.fix.learning_tracker import LearnedFix
+from rustcoder.kb.knowledge_base import RECOVERABLE, KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
-from rustcoder.kb.service import RECOVERABLE, KnowledgeBase
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from rustcoder.generate.flattened import format_files
 
 if TYPE_CHECKING:
-    from rustcoder.kb.service import KnowledgeBase
+    from rustcoder.kb.knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from rustcoder.kb import locate
 from rustcoder.kb.db import REBUILD_HINT, DatabaseError, KbError
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
 from rustcoder.models.embedder import EmbedderError
 

@@ -6,8 +6,8 @@ says the same thing.
 
 from __future__ import annotations
 
+from rustcoder.kb.knowledge_base import CodeExplanation
 from rustcoder.kb.search import SearchResult
-from rustcoder.kb.service import CodeExplanation
 
 ERROR_INDEX = "https://doc.rust-lang.org/error_codes/{code}.html"
 

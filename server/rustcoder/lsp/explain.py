@@ -1,6 +1,6 @@
 """The knowledge base in the editor: opening it, and "Explain E0xxx" code actions.
 
-Protocol only: the KB (`rustcoder.kb.service`) answers, this module turns
+Protocol only: the KB (`rustcoder.kb.knowledge_base`) answers, this module turns
 requests into calls and answers into LSP. The explain action carries the
 command `rustcoder.explainError`; running it opens the whole `rustc --explain`
 text (with the KB's known fixes) as a Markdown document when the client can
@@ -20,8 +20,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from rustcoder.fix.rustc_suggestions import ranges_intersect
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.render import explain_markdown
-from rustcoder.kb.service import KnowledgeBase
 
 if TYPE_CHECKING:
     from rustcoder.lsp.server import RustcoderServer

@@ -17,7 +17,7 @@ from pygls.lsp.server import LanguageServer
 from rustcoder import __version__
 from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.config import Settings
-from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.lsp import (
     code_actions,
     configuration,

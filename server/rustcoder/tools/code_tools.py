@@ -22,7 +22,7 @@ from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
 from rustcoder.generate.pipeline import GenerateRequest, generate
 from rustcoder.generate.templates import finder
-from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.models.backend import GenerationParams, ModelError
 from rustcoder.runtime import Runtime
 from rustcoder.sandbox import BusyError, RunQueue
