@@ -22,8 +22,8 @@ from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.fix.compare import error_key
 from rustcoder.fix.fix_service import RankedCandidate
 from rustcoder.fix.model_source import MODEL_CANDIDATE, is_placeholder
-from rustcoder.fix.rustc_suggestions import matches, ranges_intersect
 from rustcoder.lsp.action_registry import kind_requested
+from rustcoder.lsp.diagnostic_match import matches, ranges_intersect
 from rustcoder.lsp.fix_all import FIX_ALL_COMMAND, fix_all_edit
 from rustcoder.lsp.workspace_edits import workspace_edit
 from rustcoder.models.backend import CancelToken, ModelError

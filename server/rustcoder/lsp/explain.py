@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
-from rustcoder.fix.rustc_suggestions import ranges_intersect
 from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.render import explain_markdown
+from rustcoder.lsp.diagnostic_match import ranges_intersect
 
 if TYPE_CHECKING:
     from rustcoder.lsp.server import RustcoderServer
