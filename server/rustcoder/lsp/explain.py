@@ -20,8 +20,8 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from rustcoder.kb.knowledge_base import KnowledgeBase
-from rustcoder.kb.render import explain_markdown
 from rustcoder.lsp.diagnostic_match import ranges_intersect
+from rustcoder.lsp.kb_markdown import explain_markdown
 
 if TYPE_CHECKING:
     from rustcoder.lsp.server import RustcoderServer

@@ -1,7 +1,7 @@
 """Hover on a diagnostic's range: the error's explanation excerpt and the KB's best fixes.
 
 Protocol only: find our diagnostics under the cursor, ask the knowledge base,
-answer Markdown (`kb/render.py`). Nothing under the cursor, or no KB: no hover.
+answer Markdown (`lsp/kb_markdown.py`). Nothing under the cursor, or no KB: no hover.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from rustcoder.kb.render import hover_markdown
 from rustcoder.lsp.explain import knowledge_base
+from rustcoder.lsp.kb_markdown import hover_markdown
 
 if TYPE_CHECKING:
     from rustcoder.lsp.server import RustcoderServer
