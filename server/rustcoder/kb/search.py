@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from rustcoder.kb.normalize import find_code, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
-from rustcoder.kb.store import KbStore
+from rustcoder.kb.store import DocInfo, KbStore
 from rustcoder.models.embedder import Embedder
 
 RRF_K = 10
@@ -89,6 +89,38 @@ class SearchResult:
 Key = tuple[str, str, str]  # origin, entry kind, entry id
 
 
+def _fuse(
+    origin: str,
+    store: KbStore,
+    lists: list[list[tuple[int, float]]],
+    scores: dict[Key, float],
+    kinds: set[str] | None,
+) -> list[tuple[Key, DocInfo]]:
+    """Add each ranked list's reciprocal ranks to `scores`, per entry (an entry's several
+    texts count once per list, at its best rank); returns what it counted.
+
+    `kinds`: only entries of these kinds (None: every kind but the separate ones)."""
+    info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+    counted: list[tuple[Key, DocInfo]] = []
+    for ranked in lists:
+        seen: set[Key] = set()
+        for doc_id, _ in ranked:
+            doc = info.get(doc_id)
+            if doc is None:
+                continue
+            key = (origin, doc.entry_kind, doc.entry_id)
+            if key in seen:
+                continue
+            if kinds is None and doc.entry_kind in SEPARATE_KINDS:
+                continue
+            if kinds is not None and doc.entry_kind not in kinds:
+                continue
+            seen.add(key)
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
+            counted.append((key, doc))
+    return counted
+
+
 class HybridSearch:
     def __init__(self, stores: Sequence[tuple[str, KbStore]], embedder: Embedder) -> None:
         self.stores = list(stores)
@@ -125,23 +157,9 @@ class HybridSearch:
                     store.fts(normalized, LIST_LIMIT, code),
                     store.knn(vector, LIST_LIMIT, code),
                 ]
-            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
-            for ranked in lists:
-                seen: set[Key] = set()
-                for doc_id, _ in ranked:
-                    doc = info.get(doc_id)
-                    if doc is None:
-                        continue
-                    key = (origin, doc.entry_kind, doc.entry_id)
-                    if key in seen:
-                        continue
-                    if kinds is not None and doc.entry_kind not in kinds:
-                        continue
-                    if kinds is None and doc.entry_kind in SEPARATE_KINDS:
-                        continue
-                    seen.add(key)
-                    scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
-                    codes_of[key] = doc.codes
+            wanted = set(kinds) if kinds is not None else None
+            for key, doc in _fuse(origin, store, lists, scores, wanted):
+                codes_of[key] = doc.codes
         if code is not None:
             for key in scores:
                 if code in codes_of[key]:
@@ -180,18 +198,7 @@ class HybridSearch:
             lists = [store.fts(keyword_text, LIST_LIMIT, kind=kind)]
             if vector is not None:
                 lists.append(store.knn(vector, LIST_LIMIT, kind=kind))
-            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
-            for ranked in lists:
-                seen: set[Key] = set()
-                for doc_id, _ in ranked:
-                    doc = info.get(doc_id)
-                    if doc is None or doc.entry_kind != kind:
-                        continue
-                    key = (origin, doc.entry_kind, doc.entry_id)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
+            _fuse(origin, store, lists, scores, {kind})
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         found = (self._hit(key, score, None) for key, score in best)
         return [h for h in found if h is not None]
