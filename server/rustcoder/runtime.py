@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from rustcoder.config import ModelSettings, Settings
 from rustcoder.fix.candidate import CandidateSource
@@ -122,7 +121,7 @@ def candidate_sources(knowledge: FixKnowledge | None) -> list[CandidateSource]:
 
 def _open_kb(path_setting: str, learn: bool) -> KnowledgeBase:
     """Never raises: what cannot be opened is in `problems`, and the rest works without it."""
-    return KnowledgeBase.open(Path(locate.base_path(path_setting)), learn=learn)
+    return KnowledgeBase.open(locate.base_path(path_setting), learn=learn)
 
 
 def _model_source(
