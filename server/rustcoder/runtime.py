@@ -72,7 +72,11 @@ class Runtime:
         """
         kb = _open_kb(settings.kb.path, learn) if use_kb else None
         runtime = cls(settings, kb, FixService(), LearningTracker(), parallel=parallel, learn=learn)
-        runtime._wire(settings, warn, lazy_model=warn is not None)
+        try:
+            runtime._wire(settings, warn, lazy_model=warn is not None)
+        except ModelError:
+            runtime.close()
+            raise
         return runtime
 
     def reconfigure(self, settings: Settings, warn: Warn | None = None) -> None:
