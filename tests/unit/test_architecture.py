@@ -54,6 +54,9 @@ CONTAINER_CALLS = frozenset(
 ALLOWED_STATE = {
     # Filled at import by the @edit_kind decorator, read-only afterwards.
     ("rustcoder.fix.recipes.base", "EDIT_KINDS"),
+    # The running checks' process groups: a signal handler, process-wide by nature,
+    # must find them to end them when the server is told to stop.
+    ("rustcoder.cargo.process_groups", "_groups"),
     # A cache of loaded model weights (hundreds of MB), keyed by file and mtime.
     ("rustcoder.models.local", "_LOADED"),
 }
@@ -113,10 +116,12 @@ def _targets(node: ast.AST, current: str) -> list[str]:
         base = node.module or ""
     if base.split(".")[0] != "rustcoder":
         return []
-    found = [base]
-    # `from rustcoder.lsp import code_actions` loads the submodule too.
-    found += [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in MODULES]
-    return found
+    submodules = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in MODULES]
+    # `from rustcoder.lsp import code_actions` needs the submodule; its package is only
+    # the implicit parent (as for `import rustcoder.lsp.code_actions`), not an edge.
+    if len(submodules) == len(node.names):
+        return submodules
+    return [base, *submodules]
 
 
 def import_graph() -> dict[str, set[str]]:
