@@ -24,15 +24,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from rustcoder.config import Settings
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, generate
-from rustcoder.generate.templates import shipped_index
+from rustcoder.generate.templates import TemplateFinder, finder
 from rustcoder.models.backend import GenerationParams
+from rustcoder.runtime import Runtime
 
 DESCRIPTIONS = Path(__file__).with_name("generate_descriptions.toml")
 
 
-def replay_server() -> ThreadingHTTPServer:
+def replay_server(templates: TemplateFinder) -> ThreadingHTTPServer:
     """An OpenAI-compatible stand-in that answers with the best template for the prompt."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -43,7 +45,7 @@ def replay_server() -> ThreadingHTTPServer:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             prompt = body["messages"][-1]["content"]
             first_line = prompt.split("\n", 1)[0]
-            template = shipped_index().search(first_line, limit=1)[0][0]
+            template = templates(first_line, 1)[0]
             reply = {
                 "id": "replay",
                 "object": "chat.completion",
@@ -68,7 +70,9 @@ def replay_server() -> ThreadingHTTPServer:
     return server
 
 
-async def run(descriptions: list[str], choice: ModelChoice, api_key: str | None) -> list[Any]:
+async def run(
+    descriptions: list[str], choice: ModelChoice, api_key: str | None, kb_templates: TemplateFinder
+) -> list[Any]:
     model = choice.load(api_key, 300.0)
     assert model is not None
     rows = []
@@ -79,6 +83,7 @@ async def run(descriptions: list[str], choice: ModelChoice, api_key: str | None)
             model,
             choice,
             GenerationParams(max_tokens=4096, temperature=0.2, timeout_s=300),
+            templates=kb_templates,
         )
         seconds = time.perf_counter() - started
         rows.append((description, result, seconds))
@@ -101,17 +106,19 @@ def main() -> int:
     descriptions = tomllib.loads(DESCRIPTIONS.read_text())["descriptions"]
     if args.limit:
         descriptions = descriptions[: args.limit]
+    runtime = Runtime.open(Settings(), learn=False)  # the KB holds the templates
+    templates = finder(runtime.kb)
     replay = None
     if args.endpoint or args.model:
         choice = ModelChoice(args.model, args.endpoint)
         label = args.endpoint or args.model
     else:
-        replay = replay_server()
+        replay = replay_server(templates)
         choice = ModelChoice(endpoint=f"http://127.0.0.1:{replay.server_address[1]}/v1")
         label = "replay (pipeline overhead only: answers with the closest template)"
     print(f"machine: {platform.machine()} {platform.system()}, Python {platform.python_version()}")
     print(f"model: {label}; {len(descriptions)} descriptions")
-    rows = asyncio.run(run(descriptions, choice, args.api_key))
+    rows = asyncio.run(run(descriptions, choice, args.api_key, templates))
     built = sum(1 for _, r, _ in rows if r.build_success)
     tested = sum(1 for _, r, _ in rows if r.test_success)
     times = [s for _, _, s in rows]

@@ -3,32 +3,41 @@
 Each subcommand lives next to the core it drives and registers itself here
 through an `add_parser(subparsers)` function, so this module stays a thin
 dispatcher and the same core serves the CLI, the LSP server, MCP and REST.
+Every dependency is required, so the subcommands are imported plainly: a
+broken install fails loudly instead of losing commands.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from types import ModuleType
 
-from rustcoder import __version__
+from rustcoder import __version__, doctor
+from rustcoder.api import api_command
+from rustcoder.apiindex import api_command as apiindex_command
+from rustcoder.cargo import check_command
+from rustcoder.fix import fix_command
+from rustcoder.generate import generate_command
+from rustcoder.kb import cli as kb_command
+from rustcoder.lsp import serve_command
+from rustcoder.mcp import mcp_command
+from rustcoder.models import model_command
 
-#: Modules that contribute subcommands; each has `add_parser(subparsers)`.
-#: A module that fails to import (e.g. an optional dependency missing) only
-#: loses its own subcommands.
-SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "rustcoder.lsp.serve_command",
-    "rustcoder.cargo.check_command",
-    "rustcoder.fix.fix_command",
-    "rustcoder.kb.cli",
-    "rustcoder.apiindex.api_command",
-    "rustcoder.models.model_command",
-    "rustcoder.generate.generate_command",
-    "rustcoder.mcp.mcp_command",
-    "rustcoder.api.api_command",
-    "rustcoder.doctor",
+#: Modules that contribute subcommands, in help order; each has `add_parser(subparsers)`.
+SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
+    serve_command,
+    check_command,
+    fix_command,
+    kb_command,
+    apiindex_command,
+    model_command,
+    generate_command,
+    mcp_command,
+    api_command,
+    doctor,
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,12 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="logging level for messages on stderr (default: WARNING)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in SUBCOMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:  # pragma: no cover - depends on the install
-            logging.getLogger(__name__).debug("subcommands of %s unavailable: %s", module_name, exc)
-            continue
+    for module in SUBCOMMAND_MODULES:
         module.add_parser(subparsers)
     return parser
 

@@ -60,17 +60,20 @@ def check_cargo() -> Check:
 
 
 def check_kb() -> Check:
+    from rustcoder.config import Settings
     from rustcoder.kb import locate
-    from rustcoder.kb.service import KnowledgeBase
+    from rustcoder.runtime import Runtime
 
-    kb = KnowledgeBase.open(learn=False)
+    runtime = Runtime.open(Settings(), learn=False)  # the KB as every front end opens it
+    kb = runtime.kb
+    assert kb is not None
     try:
         if kb.base is None:
             return Check("knowledge base", False, "; ".join(kb.problems))
         note = f" ({'; '.join(kb.problems)})" if kb.problems else ""
         return Check("knowledge base", True, f"{locate.base_path()}{note}")
     finally:
-        kb.close()
+        runtime.close()
 
 
 def check_models() -> Check:

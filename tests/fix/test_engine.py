@@ -13,7 +13,7 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.engine import FixEngine, FixSettings, Verification, rank_key
-from rustcoder.fix.service import RankedCandidate, rank_verified
+from rustcoder.fix.fix_service import RankedCandidate, rank_verified
 from tests.lsp.helpers import copy_crate
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.fix_command import fix_workspace
+from rustcoder.fix.rounds import fix_workspace
 
 
 async def test_span_inside_a_std_macro_is_followed_to_the_call_site(tmp_path: Path) -> None:

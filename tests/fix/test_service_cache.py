@@ -10,9 +10,9 @@ from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.compare import is_error
+from rustcoder.fix.fix_service import FixService
 from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.rustc_source import RustcSource
-from rustcoder.fix.service import FixService
 from tests.lsp.helpers import copy_crate
 
 
@@ -32,9 +32,8 @@ async def test_candidates_are_prepared_after_a_check_and_reused(tmp_path: Path) 
     crate = copy_crate("fix_borrow", tmp_path)
     workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
     recipes = CountingRecipes()
-    service = FixService()
+    service = FixService(sources=lambda: [RustcSource(), recipes])
     service.background_enabled = False  # only the preparation, no verification
-    service._sources = lambda: [RustcSource(), recipes]  # type: ignore[method-assign]
     outcome = await run_check(workspace, CheckSettings(target_dir=str(tmp_path / "t")))
     errors = [d for d in outcome.diagnostics if is_error(d)]
     assert errors

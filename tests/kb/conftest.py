@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from rustcoder.kb.builder import BuildReport, build
-from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.models.embedder import Embedder, shared_embedder
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from rustcoder.kb import db
 from rustcoder.kb.builder import BuildReport, build, pattern_text
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.recipe_data import load_recipes
 from rustcoder.kb.schema import SCHEMA_VERSION
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder
 from tests.kb.conftest import limited_rustc

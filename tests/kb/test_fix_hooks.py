@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,26 +13,15 @@ from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.engine import FixEngine, FixSettings
-from rustcoder.fix.sources import default_sources
-from rustcoder.kb.hooks import set_active
+from rustcoder.fix.knowledge import RECIPE_BONUS, FixKnowledge
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
-from rustcoder.kb.service import RECIPE_BONUS, KnowledgeBase
+from rustcoder.runtime import candidate_sources
 
 
-@pytest.fixture
-def active_kb(kb: KnowledgeBase) -> Iterator[KnowledgeBase]:
-    set_active(kb)
-    yield kb
-    set_active(None)
-
-
-def test_sources_follow_the_active_kb(kb: KnowledgeBase) -> None:
-    assert [s.name for s in default_sources()] == ["rustc", "kb"]
-    set_active(kb)
-    try:
-        assert [s.name for s in default_sources()] == ["rustc", "kb", "learned"]
-    finally:
-        set_active(None)
+def test_sources_follow_the_kb(kb: KnowledgeBase) -> None:
+    assert [s.name for s in candidate_sources(None)] == ["rustc", "kb"]
+    assert [s.name for s in candidate_sources(FixKnowledge(kb))] == ["rustc", "kb", "learned"]
 
 
 def test_recipe_scores_favour_the_matching_recipe(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -41,13 +29,13 @@ def test_recipe_scores_favour_the_matching_recipe(kb: KnowledgeBase, tmp_path: P
         "cannot borrow `queue` as mutable, as it is not declared as mutable", code="E0596"
     )
     ctx = FixContext(workspace_root=tmp_path, diagnostic=diagnostic, read_text=lambda _p: None)
-    scores = kb.recipe_scores(ctx)
+    scores = FixKnowledge(kb).recipe_scores(ctx)
     best = max(scores, key=lambda k: scores[k])
     assert best == "E0596-add-mut-binding"
     assert scores[best] == pytest.approx(RECIPE_BONUS)
     assert all(0 < v <= RECIPE_BONUS for v in scores.values())
     # Without a base, no scores (and no error).
-    assert KnowledgeBase(None, kb.learning, kb.embedder).recipe_scores(ctx) == {}
+    assert FixKnowledge(KnowledgeBase(None, kb.learning, kb.embedder)).recipe_scores(ctx) == {}
 
 
 LEARNED_BEFORE = """fn render(parts: &[String]) -> String {
@@ -72,8 +60,9 @@ CRATE_LIB = """pub fn sentence(words: Vec<String>) -> String {
 
 
 async def test_learned_example_becomes_a_verified_candidate(
-    active_kb: KnowledgeBase, tmp_path: Path
+    kb: KnowledgeBase, tmp_path: Path
 ) -> None:
+    active_kb = kb
     assert active_kb.learning is not None
     active_kb.learning.record(
         LearnedEntry(code="E0308", message="mismatched types", before=LEARNED_BEFORE,
@@ -90,7 +79,9 @@ async def test_learned_example_becomes_a_verified_candidate(
     (target,) = [d for d in outcome.diagnostics if is_error(d)]
     assert target.code == "E0308"
     engine = FixEngine(
-        workspace=workspace, settings=FixSettings(parallel=1), sources=default_sources()
+        workspace=workspace,
+        settings=FixSettings(parallel=1),
+        sources=candidate_sources(FixKnowledge(active_kb)),
     )
     learned = [c for c in engine.candidates(target) if c.source == "learned"]
     assert learned, "no learned candidate"

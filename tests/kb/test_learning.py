@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from rustcoder.cargo.messages import make_diagnostic
+from rustcoder.fix.knowledge import FixKnowledge
 from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb.builder import BuildReport
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry, LearningStore, fingerprint
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
 from rustcoder.models.embedder import Embedder
 from tests.kb.conftest import run_cli
@@ -80,7 +81,7 @@ def test_learned_example_ranks_first_for_the_same_error(kb: KnowledgeBase) -> No
     query = "cannot assign twice to immutable variable `count`"
     before = kb.search(query, "E0384")
     assert all(h.kind != "learned" for h in before.hits)
-    kb.learn(
+    FixKnowledge(kb).learn(
         LearnedFix(
             code="E0384",
             message=MESSAGE,
@@ -98,10 +99,15 @@ def test_learned_example_ranks_first_for_the_same_error(kb: KnowledgeBase) -> No
     assert after.hits[0].details["source"] == "applied"
     # The fix engine's provider sees it too, for a diagnostic of that error.
     diagnostic = make_diagnostic(query, code="E0384")
-    examples = kb.learned_examples(diagnostic)
+    examples = FixKnowledge(kb).learned_examples(diagnostic)
     assert [e.after for e in examples] == [AFTER]
     # Other errors do not get it.
-    assert kb.learned_examples(make_diagnostic("borrow of moved value: `v`", code="E0382")) == []
+    assert (
+        FixKnowledge(kb).learned_examples(
+            make_diagnostic("borrow of moved value: `v`", code="E0382")
+        )
+        == []
+    )
 
 
 def test_success_count_orders_learned_examples(kb: KnowledgeBase) -> None:
@@ -246,7 +252,7 @@ def test_corrupt_user_file_costs_only_learning(
     assert kb.learning is None and kb.base is not None
     assert any("learned examples unavailable" in p and str(broken) in p for p in kb.problems)
     assert kb.search("borrow of moved value: `q`", "E0382").hits
-    kb.learn(
+    FixKnowledge(kb).learn(
         LearnedFix("E0382", "m", "m", Path("a.rs"), "a", "b", "user")
     )  # nowhere to store it: ignored, no exception
     assert broken.read_bytes() == b"\x00garbage" * 500  # and the file is left as it was

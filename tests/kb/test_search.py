@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from rustcoder.kb.builder import BuildReport
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.normalize import find_code, normalize_message
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.store import KbStore
 from rustcoder.kb.vector_index import EXACT_LIMIT, VectorIndex
 from rustcoder.models.embedder import DIM, Embedder

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.pg_local import LocalPostgres
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.shared_pg import close_pools
 from rustcoder.models.embedder import Embedder, shared_embedder
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from rustcoder.kb.service import KnowledgeBase
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.shared_migrations import latest_version, migrate
 from rustcoder.kb.shared_pg import SharedKb, _vector_text
 from rustcoder.models.embedder import Embedder

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from rustcoder.cli import main
+from rustcoder.fix.knowledge import FixKnowledge
 from rustcoder.fix.learning_tracker import LearnedFix
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.pg_local import free_port
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.shared_pg import LearnEvent
 from rustcoder.kb.shared_queue import Outbox
 from tests.shared_kb.conftest import NO_BASE, example, problems, psql
@@ -140,7 +141,7 @@ def test_provenance_records_the_crate_edition_and_rustc(
     )
     ex = example(9)
     kb = open_kb("a", shared_url, send=False)
-    kb.learn(
+    FixKnowledge(kb).learn(
         LearnedFix(ex.code, ex.message, ex.message, crate / "member" / "src" / "main.rs",
                    ex.before, ex.after, "applied", ex.title)
     )  # fmt: skip

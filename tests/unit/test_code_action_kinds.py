@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types as lsp
 
-from rustcoder.lsp.code_actions import FIX_ALL_KIND, kind_requested
+from rustcoder.lsp.action_registry import kind_requested
+from rustcoder.lsp.code_actions import FIX_ALL_KIND
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import os
 import sys
 from typing import Any
 
-from rustcoder.generate.service_args import add_service_arguments, service_from_args
 from rustcoder.sandbox.policy import admit_server
+from rustcoder.tools.options import add_service_arguments, service_from_args
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

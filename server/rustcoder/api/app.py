@@ -21,8 +21,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rustcoder import __version__
-from rustcoder.generate.service import CodeService, ServiceError
 from rustcoder.sandbox.policy import health as isolation_health
+from rustcoder.tools.code_tools import CodeService, ServiceError
 
 #: Larger request bodies are refused with 413 before they are read in full.
 MAX_BODY_BYTES = 4 * 1024 * 1024

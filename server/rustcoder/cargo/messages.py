@@ -9,7 +9,6 @@ check's time. Unknown fields are ignored, so newer rustc versions still parse.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import msgspec
 
@@ -96,11 +95,6 @@ def make_diagnostic(
         spans=spans,
         rendered=rendered,
     )
-
-
-def parse_diagnostic(raw: dict[str, Any]) -> RustDiagnostic:
-    """Structure one rustc diagnostic object (the `message` of a compiler-message)."""
-    return msgspec.convert(raw, RustDiagnostic)
 
 
 def parse_cargo_line(line: str | bytes, into: CargoMessages) -> RustDiagnostic | None:

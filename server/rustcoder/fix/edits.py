@@ -70,11 +70,6 @@ def offset_to_position(text: str, offset: int, encoding: str = "utf-32") -> tupl
     return LineIndex(text).position(offset, encoding)
 
 
-def position_to_offset(text: str, line: int, column: int, encoding: str = "utf-32") -> int:
-    """Character offset of a (line, column) position, clamped to the text."""
-    return LineIndex(text).offset(line, column, encoding)
-
-
 def edit_range(text: str, edit: Edit, encoding: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """LSP-style ((line, col), (line, col)) of an edit in the given encoding."""
     index = LineIndex(text)

@@ -19,6 +19,7 @@ from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import byte_to_char_offset
 from rustcoder.fix.learned_source import ExampleProvider
+from rustcoder.fix.model_reply import ParsedFix, enclosing_item, parse_reply
 from rustcoder.models.backend import (
     CancelToken,
     ChatMessage,
@@ -37,7 +38,6 @@ from rustcoder.models.prompts import (
     fix_messages,
     style_of,
 )
-from rustcoder.models.response_parse import ParsedFix, enclosing_item, parse_reply
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +105,8 @@ class ModelSource:
         return completion.text
 
     def _few_shot(self, diagnostic: RustDiagnostic) -> list[FewShot]:
-        """Known fixes of similar errors: the given provider, else the server's active KB."""
+        """Known fixes of similar errors, from the provider the runtime gave (the KB)."""
         provider = self.examples
-        if provider is None:
-            from rustcoder.kb.hooks import active
-
-            kb = active()
-            provider = kb.learned_examples if kb is not None else None
         if provider is None:
             return []
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rustcoder.cargo.messages import RustDiagnostic, Span
+from rustcoder.cargo.messages import Span
 from rustcoder.cargo.to_lsp import OK_APPLICABILITY, group_alternatives
 from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.edits import Edit, byte_to_char_offset
@@ -62,7 +62,3 @@ class RustcSource:
                 )
             )
         return tuple(edits)
-
-
-def primary_span(diagnostic: RustDiagnostic) -> Span | None:
-    return next((s for s in diagnostic.spans if s.is_primary), None)

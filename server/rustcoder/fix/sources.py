@@ -1,28 +1,20 @@
-"""The candidate sources the engine uses, in one place so a new one plugs in."""
+"""The candidate sources that need nothing from outside: rustc's suggestions and the recipes.
+
+The default of an engine built without a runtime (tests, benchmarks); the
+runtime (`rustcoder.runtime`) adds what the knowledge base offers.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 
 from rustcoder.fix.candidate import CandidateSource
+from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.rustc_source import RustcSource
 
-log = logging.getLogger(__name__)
+#: Builds fresh sources for one engine (each workspace gets its own).
+SourceFactory = Callable[[], list[CandidateSource]]
 
 
-def default_sources() -> list[CandidateSource]:
-    from rustcoder.fix.recipe_source import RecipeSource
-    from rustcoder.kb.hooks import active
-
-    kb = active()  # the server's knowledge base, when one is open
-    if kb is None:
-        return [RustcSource(), RecipeSource()]
-    from rustcoder.fix.learned_source import LearnedSource
-
-    sources: list[CandidateSource] = [
-        RustcSource(),
-        RecipeSource(scores=kb.recipe_scores if kb.base is not None else None),
-    ]
-    if kb.learning is not None:
-        sources.append(LearnedSource(kb.learned_examples))
-    return sources
+def rule_sources() -> list[CandidateSource]:
+    return [RustcSource(), RecipeSource()]

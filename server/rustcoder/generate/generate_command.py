@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from rustcoder.config import Settings
 from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.pipeline import GenerateRequest, GenerationResult, generate
+from rustcoder.generate.templates import finder
 from rustcoder.models.backend import GenerationParams, ModelError
+from rustcoder.runtime import Runtime
 from rustcoder.sandbox.policy import warn_if_unsandboxed
 
 NO_MODEL = (
@@ -94,9 +97,20 @@ def run(args: argparse.Namespace) -> int:
         online=args.online,
     )
     progress = None if args.json else (lambda text: print(f"... {text}", file=sys.stderr))
-    result = asyncio.run(
-        generate(request, model, choice, GenerationParams(max_tokens=4096), progress)
-    )
+    runtime = Runtime.open(Settings(), learn=False)  # its knowledge base holds the templates
+    try:
+        result = asyncio.run(
+            generate(
+                request,
+                model,
+                choice,
+                GenerationParams(max_tokens=4096),
+                progress,
+                templates=finder(runtime.kb),
+            )
+        )
+    finally:
+        runtime.close()
     if result.files:
         directory.mkdir(parents=True, exist_ok=True)
         write_files(directory, result.files)

@@ -23,7 +23,7 @@ from rustcoder.generate.flattened import (
 )
 from rustcoder.generate.prompt import generation_messages, retry_message
 from rustcoder.generate.registry import available_crates, unavailable_dependencies
-from rustcoder.generate.templates import shipped_index
+from rustcoder.generate.templates import TemplateFinder
 from rustcoder.models.backend import CancelToken, CodeModel, GenerationParams, ModelError
 
 Progress = Callable[[str], None]
@@ -99,10 +99,13 @@ async def ask_for_files(
     result: GenerationResult,
     progress: Progress | None,
     cancel: CancelToken | None,
+    templates: TemplateFinder | None = None,
 ) -> dict[str, str] | None:
-    """The model's crate, re-asked (up to max_attempts) when the reply is unusable."""
-    found = shipped_index().search(f"{request.description} {request.requirements}", limit=2)
-    examples = [template for template, _ in found]
+    """The model's crate, re-asked (up to max_attempts) when the reply is unusable.
+
+    `templates` finds example crates for the prompt (the knowledge base's search)."""
+    query = f"{request.description} {request.requirements}"
+    examples = templates(query, 2) if templates is not None else []
     result.templates = [t.name for t in examples]
     crates = available_crates(request.registry_dir)
     messages = generation_messages(
@@ -152,8 +155,11 @@ async def generate(
     params: GenerationParams | None = None,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
+    templates: TemplateFinder | None = None,
 ) -> GenerationResult:
-    """Run the whole pipeline; errors of the model become a failed result with a message."""
+    """Run the whole pipeline; errors of the model become a failed result with a message.
+
+    `templates`: where example crates come from (`generate.templates.finder(kb)`)."""
     started = time.monotonic()
     result = GenerationResult(success=False, message="")
     params = params or GenerationParams(max_tokens=4096, temperature=0.2)
@@ -161,7 +167,7 @@ async def generate(
         result.message = "a description is required"
         return result
     try:
-        files = await ask_for_files(model, request, params, result, progress, cancel)
+        files = await ask_for_files(model, request, params, result, progress, cancel, templates)
     except ModelError as exc:
         result.message = f"the model failed: {exc}"
         return result

@@ -1,71 +1,37 @@
 """Project templates: compiling, tested crates that show the model what good looks like.
 
-Templates live in `rustcoder/kb/templates/<name>/` (a crate plus
-`template.toml` with a description and tags). A description is matched to
-templates by hybrid search: keyword overlap (BM25 over description, tags and
-the code's identifiers) fused by reciprocal rank with embedding similarity
-when the embedder is available, so "a program that counts words in files"
-finds the text-processing and file-I/O templates.
+The sources live in this package's `template_crates/<name>/` (a crate plus
+`template.toml` with a description and tags), read as package resources.
+`rustcoder kb build` stores them in the knowledge base, where a description
+finds them with the same hybrid search as everything else (keywords and
+embeddings fused by rank), so "a program that counts words in files" finds
+the text-processing and file-I/O templates.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import logging
-import math
-import re
 import tomllib
-from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-
-import numpy as np
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 
 from rustcoder.generate.flattened import format_files
 
+if TYPE_CHECKING:
+    from rustcoder.kb.knowledge_base import KnowledgeBase
+
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "kb" / "templates"
-_WORD = re.compile(r"[a-z][a-z0-9]+")
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "the",
-        "of",
-        "to",
-        "in",
-        "for",
-        "with",
-        "from",
-        "that",
-        "this",
-        "is",
-        "are",
-        "be",
-        "by",
-        "on",
-        "or",
-        "as",
-        "it",
-        "its",
-        "into",
-        "rust",
-        "program",
-        "crate",
-        "write",
-        "create",
-        "make",
-        "build",
-        "implement",
-        "using",
-        "use",
-        "simple",
-        "small",
-    ]
-)
-RRF_K = 60
+META_FILE = "template.toml"
+
+#: Finds the best templates for a description (the knowledge base does this).
+TemplateFinder = Callable[[str, int], list["Template"]]
 
 
 @dataclass(frozen=True)
@@ -77,41 +43,44 @@ class Template:
 
     @property
     def text(self) -> str:
-        """What keyword search indexes."""
+        """What search indexes: the name, the description and the tags."""
         return " ".join([self.name.replace("-", " "), self.description, *self.tags])
 
     def flattened(self) -> str:
         return format_files(self.files)
 
 
-def _stem(word: str) -> str:
-    """Plural and -ing forms to a common key ("shapes"/"shape", "parsing"/"parse")."""
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + keep
-    return word
+def template_sources() -> Traversable:
+    return resources.files("rustcoder.generate") / "template_crates"
 
 
-def _words(text: str) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+def _files(root: Traversable, prefix: str = "") -> dict[str, str]:
+    files: dict[str, str] = {}
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        relative = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            if entry.name != "target":
+                files.update(_files(entry, f"{relative}/"))
+        elif relative != META_FILE:
+            files[relative] = entry.read_text(encoding="utf-8")
+    return files
 
 
-def load_templates(directory: Path = TEMPLATE_DIR) -> list[Template]:
+def load_templates(directory: Traversable | None = None) -> list[Template]:
+    """Every template under `directory` (default: the shipped ones), by name."""
+    root = directory if directory is not None else template_sources()
     templates = []
-    for meta_path in sorted(directory.glob("*/template.toml")):
-        root = meta_path.parent
-        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-        files = {
-            str(p.relative_to(root)): p.read_text(encoding="utf-8")
-            for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != "template.toml" and "target" not in p.parts
-        }
+    for folder in sorted(root.iterdir(), key=lambda e: e.name):
+        meta_file = folder / META_FILE
+        if not folder.is_dir() or not meta_file.is_file():
+            continue
+        meta = tomllib.loads(meta_file.read_text(encoding="utf-8"))
         templates.append(
             Template(
-                name=root.name,
+                name=folder.name,
                 description=str(meta.get("description", "")).strip(),
                 tags=tuple(str(t) for t in meta.get("tags", [])),
-                files=files,
+                files=_files(folder),
             )
         )
     return templates
@@ -122,68 +91,26 @@ def shipped_templates() -> tuple[Template, ...]:
     return tuple(load_templates())
 
 
-class TemplateIndex:
-    """BM25 + embeddings over a set of templates, fused by reciprocal rank."""
+def templates_digest(templates: Sequence[Template]) -> str:
+    """Identifies the templates a knowledge base was built from (to notice a stale base)."""
+    payload = [[t.name, t.description, list(t.tags), t.files] for t in templates]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
-    def __init__(
-        self, templates: list[Template] | tuple[Template, ...], embed: bool = True
-    ) -> None:
-        self.templates = list(templates)
-        self.docs = [Counter(_words(t.text)) for t in self.templates]
-        self.avg_len = sum(sum(d.values()) for d in self.docs) / max(1, len(self.docs))
-        self.df = Counter(w for d in self.docs for w in d)
-        self._vectors: np.ndarray | None = None
-        self._embed = embed
 
-    def _bm25(self, query: str) -> list[float]:
-        terms = _words(query)
-        n = len(self.docs)
-        scores = []
-        for doc in self.docs:
-            length = sum(doc.values())
-            score = 0.0
-            for term in terms:
-                tf = doc.get(term, 0)
-                if not tf:
-                    continue
-                idf = math.log(1 + (n - self.df[term] + 0.5) / (self.df[term] + 0.5))
-                score += idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * length / self.avg_len))
-            scores.append(score)
-        return scores
+def finder(kb: KnowledgeBase | None) -> TemplateFinder:
+    """Template search over `kb`; without a knowledge base, no examples (generation goes on)."""
 
-    def _similarities(self, query: str) -> list[float] | None:
-        if not self._embed:
-            return None
-        try:
-            from rustcoder.models.embedder import shared_embedder
-
-            embedder = shared_embedder()
-            if self._vectors is None:
-                self._vectors = embedder.embed([t.text for t in self.templates])
-            query_vector = embedder.embed_one(query)
-        except Exception as exc:  # no embedder: keyword search alone still works
-            log.info("template search without embeddings: %s", exc)
-            self._embed = False
-            return None
-        return [float(v) for v in self._vectors @ query_vector]
-
-    def search(self, query: str, limit: int = 3) -> list[tuple[Template, float]]:
-        """The best templates for a description, with fused scores (higher is better)."""
-        if not self.templates:
+    def find(description: str, limit: int) -> list[Template]:
+        if kb is None:
             return []
-        rankings = [self._bm25(query)]
-        similarities = self._similarities(query)
-        if similarities is not None:
-            rankings.append(similarities)
-        fused = [0.0] * len(self.templates)
-        for scores in rankings:
-            order = sorted(range(len(scores)), key=lambda i: -scores[i])
-            for rank, index in enumerate(order):
-                fused[index] += 1.0 / (RRF_K + rank + 1)
-        order = sorted(range(len(fused)), key=lambda i: -fused[i])
-        return [(self.templates[i], fused[i]) for i in order[:limit]]
+        return [
+            Template(
+                name=hit.id,
+                description=hit.excerpt,
+                tags=tuple(hit.details["tags"]),
+                files=dict(hit.details["files"]),
+            )
+            for hit in kb.search_templates(description, limit)
+        ]
 
-
-@functools.cache
-def shipped_index() -> TemplateIndex:
-    return TemplateIndex(shipped_templates())
+    return find

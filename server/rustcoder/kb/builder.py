@@ -1,7 +1,8 @@
 """`rustcoder kb build`: the shipped knowledge base, reproducibly, offline.
 
-Inputs are the curated recipes in the repo and the local toolchain (`rustc
---explain` for every code, rustc's messages for each recipe's example); the
+Inputs are the curated recipes and the project templates in the repo and the
+local toolchain (`rustc --explain` for every code, rustc's messages for each
+recipe's example); the
 same inputs give the same content (`content_digest`). The file is written
 beside the target and renamed into place, so a failed build never leaves a
 half-written base where the server would find it.
@@ -14,15 +15,16 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rustcoder.generate.templates import Template, shipped_templates, templates_digest
 from rustcoder.kb import db
-from rustcoder.kb.normalize import normalize_message
+from rustcoder.kb.normalize import keywords, normalize_message
 from rustcoder.kb.recipe_data import RecipeSpec, load_recipes
 from rustcoder.kb.recipe_messages import example_messages
 from rustcoder.kb.rustc_explain import ErrorCodeDoc, load_error_codes, rustc_version
@@ -37,6 +39,7 @@ class BuildReport:
     path: Path
     codes: int
     recipes: int
+    templates: int
     docs: int
     seconds: float
     digest: str
@@ -48,6 +51,13 @@ class _Doc:
     entry_id: str
     codes: tuple[str, ...]
     text: str
+    #: What the vector is computed from, when not `text` (templates: the prose, while
+    #: `text` holds the stemmed words keyword search matches).
+    embed_text: str | None = None
+
+    @property
+    def vector_text(self) -> str:
+        return self.text if self.embed_text is None else self.embed_text
 
 
 def default_cache_dir() -> Path:
@@ -80,11 +90,16 @@ def _recipe_docs(spec: RecipeSpec, messages: list[str]) -> list[_Doc]:
     return docs
 
 
+def _template_docs(template: Template) -> list[_Doc]:
+    return [_Doc("template", template.name, (), keywords(template.text), template.text)]
+
+
 def build(
     out: Path,
     *,
     rustc: str = "rustc",
     recipes: list[RecipeSpec] | None = None,
+    templates: Sequence[Template] | None = None,
     cache_dir: Path | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
@@ -97,14 +112,18 @@ def build(
     specs = list(recipes) if recipes is not None else load_recipes()
     say(f"compiling the worked examples of {len(specs)} recipes")
     messages = example_messages(specs, rustc, version, cache_dir)
+    if templates is None:
+        templates = shipped_templates()
     docs: list[_Doc] = []
     for code_doc in codes:
         docs.extend(_code_docs(code_doc))
     for spec in specs:
         docs.extend(_recipe_docs(spec, messages[spec.id]))
+    for template in templates:
+        docs.extend(_template_docs(template))
     say(f"embedding {len(docs)} texts")
     model = embedder or shared_embedder()
-    vectors = _embed_cached(model, [d.text for d in docs], cache_dir)
+    vectors = _embed_cached(model, [d.vector_text for d in docs], cache_dir)
 
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.{os.getpid()}.building")
@@ -143,6 +162,16 @@ def build(
                         spec.source_file,
                     ),
                 )
+            for template in templates:
+                conn.execute(
+                    "INSERT INTO templates VALUES (?, ?, ?, ?)",
+                    (
+                        template.name,
+                        template.description,
+                        json.dumps(list(template.tags)),
+                        json.dumps(template.files, sort_keys=True),
+                    ),
+                )
             for doc, vector in zip(docs, vectors, strict=True):
                 store.add_doc(doc.entry_kind, doc.entry_id, doc.codes, doc.text, vector)
             meta = {
@@ -150,6 +179,7 @@ def build(
                 "rustc": version,
                 "model": model.model_id,
                 "recipes_sha256": recipes_digest(specs),
+                "templates_sha256": templates_digest(templates),
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         digest = content_digest(conn)
@@ -164,6 +194,7 @@ def build(
         path=out,
         codes=len(codes),
         recipes=len(specs),
+        templates=len(templates),
         docs=len(docs),
         seconds=time.monotonic() - started,
         digest=digest,
@@ -209,6 +240,7 @@ def content_digest(conn: Any) -> str:
     for query in (
         "SELECT * FROM error_codes ORDER BY code",
         "SELECT * FROM recipes ORDER BY id",
+        "SELECT * FROM templates ORDER BY name",
         "SELECT entry_kind, entry_id, codes, text FROM docs ORDER BY id",
         "SELECT key, value FROM meta ORDER BY key",
     ):

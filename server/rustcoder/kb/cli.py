@@ -16,9 +16,9 @@ from typing import Any
 
 from rustcoder.kb import locate
 from rustcoder.kb.db import REBUILD_HINT, DatabaseError, KbError
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.normalize import normalize_message
-from rustcoder.kb.service import KnowledgeBase
 from rustcoder.kb.shared import SharedBase
 from rustcoder.kb.shared_pg import SharedUnavailable
 from rustcoder.kb.transfer import TransferError, export_jsonl, import_entries, parse_jsonl
@@ -171,6 +171,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return _fail(f"build failed: {exc}")
     print(
         f"wrote {report.path}: {report.codes} error codes, {report.recipes} recipes, "
+        f"{report.templates} project templates, "
         f"{report.docs} indexed texts in {report.seconds:.1f}s (content {report.digest[:12]})"
     )
     return 0
@@ -178,6 +179,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def stale_reason(out: Path, rustc: str) -> str | None:
     """Why `out` needs a build, or None when it matches the recipes, rustc and model."""
+    from rustcoder.generate.templates import shipped_templates, templates_digest
     from rustcoder.kb.builder import recipes_digest
     from rustcoder.kb.recipe_data import load_recipes
     from rustcoder.kb.rustc_explain import ExplainError, rustc_version
@@ -202,6 +204,8 @@ def stale_reason(out: Path, rustc: str) -> str | None:
         return f"built with {meta.get('rustc')}, now {version}"
     if meta.get("recipes_sha256") != recipes_digest(load_recipes()):
         return "the recipes changed"
+    if meta.get("templates_sha256") != templates_digest(shipped_templates()):
+        return "the project templates changed"
     if meta.get("model") != MODEL_ID:
         return "another embedding model"
     return None

@@ -69,3 +69,58 @@ def find_code(text: str) -> str | None:
     """An error code named in free text ("E0382 ..."), upper-cased."""
     found = _ERROR_CODE.search(text)
     return found.group(0).upper() if found else None
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]+")
+#: Words of a description that say nothing about which project it is.
+_PROSE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "in",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "is",
+        "are",
+        "be",
+        "by",
+        "on",
+        "or",
+        "as",
+        "it",
+        "its",
+        "into",
+        "rust",
+        "program",
+        "crate",
+        "write",
+        "create",
+        "make",
+        "build",
+        "implement",
+        "using",
+        "use",
+        "simple",
+        "small",
+    ]
+)
+
+
+def _stem(word: str) -> str:
+    """Plural and -ing forms to a common key ("shapes"/"shape", "parsing"/"parse")."""
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def keywords(text: str) -> str:
+    """A description as the stemmed words keyword search matches (templates are found so)."""
+    return " ".join(_stem(w) for w in _WORD.findall(text.lower()) if w not in _PROSE_STOP)

@@ -1,6 +1,6 @@
 """The knowledge-base schema and its migrations, versioned by `PRAGMA user_version`.
 
-One schema serves the shipped base (error codes, recipes) and the per-user
+One schema serves the shipped base (error codes, recipes, project templates) and the per-user
 file (learned examples): each `docs` row is one searchable text of an entry,
 indexed by FTS5 (`docs_fts`, same rowid) and by sqlite-vec (`docs_vec`, same
 rowid). A migration only ever moves forward; a file from a newer rustcoder is
@@ -56,7 +56,7 @@ MIGRATIONS: list[list[str]] = [
         )""",
         """CREATE TABLE docs (
             id INTEGER PRIMARY KEY,
-            entry_kind TEXT NOT NULL,  -- code | recipe | learned
+            entry_kind TEXT NOT NULL,  -- code | recipe | learned | template
             entry_id TEXT NOT NULL,
             codes TEXT NOT NULL,  -- space-separated error codes of the entry
             text TEXT NOT NULL
@@ -64,6 +64,15 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX docs_entry ON docs (entry_kind, entry_id)",
         "CREATE VIRTUAL TABLE docs_fts USING fts5(text, content='docs', content_rowid='id')",
         f"CREATE VIRTUAL TABLE docs_vec USING vec0(embedding float[{DIM}])",
+    ],
+    # version 2: project templates for generation, found by the same hybrid search
+    [
+        """CREATE TABLE templates (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL,
+            tags TEXT NOT NULL,  -- JSON list
+            files TEXT NOT NULL  -- JSON object: path -> text
+        )""",
     ],
 ]
 

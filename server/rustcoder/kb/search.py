@@ -35,6 +35,8 @@ CODE_BOOST = 1.5
 SAME_ERROR_BOOST = 2.0
 #: Texts above which a query with a code skips the global keyword list.
 LARGE_STORE = 5_000
+#: Entry kinds only a search within that kind returns (templates are not answers to errors).
+SEPARATE_KINDS = frozenset({"template"})
 LEARNED_COLUMNS = ROW_FIELDS
 #: Who learned a shared example: shown with its hits.
 PROVENANCE = ("contributor", "rustc", "edition")
@@ -42,7 +44,7 @@ PROVENANCE = ("contributor", "rustc", "edition")
 
 @dataclass(frozen=True)
 class SearchHit:
-    kind: str  # recipe | code | learned
+    kind: str  # recipe | code | learned | template
     id: str
     code: str
     title: str
@@ -80,6 +82,37 @@ class SearchResult:
 Key = tuple[str, str, str]  # origin, entry kind, entry id
 
 
+def _fuse(
+    origin: str,
+    info: dict[int, DocInfo],
+    lists: list[list[tuple[int, float]]],
+    scores: dict[Key, float],
+    kinds: set[str] | None,
+) -> list[tuple[Key, DocInfo]]:
+    """Add each ranked list's reciprocal ranks to `scores`, per entry (an entry's several
+    texts count once per list, at its best rank); returns what it counted.
+
+    `kinds`: only entries of these kinds (None: every kind but the separate ones)."""
+    counted: list[tuple[Key, DocInfo]] = []
+    for ranked in lists:
+        seen: set[Key] = set()
+        for doc_id, _ in ranked:
+            doc = info.get(doc_id)
+            if doc is None:
+                continue
+            key = (origin, doc.entry_kind, doc.entry_id)
+            if key in seen:
+                continue
+            if kinds is None and doc.entry_kind in SEPARATE_KINDS:
+                continue
+            if kinds is not None and doc.entry_kind not in kinds:
+                continue
+            seen.add(key)
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
+            counted.append((key, doc))
+    return counted
+
+
 class HybridSearch:
     def __init__(
         self, stores: Sequence[tuple[str, KbStore | SharedKb]], embedder: Embedder
@@ -111,20 +144,9 @@ class HybridSearch:
                 prefetched.update(((origin, "learned", str(i)), row) for i, row in rows.items())
             else:
                 lists, info = _local_lists(store, normalized, vector, code, filter_code)
-            for ranked in lists:
-                seen: set[Key] = set()
-                for doc_id, _ in ranked:
-                    doc = info.get(doc_id)
-                    if doc is None:
-                        continue
-                    key = (origin, doc.entry_kind, doc.entry_id)
-                    if key in seen:
-                        continue
-                    if kinds is not None and doc.entry_kind not in kinds:
-                        continue
-                    seen.add(key)
-                    scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + len(seen))
-                    codes_of[key] = doc.codes
+            wanted = set(kinds) if kinds is not None else None
+            for key, doc in _fuse(origin, info, lists, scores, wanted):
+                codes_of[key] = doc.codes
         if code is not None:
             for key in scores:
                 if code in codes_of[key]:
@@ -149,6 +171,31 @@ class HybridSearch:
             hits=hits,
             explanation=self.explanation_excerpt(explain_code) if explain_code else "",
         )
+
+    def search_kind(
+        self,
+        kind: str,
+        text: str,
+        keyword_text: str,
+        limit: int = 3,
+        vectors: bool = True,
+    ) -> list[SearchHit]:
+        """Entries of one kind only (templates for a description), ranked as `search` ranks:
+        a keyword list (over `keyword_text`) and, with `vectors`, a vector list (over
+        `text`), fused by reciprocal rank."""
+        scores: dict[Key, float] = {}
+        vector = self._embed_cached(text) if vectors else None
+        for origin, store in self.stores:
+            if not isinstance(store, KbStore):
+                continue  # the shared base holds learned examples only
+            lists = [store.fts(keyword_text, LIST_LIMIT, kind=kind)]
+            if vector is not None:
+                lists.append(store.knn(vector, LIST_LIMIT, kind=kind))
+            info = store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+            _fuse(origin, info, lists, scores, {kind})
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        found = (self._hit(key, score, None) for key, score in best)
+        return [h for h in found if h is not None]
 
     # --- entries ---------------------------------------------------------------
 
@@ -200,6 +247,22 @@ class HybridSearch:
                 },
             )
         conn = self._store(origin).conn
+        if kind == "template":
+            row = conn.execute(
+                "SELECT description, tags, files FROM templates WHERE name = ?", (entry_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            return SearchHit(
+                kind="template",
+                id=entry_id,
+                code="",
+                title=entry_id,
+                score=score,
+                excerpt=str(row[0]),
+                origin=origin,
+                details={"tags": json.loads(row[1]), "files": json.loads(row[2])},
+            )
         if kind == "recipe":
             row = conn.execute(
                 "SELECT code, codes, pattern, kind, params, title, explanation, before, after, "

@@ -57,6 +57,8 @@ class KbStore:
         self.path = path
         self.index = VectorIndex()
         self._codes_by_row: dict[str, list[int]] = {}
+        #: Index rows of each entry kind, for searches within one kind (templates).
+        self._kinds_by_row: dict[str, list[int]] = {}
         self._lock = threading.RLock()
         self._loaded = False
         self._df: dict[str, int] = {}
@@ -104,7 +106,7 @@ class KbStore:
         with self._lock:
             start = self.index.max_id
             rows = self.conn.execute(
-                "SELECT id, codes FROM docs WHERE id > ? ORDER BY id", (start,)
+                "SELECT id, codes, entry_kind FROM docs WHERE id > ? ORDER BY id", (start,)
             ).fetchall()
             if not rows:
                 self._loaded = True
@@ -114,7 +116,7 @@ class KbStore:
                 vectors = {int(r[0]): r[1] for r in vec_rows}
             else:
                 vectors = {}
-                for doc_id, _ in rows:
+                for doc_id, _, _ in rows:
                     got = self.conn.execute(
                         "SELECT embedding FROM docs_vec WHERE rowid = ?", (doc_id,)
                     ).fetchone()
@@ -125,9 +127,11 @@ class KbStore:
             matrix = np.frombuffer(b"".join(vectors[i] for i in ids), dtype=np.float32)
             self.index.add(ids, matrix)
             codes_of = {int(r[0]): str(r[1]) for r in rows}
+            kind_of = {int(r[0]): str(r[2]) for r in rows}
             for pos, doc_id in enumerate(ids, start=base):
                 for code in codes_of[doc_id].split():
                     self._codes_by_row.setdefault(code, []).append(pos)
+                self._kinds_by_row.setdefault(kind_of[doc_id], []).append(pos)
             self._loaded = True
 
     @property
@@ -137,13 +141,20 @@ class KbStore:
         return len(self.index)
 
     def knn(
-        self, vector: npt.NDArray[np.float32], limit: int, code: str | None = None
+        self,
+        vector: npt.NDArray[np.float32],
+        limit: int,
+        code: str | None = None,
+        kind: str | None = None,
     ) -> list[tuple[int, float]]:
-        """(doc id, cosine similarity) of the nearest documents, best first."""
+        """(doc id, cosine similarity) of the nearest documents (of `code`, or of the entry
+        kind `kind`), best first."""
         self.refresh()
         rows = None
         if code is not None:
             rows = np.asarray(self._codes_by_row.get(code, []), dtype=np.int64)
+        elif kind is not None:
+            rows = np.asarray(self._kinds_by_row.get(kind, []), dtype=np.int64)
         ids, sims = self.index.search(vector, limit, rows)
         return [(int(i), float(s)) for i, s in zip(ids, sims, strict=True)]
 
@@ -197,14 +208,25 @@ class KbStore:
             self._df.clear()  # documents were added: frequencies moved
         return self._count
 
-    def fts(self, text: str, limit: int, code: str | None = None) -> list[tuple[int, float]]:
-        """(doc id, BM25 score, higher is better) of the best keyword matches."""
+    def fts(
+        self, text: str, limit: int, code: str | None = None, kind: str | None = None
+    ) -> list[tuple[int, float]]:
+        """(doc id, BM25 score, higher is better) of the best keyword matches (of `code`,
+        or of the entry kind `kind`)."""
         terms = self.selective_terms(text)
         if not terms:
             return []
         query = " OR ".join(f'"{t}"' for t in terms)
         if code is not None:
             query = f'"{code.lower()}" AND ({query})'
+        if kind is not None:
+            rows = self.conn.execute(
+                "SELECT docs_fts.rowid, bm25(docs_fts) AS s FROM docs_fts "
+                "JOIN docs ON docs.id = docs_fts.rowid "
+                "WHERE docs_fts MATCH ? AND docs.entry_kind = ? ORDER BY s LIMIT ?",
+                (query, kind, limit),
+            ).fetchall()
+            return [(int(r[0]), -float(r[1])) for r in rows]
         rows = self.conn.execute(
             "SELECT rowid, bm25(docs_fts) AS s FROM docs_fts WHERE docs_fts MATCH ? "
             "ORDER BY s LIMIT ?",
@@ -228,5 +250,5 @@ class KbStore:
         return {str(k): str(v) for k, v in self.conn.execute("SELECT key, value FROM meta")}
 
     def count(self, table: str) -> int:
-        assert table in {"error_codes", "recipes", "learned", "docs"}
+        assert table in {"error_codes", "recipes", "learned", "docs", "templates"}
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -12,68 +12,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from rustcoder.cargo.to_lsp import MappedDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import error_key
-from rustcoder.fix.edits import edit_range, group_by_file, lsp_new_text
+from rustcoder.fix.fix_service import RankedCandidate
 from rustcoder.fix.model_source import MODEL_CANDIDATE, is_placeholder
-from rustcoder.fix.rustc_suggestions import matches, ranges_intersect
-from rustcoder.fix.service import RankedCandidate
-from rustcoder.lsp.server import RustcoderServer
+from rustcoder.lsp.action_registry import kind_requested
+from rustcoder.lsp.diagnostic_match import matches, ranges_intersect
+from rustcoder.lsp.fix_all import FIX_ALL_COMMAND, fix_all_edit
+from rustcoder.lsp.workspace_edits import workspace_edit
 from rustcoder.models.backend import CancelToken, ModelError
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
 FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.rustcoder"
-
-
-def supports_resolve(ls: RustcoderServer) -> bool:
-    caps = ls.client_capabilities
-    td = caps.text_document if caps else None
-    ca = td.code_action if td else None
-    support = ca.resolve_support if ca else None
-    return bool(support and "edit" in support.properties and ca and ca.data_support)
-
-
-def workspace_edit(ls: RustcoderServer, candidate: Candidate, read_text: Any) -> lsp.WorkspaceEdit:
-    """The candidate's character-offset edits as LSP edits in the negotiated encoding."""
-    encoding = ls.position_encoding
-    by_uri: dict[str, list[lsp.TextEdit]] = {}
-    for path, edits in group_by_file(candidate.edits).items():
-        text = read_text(path) or ""
-        uri = path.as_uri()
-        for edit in edits:
-            (sl, sc), (el, ec) = edit_range(text, edit, encoding)
-            by_uri.setdefault(uri, []).append(
-                lsp.TextEdit(
-                    range=lsp.Range(
-                        start=lsp.Position(line=sl, character=sc),
-                        end=lsp.Position(line=el, character=ec),
-                    ),
-                    new_text=lsp_new_text(text, edit),
-                )
-            )
-    if not ls.supports_document_changes():
-        return lsp.WorkspaceEdit(changes=by_uri)
-    changes: list[lsp.TextDocumentEdit] = []
-    for uri, text_edits in by_uri.items():
-        doc = ls.workspace.text_documents.get(uri)
-        changes.append(
-            lsp.TextDocumentEdit(
-                text_document=lsp.OptionalVersionedTextDocumentIdentifier(
-                    uri=uri, version=doc.version if doc is not None else None
-                ),
-                edits=list(text_edits),
-            )
-        )
-    return lsp.WorkspaceEdit(document_changes=changes)
 
 
 def _selected(
@@ -105,35 +65,23 @@ def _current_version(ls: RustcoderServer, uri: str) -> int | None:
     return doc.version if doc is not None else None
 
 
-def kind_requested(
-    kind: str | lsp.CodeActionKind, only: Sequence[str | lsp.CodeActionKind] | None
-) -> bool:
-    """Whether `only` asks for `kind`: kinds are hierarchical ("source" covers "source.fixAll")."""
-    if not only:
-        return True
-    ours = kind.value if isinstance(kind, lsp.CodeActionKind) else kind
-    for requested in only:
-        wanted = requested.value if isinstance(requested, lsp.CodeActionKind) else requested
-        if ours == wanted or ours.startswith(f"{wanted}."):
-            return True
-    return False
-
-
 def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     uri = params.text_document.uri
     only = params.context.only
     want_quickfix = kind_requested(lsp.CodeActionKind.QuickFix, only)
     want_fix_all = kind_requested(FIX_ALL_KIND, only)
     version = _current_version(ls, uri)
-    resolvable = supports_resolve(ls)
+    session = ls.session
+    fixes = ls.runtime.fixes
+    resolvable = session.capabilities.resolve_code_action_edits
     actions: list[lsp.CodeAction] = []
     by_candidate: dict[str, lsp.CodeAction] = {}
     error_files: list[CargoWorkspace] = []
-    for file_diags in ls.store.for_uri(uri):
-        if not file_diags.edits_valid_for(version, uri in ls.unsaved):
+    for file_diags in session.store.for_uri(uri):
+        if not file_diags.edits_valid_for(version, uri in session.unsaved):
             log.info("code action for %s skipped: document changed since the last check", uri)
             continue
-        workspace = ls.file_workspaces.get(uri) or _workspace_of(ls, file_diags.mapped)
+        workspace = session.file_workspaces.get(uri) or _workspace_of(ls, file_diags.mapped)
         if workspace is None:
             continue
         if any(
@@ -148,7 +96,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
             if mapped.source is None:
                 continue
             target_key = error_key(mapped.source, workspace.root)
-            ranked = ls.fixes.ranked(workspace, mapped.source)
+            ranked = fixes.ranked(workspace, mapped.source)
             for index, item in enumerate(ranked):
                 if is_placeholder(item.candidate):
                     # "Fix with <model>": the model runs on resolve, so only resolving clients.
@@ -165,7 +113,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
                     or item.candidate.applicability == "MachineApplicable"
                 )
                 action = lsp.CodeAction(
-                    title=_title(item, resolvable, ls.settings.fix.verify),
+                    title=_title(item, resolvable, session.settings.fix.verify),
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=[shown],
                     is_preferred=preferred or None,
@@ -182,7 +130,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
                     }
                 else:
                     action.edit = workspace_edit(
-                        ls, item.candidate, ls.fixes.workspace(workspace).engine.read_text
+                        ls, item.candidate.edits, fixes.workspace(workspace).engine.read_text
                     )
                 by_candidate[item.candidate.key] = action
                 actions.append(action)
@@ -203,7 +151,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
                 if resolvable
                 else lsp.Command(
                     title="Fix all verified errors in file",
-                    command="rustcoder.fixAllInFile",
+                    command=FIX_ALL_COMMAND,
                     arguments=[uri],
                 ),
             )
@@ -245,7 +193,7 @@ def _primary_byte_start(mapped: MappedDiagnostic) -> int | None:
 
 def _workspace_of(ls: RustcoderServer, mapped: list[MappedDiagnostic]) -> CargoWorkspace | None:
     for m in mapped:
-        ws = ls.file_workspaces.get(m.uri)
+        ws = ls.session.file_workspaces.get(m.uri)
         if ws is not None:
             return ws
     return None
@@ -256,15 +204,14 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     if not data:
         return action
     uri = str(data.get("uri", ""))
-    if _current_version(ls, uri) != data.get("version") or uri in ls.unsaved:
+    session = ls.session
+    if _current_version(ls, uri) != data.get("version") or uri in session.unsaved:
         log.info("resolve for %s skipped: document changed", uri)
         return action
-    workspace = ls.workspaces.get(Path(str(data.get("root", ""))))
+    workspace = session.workspaces.get(Path(str(data.get("root", ""))))
     if workspace is None:
         return action
     if data.get("kind") == "fixAll":
-        from rustcoder.lsp.fix_all import fix_all_edit
-
         action.edit = await fix_all_edit(ls, workspace, uri)
         return action
     target = data.get("target")
@@ -276,7 +223,7 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     # A newer version of the document makes the generation pointless: stop it.
     watcher = asyncio.ensure_future(_cancel_on_change(ls, uri, data.get("version"), cancel))
     try:
-        item = await ls.fixes.resolve(
+        item = await ls.runtime.fixes.resolve(
             workspace,
             (str(target[0]), str(target[1]), str(target[2])),
             str(data.get("candidate")),
@@ -311,10 +258,13 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
             )
         )
         return action
-    if _current_version(ls, uri) != data.get("version") or uri in ls.unsaved:
+    if _current_version(ls, uri) != data.get("version") or uri in session.unsaved:
         return action  # edited while verifying: the result is stale
-    action.edit = workspace_edit(ls, item.candidate, ls.fixes.workspace(workspace).engine.read_text)
-    ls.learning.expect(workspace, item.candidate, (str(target[0]), str(target[1]), str(target[2])))
+    runtime = ls.runtime
+    engine = runtime.fixes.workspace(workspace).engine
+    action.edit = workspace_edit(ls, item.candidate.edits, engine.read_text)
+    key = (str(target[0]), str(target[1]), str(target[2]))
+    runtime.learning.expect(workspace, item.candidate, key)
     return action
 
 
@@ -323,51 +273,23 @@ async def _cancel_on_change(
 ) -> None:
     with contextlib.suppress(asyncio.CancelledError):
         while not cancel.cancelled:
-            if _current_version(ls, uri) != version or uri in ls.unsaved:
+            if _current_version(ls, uri) != version or uri in ls.session.unsaved:
                 cancel.cancel()
                 return
             await asyncio.sleep(0.1)
 
 
-#: Another feature's code actions for a request (e.g. "Explain E0382").
-Contributor = Callable[[RustcoderServer, lsp.CodeActionParams], list[lsp.CodeAction]]
-
-_OPTIONS = lsp.CodeActionOptions(
-    code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll],
-    resolve_provider=True,
-)
-
-
-def add_contributor(server: RustcoderServer, kind: str, contributor: Contributor) -> None:
-    """Let another feature add actions of `kind` to every code-action answer.
-
-    pygls allows one handler per method, so features join this one's answer;
-    a contributor that fails costs only its own actions.
-    """
-    server.code_action_contributors.append((kind, contributor))
-    kinds = list(_OPTIONS.code_action_kinds or [])
-    if kind not in kinds:
-        _OPTIONS.code_action_kinds = [*kinds, kind]
-
-
-def _contributed(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    actions: list[lsp.CodeAction] = []
-    for kind, contributor in ls.code_action_contributors:
-        if not kind_requested(kind, params.context.only):
-            continue
-        try:
-            actions.extend(contributor(ls, params))
-        except Exception:
-            log.exception("code actions of kind %s failed", kind)
-    return actions
-
-
 def register(server: RustcoderServer) -> None:
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, _OPTIONS)
+    registry = server.action_registry
+    registry.declare(lsp.CodeActionKind.QuickFix)
+    registry.declare(lsp.CodeActionKind.SourceFixAll)
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, registry.options)
     def on_code_action(
         ls: RustcoderServer, params: lsp.CodeActionParams
     ) -> list[lsp.CodeAction] | None:
-        return [*code_actions(ls, params), *_contributed(ls, params)] or None
+        ours = code_actions(ls, params)
+        return [*ours, *ls.action_registry.contributed(ls, params)] or None
 
     @server.feature(lsp.CODE_ACTION_RESOLVE)
     async def on_resolve(ls: RustcoderServer, params: lsp.CodeAction) -> lsp.CodeAction:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from rustcoder.cargo.workspace import CargoNotFoundError, CargoWorkspace, locate_workspace
-from rustcoder.lsp.server import RustcoderServer
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 CHECKED_SUFFIXES = (".rs", "Cargo.toml", "Cargo.lock", "build.rs")
 
@@ -23,13 +26,14 @@ def _file_path(uri: str) -> Path | None:
 
 async def workspace_for(ls: RustcoderServer, uri: str) -> CargoWorkspace | None:
     """The Cargo workspace of `uri`, with a clear message when there is none."""
-    if uri in ls.file_workspaces:
-        return ls.file_workspaces[uri]
+    if uri in ls.session.file_workspaces:
+        return ls.session.file_workspaces[uri]
     path = _file_path(uri)
     if path is None:
         return None
     try:
-        workspace = await asyncio.to_thread(locate_workspace, path, ls.settings.check.cargo_path)
+        cargo = ls.session.settings.check.cargo_path
+        workspace = await asyncio.to_thread(locate_workspace, path, cargo)
     except CargoNotFoundError as exc:
         ls.show_message_once(str(exc), lsp.MessageType.Error)
         return None
@@ -40,8 +44,8 @@ async def workspace_for(ls: RustcoderServer, uri: str) -> CargoWorkspace | None:
             lsp.MessageType.Info,
         )
     else:
-        workspace = ls.workspaces.setdefault(workspace.root, workspace)
-    ls.file_workspaces[uri] = workspace
+        workspace = ls.session.workspaces.setdefault(workspace.root, workspace)
+    ls.session.file_workspaces[uri] = workspace
     return workspace
 
 
@@ -49,34 +53,37 @@ def register(server: RustcoderServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: RustcoderServer, params: lsp.DidOpenTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.unsaved.discard(uri)
+        ls.session.unsaved.discard(uri)
         workspace = await workspace_for(ls, uri)
-        if workspace is None or not ls.settings.check.on_open:
+        if workspace is None or not ls.session.settings.check.on_open:
             return
         # A workspace already checked needs no new run because another file opened.
-        if workspace.root in ls.store.workspaces() or ls.scheduler.is_busy(workspace.root):
+        session = ls.session
+        if workspace.root in session.store.workspaces() or session.scheduler.is_busy(
+            workspace.root
+        ):
             return
-        ls.scheduler.request(workspace)
+        session.scheduler.request(workspace)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: RustcoderServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        ls.unsaved.add(params.text_document.uri)
+        ls.session.unsaved.add(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: RustcoderServer, params: lsp.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.unsaved.discard(uri)
+        ls.session.unsaved.discard(uri)
         if not uri.endswith(CHECKED_SUFFIXES):
             return
         if uri.endswith("Cargo.toml"):
             # The workspace layout may have changed.
-            ls.file_workspaces.pop(uri, None)
+            ls.session.file_workspaces.pop(uri, None)
         workspace = await workspace_for(ls, uri)
-        if workspace is None or not ls.settings.check.on_save:
+        if workspace is None or not ls.session.settings.check.on_save:
             return
-        ls.scheduler.request(workspace, ls.settings.check.debounce_ms / 1000)
+        ls.session.scheduler.request(workspace, ls.session.settings.check.debounce_ms / 1000)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: RustcoderServer, params: lsp.DidCloseTextDocumentParams) -> None:
         # Diagnostics stay: cargo's view of the file on disk is still true.
-        ls.unsaved.discard(params.text_document.uri)
+        ls.session.unsaved.discard(params.text_document.uri)

@@ -1,6 +1,6 @@
 """The knowledge base in the editor: opening it, and "Explain E0xxx" code actions.
 
-Protocol only: the KB (`rustcoder.kb.service`) answers, this module turns
+Protocol only: the KB (`rustcoder.kb.knowledge_base`) answers, this module turns
 requests into calls and answers into LSP. The explain action carries the
 command `rustcoder.explainError`; running it opens the whole `rustc --explain`
 text (with the KB's known fixes) as a Markdown document when the client can
@@ -14,11 +14,17 @@ import logging
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
 
-from rustcoder.lsp.server import RustcoderServer
+from rustcoder.kb.knowledge_base import KnowledgeBase
+from rustcoder.lsp.diagnostic_match import ranges_intersect
+from rustcoder.lsp.kb_markdown import explain_markdown
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
@@ -27,47 +33,15 @@ EXPLAIN_KIND = "rustcoder.explain"
 _ERROR_CODE = re.compile(r"E\d{4}")
 
 
-def open_knowledge_base(ls: RustcoderServer) -> Any:
-    """Open (or reopen, when `kb.path` changed) the KB and plug it into the fix engine.
-
-    Never raises: without a usable base the server keeps every other feature
-    and says once how to build one.
-    """
-    from rustcoder.kb import locate
-    from rustcoder.kb.hooks import set_active
-    from rustcoder.kb.service import KnowledgeBase
-
-    path = locate.base_path(ls.settings.kb.path)
-    shared = ls.settings.kb.shared
-    current = getattr(ls, "kb", None)
-    if current is not None and (current.opened_from, current.shared_setting) == (path, shared):
-        return current
-    if current is not None:
-        current.close()
-    kb = KnowledgeBase.open(path, shared=shared or None)
-    ls.kb = kb
-    set_active(kb if kb.available else None)
-    ls.learning.sink = kb.learn if kb.learning is not None else None
-    for problem in kb.problems:
-        if "no knowledge base" in problem or "out of date" in problem:
-            # Not faults (everything still works): logged, not popped up.
-            ls.window_log_message(
-                lsp.LogMessageParams(type=lsp.MessageType.Info, message=f"rustcoder: {problem}")
-            )
-        else:
-            ls.show_message_once(f"rustcoder: {problem}", lsp.MessageType.Warning)
+def knowledge_base(ls: RustcoderServer) -> KnowledgeBase:
+    """The session's knowledge base (the runtime always opens one for the editor)."""
+    kb = ls.runtime.kb
+    assert kb is not None, "the editor's runtime opens a knowledge base"
     return kb
-
-
-def knowledge_base(ls: RustcoderServer) -> Any:
-    kb = getattr(ls, "kb", None)
-    return kb if kb is not None else open_knowledge_base(ls)
 
 
 def _codes_in_range(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[str]:
     """Error codes of the diagnostics the request is about (ours under the cursor, or sent)."""
-    from rustcoder.fix.rustc_suggestions import ranges_intersect
-
     uri = params.text_document.uri
     doc = ls.workspace.text_documents.get(uri)
     version = doc.version if doc is not None else None
@@ -75,8 +49,8 @@ def _codes_in_range(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[s
     for sent in params.context.diagnostics:
         if isinstance(sent.code, str) and _ERROR_CODE.fullmatch(sent.code):
             codes.append(sent.code)
-    for file_diags in ls.store.for_uri(uri):
-        if not file_diags.edits_valid_for(version, uri in ls.unsaved):
+    for file_diags in ls.session.store.for_uri(uri):
+        if not file_diags.edits_valid_for(version, uri in ls.session.unsaved):
             continue  # the text moved since the check: its ranges no longer hold
         for mapped in file_diags.mapped:
             code = mapped.diagnostic.code
@@ -105,8 +79,6 @@ def explain_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[l
 
 def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
     """The Markdown explanation of `code`, shown to the user; None for an unknown code."""
-    from rustcoder.kb.render import explain_markdown
-
     kb = knowledge_base(ls)
     found = kb.explain(code)
     if found is None:
@@ -120,11 +92,7 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
         return None
     result = kb.search(message or found.title, found.code, limit=5)
     markdown: str = explain_markdown(found, result)
-    caps = ls.client_capabilities
-    can_show = bool(
-        caps and caps.window and caps.window.show_document and caps.window.show_document.support
-    )
-    if can_show:
+    if ls.session.capabilities.show_document:
         folder = Path(tempfile.gettempdir()) / "rustcoder-explain"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{found.code}.md"
@@ -140,16 +108,17 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
 
 
 def register(server: RustcoderServer) -> None:
-    """The explain actions join the quick fixes' answer (see `code_actions.add_contributor`)."""
-    from rustcoder.lsp.code_actions import add_contributor
+    """The explain actions join the quick fixes' answer (the server's action registry)."""
+    server.action_registry.add(EXPLAIN_KIND, explain_actions)
 
-    add_contributor(server, EXPLAIN_KIND, explain_actions)
-
+    # pygls resolves a command handler's annotations at run time, and features name the
+    # server class only for type checking: the handler takes pygls' base class and
+    # works on `server`, the same object.
     @server.command(EXPLAIN_COMMAND)
-    def on_explain(ls: RustcoderServer, args: Any) -> str | None:
+    def on_explain(ls: LanguageServer, args: Any) -> str | None:
         code = args[0] if isinstance(args, list) and args else args
         if isinstance(code, dict):
             code = code.get("code")
         if not isinstance(code, str) or not _ERROR_CODE.fullmatch(code.strip().upper()):
             raise ValueError(f"{EXPLAIN_COMMAND} expects an error code like E0382, got {code!r}")
-        return explain(ls, code.strip().upper())
+        return explain(server, code.strip().upper())

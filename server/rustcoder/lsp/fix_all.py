@@ -1,16 +1,26 @@
-"""The "Fix all verified errors in file" source action and its command."""
+"""The "Fix all verified errors in file" source action and its command.
+
+The rounds are the fix service's (`FixService.fix_rounds`): the same sources
+and model as the quick fixes, verified in shadow copies.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.fix.engine import FixSettings
-from rustcoder.fix.fix_command import fix_workspace
-from rustcoder.lsp.server import RustcoderServer
+from rustcoder.fix.edits import Edit
+from rustcoder.lsp.workspace_edits import workspace_edit
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
+
+FIX_ALL_COMMAND = "rustcoder.fixAllInFile"
 
 
 async def fix_all_edit(
@@ -18,57 +28,35 @@ async def fix_all_edit(
 ) -> lsp.WorkspaceEdit | None:
     """Run fix rounds for this file's errors; one edit replacing the file's text."""
     path = Path(to_fs_path(uri) or "")
-    report = await fix_workspace(
-        workspace,
-        check_settings=ls.settings_check(),
-        fix_settings=FixSettings(parallel=1, timeout_seconds=ls.settings.fix.timeout_seconds),
-        only_file=path,
-    )
+    report = await ls.runtime.fixes.fix_rounds(workspace, only_file=path)
     if path not in report.changed:
         return None
     before, after = report.changed[path]
-    lines = before.split("\n")
-    end = lsp.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-16-le")) // 2)
-    if ls.position_encoding == "utf-8":
-        end = lsp.Position(line=len(lines) - 1, character=len(lines[-1].encode("utf-8")))
-    elif ls.position_encoding == "utf-32":
-        end = lsp.Position(line=len(lines) - 1, character=len(lines[-1]))
-    edit = lsp.TextEdit(
-        range=lsp.Range(start=lsp.Position(line=0, character=0), end=end), new_text=after
-    )
-    doc = ls.workspace.text_documents.get(uri)
-    if ls.supports_document_changes():
-        return lsp.WorkspaceEdit(
-            document_changes=[
-                lsp.TextDocumentEdit(
-                    text_document=lsp.OptionalVersionedTextDocumentIdentifier(
-                        uri=uri, version=doc.version if doc else None
-                    ),
-                    edits=[edit],
-                )
-            ]
-        )
-    return lsp.WorkspaceEdit(changes={uri: [edit]})
+    whole_file = Edit(path, 0, len(before), after)
+    return workspace_edit(ls, [whole_file], lambda _path: before)
 
 
 def register(server: RustcoderServer) -> None:
-    @server.command("rustcoder.fixAllInFile")
-    async def fix_all_in_file(ls: RustcoderServer, uri: str) -> bool:
-        workspace = ls.file_workspaces.get(uri)
+    # pygls resolves a command handler's annotations at run time, and features name the
+    # server class only for type checking: the handler takes pygls' base class and
+    # works on `server`, the same object.
+    @server.command(FIX_ALL_COMMAND)
+    async def fix_all_in_file(ls: LanguageServer, uri: str) -> bool:
+        workspace = server.session.file_workspaces.get(uri)
         if workspace is None:
-            ls.show_message_once(
+            server.show_message_once(
                 f"rustcoder: {uri} is not in a checked crate", lsp.MessageType.Info
             )
             return False
-        edit = await fix_all_edit(ls, workspace, uri)
+        edit = await fix_all_edit(server, workspace, uri)
         if edit is None:
-            ls.window_show_message(
+            server.window_show_message(
                 lsp.ShowMessageParams(
                     type=lsp.MessageType.Info, message="rustcoder: no verified fix for this file"
                 )
             )
             return False
-        result = await ls.workspace_apply_edit_async(
+        result = await server.workspace_apply_edit_async(
             lsp.ApplyWorkspaceEditParams(edit=edit, label="Fix all verified errors")
         )
         return bool(result.applied)

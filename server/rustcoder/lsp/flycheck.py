@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
 from rustcoder.cargo.diagnostic_store import FileDiagnostics
 from rustcoder.cargo.flycheck import CheckOutcome, run_check
-from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.cargo.to_lsp import DiagnosticMapper
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.lsp.progress import WorkDoneProgress
-from rustcoder.lsp.server import RustcoderServer
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
 
 def publish(ls: RustcoderServer, files: list[FileDiagnostics]) -> None:
-    enabled = ls.settings.diagnostics.enable
+    enabled = ls.session.settings.diagnostics.enable
     for f in files:
         ls.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(
@@ -54,15 +56,16 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
     if not workspace.root.is_dir() or not workspace.manifest.is_file():
         forget_workspace(ls, workspace, "its folder or Cargo.toml no longer exists")
         return
-    progress = WorkDoneProgress(ls, f"cargo {ls.settings.check.command}", "check")
+    session = ls.session
+    progress = WorkDoneProgress(ls, f"cargo {session.settings.check.command}", "check")
     await progress.begin(workspace.root.name)
     versions = _open_documents_under(ls, workspace.root)
-    unsaved = frozenset(uri for uri in versions if uri in ls.unsaved)
+    unsaved = frozenset(uri for uri in versions if uri in session.unsaved)
     mapper = DiagnosticMapper(
-        workspace.root, ls.position_encoding, ls.settings.diagnostics.hints_for_children
+        workspace.root, ls.position_encoding, session.settings.diagnostics.hints_for_children
     )
     try:
-        outcome = await run_check(workspace, ls.settings.check, mapper.add)
+        outcome = await run_check(workspace, session.settings.check, mapper.add)
     except asyncio.CancelledError:
         progress.end("cancelled")
         raise
@@ -72,22 +75,24 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
         return
     if outcome.error:
         ls.show_message_once(outcome.error, lsp.MessageType.Warning)
-    publish(ls, ls.store.replace(workspace.root, mapper.by_uri, versions, unsaved))
-    ls.learning.on_check(workspace, outcome)
-    await ls.fixes.on_check(workspace, outcome)
+    publish(ls, session.store.replace(workspace.root, mapper.by_uri, versions, unsaved))
+    runtime = ls.runtime
+    runtime.learning.on_check(workspace, outcome)
+    await runtime.fixes.on_check(workspace, outcome)
     log.info("checked %s in %.2fs: %s", workspace.root, outcome.duration_s, summary(outcome))
     progress.end(summary(outcome))
 
 
 def forget_workspace(ls: RustcoderServer, workspace: CargoWorkspace, why: str) -> None:
     """Drop a workspace that vanished; clear what was published for it."""
-    ls.scheduler.cancel(workspace.root)
-    ls.workspaces.pop(workspace.root, None)
-    ls.fixes.forget(workspace.root)
-    for uri, ws in list(ls.file_workspaces.items()):
+    session = ls.session
+    session.scheduler.cancel(workspace.root)
+    session.workspaces.pop(workspace.root, None)
+    ls.runtime.fixes.forget(workspace.root)
+    for uri, ws in list(session.file_workspaces.items()):
         if ws is not None and ws.root == workspace.root:
-            del ls.file_workspaces[uri]
-    publish(ls, ls.store.clear_workspace(workspace.root))
+            del session.file_workspaces[uri]
+    publish(ls, session.store.clear_workspace(workspace.root))
     ls.window_log_message(
         lsp.LogMessageParams(
             type=lsp.MessageType.Info,
@@ -97,12 +102,8 @@ def forget_workspace(ls: RustcoderServer, workspace: CargoWorkspace, why: str) -
 
 
 def register(server: RustcoderServer) -> None:
-    async def run(workspace: CargoWorkspace) -> None:
-        await check_workspace(server, workspace)
-
-    server.scheduler = CheckScheduler(run)
-
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: RustcoderServer, params: None) -> None:
-        ls.scheduler.cancel_all()
-        ls.fixes.shutdown()
+        ls.session.scheduler.cancel_all()
+        if ls.session.runtime is not None:
+            ls.session.runtime.fixes.shutdown()

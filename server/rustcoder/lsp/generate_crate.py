@@ -12,20 +12,24 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from rustcoder.generate.build import write_files
 from rustcoder.generate.compile_fix import ModelChoice
 from rustcoder.generate.generate_command import NO_MODEL
 from rustcoder.generate.pipeline import GenerateRequest, GenerationCancelled, generate
+from rustcoder.generate.templates import finder
 from rustcoder.lsp.progress import WorkDoneProgress
-from rustcoder.lsp.server import RustcoderServer
 from rustcoder.models.backend import CancelToken, CodeModel, ModelError
 from rustcoder.models.factory import model_from_settings, params_from_settings
 from rustcoder.sandbox.policy import unsandboxed_warning
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +40,6 @@ MAX_DESCRIPTION = 20_000
 def _folder(target: str) -> Path:
     path = to_fs_path(target) if target.startswith("file:") else target
     return Path(path or "").expanduser()
-
-
-def _supports_create(ls: RustcoderServer) -> bool:
-    workspace = ls.client_capabilities.workspace
-    edit = workspace.workspace_edit if workspace else None
-    if edit is None:
-        return False
-    # Resource operations exist only inside `documentChanges`, so a client that
-    # declares `create` handles them (Neovim declares it without documentChanges).
-    return lsp.ResourceOperationKind.Create in (edit.resource_operations or [])
 
 
 def creation_edit(folder: Path, files: dict[str, str]) -> lsp.WorkspaceEdit:
@@ -74,7 +68,7 @@ def _tell(ls: RustcoderServer, message: str, kind: lsp.MessageType) -> None:
 async def generate_crate(
     ls: RustcoderServer, description: str, target: str, requirements: str = ""
 ) -> dict[str, Any]:
-    settings = ls.settings.model
+    settings = ls.session.settings.model
     choice = ModelChoice(settings.name or None, settings.endpoint or None, settings.api_key or None)
     if not settings.enable or not choice.configured:
         message = (
@@ -112,7 +106,13 @@ async def generate_crate(
     request = GenerateRequest(description=description, requirements=requirements)
     try:
         result = await generate(
-            request, model, choice, params_from_settings(settings), progress.report, cancel
+            request,
+            model,
+            choice,
+            params_from_settings(settings),
+            progress.report,
+            cancel,
+            templates=finder(ls.runtime.kb),
         )
     except (GenerationCancelled, asyncio.CancelledError):
         cancel.cancel()
@@ -123,7 +123,7 @@ async def generate_crate(
         _tell(ls, result.message, lsp.MessageType.Error)
         return {"success": False, "message": result.message, "log": result.log}
     main = "src/main.rs" if "src/main.rs" in result.files else next(iter(result.files))
-    if _supports_create(ls):
+    if ls.session.capabilities.create_files:
         applied = await ls.workspace_apply_edit_async(
             lsp.ApplyWorkspaceEditParams(
                 edit=creation_edit(folder, result.files), label="Generate crate"
@@ -152,10 +152,13 @@ async def generate_crate(
 
 
 def register(server: RustcoderServer) -> None:
+    # pygls resolves a command handler's annotations at run time, and features name the
+    # server class only for type checking: the handler takes pygls' base class and
+    # works on `server`, the same object.
     @server.command(COMMAND)
     async def generate_crate_command(
-        ls: RustcoderServer, description: str, target: str, *rest: Any
+        ls: LanguageServer, description: str, target: str, *rest: Any
     ) -> dict[str, Any]:
         """Arguments: description, target folder (path or URI), optional requirements."""
         requirements = rest[0] if rest and isinstance(rest[0], str) else ""
-        return await generate_crate(ls, description, target, requirements)
+        return await generate_crate(server, description, target, requirements)

@@ -1,17 +1,22 @@
 """Hover on a diagnostic's range: the error's explanation excerpt and the KB's best fixes.
 
 Protocol only: find our diagnostics under the cursor, ask the knowledge base,
-answer Markdown (`kb/render.py`). Nothing under the cursor, or no KB: no hover.
+answer Markdown (`lsp/kb_markdown.py`). Nothing under the cursor, or no KB: no hover.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from rustcoder.lsp.server import RustcoderServer
+from rustcoder.lsp.explain import knowledge_base
+from rustcoder.lsp.kb_markdown import hover_markdown
+
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +30,9 @@ def _contains(rng: lsp.Range, pos: lsp.Position) -> bool:
 
 
 def hover(ls: RustcoderServer, params: lsp.HoverParams) -> lsp.Hover | None:
-    from rustcoder.kb.render import hover_markdown
-    from rustcoder.lsp.explain import knowledge_base
-
     uri = params.text_document.uri
     under: list[lsp.Diagnostic] = []
-    for file_diags in ls.store.for_uri(uri):
+    for file_diags in ls.session.store.for_uri(uri):
         for mapped in file_diags.mapped:
             d = mapped.diagnostic
             if d.severity in (lsp.DiagnosticSeverity.Error, lsp.DiagnosticSeverity.Warning) and (

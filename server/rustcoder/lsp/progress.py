@@ -10,10 +10,12 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from rustcoder.lsp.server import RustcoderServer
+if TYPE_CHECKING:
+    from rustcoder.lsp.server import RustcoderServer
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class WorkDoneProgress:
         self.token: str | None = None
 
     async def begin(self, message: str) -> None:
-        if not self.ls.supports_work_done_progress():
+        if not self.ls.session.capabilities.work_done_progress:
             return
         token = f"rustcoder/{self.kind}/{uuid.uuid4().hex}"
         try:

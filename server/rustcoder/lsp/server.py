@@ -1,27 +1,37 @@
-"""The pygls server object and the state the features share.
+"""The pygls server object: the session it serves and the features it fans requests out to.
 
 Features live in their own modules and register themselves on the server in
-`create_server`, as in esbonio; this module only holds shared state.
+`create_server`, as in esbonio; they import this class only for type checking,
+so `lsp/` has no import circle. State lives in the typed `Session`; the engine
+comes from the one composition root, `rustcoder.runtime`.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from typing import Any
+from functools import partial
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from rustcoder import __version__
-from rustcoder.cargo.diagnostic_store import DiagnosticStore
 from rustcoder.cargo.scheduler import CheckScheduler
-from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.config import CheckSettings, Settings
-from rustcoder.fix.engine import FixSettings
-from rustcoder.fix.learning_tracker import LearningTracker
-from rustcoder.fix.service import FixService
+from rustcoder.config import Settings
+from rustcoder.kb.knowledge_base import KnowledgeBase
+from rustcoder.lsp import (
+    code_actions,
+    configuration,
+    documents,
+    explain,
+    fix_all,
+    flycheck,
+    generate_crate,
+    hover,
+)
+from rustcoder.lsp.action_registry import CodeActionRegistry
 from rustcoder.lsp.protocol import RustcoderProtocol
+from rustcoder.lsp.session import Session
+from rustcoder.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -34,54 +44,53 @@ class RustcoderServer(LanguageServer):
             text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
             protocol_cls=RustcoderProtocol,
         )
-        self.settings = Settings()
-        self.store = DiagnosticStore()
-        #: Workspace of each file URI seen so far (None: not in a Cargo package).
-        self.file_workspaces: dict[str, CargoWorkspace | None] = {}
-        self.workspaces: dict[Path, CargoWorkspace] = {}
-        #: Open documents whose buffer differs from disk (changed since open/save).
-        self.unsaved: set[str] = set()
-        #: Messages already shown once, so a repeated problem does not nag.
-        self.shown_messages: set[str] = set()
-        self.scheduler: CheckScheduler
-        #: initializationOptions, applied once the client says `initialized`.
-        self.init_options: Any = None
-        self.fixes = FixService()
-        self.learning = LearningTracker()
-        #: (kind, function) pairs whose actions join every code-action answer.
-        self.code_action_contributors: list[tuple[str, Any]] = []
-        #: The knowledge base (`rustcoder.kb.service.KnowledgeBase`); opened with the settings.
-        self.kb: Any = None
+        self.session = Session(scheduler=CheckScheduler(partial(flycheck.check_workspace, self)))
+        self.action_registry = CodeActionRegistry()
 
-    def settings_check(self) -> CheckSettings:
-        return self.settings.check
+    @property
+    def runtime(self) -> Runtime:
+        """The session's engine, opened with the settings so far on first use."""
+        runtime = self.session.runtime
+        if runtime is None:
+            runtime = self.configure(self.session.settings)
+        return runtime
 
-    def configure_fixes(self) -> None:
-        """Push the current settings into the fix service."""
-        self.fixes.check_settings = self.settings.check
-        self.fixes.fix_settings = FixSettings(
-            parallel=1, timeout_seconds=self.settings.fix.timeout_seconds
-        )
-        self.fixes.verify_enabled = self.settings.fix.verify
-        self.fixes.background_enabled = self.settings.fix.background_verify
-        self.fixes.max_actions = self.settings.fix.max_actions
-        self.fixes.configure_model(
-            self.settings.model, lambda m: self.show_message_once(m, lsp.MessageType.Warning)
-        )
-        from rustcoder.lsp.explain import open_knowledge_base
+    def configure(self, settings: Settings) -> Runtime:
+        """Open the runtime, or reconfigure it for new settings (the KB reopens when its
+        path changed; engines are rebuilt so their sources use it)."""
+        self.session.settings = settings
+        runtime = self.session.runtime
+        before = runtime.kb if runtime is not None else None
+        if runtime is None:
+            runtime = self.session.runtime = Runtime.open(settings, warn=self._warn)
+        else:
+            runtime.reconfigure(settings, warn=self._warn)
+        if runtime.kb is not None and runtime.kb is not before:
+            self._report_kb_problems(runtime.kb)
+        return runtime
 
-        open_knowledge_base(self)  # before engines are rebuilt: their sources use it
-        for root in list(self.workspaces):
-            self.fixes.forget(root)
+    def _warn(self, message: str) -> None:
+        self.show_message_once(message, lsp.MessageType.Warning)
+
+    def _report_kb_problems(self, kb: KnowledgeBase) -> None:
+        """Say once how to get a usable knowledge base; every other feature works without."""
+        for problem in kb.problems:
+            if "no knowledge base" in problem or "out of date" in problem:
+                # Not faults (everything still works): logged, not popped up.
+                self.window_log_message(
+                    lsp.LogMessageParams(type=lsp.MessageType.Info, message=f"rustcoder: {problem}")
+                )
+            else:
+                self.show_message_once(f"rustcoder: {problem}", lsp.MessageType.Warning)
 
     # --- helpers used by several features ---------------------------------
 
     def show_message_once(self, message: str, kind: lsp.MessageType) -> None:
         """Show a message to the user once per session; always log it."""
         self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
-        if message in self.shown_messages:
+        if message in self.session.shown_messages:
             return
-        self.shown_messages.add(message)
+        self.session.shown_messages.add(message)
         self.window_show_message(lsp.ShowMessageParams(type=kind, message=message))
 
     @property
@@ -91,33 +100,8 @@ class RustcoderServer(LanguageServer):
         except RuntimeError:
             return "utf-16"
 
-    def supports_work_done_progress(self) -> bool:
-        caps = self.client_capabilities
-        return bool(caps and caps.window and caps.window.work_done_progress)
-
-    def supports_document_changes(self) -> bool:
-        caps = self.client_capabilities
-        return bool(
-            caps
-            and caps.workspace
-            and caps.workspace.workspace_edit
-            and caps.workspace.workspace_edit.document_changes
-        )
-
 
 def create_server() -> RustcoderServer:
-    # Imported here: each feature module registers handlers on the server.
-    from rustcoder.lsp import (
-        code_actions,
-        configuration,
-        documents,
-        explain,
-        fix_all,
-        flycheck,
-        generate_crate,
-        hover,
-    )
-
     server = RustcoderServer()
     configuration.register(server)
     flycheck.register(server)

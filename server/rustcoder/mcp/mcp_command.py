@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from rustcoder.generate.service_args import add_service_arguments, service_from_args
 from rustcoder.sandbox.policy import admit_server
+from rustcoder.tools.options import add_service_arguments, service_from_args
 
 
 def add_parser(subparsers: Any) -> None:

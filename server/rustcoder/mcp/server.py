@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from rustcoder import __version__
-from rustcoder.generate.service import CodeService, ServiceError
 from rustcoder.sandbox.policy import health as isolation_health
+from rustcoder.tools.code_tools import CodeService, ServiceError
 
 INSTRUCTIONS = (
     "Rust tools backed by a real toolchain: `compile` builds and runs a crate, "

@@ -149,14 +149,10 @@ def release_free_memory() -> None:
         trim(0)
 
 
-_shared: Embedder | None = None
-_shared_lock = threading.Lock()
+#: Cheap to create (the model loads on first use, under the embedder's own lock).
+_SHARED = Embedder()
 
 
 def shared_embedder() -> Embedder:
     """One embedder per process: the model is loaded at most once."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = Embedder()
-        return _shared
+    return _SHARED

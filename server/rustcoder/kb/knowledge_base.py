@@ -2,11 +2,10 @@
 
 Opening never raises: a missing, corrupt or too-new base, or an unwritable
 user file, is recorded in `problems` (with the command that fixes it) and the
-features that need it are simply absent, so the server keeps running. The
-hooks `recipe_scores`, `learned_examples` and `learn` plug into the fix
-engine's `RecipeSource`, `LearnedSource` and `LearningTracker`. With a shared
-PostgreSQL base (`kb.shared`, `kb/shared.py`) its learned examples are searched
-too and every learned fix is also queued for it.
+features that need it are simply absent, so the server keeps running. The fix
+engine reaches it through `fix/knowledge.py`; nothing here knows the engine.
+With a shared PostgreSQL base (`kb.shared`, `kb/shared.py`) its learned
+examples are searched too and every learned fix is also queued for it.
 """
 
 from __future__ import annotations
@@ -17,17 +16,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from rustcoder.cargo.messages import RustDiagnostic
-from rustcoder.fix.candidate import FixContext
-from rustcoder.fix.learned_source import LearnedExample
-from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb import locate
 from rustcoder.kb.db import DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry, LearningStore
-from rustcoder.kb.normalize import normalize_message
-from rustcoder.kb.provenance import crate_edition
+from rustcoder.kb.normalize import keywords, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
-from rustcoder.kb.search import HybridSearch, SearchResult
+from rustcoder.kb.search import HybridSearch, SearchHit, SearchResult
 from rustcoder.kb.shared import SharedBase, SharedSettingError, shared_url
 from rustcoder.kb.shared_pg import SharedKb
 from rustcoder.kb.store import KbStore
@@ -35,8 +29,6 @@ from rustcoder.models.embedder import Embedder, EmbedderError, shared_embedder
 
 log = logging.getLogger(__name__)
 
-#: The most a KB score adds to a recipe candidate's own score.
-RECIPE_BONUS = 0.15
 #: Faults that cost one query or one learned example, never the caller.
 RECOVERABLE: tuple[type[Exception], ...] = (KbError, EmbedderError, ValueError, *DatabaseError)
 
@@ -163,6 +155,18 @@ class KnowledgeBase:
         with self._lock:  # one connection per file: queries take turns
             return self.searcher.search(text, code, limit, filter_code)
 
+    def search_templates(self, description: str, limit: int = 3) -> list[SearchHit]:
+        """Project templates for a description; keywords alone when the embedder cannot run."""
+        keyword_text = keywords(description)
+        with self._lock:
+            try:
+                return self.searcher.search_kind("template", description, keyword_text, limit)
+            except EmbedderError as exc:
+                log.info("template search without embeddings: %s", exc)
+                return self.searcher.search_kind(
+                    "template", description, keyword_text, limit, vectors=False
+                )
+
     def explain(self, code: str) -> CodeExplanation | None:
         if self.base is None:
             return None
@@ -178,61 +182,16 @@ class KnowledgeBase:
             str(row[0]), str(row[1]), str(row[2]), json.loads(row[3]), json.loads(row[4])
         )
 
-    # --- fix-engine hooks ----------------------------------------------------------
+    # --- learning -------------------------------------------------------------
 
-    def recipe_scores(self, ctx: FixContext) -> dict[str, float]:
-        """recipe id -> bonus in [0, RECIPE_BONUS] for the context's diagnostic."""
-        code = ctx.diagnostic.code
-        if self.base is None or not code or not code.startswith("E"):
-            return {}  # recipes are for rustc's error codes, not lints
-        try:
-            result = self.search(_query_text(ctx.diagnostic), ctx.diagnostic.code, limit=20)
-        except RECOVERABLE as exc:
-            log.warning("knowledge-base search failed: %s", exc)
-            return {}
-        recipes = result.of_kind("recipe")
-        if not recipes:
-            return {}
-        top = recipes[0].score
-        return {h.id: RECIPE_BONUS * h.score / top for h in recipes}
+    def record(self, entry: LearnedEntry, edition: str = "") -> None:
+        """Store a fix that made an error disappear; a fault costs only this entry.
 
-    def learned_examples(self, diagnostic: RustDiagnostic) -> list[LearnedExample]:
-        """Learned examples for the same error code, best first."""
-        if self.learning is None or not diagnostic.code:
-            return []
-        # The bare message, as learned entries store it: the same error matches exactly.
-        result = self.search(diagnostic.message, diagnostic.code, limit=10, filter_code=True)
-        examples = []
-        learned = result.of_kind("learned")
-        top = learned[0].score if learned else 1.0
-        for hit in learned:
-            examples.append(
-                LearnedExample(
-                    code=hit.code,
-                    message=str(hit.details["message"]),
-                    before=str(hit.details["before"]),
-                    after=str(hit.details["after"]),
-                    success_count=int(hit.details["success_count"]),
-                    score=0.5 * hit.score / top,
-                    title=hit.title,
-                )
-            )
-        return examples
-
-    def learn(self, fix: LearnedFix) -> None:
-        """The LearningTracker's sink: store the fix that made an error disappear."""
-        if self.learning is None or not fix.code:
+        `edition`: the fixed crate's edition, recorded with a shared example."""
+        if self.learning is None or not entry.code:
             return
-        entry = LearnedEntry(
-            code=fix.code,
-            message=fix.message,
-            before=fix.before,
-            after=fix.after,
-            source=fix.source,
-            title=fix.title,
-        )
         try:
-            self.learn_entry(entry, edition=crate_edition(fix.file))
+            self.learn_entry(entry, edition=edition)
         except RECOVERABLE as exc:
             log.warning("could not store a learned fix: %s", exc)
 
@@ -283,9 +242,3 @@ def _stale(base: KbStore) -> str | None:
         f"knowledge base {base.path} is out of date (built from other recipes); "
         f"{locate.build_hint(base.path)}"
     )
-
-
-def _query_text(diagnostic: RustDiagnostic) -> str:
-    """The message plus the primary label: what the user reads as the error."""
-    label = next((s.label for s in diagnostic.spans if s.is_primary and s.label), None)
-    return f"{diagnostic.message}: {label}" if label else diagnostic.message

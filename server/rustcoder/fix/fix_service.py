@@ -17,12 +17,14 @@ from pathlib import Path
 from rustcoder.cargo.flycheck import CheckOutcome
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
-from rustcoder.config import CheckSettings, ModelSettings
-from rustcoder.fix.candidate import Candidate, CandidateSource, FixContext
+from rustcoder.config import CheckSettings
+from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.compare import ErrorKey, ErrorSet, error_key, is_error
 from rustcoder.fix.engine import FixEngine, FixSettings, Verification
 from rustcoder.fix.model_source import MODEL_CANDIDATE, ModelSource
-from rustcoder.models.backend import CancelToken, ModelError
+from rustcoder.fix.rounds import FixReport, fix_workspace
+from rustcoder.fix.sources import SourceFactory, rule_sources
+from rustcoder.models.backend import CancelToken
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +101,16 @@ class WorkspaceFixes:
 
 
 class FixService:
-    def __init__(self, max_actions: int = 5, background_errors: int = 10) -> None:
+    """Verified fixes per workspace; its parts (sources, model, settings) come from the runtime."""
+
+    def __init__(
+        self,
+        max_actions: int = 5,
+        background_errors: int = 10,
+        sources: SourceFactory = rule_sources,
+    ) -> None:
         self._workspaces: dict[Path, WorkspaceFixes] = {}
+        self.sources = sources
         self.max_actions = max_actions
         self.background_errors = background_errors
         self.check_settings = CheckSettings()
@@ -111,22 +121,6 @@ class FixService:
         self.model: ModelSource | None = None
         self._model_lock = asyncio.Lock()
 
-    def _sources(self) -> list[CandidateSource]:
-        from rustcoder.fix.sources import default_sources
-
-        return default_sources()
-
-    def configure_model(self, settings: ModelSettings, warn: Callable[[str], None]) -> None:
-        """ "Fix with <model>" from the `model` settings; a model that cannot run is reported."""
-        from rustcoder.models.factory import model_from_settings, params_from_settings
-
-        try:
-            model = model_from_settings(settings, lazy=True)
-        except ModelError as exc:
-            warn(f"rustcoder: model-backed fixes are off: {exc}")
-            model = None
-        self.model = ModelSource(model, params_from_settings(settings)) if model else None
-
     def workspace(self, workspace: CargoWorkspace) -> WorkspaceFixes:
         fixes = self._workspaces.get(workspace.root)
         if fixes is None:
@@ -134,7 +128,7 @@ class FixService:
                 workspace=workspace,
                 check_settings=self.check_settings,
                 settings=self.fix_settings,
-                sources=self._sources(),
+                sources=self.sources(),
             )
             fixes = self._workspaces[workspace.root] = WorkspaceFixes(engine=engine)
         return fixes
@@ -149,6 +143,34 @@ class FixService:
         fixes = self._workspaces.pop(root, None)
         if fixes and fixes.background:
             fixes.background.cancel()
+
+    def forget_all(self) -> None:
+        """Drop every engine (new settings or sources): the next request builds them anew."""
+        for root in list(self._workspaces):
+            self.forget(root)
+
+    async def fix_rounds(
+        self,
+        workspace: CargoWorkspace,
+        *,
+        only_file: Path | None = None,
+        max_rounds: int = 25,
+        model_rounds: int = 3,
+        log: Callable[[str], None] | None = None,
+    ) -> FixReport:
+        """Fix rounds (`rustcoder fix`, "Fix all") with the same sources and model as code
+        actions; all in shadow copies, nothing written."""
+        return await fix_workspace(
+            workspace,
+            max_rounds=max_rounds,
+            check_settings=self.check_settings,
+            fix_settings=self.fix_settings,
+            log=log,
+            only_file=only_file,
+            model=self.model,
+            model_rounds=model_rounds,
+            sources=self.sources(),
+        )
 
     async def on_check(self, workspace: CargoWorkspace, outcome: CheckOutcome) -> None:
         """A new check finished: new base state, new baseline, restart background work."""

@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 from rustcoder.generate.compile_fix import ModelChoice
-from rustcoder.generate.service import CodeService, ServiceConfig
 from rustcoder.sandbox.policy import UNSAFE_FLAG
+from rustcoder.tools.code_tools import CodeService, ServiceConfig
 
 
 def add_service_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,7 +1,7 @@
 """The code tools behind MCP and REST: compile, compile-and-fix, generate, explain, search.
 
 One object holds what the tools share (the model choice, the offline
-registry, the bounded build queue, the knowledge base) so the MCP server and
+registry, the bounded build queue, the runtime with its knowledge base) so the MCP server and
 the REST API are thin adapters with the same behaviour and limits. Inputs
 are checked here and rejected with `ServiceError` (a clear message and an
 HTTP-like status) before anything is built.
@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rustcoder.config import KbSettings, Settings
 from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
 from rustcoder.generate.pipeline import GenerateRequest, generate
+from rustcoder.generate.templates import finder
+from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.models.backend import GenerationParams, ModelError
+from rustcoder.runtime import Runtime
 from rustcoder.sandbox import BusyError, RunQueue
 
 log = logging.getLogger(__name__)
@@ -78,11 +82,13 @@ def _files(code: object) -> dict[str, str]:
 
 
 class CodeService:
-    def __init__(self, config: ServiceConfig | None = None) -> None:
+    def __init__(self, config: ServiceConfig | None = None, runtime: Runtime | None = None) -> None:
+        """`runtime`: the engine whose knowledge base `explain` and `search_kb` answer from;
+        without one it is opened on first use from `config.kb_path`."""
         self.config = config or ServiceConfig()
         self.queue = RunQueue(self.config.concurrency, self.config.queue_capacity)
         self.projects: dict[str, Project] = {}
-        self._kb: Any = None
+        self._runtime = runtime
         self._kb_lock = threading.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -162,7 +168,11 @@ class CodeService:
         try:
             async with self.queue.slot():
                 result = await generate(
-                    request, model, self.config.model, GenerationParams(max_tokens=4096)
+                    request,
+                    model,
+                    self.config.model,
+                    GenerationParams(max_tokens=4096),
+                    templates=finder(self._knowledge()),
                 )
         except BusyError as exc:
             raise ServiceError(str(exc), 429) from None
@@ -195,13 +205,16 @@ class CodeService:
 
     # --- knowledge base -------------------------------------------------------
 
-    def _knowledge(self) -> Any:
+    def _knowledge(self) -> KnowledgeBase:
         with self._kb_lock:  # requests run on many threads: open it once
-            if self._kb is None:
-                from rustcoder.kb.service import KnowledgeBase
-
-                self._kb = KnowledgeBase.open(self.config.kb_path, shared=self.config.kb_shared)
-            return self._kb
+            if self._runtime is None:
+                path = str(self.config.kb_path) if self.config.kb_path else ""
+                shared = self.config.kb_shared or ""
+                settings = Settings(kb=KbSettings(path=path, shared=shared))
+                self._runtime = Runtime.open(settings, warn=log.warning)
+            kb = self._runtime.kb
+        assert kb is not None, "the tools' runtime opens a knowledge base"
+        return kb
 
     def learn_fix(
         self,
@@ -257,7 +270,7 @@ class CodeService:
 
     def kb_status(self) -> dict[str, Any] | None:
         """The shared base's state for /health (None without one)."""
-        kb = self._kb
+        kb = self._runtime.kb if self._runtime is not None else None
         if kb is None or kb.shared is None:
             return None
         status: dict[str, Any] = kb.shared.status()
@@ -266,9 +279,9 @@ class CodeService:
     def close(self) -> None:
         """Stop the shared base's sender (what is queued stays in the learned file)."""
         with self._kb_lock:
-            if self._kb is not None:
-                self._kb.close()
-                self._kb = None
+            if self._runtime is not None:
+                self._runtime.close()
+                self._runtime = None
 
     def explain(self, error_code: object) -> str:
         code = _text(error_code, "error_code", 16).strip().upper()

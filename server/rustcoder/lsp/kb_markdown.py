@@ -1,13 +1,13 @@
 """Markdown for people: an error's explanation excerpt and what the KB knows for it.
 
-Shared by the LSP hover, the "Explain" command and the CLI, so every surface
-says the same thing.
+Shared by the hover and the "Explain" command, so both say the same thing;
+the knowledge base answers, this module only words it for the editor.
 """
 
 from __future__ import annotations
 
+from rustcoder.kb.knowledge_base import CodeExplanation
 from rustcoder.kb.search import SearchResult
-from rustcoder.kb.service import CodeExplanation
 
 ERROR_INDEX = "https://doc.rust-lang.org/error_codes/{code}.html"
 

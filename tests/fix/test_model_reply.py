@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rustcoder.fix.edits import apply_edits
-from rustcoder.models.response_parse import (
+from rustcoder.fix.model_reply import (
     apply_unified_diff,
     code_blocks,
     enclosing_item,

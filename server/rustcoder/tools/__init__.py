@@ -1,0 +1,1 @@
+"""The code tools behind MCP and REST: one tool layer, two thin adapters."""
