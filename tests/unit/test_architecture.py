@@ -59,6 +59,10 @@ ALLOWED_STATE = {
     ("rustcoder.cargo.process_groups", "_groups"),
     # A cache of loaded model weights (hundreds of MB), keyed by file and mtime.
     ("rustcoder.models.local", "_LOADED"),
+    # One PostgreSQL connection pool per process and URL (issue 19), reference-counted
+    # by the knowledge bases that share it: replicas of a server must not each open many.
+    ("rustcoder.kb.shared_pg", "_pools"),
+    ("rustcoder.kb.shared_pg", "_users"),
 }
 
 

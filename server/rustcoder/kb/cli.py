@@ -110,17 +110,18 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     return run
 
 
-#: Knowledge bases a command opened: closed when it returns (pools, sender, files).
-_opened: list[KnowledgeBase] = []
-
-
 def _closing(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Knowledge bases the command opened (pools, sender, files) are closed when it returns;
+    they are kept on `args`, the one object a command's calls share."""
+
     def run(args: argparse.Namespace) -> int:
+        opened: list[KnowledgeBase] = []
+        args.opened_kbs = opened
         try:
             return handler(args)
         finally:
-            while _opened:
-                _opened.pop().close()
+            while opened:
+                opened.pop().close()
 
     return run
 
@@ -147,7 +148,9 @@ def _open(args: argparse.Namespace, *, need_base: bool, learn: bool = True) -> K
     kb = KnowledgeBase.open(
         _base_path(args), _user_path(args), learn=learn, shared=args.shared, send=False
     )
-    _opened.append(kb)
+    opened = getattr(args, "opened_kbs", None)
+    if opened is not None:
+        opened.append(kb)
     if need_base and kb.base is None:
         kb.close()
         raise KbError(kb.problems[0] if kb.problems else "no knowledge base")
