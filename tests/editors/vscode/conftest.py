@@ -95,7 +95,9 @@ def path_without_rustcoder() -> str:
     return ":".join(d for d in dirs if d and not (Path(d) / "rustcoder").exists())
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in the
+# main thread while it is open, which breaks every asyncio test that would run after.
+@pytest.fixture(scope="package")
 def code_server(
     installed: Installed, vsix: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CodeServer]:
@@ -110,7 +112,7 @@ def code_server(
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(installed: Installed) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
