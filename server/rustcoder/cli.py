@@ -19,6 +19,7 @@ from rustcoder import __version__, doctor
 from rustcoder.api import api_command
 from rustcoder.apiindex import api_command as apiindex_command
 from rustcoder.cargo import check_command
+from rustcoder.docs import ask_command
 from rustcoder.fix import fix_command
 from rustcoder.generate import generate_command
 from rustcoder.kb import cli as kb_command
@@ -32,6 +33,7 @@ SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     check_command,
     fix_command,
     kb_command,
+    ask_command,
     apiindex_command,
     model_command,
     generate_command,

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from rustcoder.docs.index import write_passages
+from rustcoder.docs.passages import all_passages, docs_root
 from rustcoder.generate.templates import Template, shipped_templates, templates_digest
 from rustcoder.kb import db
 from rustcoder.kb.normalize import keywords, normalize_message
@@ -43,6 +45,8 @@ class BuildReport:
     docs: int
     seconds: float
     digest: str
+    #: Passages of the toolchain's documentation (0 when rust-docs is not installed).
+    doc_passages: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def build(
     cache_dir: Path | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    with_docs: bool = True,
 ) -> BuildReport:
     started = time.monotonic()
     say = progress or (lambda _msg: None)
@@ -124,6 +129,9 @@ def build(
     say(f"embedding {len(docs)} texts")
     model = embedder or shared_embedder()
     vectors = _embed_cached(model, [d.vector_text for d in docs], cache_dir)
+    html_root = docs_root(rustc) if with_docs else None
+    if with_docs and html_root is None:
+        say("the toolchain's docs are not installed (rustup component add rust-docs): not indexed")
 
     out = out.resolve()
     tmp = out.with_name(f".{out.name}.{os.getpid()}.building")
@@ -174,12 +182,17 @@ def build(
                 )
             for doc, vector in zip(docs, vectors, strict=True):
                 store.add_doc(doc.entry_kind, doc.entry_id, doc.codes, doc.text, vector)
+            passages = 0
+            if html_root is not None:
+                say(f"indexing the books and the std API docs in {html_root}")
+                passages = write_passages(conn, all_passages(html_root))
             meta = {
                 "kind": "base",
                 "rustc": version,
                 "model": model.model_id,
                 "recipes_sha256": recipes_digest(specs),
                 "templates_sha256": templates_digest(templates),
+                "docs": docs_marker(html_root, passages) if with_docs else "skipped",
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         digest = content_digest(conn)
@@ -198,7 +211,13 @@ def build(
         docs=len(docs),
         seconds=time.monotonic() - started,
         digest=digest,
+        doc_passages=passages,
     )
+
+
+def docs_marker(html_root: Path | None, passages: int) -> str:
+    """What the base holds of the docs: a stale check compares it with the toolchain's."""
+    return f"{passages} passages" if html_root is not None else "not installed"
 
 
 def _embed_cached(model: Embedder, texts: list[str], cache_dir: Path | None) -> Any:
@@ -242,6 +261,7 @@ def content_digest(conn: Any) -> str:
         "SELECT * FROM recipes ORDER BY id",
         "SELECT * FROM templates ORDER BY name",
         "SELECT entry_kind, entry_id, codes, text FROM docs ORDER BY id",
+        "SELECT source, path, anchor, item, length(text) FROM doc_passages ORDER BY id",
         "SELECT key, value FROM meta ORDER BY key",
     ):
         for row in conn.execute(query):

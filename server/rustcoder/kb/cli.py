@@ -44,6 +44,9 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--rustc", default="rustc", help="the rustc to ask (default: rustc)")
     p.add_argument("--no-cache", action="store_true", help="ask rustc again, ignoring the cache")
     p.add_argument(
+        "--no-docs", action="store_true", help="leave out the toolchain's books and std docs"
+    )
+    p.add_argument(
         "--if-stale",
         action="store_true",
         help="only when the file is missing, unreadable, or built from other recipes or rustc",
@@ -169,19 +172,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"==> rebuilding {out}: {reason}")
     cache = None if args.no_cache else default_cache_dir()
     try:
-        report = build(out, rustc=args.rustc, cache_dir=cache, progress=lambda m: print(f"==> {m}"))
+        report = build(
+            out,
+            rustc=args.rustc,
+            cache_dir=cache,
+            progress=lambda m: print(f"==> {m}"),
+            with_docs=not args.no_docs,
+        )
     except (OSError, KbError, EmbedderError, RuntimeError) as exc:
         return _fail(f"build failed: {exc}")
     print(
         f"wrote {report.path}: {report.codes} error codes, {report.recipes} recipes, "
         f"{report.templates} project templates, "
-        f"{report.docs} indexed texts in {report.seconds:.1f}s (content {report.digest[:12]})"
+        f"{report.docs} indexed texts, {report.doc_passages} doc passages "
+        f"in {report.seconds:.1f}s (content {report.digest[:12]})"
     )
     return 0
 
 
 def stale_reason(out: Path, rustc: str) -> str | None:
     """Why `out` needs a build, or None when it matches the recipes, rustc and model."""
+    from rustcoder.docs.passages import docs_root
     from rustcoder.generate.templates import shipped_templates, templates_digest
     from rustcoder.kb.builder import recipes_digest
     from rustcoder.kb.recipe_data import load_recipes
@@ -211,6 +222,11 @@ def stale_reason(out: Path, rustc: str) -> str | None:
         return "the project templates changed"
     if meta.get("model") != MODEL_ID:
         return "another embedding model"
+    indexed = meta.get("docs")
+    if indexed is None:
+        return "built before the toolchain's docs were indexed"
+    if indexed == "not installed" and docs_root(rustc) is not None:
+        return "the toolchain's docs are installed now"
     return None
 
 

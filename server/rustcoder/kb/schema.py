@@ -74,6 +74,23 @@ MIGRATIONS: list[list[str]] = [
             files TEXT NOT NULL  -- JSON object: path -> text
         )""",
     ],
+    # version 3: the toolchain's documentation (books, Reference, std API), see rustcoder.docs
+    [
+        """CREATE TABLE doc_passages (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,  -- book | rust-by-example | reference | cargo | error_codes | std
+            title TEXT NOT NULL,
+            path TEXT NOT NULL,  -- page under the toolchain's share/doc/rust/html
+            anchor TEXT NOT NULL,
+            item TEXT NOT NULL,  -- API passages: the item path, e.g. std::fs::File::open
+            leaf TEXT NOT NULL,  -- its last segment, for lookups by name
+            signature TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX doc_passages_leaf ON doc_passages (leaf)",
+        "CREATE VIRTUAL TABLE doc_passages_fts USING fts5(title, text, "
+        "content='doc_passages', content_rowid='id', tokenize='porter unicode61')",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
