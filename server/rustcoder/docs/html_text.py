@@ -10,7 +10,8 @@ import html
 import re
 
 _BORING = re.compile(r'<span class="boring">.*?</span>', re.S)
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|pre|div|tr|blockquote|dt|dd)>|<br\s*/?>", re.I)
+_PARAGRAPH_END = re.compile(r"</(?:p|h[1-6]|blockquote)>", re.I)
+_LINE_END = re.compile(r"</(?:li|div|tr|dt|dd)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -43,7 +44,7 @@ def to_text(fragment: str) -> str:
 
 
 def _prose(fragment: str) -> str:
-    fragment = _BLOCK_END.sub("\n", fragment)
+    fragment = _LINE_END.sub("\n", _PARAGRAPH_END.sub("\n\n", fragment))
     text = html.unescape(_TAG.sub("", fragment))
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.splitlines())

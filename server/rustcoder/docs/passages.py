@@ -77,64 +77,71 @@ def docs_root(rustc: str = "rustc") -> Path | None:
 
 def book_passages(root: Path, book: str) -> Iterator[Passage]:
     """A book's sections, each cut into passages of about PASSAGE_CHARS."""
-    name = BOOKS[book]
     for page in sorted((root / book).rglob("*.html")):
-        if page.name in SKIPPED_PAGES or _translated(page, root / book):
+        if page.name not in SKIPPED_PAGES and not _translated(page, root / book):
+            yield from book_page_passages(root, book, page)
+
+
+def book_page_passages(root: Path, book: str, page: Path) -> Iterator[Passage]:
+    """One mdBook page cut at its headings (nothing for a redirect page)."""
+    raw = page.read_text(errors="replace")
+    if _REDIRECT.search(raw[:2000]):
+        return
+    body = main_html(raw)
+    rel = page.relative_to(root).as_posix()
+    headings = list(_HEADING.finditer(body))
+    if not headings:
+        return
+    page_title = inline_text(headings[0].group(3))
+    for i, h in enumerate(headings):
+        end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
+        heading = inline_text(h.group(3))
+        text = to_text(body[h.end() : end])
+        if len(text) < 40:
             continue
-        raw = page.read_text(errors="replace")
-        if _REDIRECT.search(raw[:2000]):
-            continue
-        body = main_html(raw)
-        rel = page.relative_to(root).as_posix()
-        headings = list(_HEADING.finditer(body))
-        if not headings:
-            continue
-        page_title = inline_text(headings[0].group(3))
-        for i, h in enumerate(headings):
-            end = headings[i + 1].start() if i + 1 < len(headings) else len(body)
-            heading = inline_text(h.group(3))
-            text = to_text(body[h.end() : end])
-            if len(text) < 40:
-                continue
-            trail = [name, page_title] if heading == page_title else [name, page_title, heading]
-            for piece in _cut(text):
-                yield Passage(book, " > ".join(trail), rel, h.group(2), f"{heading}\n{piece}")
+        trail = [page_title] if heading == page_title else [page_title, heading]
+        title = " > ".join([BOOKS[book], *trail])
+        for piece in _cut(text):
+            yield Passage(book, title, rel, h.group(2), f"{heading}\n{piece}")
 
 
 def api_passages(root: Path, crate: str = "std") -> Iterator[Passage]:
     """std's items and methods with their signatures and first paragraphs."""
     for page in sorted((root / crate).rglob("*.html")):
         kind = page.name.split(".", 1)[0]
-        if kind in ("index", "all", "sidebar-items") or page.name.count(".") < 2:
+        if kind not in ("index", "all", "sidebar-items") and page.name.count(".") >= 2:
+            yield from api_page_passages(root, crate, page)
+
+
+def api_page_passages(root: Path, crate: str, page: Path) -> Iterator[Passage]:
+    """One rustdoc item page: the item, then each of its own methods."""
+    body = main_html(page.read_text(errors="replace"))
+    h1 = _ITEM_H1.search(body)
+    if h1 is None:
+        return
+    crumbs = _BREADCRUMBS.search(body)
+    module = inline_text(crumbs.group(1)) if crumbs else crate
+    item = f"{module}::{inline_text(h1.group(2))}".replace(" ", "")
+    cut = _TRAIT_IMPLS.search(body)
+    own = body[: cut.start()] if cut else body
+    rel = page.relative_to(root).as_posix()
+    decl = _DECL.search(own)
+    signature = to_text(decl.group(1))[:400] if decl else ""
+    top = _TOP_DOC.search(own)
+    doc = to_text(top.group(1)) if top else ""
+    title = f"{h1.group(1)} {item}"
+    yield Passage(crate, title, rel, "", _clip(f"{title}\n{signature}\n{doc}"), item, signature)
+    seen: set[str] = set()
+    for m in _METHOD.finditer(own):
+        anchor = f"{m.group(1)}.{m.group(2)}"
+        if anchor in seen:
             continue
-        raw = page.read_text(errors="replace")
-        body = main_html(raw)
-        h1 = _ITEM_H1.search(body)
-        if h1 is None:
-            continue
-        crumbs = _BREADCRUMBS.search(body)
-        module = inline_text(crumbs.group(1)) if crumbs else crate
-        item = f"{module}::{inline_text(h1.group(2))}".replace(" ", "")
-        cut = _TRAIT_IMPLS.search(body)
-        own = body[: cut.start()] if cut else body
-        rel = page.relative_to(root).as_posix()
-        decl = _DECL.search(own)
-        signature = to_text(decl.group(1))[:400] if decl else ""
-        top = _TOP_DOC.search(own)
-        doc = to_text(top.group(1)) if top else ""
-        title = f"{h1.group(1)} {item}"
-        yield Passage(crate, title, rel, "", _clip(f"{title}\n{signature}\n{doc}"), item, signature)
-        seen: set[str] = set()
-        for m in _METHOD.finditer(own):
-            anchor = f"{m.group(1)}.{m.group(2)}"
-            if anchor in seen:
-                continue
-            seen.add(anchor)
-            sig = inline_text(m.group(3))
-            para = _FIRST_PARA.search(m.group(4) or "")
-            first = inline_text(para.group(1)) if para else ""
-            name = f"{item}::{m.group(2)}"
-            yield Passage(crate, name, rel, anchor, f"{name}\n{sig}\n{first}", name, sig)
+        seen.add(anchor)
+        sig = inline_text(m.group(3))
+        para = _FIRST_PARA.search(m.group(4) or "")
+        first = inline_text(para.group(1)) if para else ""
+        name = f"{item}::{m.group(2)}"
+        yield Passage(crate, name, rel, anchor, f"{name}\n{sig}\n{first}", name, sig)
 
 
 def all_passages(root: Path) -> Iterator[Passage]:

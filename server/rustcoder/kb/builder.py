@@ -107,8 +107,9 @@ def build(
     cache_dir: Path | None = None,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
-    with_docs: bool = True,
+    with_docs: bool = False,
 ) -> BuildReport:
+    """Build the base into `out`; `with_docs` adds the toolchain's docs (as `kb build` does)."""
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     version = rustc_version(rustc)
