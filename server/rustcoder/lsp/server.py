@@ -19,6 +19,7 @@ from rustcoder.cargo.scheduler import CheckScheduler
 from rustcoder.config import Settings
 from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.lsp import (
+    ask,
     code_actions,
     configuration,
     documents,
@@ -111,4 +112,5 @@ def create_server() -> RustcoderServer:
     explain.register(server)  # after code_actions: its actions join the quick fixes
     hover.register(server)
     generate_crate.register(server)
+    ask.register(server)
     return server

@@ -84,6 +84,16 @@ def create_mcp_server(service: CodeService) -> MCPServer:
         except ServiceError as exc:
             raise _tool_error(exc) from None
 
+    @server.tool(
+        description="Answer a Rust question from the toolchain's own docs (the books, the "
+        "Reference, std): the best passages with their local links."
+    )
+    def ask(question: str, limit: int = 3) -> dict[str, Any]:
+        try:
+            return service.ask(question, limit)
+        except ServiceError as exc:
+            raise _tool_error(exc) from None
+
     @server.tool(description="Search the knowledge base of rustc errors, fix recipes and examples.")
     def search_kb(query: str, limit: int = 5) -> dict[str, Any]:
         try:

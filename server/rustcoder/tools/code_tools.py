@@ -18,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from rustcoder.config import KbSettings, Settings
+from rustcoder.docs.ask import ask
+from rustcoder.docs.index import DocIndex
+from rustcoder.docs.passages import docs_root
 from rustcoder.generate.build import CrateError, compile_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import FlattenedFormatError, UnsafePathError, parse_files
@@ -293,6 +296,18 @@ class CodeService:
             hint = "; ".join(kb.problems) if kb.problems else "no such error code"
             raise ServiceError(f"{code}: no explanation ({hint})", 404)
         return f"# {code}: {explanation.title}\n\n{explanation.explanation}"
+
+    def ask(self, question: object, limit: int = 3) -> dict[str, Any]:
+        """A Rust question answered from the toolchain's docs in the KB: the best passages
+        with their local links (the tools' model is not asked: answers stay quick)."""
+        text = _text(question, "question", 2_000)
+        kb = self._knowledge()
+        if kb.base is None:
+            raise ServiceError("; ".join(kb.problems) or "no knowledge base", 503)
+        found = ask(
+            text, DocIndex(kb.base.conn), html_root=docs_root(), limit=max(1, min(limit, 10))
+        )
+        return found.to_json()
 
     def search_kb(self, query: object, limit: int = 5) -> dict[str, Any]:
         text = _text(query, "query")
