@@ -113,8 +113,11 @@ def model_from_settings(settings: ModelSettings, lazy: bool = False) -> CodeMode
 
 
 def params_from_settings(settings: ModelSettings) -> GenerationParams:
+    """A time limit as given (`rustcoder fix --model-timeout 0.1` means 0.1 s); one that is
+    not positive would stop every generation at once, so it means the default."""
+    timeout = settings.timeout_seconds
     return GenerationParams(
         max_tokens=max(1, settings.max_tokens),
         temperature=max(0.0, settings.temperature),
-        timeout_s=max(1.0, settings.timeout_seconds),
+        timeout_s=timeout if timeout > 0 else ModelSettings.timeout_seconds,
     )
