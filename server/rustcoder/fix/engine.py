@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from rustcoder.cargo.config_files import config_args
 from rustcoder.cargo.flycheck import CheckOutcome, run_check
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
@@ -163,6 +164,11 @@ class FixEngine:
                     self.check_settings,
                     target_dir=str(slot.target_dir),
                     timeout_seconds=self.settings.timeout_seconds,
+                    # What cargo reads for the real workspace, which the copy cannot see.
+                    extra_args=[
+                        *config_args(self.workspace.root),
+                        *self.check_settings.extra_args,
+                    ],
                 )
                 return await run_check(CargoWorkspace(root=slot.root, manifest=manifest), settings)
             finally:
