@@ -85,7 +85,7 @@ def ask(
     """Find the passages; with a model, also write an answer that cites them."""
     hits = index.search(question, limit=limit)
     answer = Answer(question, hits, html_root)
-    if index.count() == 0:
+    if not hits and index.count() == 0:
         answer.problems.append(
             "The knowledge base holds no documentation: install the toolchain's docs "
             "(`rustup component add rust-docs`) and run `rustcoder kb build`."

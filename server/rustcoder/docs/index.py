@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rustcoder.docs.passages import Passage
+from rustcoder.kb.db import DatabaseError
 
 TITLE_WEIGHT = 10.0
 #: Words that say nothing about the topic of a learn-Rust question.
@@ -131,7 +132,7 @@ class DocIndex:
     def count(self) -> int:
         try:
             return int(self.conn.execute("SELECT count(*) FROM doc_passages").fetchone()[0])
-        except Exception:  # a base built before docs were indexed
+        except DatabaseError:  # a base built before docs were indexed
             return 0
 
     def search(self, question: str, limit: int = 5, sources: Iterable[str] = ()) -> list[DocHit]:

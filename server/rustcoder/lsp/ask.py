@@ -9,8 +9,6 @@ passage's title and link, and returns the Markdown either way.
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -19,6 +17,7 @@ from pygls.lsp.server import LanguageServer
 from rustcoder.docs.ask import Answer, ask
 from rustcoder.docs.index import DocIndex
 from rustcoder.docs.passages import docs_root
+from rustcoder.lsp.explain import show_markdown
 
 if TYPE_CHECKING:
     from rustcoder.lsp.server import RustcoderServer
@@ -41,12 +40,8 @@ def answer(ls: RustcoderServer, question: str) -> Answer:
 def show(ls: RustcoderServer, found: Answer) -> str:
     markdown = found.markdown()
     if ls.session.capabilities.show_document:
-        folder = Path(tempfile.gettempdir()) / "rustcoder-ask"
-        folder.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(found.question.encode()).hexdigest()[:12]
-        target = folder / f"answer-{digest}.md"
-        target.write_text(markdown, encoding="utf-8")
-        ls.window_show_document(lsp.ShowDocumentParams(uri=target.as_uri(), take_focus=True))
+        show_markdown(ls, "rustcoder-ask", f"answer-{digest}.md", markdown)
     else:
         best = found.hits[0] if found.hits else None
         text = (

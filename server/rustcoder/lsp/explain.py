@@ -93,11 +93,7 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
     result = kb.search(message or found.title, found.code, limit=5)
     markdown: str = explain_markdown(found, result)
     if ls.session.capabilities.show_document:
-        folder = Path(tempfile.gettempdir()) / "rustcoder-explain"
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{found.code}.md"
-        target.write_text(markdown, encoding="utf-8")
-        ls.window_show_document(lsp.ShowDocumentParams(uri=target.as_uri(), take_focus=True))
+        show_markdown(ls, "rustcoder-explain", f"{found.code}.md", markdown)
     else:
         ls.window_show_message(
             lsp.ShowMessageParams(
@@ -105,6 +101,16 @@ def explain(ls: RustcoderServer, code: str, message: str = "") -> str | None:
             )
         )
     return markdown
+
+
+def show_markdown(ls: RustcoderServer, folder_name: str, file_name: str, markdown: str) -> None:
+    """Open Markdown in the editor: written to a file under the temp dir, then showDocument
+    (the client can show documents; the caller checked)."""
+    folder = Path(tempfile.gettempdir()) / folder_name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / file_name
+    target.write_text(markdown, encoding="utf-8")
+    ls.window_show_document(lsp.ShowDocumentParams(uri=target.as_uri(), take_focus=True))
 
 
 def register(server: RustcoderServer) -> None:
