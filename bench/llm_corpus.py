@@ -198,7 +198,9 @@ def score_one(program: Path, fixer: str, scratch: Path, target: Path, timeout: f
     started = time.monotonic()
     pid = program.name
     crate = scratch / pid
-    shutil.copytree(program, crate)
+    # Fresh mtimes: the target dirs are kept between runs, and copies keeping the
+    # original mtimes would look older than artifacts an earlier fixer run built.
+    shutil.copytree(program, crate, copy_function=shutil.copy)
     manifest = crate / "Cargo.toml"
     manifest.write_text(pin_to_registry(manifest.read_text(), registry_versions()))
     env = {**os.environ, "CARGO_TARGET_DIR": str(target), "CARGO_TERM_COLOR": "never"}
