@@ -82,8 +82,8 @@ def half_of(program_id: str) -> str:
 def top_level_items(source: str) -> set[str]:
     """Names of the items at column 0 (an LLM's top-level items), impl headers normalised.
 
-    Generic parameters and bounds are dropped from impl headers so that adding a
-    bound (`impl<T: Clone> ...`) keeps the item.
+    Generic parameters, bounds and lifetime bounds are dropped from impl headers
+    so that adding a bound (`impl<T: Clone> ...`, `impl dyn Trait + '_`) keeps the item.
     """
     items: set[str] = set()
     for line in source.splitlines():
@@ -94,6 +94,7 @@ def top_level_items(source: str) -> set[str]:
         elif m := IMPL.match(line):
             header = re.sub(r"<[^<>]*(?:<[^<>]*>[^<>]*)*>", "", m.group(1))
             header = re.sub(r"\bwhere\b.*", "", header)
+            header = re.sub(r"\+\s*'[A-Za-z_]\w*", "", header)
             items.add("impl " + " ".join(header.split()))
     return items
 
