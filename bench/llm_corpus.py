@@ -20,7 +20,7 @@ directory source `/usr/share/cargo/registry` (bench/llm-corpus/install.sh).
 
 Usage:
   python bench/llm_corpus.py --fixer 'rustcoder fix {dir} --apply' [--half tune|heldback|all]
-                             [--jobs N] [--timeout S] [--json out.json] [--filter TEXT]
+                             [--jobs N] [--timeout S] [--json out.json] [--filter REGEX]
   python bench/llm_corpus.py --fixer none      # only classify: which programs fail to build
   python bench/llm_corpus.py --fixer cargo-fix # cargo fix --broken-code (rustc's own fixes)
 """
@@ -271,7 +271,7 @@ def main() -> int:
     parser.add_argument("--half", choices=["tune", "heldback", "all"], default="all")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("--filter", default="")
+    parser.add_argument("--filter", default="", help="regex on program names (e.g. '^1[6-9]|^200')")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     parser.add_argument(
@@ -284,7 +284,9 @@ def main() -> int:
 
     programs = sorted(p for p in PROGRAMS.iterdir() if (p / "Cargo.toml").exists())
     programs = [
-        p for p in programs if args.half in ("all", half_of(p.name)) and args.filter in p.name
+        p
+        for p in programs
+        if args.half in ("all", half_of(p.name)) and re.search(args.filter, p.name)
     ]
     scratch = Path(tempfile.mkdtemp(prefix="llm-corpus-"))
     write_cargo_config(scratch)
