@@ -7,7 +7,15 @@ first quick fix of every error and reports p50/p95. Then compares one
 verification check (shadow copy + incremental check) with a plain
 incremental `cargo check` of the same crate.
 
-Usage: .venv/bin/python bench/fix_latency.py
+Last, the first verification in a workspace: a crate using tokio (full) and
+serde (derive) from Debian's directory source (bench/llm-corpus/install.sh),
+configured in a `.cargo/config.toml` above it. The flycheck compiles it once;
+then the first verification in a fresh shadow slot (which starts from the
+flycheck's dependencies) is compared with an incremental check of the real
+crate (goal: at most 2x), and with a first verification that has no build to
+start from (every dependency compiled again, as before seeding).
+
+Usage: .venv/bin/python bench/fix_latency.py [--first-only]
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,11 +34,15 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
+from rustcoder.cargo.flycheck import run_check
+from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
+from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.compare import ErrorSet, is_error
 from rustcoder.fix.edits import Edit
 from rustcoder.fix.engine import FixEngine, FixSettings
+from rustcoder.fix.shadow import remove_shadows
 
 MODULES = 8
 FUNCTIONS_PER_MODULE = 60
@@ -174,15 +187,143 @@ def verification_cost(crate: Path, rounds: int = 7) -> tuple[float, float]:
     return statistics.median(verify_times), statistics.median(plain_times)
 
 
+REGISTRY = Path("/usr/share/cargo/registry")
+ASYNC_MAIN = """use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tokio::sync::mpsc;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Job {
+    id: u32,
+    name: String,
+}
+
+fn shout(text: &str) -> String {
+    text.to_uppercase()
+}
+
+async fn worker(mut rx: mpsc::Receiver<Job>) -> HashMap<u32, String> {
+    let mut done = HashMap::new();
+    while let Some(job) = rx.recv().await {
+        done.insert(job.id, job.name);
+    }
+    done
+}
+
+#[tokio::main]
+async fn main() {
+    let (tx, rx) = mpsc::channel(8);
+    let handle = tokio::spawn(worker(rx));
+    for id in 0..4 {
+        tx.send(Job { id, name: format!("job-{id}") }).await.unwrap();
+    }
+    drop(tx);
+    let done = handle.await.unwrap();
+    let name = String::from("done");
+    println!("{} {}", shout(name), done.len());
+}
+"""
+
+
+def make_async_crate(root: Path) -> Path:
+    """tokio + serde from the offline directory source, configured above the crate."""
+    (root / ".cargo").mkdir(parents=True)
+    (root / ".cargo" / "config.toml").write_text(
+        '[source.crates-io]\nreplace-with = "debian"\n\n'
+        f'[source.debian]\ndirectory = "{REGISTRY}"\n\n[net]\noffline = true\n'
+    )
+    crate = root / "async-crate"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(
+        '[package]\nname = "async-crate"\nversion = "0.1.0"\nedition = "2021"\n\n'
+        '[dependencies]\ntokio = { version = "1", features = ["full"] }\n'
+        'serde = { version = "1", features = ["derive"] }\n\n[workspace]\n'
+    )
+    (crate / "src" / "main.rs").write_text(ASYNC_MAIN)
+    return crate
+
+
+def first_verification(
+    engine: FixEngine, baseline: ErrorSet, target: RustDiagnostic, index: int
+) -> float:
+    """One verification in a fresh slot (no shadow of this workspace exists)."""
+    remove_shadows(engine.workspace.root)
+    main_rs = engine.workspace.root / "src" / "main.rs"
+    text = main_rs.read_text()
+    start = text.index("shout(name)")
+    candidate = Candidate(
+        f"borrow {index}",
+        "kb",
+        (Edit(main_rs, start, start + len("shout(name)"), f"shout(&name{' ' * index})"),),
+    )
+    t0 = time.perf_counter()
+    verification = asyncio.run(engine.verify(candidate, target, baseline))
+    elapsed = time.perf_counter() - t0
+    assert verification.status == "compiles", verification
+    return elapsed
+
+
+def first_verification_cost(rounds: int = 3) -> dict[str, float]:
+    """Cold flycheck, incremental flycheck, first verification with and without a donor."""
+    with tempfile.TemporaryDirectory() as tmp:
+        crate = make_async_crate(Path(tmp))
+        workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
+        settings = CheckSettings()
+        t0 = time.perf_counter()
+        outcome = asyncio.run(run_check(workspace, settings))
+        cold = time.perf_counter() - t0
+        if outcome.error_count != 1:
+            raise SystemExit(f"the tokio + serde crate did not check: {outcome.stderr[-2000:]}")
+        incremental: list[float] = []
+        for _ in range(rounds):
+            touch(crate / "src" / "main.rs")
+            t0 = time.perf_counter()
+            asyncio.run(run_check(workspace, settings))
+            incremental.append(time.perf_counter() - t0)
+        engine = FixEngine(workspace=workspace, settings=FixSettings(parallel=1))
+        baseline = ErrorSet.of(outcome.diagnostics, crate)
+        target = next(d for d in outcome.diagnostics if is_error(d))
+        seeded = [first_verification(engine, baseline, target, i) for i in range(rounds)]
+        # The same with nothing to start from: the flycheck's build moved away.
+        flycheck_dir = crate / settings.target_dir
+        shutil.move(flycheck_dir, crate / "target" / "moved-away")
+        unseeded = first_verification(engine, baseline, target, rounds)
+        remove_shadows(crate)
+    return {
+        "cold": cold,
+        "incremental": statistics.median(incremental),
+        "first": statistics.median(seeded),
+        "unseeded": unseeded,
+    }
+
+
+def print_first_verification(figures: dict[str, float]) -> None:
+    ratio = figures["first"] / figures["incremental"]
+    print(
+        f"tokio + serde crate: cold flycheck {figures['cold']:.1f} s; "
+        f"incremental check {figures['incremental'] * 1000:.0f} ms"
+    )
+    print(
+        f"first verification vs incremental check: {figures['first'] * 1000:.0f} ms vs "
+        f"{figures['incremental'] * 1000:.0f} ms, ratio {ratio:.2f} (goal <= 2); "
+        f"without a build to start from {figures['unseeded']:.1f} s"
+    )
+
+
 def main() -> None:
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    if not (REGISTRY / "tokio-1.24.2").is_dir():
+        raise SystemExit("Debian's tokio is missing: run bench/llm-corpus/install.sh")
+    if "--first-only" in sys.argv[1:]:
+        print_first_verification(first_verification_cost())
+        return
     with tempfile.TemporaryDirectory() as tmp:
         crate = make_crate(Path(tmp))
         lines = sum(len(p.read_text().splitlines()) for p in (crate / "src").glob("*.rs"))
         timings = asyncio.run(resolve_latency(crate))
         verify, plain = verification_cost(crate)
-    print(
-        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
     print(
         f"crate: {MODULES} modules, {lines} lines, {MODULES * ERRORS_PER_MODULE} errors with fixes"
     )
@@ -194,6 +335,7 @@ def main() -> None:
         f"one verification (shadow sync + incremental check + compare): {verify * 1000:.0f} ms; "
         f"plain incremental cargo check: {plain * 1000:.0f} ms; ratio {verify / plain:.2f}"
     )
+    print_first_verification(first_verification_cost())
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """Verification builds what the user's cargo builds: the shadow copy sees the workspace's
-`.cargo/config.toml` and those of its ancestor directories (real cargo, real files)."""
+`.cargo/config.toml` and its ancestors', the environment with cargo's precedence, the
+toolchain file, and paths outside the workspace (real cargo, real files)."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from rustcoder.cargo.config_files import config_args, config_files
 from tests.fix.test_fix_command import run_fix
 
 REGISTRY = Path("/usr/share/cargo/registry")
@@ -29,22 +31,27 @@ def write_crate(root: Path, deps: str = "", lib: str = TYPO) -> Path:
     return root
 
 
+def real_errors(crate: Path, target: Path) -> int:
+    """Errors of the user's own `cargo check`, started in the crate as the user would."""
+    proc = subprocess.run(
+        ["cargo", "check", "--message-format=json", "--target-dir", str(target)],
+        cwd=crate,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    return sum(
+        1
+        for m in messages
+        if m.get("reason") == "compiler-message" and m["message"]["level"] == "error"
+    )
+
+
 def fixed(crate: Path) -> dict[str, object]:
     result = run_fix(crate, "--apply", "--json", "--no-kb")
     report: dict[str, object] = json.loads(result.stdout)
     return report
-
-
-def test_config_files_are_ordered_deepest_last(tmp_path: Path) -> None:
-    (tmp_path / ".cargo").mkdir()
-    (tmp_path / ".cargo" / "config.toml").write_text("")
-    inner = tmp_path / "a" / "b"
-    (inner / ".cargo").mkdir(parents=True)
-    (inner / ".cargo" / "config").write_text("")
-    (inner / ".cargo" / "config.toml").write_text("")  # cargo reads `config` when both exist
-    files = config_files(inner)
-    assert files[-2:] == [tmp_path / ".cargo" / "config.toml", inner / ".cargo" / "config"]
-    assert config_args(inner)[-2:] == ["--config", str(inner / ".cargo" / "config")]
 
 
 @pytest.mark.skipif(
@@ -73,5 +80,110 @@ def test_an_env_table_in_the_workspace_config_reaches_the_shadow(tmp_path: Path)
     )
     (crate / ".cargo").mkdir()
     (crate / ".cargo" / "config.toml").write_text('[env]\nGREETING = "hello"\n')
+    report = fixed(crate)
+    assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
+
+
+UNUSED = "pub fn shown() {\n    let unused = 1;\n}\n\n" + TYPO
+DENY_WARNINGS = '[build]\nrustflags = ["-D", "warnings"]\n'
+
+
+def test_build_rustflags_of_an_ancestor_config_turn_a_warning_into_an_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".cargo").mkdir()
+    (tmp_path / ".cargo" / "config.toml").write_text(DENY_WARNINGS)
+    crate = write_crate(tmp_path / "app", lib=UNUSED)
+    assert real_errors(crate, tmp_path / "real-target") == 2
+    report = fixed(crate)
+    assert report["errorsBefore"] == 2, report
+    assert "running_total\n}" in (crate / "src" / "lib.rs").read_text()
+
+
+def test_the_environment_outranks_config_files_as_in_the_users_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`CARGO_PROFILE_DEV_DEBUG_ASSERTIONS` beats a discovered config file's profile
+    (a `--config FILE` argument would beat the environment instead)."""
+    (tmp_path / ".cargo").mkdir()
+    (tmp_path / ".cargo" / "config.toml").write_text("[profile.dev]\ndebug-assertions = false\n")
+    lib = '#[cfg(not(debug_assertions))]\ncompile_error!("no debug assertions");\n\n' + TYPO
+    crate = write_crate(tmp_path / "app", lib=lib)
+    monkeypatch.setenv("CARGO_PROFILE_DEV_DEBUG_ASSERTIONS", "true")
+    assert real_errors(crate, tmp_path / "real-target") == 1
+    report = fixed(crate)
+    assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
+
+
+def test_the_shadow_never_builds_in_the_users_target_or_build_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crate = write_crate(tmp_path / "app")
+    (crate / ".cargo").mkdir()
+    user_build = tmp_path / "user-build"
+    (crate / ".cargo" / "config.toml").write_text(f'[build]\nbuild-dir = "{user_build}"\n')
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(tmp_path / "user-target"))
+    report = fixed(crate)
+    assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
+    assert not user_build.exists()
+    assert not (tmp_path / "user-target").exists()
+
+
+def test_relative_paths_out_of_the_workspace_mean_what_they_mean_for_the_real_crate(
+    tmp_path: Path,
+) -> None:
+    """A path dependency beside the workspace (with its own relative dependency) and an
+    `include_str!` reaching above it are the real files, read in place."""
+    util = write_crate(tmp_path / "libs" / "util", lib="pub fn base() -> u32 {\n    40\n}\n")
+    (util / "Cargo.toml").write_text(
+        (util / "Cargo.toml").read_text().replace("cfg_case", "util").replace("[workspace]", "")
+    )
+    mylib = write_crate(
+        tmp_path / "libs" / "mylib",
+        deps='util = { path = "../util" }',
+        lib="pub fn helper() -> u32 {\n    util::base() + 2\n}\n",
+    )
+    (mylib / "Cargo.toml").write_text(
+        (mylib / "Cargo.toml").read_text().replace("cfg_case", "mylib").replace("[workspace]", "")
+    )
+    (tmp_path / "shared.txt").write_text("shared text")
+    lib = (
+        'pub const SHARED: &str = include_str!("../../shared.txt");\n\n'
+        "pub fn answer() -> u32 {\n    mylib::helper()\n}\n\n" + TYPO
+    )
+    crate = write_crate(tmp_path / "app", deps='mylib = { path = "../libs/mylib" }', lib=lib)
+    before = {p: p.read_bytes() for p in (tmp_path / "libs").rglob("*") if p.is_file()}
+    report = fixed(crate)
+    assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
+    assert "running_total\n}" in (crate / "src" / "lib.rs").read_text()
+    after = {p: p.read_bytes() for p in (tmp_path / "libs").rglob("*") if p.is_file()}
+    assert after == before  # nothing written beside the workspace (no Cargo.lock, no target)
+
+
+@pytest.mark.skipif(shutil.which("rustup") is None, reason="toolchain files are rustup's")
+def test_a_toolchain_file_above_the_workspace_picks_the_shadows_toolchain(tmp_path: Path) -> None:
+    """A custom toolchain (the active one's cargo, a rustc that sets a cfg) named by a
+    `rust-toolchain.toml` above the crate: the crate only builds with that toolchain."""
+    sysroot = Path(
+        subprocess.run(
+            ["rustc", "--print", "sysroot"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    toolchain = tmp_path / "marked-toolchain"
+    (toolchain / "bin").mkdir(parents=True)
+    (toolchain / "bin" / "cargo").symlink_to(sysroot / "bin" / "cargo")
+    (toolchain / "lib").symlink_to(sysroot / "lib")
+    rustc = toolchain / "bin" / "rustc"
+    rustc.write_text(f'#!/bin/sh\nexec "{sysroot}/bin/rustc" "$@" --cfg marked_toolchain\n')
+    rustc.chmod(0o755)
+    projects = tmp_path / "projects"
+    projects.mkdir()
+    (projects / "rust-toolchain.toml").write_text(f'[toolchain]\npath = "{toolchain}"\n')
+    lib = (
+        "#[cfg(not(marked_toolchain))]\n"
+        'compile_error!("built without the workspace\'s toolchain");\n\n' + TYPO
+    )
+    crate = write_crate(projects / "app", lib=lib)
+    assert real_errors(crate, tmp_path / "real-target") == 1
     report = fixed(crate)
     assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report

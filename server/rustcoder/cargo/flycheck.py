@@ -106,11 +106,14 @@ async def run_check(
     workspace: CargoWorkspace,
     settings: CheckSettings,
     on_diagnostic: Callable[[RustDiagnostic], None] | None = None,
+    cwd: Path | None = None,
 ) -> CheckOutcome:
     """Run one check to completion. Cancelling the awaiting task kills cargo's whole group.
 
     `on_diagnostic` sees each diagnostic as it streams in (repeats included),
-    and also the cargo-level ones found on stderr at the end.
+    and also the cargo-level ones found on stderr at the end. `cwd` (default:
+    the workspace root) is where cargo and rustup look for configuration and
+    the toolchain: a shadow copy runs in the real workspace to see what it sees.
     """
     cmd = build_command(workspace, settings)
     outcome = CheckOutcome(workspace=workspace, command=cmd)
@@ -118,7 +121,7 @@ async def run_check(
     try:
         proc = await asyncio.create_subprocess_exec(
             *cmd,
-            cwd=workspace.root,
+            cwd=cwd or workspace.root,
             env=check_env(settings),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,

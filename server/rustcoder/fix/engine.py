@@ -8,7 +8,6 @@ earlier rounds); the user's files are never written here.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import logging
 import os
@@ -17,8 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from rustcoder.cargo.config_files import config_args
-from rustcoder.cargo.flycheck import CheckOutcome, run_check
+from rustcoder.cargo.flycheck import CheckOutcome, run_check, target_dir_for
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import CheckSettings
@@ -26,7 +24,15 @@ from rustcoder.fix.candidate import SOURCE_RANK, Candidate, CandidateSource, Fix
 from rustcoder.fix.compare import Comparison, ErrorKey, ErrorSet, compare, error_key
 from rustcoder.fix.edits import EditConflictError
 from rustcoder.fix.rustc_source import RustcSource
-from rustcoder.fix.shadow import ReadText, ShadowSlot, acquire_slot, walk_sources
+from rustcoder.fix.shadow import (
+    ReadText,
+    ShadowSlot,
+    acquire_slot,
+    slot_target_dirs,
+    walk_sources,
+)
+from rustcoder.fix.shadow_build import shadow_check_settings
+from rustcoder.fix.target_seed import package_names, seed_target_dir
 
 log = logging.getLogger(__name__)
 
@@ -160,17 +166,15 @@ class FixEngine:
                     await asyncio.wait([prepare])
                     raise
                 manifest = slot.root / self.workspace.manifest.relative_to(self.workspace.root)
-                settings = dataclasses.replace(
-                    self.check_settings,
-                    target_dir=str(slot.target_dir),
-                    timeout_seconds=self.settings.timeout_seconds,
-                    # What cargo reads for the real workspace, which the copy cannot see.
-                    extra_args=[
-                        *config_args(self.workspace.root),
-                        *self.check_settings.extra_args,
-                    ],
+                settings = shadow_check_settings(
+                    self.check_settings, slot.target_dir, self.settings.timeout_seconds
                 )
-                return await run_check(CargoWorkspace(root=slot.root, manifest=manifest), settings)
+                # Started in the real workspace: cargo and rustup see what the user's build sees.
+                return await run_check(
+                    CargoWorkspace(root=slot.root, manifest=manifest),
+                    settings,
+                    cwd=self.workspace.root,
+                )
             finally:
                 slot.release()
 
@@ -182,8 +186,21 @@ class FixEngine:
                 if path.suffix == ".rs":
                     self.read_text.original(path)
         slot.sync(self.workspace.root, {**(pinned or {}), **self.overlays})
+        if not slot.target_dir.exists():
+            self._seed(slot)
         if candidate is not None:
             slot.apply(self.workspace.root, candidate.edits, self.read_text)
+
+    def _seed(self, slot: ShadowSlot) -> None:
+        """A fresh slot starts from dependencies the flycheck or another slot compiled."""
+        donors = [
+            target_dir_for(self.workspace, self.check_settings),
+            *(d for d in slot_target_dirs(self.workspace.root) if d != slot.target_dir),
+        ]
+        manifests = (p for p in walk_sources(self.workspace.root) if p.name == "Cargo.toml")
+        donor = seed_target_dir(slot.target_dir, donors, package_names(manifests))
+        if donor is not None:
+            log.info("shadow slot %s seeded from %s", slot.target_dir, donor)
 
     async def check_base(self) -> CheckOutcome:
         """Check the base state (disk plus accepted fixes) in a shadow copy."""

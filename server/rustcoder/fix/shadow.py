@@ -9,6 +9,13 @@ a server and the CLI never share one.
 Cargo decides freshness by mtime, so every write here stamps a new, strictly
 increasing mtime: restoring a file to older content must still look newer than
 the last build, or cargo would reuse artifacts of a different candidate.
+
+Relative paths must keep meaning what they mean for the real crate
+(`path = "../mylib"`, `[patch]`, `include_str!("../../data")`), so a copy sits
+at the workspace's own absolute path under a private root (`<slot>/fs/home/u/app`
+for `/home/u/app`), and every directory above it holds links to the real
+entries beside the workspace: `../mylib` in the copy is the real `../mylib`,
+read where it is and never written.
 """
 
 from __future__ import annotations
@@ -41,10 +48,11 @@ def shadow_base_dir() -> Path:
 
 
 def walk_entries(root: Path) -> Iterator[tuple[Path, bool]]:
-    """(path, is_dir_link) for the files and directory symlinks of a workspace.
+    """(path, is_dir_link) for the files and directory links of a workspace.
 
     No build output, no VCS data. A symlinked directory is reported, not
     entered: the shadow copy recreates the link, so it builds what cargo builds.
+    A dot directory is reported the same way: the copy links the real one.
     """
     count = 0
     stack = [root]
@@ -56,7 +64,11 @@ def walk_entries(root: Path) -> Iterator[tuple[Path, bool]]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                if entry.name in SKIP_DIRS or entry.name.startswith("."):
+                if entry.name in SKIP_DIRS:
+                    continue
+                if entry.name.startswith("."):
+                    # Editor and tool data (`.cargo`, `.sqlx`, `.idea`): linked, not copied.
+                    yield Path(entry.path), True
                     continue
                 stack.append(Path(entry.path))
             elif entry.is_symlink() and entry.is_dir():
@@ -99,6 +111,60 @@ def _link(path: Path, target: str) -> None:
     os.symlink(target, path)
 
 
+def real_dir_under(fs_root: Path, rel: Path) -> Path:
+    """`fs_root / rel` as a real directory physically inside `fs_root`, never through a link.
+
+    A link met on the way (one this module made) is removed, never followed:
+    everything written or removed under the mirror stays inside it.
+    """
+    current = fs_root
+    current.mkdir(parents=True, exist_ok=True)
+    for part in rel.parts:
+        current = current / part
+        if current.is_symlink():
+            current.unlink()
+        if not current.is_dir():
+            current.mkdir()
+    if not current.resolve().is_relative_to(fs_root.resolve()):
+        raise RuntimeError(f"shadow mirror {current} leads outside {fs_root}")
+    return current
+
+
+def link_surroundings(fs_root: Path, source_root: Path) -> None:
+    """In the mirror under `fs_root`, link every real entry beside `source_root` and its ancestors.
+
+    Only links are made or removed here, each pointing at the same absolute path
+    outside: what a relative path reaches from the copy is what it reaches from
+    the real workspace. Nothing that is not a link is ever removed.
+    """
+    child = source_root
+    for ancestor in source_root.parents:
+        mirror = real_dir_under(fs_root, ancestor.relative_to(ancestor.anchor))
+        try:
+            real_names = {entry.name for entry in os.scandir(ancestor)}
+        except OSError:
+            real_names = set()
+        real_names.discard(child.name)
+        with os.scandir(mirror) as entries:
+            for entry in entries:
+                if entry.name not in real_names and entry.is_symlink():
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+        for name in real_names:
+            link = mirror / name
+            target = str(ancestor / name)
+            if link.is_symlink():
+                with contextlib.suppress(OSError):
+                    if os.readlink(link) == target:
+                        continue
+                    link.unlink()
+            elif os.path.lexists(link):
+                continue  # not made here: left alone
+            with contextlib.suppress(OSError):
+                os.symlink(target, link)
+        child = ancestor
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir() and not path.is_symlink():
@@ -117,11 +183,16 @@ class ShadowSlot:
     root: Path
     target_dir: Path
     lock_file: IO[bytes]
+    #: The private root the copy's absolute layout is mirrored under.
+    fs_root: Path | None = None
     #: What each relative path in the copy currently holds.
     state: dict[Path, Signature] = field(default_factory=dict)
 
     def sync(self, source_root: Path, overlays: dict[Path, str]) -> None:
         """Make the copy equal to the source workspace plus `overlays` (absolute paths)."""
+        if self.fs_root is not None:
+            real_dir_under(self.fs_root, self.root.relative_to(self.fs_root))
+            link_surroundings(self.fs_root, source_root)
         wanted: dict[Path, tuple[Signature, Path | None, str | None]] = {}
         # A large file is linked, not copied, while this slot has never built (so
         # cargo cannot hold artifacts of an edited copy); once edited it is copied.
@@ -168,7 +239,12 @@ class ShadowSlot:
             self.state[rel] = signature
 
     def _link_target(self, source_root: Path, link: Path) -> str:
-        """Where a directory link points in the copy: same place inside, the real one outside."""
+        """Where a directory link points in the copy: same place inside, the real one outside.
+
+        A real directory reported as a link (a dot directory) is linked as it is.
+        """
+        if not link.is_symlink():
+            return str(link)
         real = link.resolve()
         real_root = source_root.resolve()
         if real.is_relative_to(real_root):
@@ -240,8 +316,7 @@ class ReadText:
 
 def acquire_slot(workspace_root: Path, max_slots: int = 8) -> ShadowSlot:
     """A free shadow slot for this workspace (a fresh one beyond `max_slots`)."""
-    key = hashlib.sha256(str(workspace_root).encode()).hexdigest()[:16]
-    base = shadow_base_dir() / key
+    base = _slots_base(workspace_root)
     base.mkdir(parents=True, exist_ok=True)
     for index in range(max_slots):
         slot_dir = base / f"slot{index}"
@@ -251,14 +326,31 @@ def acquire_slot(workspace_root: Path, max_slots: int = 8) -> ShadowSlot:
         except OSError:
             lock.close()
             continue
-        slot = ShadowSlot(root=slot_dir / "ws", target_dir=slot_dir / "target", lock_file=lock)
+        slot = _slot_in(slot_dir, workspace_root, lock)
         slot.load_state()
         return slot
     slot_dir = Path(tempfile.mkdtemp(prefix="slot-extra-", dir=base))
     lock = open(slot_dir / "lock", "wb")  # noqa: SIM115
-    return ShadowSlot(root=slot_dir / "ws", target_dir=slot_dir / "target", lock_file=lock)
+    return _slot_in(slot_dir, workspace_root, lock)
+
+
+def _slot_in(slot_dir: Path, workspace_root: Path, lock: IO[bytes]) -> ShadowSlot:
+    """The copy sits at the workspace's own absolute path under the slot's `fs` root."""
+    fs_root = slot_dir / "fs"
+    root = fs_root / workspace_root.relative_to(workspace_root.anchor)
+    return ShadowSlot(root=root, target_dir=slot_dir / "target", lock_file=lock, fs_root=fs_root)
+
+
+def _slots_base(workspace_root: Path) -> Path:
+    key = hashlib.sha256(str(workspace_root).encode()).hexdigest()[:16]
+    return shadow_base_dir() / key
+
+
+def slot_target_dirs(workspace_root: Path) -> list[Path]:
+    """The target dirs of this workspace's slots (built or not)."""
+    base = _slots_base(workspace_root)
+    return sorted(base.glob("slot*/target"))
 
 
 def remove_shadows(workspace_root: Path) -> None:
-    key = hashlib.sha256(str(workspace_root).encode()).hexdigest()[:16]
-    shutil.rmtree(shadow_base_dir() / key, ignore_errors=True)
+    shutil.rmtree(_slots_base(workspace_root), ignore_errors=True)
