@@ -156,16 +156,17 @@ TYPO = "pub fn total(v: &[u32]) -> u32 {\n    let running: u32 = v.iter().sum();
 
 
 async def test_a_shadow_that_cannot_build_verifies_nothing(tmp_path: Path) -> None:
-    """A path dependency outside the workspace: the user's build works, the shadow's cannot."""
-    dep = tmp_path / "dep"
+    """A path dependency in the workspace's `target` dir (build output, never in the copy):
+    the user's build works, the shadow's cannot."""
+    crate = tmp_path / "ws" / "app"
+    dep = crate / "target" / "dep"
     (dep / "src").mkdir(parents=True)
     (dep / "Cargo.toml").write_text(
         '[package]\nname = "dep"\nversion = "0.1.0"\nedition = "2021"\n'
     )
     (dep / "src" / "lib.rs").write_text("pub fn one() -> u32 { 1 }\n")
-    crate = tmp_path / "ws" / "app"
     (crate / "src").mkdir(parents=True)
-    (crate / "Cargo.toml").write_text(MANIFEST + '[dependencies]\ndep = { path = "../../dep" }\n')
+    (crate / "Cargo.toml").write_text(MANIFEST + '[dependencies]\ndep = { path = "target/dep" }\n')
     lib = crate / "src" / "lib.rs"
     lib.write_text(TYPO)
     engine = engine_for(crate)
