@@ -145,6 +145,16 @@ def touch(path: Path) -> None:
     os.utime(path, (now, now))
 
 
+def borrow_candidate(path: Path, text: str, index: int) -> Candidate:
+    """`shout(name)` -> `shout(&name)`, distinct per index so nothing comes from the cache."""
+    start = text.index("shout(name)")
+    return Candidate(
+        f"borrow {index}",
+        "kb",
+        (Edit(path, start, start + len("shout(name)"), f"shout(&name{' ' * index})"),),
+    )
+
+
 def verification_cost(crate: Path, rounds: int = 7) -> tuple[float, float]:
     workspace = CargoWorkspace(root=crate, manifest=crate / "Cargo.toml")
     engine = FixEngine(workspace=workspace, settings=FixSettings(parallel=1))
@@ -155,13 +165,7 @@ def verification_cost(crate: Path, rounds: int = 7) -> tuple[float, float]:
     text = module.read_text()
     verify_times: list[float] = []
     for i in range(rounds):
-        start = text.index("shout(name)")
-        # A distinct candidate each round, so nothing comes from the cache.
-        candidate = Candidate(
-            f"borrow {i}",
-            "kb",
-            (Edit(module, start, start + len("shout(name)"), f"shout(&name{' ' * i})"),),
-        )
+        candidate = borrow_candidate(module, text, i)
         t0 = time.perf_counter()
         verification = asyncio.run(engine.verify(candidate, target, baseline))
         verify_times.append(time.perf_counter() - t0)
@@ -249,13 +253,7 @@ def first_verification(
     """One verification in a fresh slot (no shadow of this workspace exists)."""
     remove_shadows(engine.workspace.root)
     main_rs = engine.workspace.root / "src" / "main.rs"
-    text = main_rs.read_text()
-    start = text.index("shout(name)")
-    candidate = Candidate(
-        f"borrow {index}",
-        "kb",
-        (Edit(main_rs, start, start + len("shout(name)"), f"shout(&name{' ' * index})"),),
-    )
+    candidate = borrow_candidate(main_rs, main_rs.read_text(), index)
     t0 = time.perf_counter()
     verification = asyncio.run(engine.verify(candidate, target, baseline))
     elapsed = time.perf_counter() - t0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fix.real_cargo import real_errors
 from tests.fix.test_fix_command import run_fix
 
 REGISTRY = Path("/usr/share/cargo/registry")
@@ -29,23 +30,6 @@ def write_crate(root: Path, deps: str = "", lib: str = TYPO) -> Path:
     )
     (root / "src" / "lib.rs").write_text(lib)
     return root
-
-
-def real_errors(crate: Path, target: Path) -> int:
-    """Errors of the user's own `cargo check`, started in the crate as the user would."""
-    proc = subprocess.run(
-        ["cargo", "check", "--message-format=json", "--target-dir", str(target)],
-        cwd=crate,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    messages = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    return sum(
-        1
-        for m in messages
-        if m.get("reason") == "compiler-message" and m["message"]["level"] == "error"
-    )
 
 
 def fixed(crate: Path) -> dict[str, object]:

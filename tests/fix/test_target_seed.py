@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from rustcoder.config import CheckSettings
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.shadow import remove_shadows, slot_target_dirs
 from rustcoder.fix.target_seed import package_names, seed_target_dir
+from tests.fix.real_cargo import real_errors
 
 REGISTRY = Path("/usr/share/cargo/registry")
 CLEAN = "pub fn total(items: &[u32]) -> u32 {\n    items.iter().sum()\n}\n"
@@ -34,33 +33,12 @@ def write_crate(root: Path, lib: str, deps: str = "") -> Path:
     return root
 
 
-def cargo_check(crate: Path, target: Path) -> list[dict[str, object]]:
-    proc = subprocess.run(
-        ["cargo", "check", "--message-format=json", "--target-dir", str(target)],
-        cwd=crate,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-
-
-def errors(messages: list[dict[str, object]]) -> int:
-    return sum(
-        1
-        for m in messages
-        if m.get("reason") == "compiler-message"
-        and isinstance(m["message"], dict)
-        and m["message"]["level"] == "error"
-    )
-
-
 def test_the_workspaces_own_fingerprints_are_not_copied(tmp_path: Path) -> None:
     """The copy's `lib.rs` differs from what the donor compiled but looks older: only
     a rebuild from the copy's files reports its error."""
     donor_crate = write_crate(tmp_path / "real" / "app", CLEAN)
     donor = tmp_path / "donor-target"
-    assert errors(cargo_check(donor_crate, donor)) == 0
+    assert real_errors(donor_crate, donor) == 0
     copy = write_crate(tmp_path / "copy" / "app", BROKEN)
     old = 1_000_000_000
     os.utime(copy / "src" / "lib.rs", (old, old))
@@ -68,10 +46,10 @@ def test_the_workspaces_own_fingerprints_are_not_copied(tmp_path: Path) -> None:
     assert own == {"seeded"}
 
     assert seed_target_dir(tmp_path / "honest", [donor], own) == donor
-    assert errors(cargo_check(copy, tmp_path / "honest")) == 1
+    assert real_errors(copy, tmp_path / "honest") == 1
     # The hazard the exclusion avoids: with the fingerprints copied, cargo trusts them.
     assert seed_target_dir(tmp_path / "naive", [donor], set()) == donor
-    assert errors(cargo_check(copy, tmp_path / "naive")) == 0
+    assert real_errors(copy, tmp_path / "naive") == 0
 
 
 def test_a_donor_that_cargo_is_building_in_is_not_copied(tmp_path: Path) -> None:
