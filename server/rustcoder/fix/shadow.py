@@ -192,7 +192,7 @@ class ShadowSlot:
         """Make the copy equal to the source workspace plus `overlays` (absolute paths)."""
         if self.fs_root is not None:
             real_dir_under(self.fs_root, self.root.relative_to(self.fs_root))
-            link_surroundings(self.fs_root, source_root)
+            link_surroundings(self.fs_root, source_root.absolute())
         wanted: dict[Path, tuple[Signature, Path | None, str | None]] = {}
         # A large file is linked, not copied, while this slot has never built (so
         # cargo cannot hold artifacts of an edited copy); once edited it is copied.
@@ -337,7 +337,8 @@ def acquire_slot(workspace_root: Path, max_slots: int = 8) -> ShadowSlot:
 def _slot_in(slot_dir: Path, workspace_root: Path, lock: IO[bytes]) -> ShadowSlot:
     """The copy sits at the workspace's own absolute path under the slot's `fs` root."""
     fs_root = slot_dir / "fs"
-    root = fs_root / workspace_root.relative_to(workspace_root.anchor)
+    absolute = workspace_root.absolute()
+    root = fs_root / absolute.relative_to(absolute.anchor)
     return ShadowSlot(root=root, target_dir=slot_dir / "target", lock_file=lock, fs_root=fs_root)
 
 
