@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rustcoder.fix.shadow import remove_shadows, slot_target_dirs
 from tests.fix.real_cargo import real_errors
 from tests.fix.test_fix_command import run_fix
 
@@ -56,6 +57,27 @@ def test_a_directory_source_configured_above_the_crate_reaches_the_shadow(
     report = fixed(crate)
     assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
     assert "running_total\n}" in (crate / "src" / "lib.rs").read_text()
+
+
+@pytest.mark.skipif(
+    not (REGISTRY / "anyhow-1.0.69").is_dir(),
+    reason="Debian's librust-anyhow-dev is missing (bench/llm-corpus/install.sh installs it)",
+)
+def test_a_vendored_directory_in_the_workspace_is_read_in_place(tmp_path: Path) -> None:
+    lib = "use anyhow::Result;\n\npub fn ok() -> Result<()> {\n    Ok(())\n}\n\n" + TYPO
+    crate = write_crate(tmp_path / "app", deps='anyhow = "1"', lib=lib)
+    shutil.copytree(REGISTRY / "anyhow-1.0.69", crate / "vendor" / "anyhow-1.0.69")
+    (crate / ".cargo").mkdir()
+    (crate / ".cargo" / "config.toml").write_text(
+        '[source.crates-io]\nreplace-with = "vendored"\n\n'
+        '[source.vendored]\ndirectory = "vendor"\n\n[net]\noffline = true\n'
+    )
+    report = fixed(crate)
+    assert report["errorsBefore"] == 1 and report["errorsAfter"] == 0, report
+    copies = [d.parent / "fs" / crate.relative_to(crate.anchor) for d in slot_target_dirs(crate)]
+    vendored = [c / "vendor" / "anyhow-1.0.69" for c in copies if c.is_dir()]
+    assert vendored and all(v.is_symlink() for v in vendored)  # linked, not copied
+    remove_shadows(crate)
 
 
 def test_an_env_table_in_the_workspace_config_reaches_the_shadow(tmp_path: Path) -> None:

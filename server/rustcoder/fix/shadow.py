@@ -38,6 +38,8 @@ from rustcoder.fix.edits import Edit, apply_edits, group_by_file
 
 SKIP_DIRS = {"target", ".git", ".hg", ".svn", "node_modules", ".venv", "__pycache__"}
 MAX_FILES = 20_000
+#: Every crate `cargo vendor` writes (and every directory-source crate) has one.
+VENDORED_MARK = ".cargo-checksum.json"
 MAX_FILE_BYTES = 16 * 1024 * 1024
 
 Signature = tuple[object, ...]
@@ -52,7 +54,9 @@ def walk_entries(root: Path) -> Iterator[tuple[Path, bool]]:
 
     No build output, no VCS data. A symlinked directory is reported, not
     entered: the shadow copy recreates the link, so it builds what cargo builds.
-    A dot directory is reported the same way: the copy links the real one.
+    A dot directory is reported the same way: the copy links the real one, and
+    so is a vendored crate (`cargo vendor` output: thousands of files no fix
+    edits, which would otherwise be copied into every slot).
     """
     count = 0
     stack = [root]
@@ -61,6 +65,9 @@ def walk_entries(root: Path) -> Iterator[tuple[Path, bool]]:
         try:
             entries = list(os.scandir(directory))
         except OSError:
+            continue
+        if directory != root and any(e.name == VENDORED_MARK for e in entries):
+            yield directory, True  # a vendored crate: read in place, never edited
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
