@@ -3,9 +3,12 @@ removes anything outside itself (real files under tmp_path)."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
-from rustcoder.fix.shadow import link_surroundings, real_dir_under
+import pytest
+
+from rustcoder.fix.shadow import acquire_slot, link_surroundings, real_dir_under
 
 
 def mirror_of(fs_root: Path, path: Path) -> Path:
@@ -62,3 +65,38 @@ def test_something_real_in_the_mirror_is_left_alone(tmp_path: Path) -> None:
     assert not (mirror_a / "notes.txt").is_symlink()
     assert (mirror_a / "notes.txt").read_text() == "kept"
     assert (real / "a" / "notes.txt").read_text() == "real"
+
+
+def test_an_overlay_inside_a_linked_directory_never_reaches_the_real_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dot directories and vendored crates are linked into the copy: an unsaved buffer
+    or an edit of a file in one must not be written through the link."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    tempfile.tempdir = None
+    ws = tmp_path / "ws"
+    vendored = ws / "vendor" / "dep"
+    (vendored / "src").mkdir(parents=True)
+    (vendored / ".cargo-checksum.json").write_text("{}")
+    (vendored / "src" / "lib.rs").write_text("pub fn real() {}\n")
+    (ws / ".tool").mkdir()
+    (ws / ".tool" / "gen.rs").write_text("// real\n")
+    (ws / "src").mkdir()
+    (ws / "src" / "main.rs").write_text("fn main() {}\n")
+    slot = acquire_slot(ws)
+    try:
+        overlays = {
+            vendored / "src" / "lib.rs": "pub fn edited() {}\n",
+            ws / ".tool" / "gen.rs": "// edited\n",
+            ws / "src" / "main.rs": "fn main() { let _x = 1; }\n",
+        }
+        slot.sync(ws, overlays)
+        slot.sync(ws, overlays)
+        assert (vendored / "src" / "lib.rs").read_text() == "pub fn real() {}\n"
+        assert (ws / ".tool" / "gen.rs").read_text() == "// real\n"
+        assert (slot.root / "src" / "main.rs").read_text() == "fn main() { let _x = 1; }\n"
+        assert (ws / "src" / "main.rs").read_text() == "fn main() {}\n"
+    finally:
+        slot.release()
+        tempfile.tempdir = None

@@ -112,6 +112,13 @@ def _clear(path: Path) -> None:
         shutil.rmtree(path)
 
 
+def _stays_inside(dest: Path, root: Path) -> bool:
+    """Whether writing `dest` writes inside the copy, not through a link out of it."""
+    return dest.parent.resolve().is_relative_to(root) and (
+        dest.is_symlink() or not dest.exists() or dest.resolve().is_relative_to(root)
+    )
+
+
 def _link(path: Path, target: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear(path)
@@ -227,9 +234,15 @@ class ShadowSlot:
                 with contextlib.suppress(OSError):
                     _clear(self.root / rel)
                 del self.state[rel]
+        root = self.root.resolve()
         for rel, (signature, disk_path, text) in wanted.items():
             dest = self.root / rel
             if self.state.get(rel) == signature and (dest.exists() or dest.is_symlink()):
+                continue
+            if not _stays_inside(dest, root):
+                # Under a linked directory (a dot dir, a vendored crate): writing here
+                # would write the user's real file. The copy keeps the real content.
+                self.state.pop(rel, None)
                 continue
             if signature[0] == "dirlink":
                 _link(dest, str(signature[1]))
