@@ -22,4 +22,5 @@ from rustcoder.fix.recipes.types import (  # noqa: F401  (imported to register e
     methods,
     mismatch,
     related,
+    uses,
 )
