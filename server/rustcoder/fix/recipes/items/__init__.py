@@ -13,6 +13,7 @@ hold what several themes share.
 
 from rustcoder.fix.recipes.items import (
     functions,
+    generated,
     generics,
     names,
     owned,
@@ -20,4 +21,4 @@ from rustcoder.fix.recipes.items import (
     struct_literals,
 )
 
-__all__ = ["functions", "generics", "names", "owned", "patterns", "struct_literals"]
+__all__ = ["functions", "generated", "generics", "names", "owned", "patterns", "struct_literals"]

@@ -25,6 +25,7 @@ from rustcoder.fix.recipes.ownership import (
     live_borrows,
     moves,
     mutability,
+    reborrow,
 )
 
-__all__ = ["aliasing", "lifetimes", "live_borrows", "moves", "mutability"]
+__all__ = ["aliasing", "lifetimes", "live_borrows", "moves", "mutability", "reborrow"]

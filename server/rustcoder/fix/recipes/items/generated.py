@@ -1,0 +1,240 @@
+"""Items that were used but never written, generated from their uses.
+
+Programs written in one go call `Type::new(a, b)` on a struct whose `new`
+was never written, or build `Point { x: 1.0, y: 2.0 }` of a struct never
+declared. The item follows from its uses and the definitions around them: a
+constructor stores its arguments in the struct's fields (matched by name,
+then by type and order) and gives the other fields their empty value; a
+struct's fields take the types of the literal's values. Nothing here writes
+a placeholder body: where the uses do not determine the item, nothing is
+proposed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.local_types import LocalTypes, generic_args_of, strip_refs
+from rustcoder.fix.recipes.syntax import (
+    INTEGERS,
+    Node,
+    indent_unit,
+    insert_items_after,
+    primary_node,
+    struct_name,
+    text_of,
+)
+from rustcoder.fix.rust_syntax import SourceFile
+
+_EMPTY_COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "String")
+
+
+def empty_value(type_text: str) -> str:
+    """The value a field starts with when the constructor is not given one."""
+    bare = type_text.strip()
+    if bare in INTEGERS:
+        return "0"
+    if bare in ("f32", "f64"):
+        return "0.0"
+    if bare == "bool":
+        return "false"
+    parts = generic_args_of(bare)
+    head = parts[0] if parts else bare
+    if head in _EMPTY_COLLECTIONS:
+        return f"{head}::new()"
+    if head == "Option":
+        return "None"
+    return "Default::default()"
+
+
+def _fits(arg_type: str | None, arg: Node, field_type: str) -> bool:
+    """Whether an argument of `arg_type` can be stored in a field of `field_type`."""
+    if arg_type is None:
+        return True
+    if arg.type == "integer_literal" and arg_type == "i32":
+        return field_type in INTEGERS or field_type in ("f32", "f64")
+    if arg.type == "float_literal":
+        return field_type in ("f32", "f64")
+    if strip_refs(arg_type) in ("str", "String") and field_type == "String":
+        return True
+    return strip_refs(arg_type) == field_type or arg_type == field_type
+
+
+def _arg_name(file: SourceFile, arg: Node) -> str | None:
+    """The name an argument is written with: `name`, `&name`, `name.clone()`, `x.name`."""
+    text = text_of(file, arg)
+    found = re.fullmatch(
+        r"&?(?:mut\s+)?(?:\w+\.)*(\w+)(?:\.(?:clone|to_string|to_owned)\(\))?", text
+    )
+    return found.group(1) if found else None
+
+
+def match_arguments(
+    reader: LocalTypes, args: list[Node], fields: list[tuple[str, str]]
+) -> list[tuple[str, str]] | None:
+    """For each argument, (field name, field type) it fills: by name, then in order by type."""
+    assigned: dict[int, tuple[str, str]] = {}
+    free = list(fields)
+    for i, arg in enumerate(args):
+        name = _arg_name(reader.file, arg)
+        match = next((f for f in free if f[0] == name), None)
+        if match is not None and _fits(reader.type_of(arg), arg, match[1]):
+            assigned[i] = match
+            free.remove(match)
+    for i, arg in enumerate(args):
+        if i in assigned:
+            continue
+        arg_type = reader.type_of(arg)
+        match = next((f for f in free if _fits(arg_type, arg, f[1])), None)
+        if match is None:
+            return None
+        assigned[i] = match
+        free.remove(match)
+    return [assigned[i] for i in range(len(args))]
+
+
+def constructor_text(
+    reader: LocalTypes,
+    args: list[Node],
+    matched: list[tuple[str, str]],
+    fields: list[tuple[str, str]],
+    indent: str,
+    unit: str,
+    public: bool,
+    name: str = "new",
+) -> str:
+    """`fn new(..) -> Self { Self { .. } }` storing each argument in its field."""
+    params, given = [], {}
+    for arg, (field, field_type) in zip(args, matched, strict=True):
+        arg_type = reader.type_of(arg) or field_type
+        if field_type == "String" and strip_refs(arg_type) == "str":
+            params.append(f"{field}: &str")
+            given[field] = f"{field}: {field}.to_string()"
+        else:
+            params.append(f"{field}: {field_type}")
+            given[field] = field
+    inits = [given.get(f, f"{f}: {empty_value(t)}") for f, t in fields]
+    body_indent = indent + unit
+    lines = [f"{indent}{'pub ' if public else ''}fn {name}({', '.join(params)}) -> Self {{"]
+    if len(", ".join(inits)) <= 18:  # rustfmt's `struct_lit_width`
+        lines.append(f"{body_indent}Self {{ {', '.join(inits)} }}")
+    else:
+        lines.append(f"{body_indent}Self {{")
+        lines += [f"{body_indent}{unit}{init}," for init in inits]
+        lines.append(f"{body_indent}}}")
+    lines.append(f"{indent}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _inherent_impl(file: SourceFile, name: str) -> Node | None:
+    for node in file.walk():
+        if node.type != "impl_item" or node.child_by_field_name("trait") is not None:
+            continue
+        type_ = node.child_by_field_name("type")
+        if type_ is not None and text_of(file, type_).split("<")[0] == name:
+            return node
+    return None
+
+
+@edit_kind("generate-constructor")
+def generate_constructor(inp: RecipeInput) -> list[Candidate]:
+    """`Type::new(a, b)` where `new` was never written: a constructor that stores the
+    arguments in the struct's fields and starts the other fields empty."""
+    name = struct_name(inp.captures.get("type", ""))
+    method = inp.captures.get("name", "new")
+    call = need(inp.file.enclosing(primary_node(inp), "call_expression"))
+    arguments = need(call.child_by_field_name("arguments"))
+    args = list(arguments.named_children)
+    found = need(inp.find_type(name))
+    source, item = found
+    assert isinstance(item, Node)
+    if item.type != "struct_item" or item.child_by_field_name("type_parameters") is not None:
+        return []
+    fields = source.struct_fields(item)
+    if not fields and args:
+        return []
+    reader = LocalTypes(inp.file)
+    matched = need(match_arguments(reader, args, fields))
+    public = text_of(source, item).startswith("pub")
+    unit = indent_unit(source)
+    impl = _inherent_impl(source, name)
+    if impl is not None:
+        body = need(impl.child_by_field_name("body"))
+        text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
+        at = source.end(body.children[0])
+        text = "\n" + text.rstrip("\n") + ("\n" if body.named_children else "")
+        edit = inp.edit(at, at, text, source.path)
+    else:
+        text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
+        block = f"\nimpl {name} {{\n{text}}}\n"
+        edit = insert_items_after(source, item, block)
+    title = f"Write `{name}::{method}`, storing its arguments in the fields"
+    if len(args) < len(fields):
+        title = f"Write `{name}::{method}` (fields it is not given start empty)"
+    return [inp.candidate(title, [edit], 0.75)]
+
+
+def _literal_fields(reader: LocalTypes, literals: list[Node]) -> list[tuple[str, str]] | None:
+    """(field, type) for a struct known only from its literals; None when a type is unknown."""
+    fields: dict[str, str | None] = {}
+    for literal in literals:
+        body = literal.child_by_field_name("body")
+        for entry in body.named_children if body is not None else []:
+            if entry.type == "field_initializer":
+                field, value = (
+                    entry.child_by_field_name("field"),
+                    entry.child_by_field_name("value"),
+                )
+            elif entry.type == "shorthand_field_initializer" and entry.named_children:
+                field = value = entry.named_children[0]
+            else:
+                continue
+            if field is None or value is None:
+                continue
+            name = text_of(reader.file, field)
+            found = reader.type_of(value)
+            if found == "&str" and value.type == "string_literal":
+                found = "&'static str"
+            if found is not None and "&" in found and found != "&'static str":
+                found = None
+            if fields.get(name) is None:
+                fields[name] = found
+    if not fields or any(t is None for t in fields.values()):
+        return None
+    return [(name, t) for name, t in fields.items() if t is not None]
+
+
+@edit_kind("generate-struct")
+def generate_struct(inp: RecipeInput) -> list[Candidate]:
+    """A struct literal of a struct never declared: declare it with the literal's fields,
+    typed as the values are."""
+    name = inp.captures.get("name", "")
+    literal = need(inp.file.enclosing(primary_node(inp), "struct_expression"))
+    written = text_of(inp.file, literal.child_by_field_name("name"))
+    if written != name:
+        return []
+    literals = [
+        n
+        for n in inp.file.walk()
+        if n.type == "struct_expression"
+        and text_of(inp.file, n.child_by_field_name("name")) == name
+    ]
+    fields = need(_literal_fields(LocalTypes(inp.file), literals))
+    top = literal
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    unit = indent_unit(inp.file)
+    body = "".join(f"{unit}{field}: {type_},\n" for field, type_ in fields)
+    declaration = f"struct {name} {{\n{body}}}\n\n"
+    at = inp.file.item_start(top)
+    return [
+        inp.insert(
+            f"Declare `struct {name}` with the literal's fields",
+            at,
+            f"#[derive(Debug, Clone)]\n{declaration}",
+            0.7,
+        ),
+        inp.insert(f"Declare `struct {name}` (no derives)", at, declaration, 0.6),
+    ]

@@ -1,0 +1,104 @@
+"""E0499/E0502: a method of `self` called while a borrow of one of its fields is live.
+
+    let job = self.jobs.get_mut(&id).unwrap();
+    job.done = true;
+    self.note(format!("finished {}", job.id));   // needs all of `self`
+    job.cost = 0;
+
+The borrow of `self.jobs` is still in use when `self.note` needs the whole
+of `self`. Index, then reborrow: compute what the call needs from the
+borrowed value before it (into locals, which end that use of the borrow),
+and look the value up again after the call for the lines that still use it.
+The lookup is the program's own expression, so what it finds is what it
+found before, as long as the call does not change which entries there are
+(the engine compiles the result; the reader judges the rest).
+"""
+
+from __future__ import annotations
+
+from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.ownership._common import (
+    first_labelled,
+    fresh_name,
+    identifiers,
+    mentions,
+)
+from rustcoder.fix.recipes.syntax import Node, statement_of, text_of
+
+_FIRST = ("first mutable borrow occurs here", "immutable borrow occurs here", "borrow occurs here")
+
+
+def _self_call(file_text: str, statement: Node) -> Node | None:
+    """The outermost `self.method(..)` (or `Self::f(self, ..)`) call in `statement`."""
+    stack = [statement]
+    while stack:
+        node = stack.pop(0)
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            text = file_text[function.start_byte : function.end_byte] if function else ""
+            if text.startswith("self."):
+                return node
+        stack.extend(node.named_children)
+    return None
+
+
+@edit_kind("reborrow-after-call")
+def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
+    """Take what `self.method(..)` needs from the borrowed field's value into locals first,
+    and look the value up again after the call (see the module's docstring)."""
+    file = inp.file
+    first = need(first_labelled(inp, *_FIRST))
+    binding = need(file.enclosing(file.node_at(*first), "let_declaration"))
+    pattern = need(binding.child_by_field_name("pattern"))
+    value = need(binding.child_by_field_name("value"))
+    lookup = text_of(file, value)
+    names = [n for n in file.walk(pattern) if n.type == "identifier"]
+    if len(names) != 1 or not lookup.lstrip("&").removeprefix("mut ").startswith("self."):
+        return []
+    name = text_of(file, names[0])
+    statement = need(statement_of(file, file.node_at(inp.start, inp.end)))
+    block = need(statement.parent)
+    if binding.parent != block or statement.start_byte <= binding.end_byte:
+        return []
+    call = need(_self_call(file.data.decode("utf-8", errors="replace"), statement))
+    arguments = need(call.child_by_field_name("arguments"))
+    indent = file.indent_at(file.start(statement))
+    fn = file.enclosing(statement, "function_item")
+    hoisted: list[str] = []
+    edits = []
+    taken: list[str] = []
+    for arg in arguments.named_children:
+        if not identifiers(file, arg, name) and not mentions(
+            file, file.start(arg), file.end(arg), name
+        ):
+            continue
+        options = [
+            f"{name}_{w}" for w in ("value", "arg", "part", "more") if f"{name}_{w}" not in taken
+        ]
+        local = fresh_name(file, fn, *options)
+        taken.append(local)
+        text = text_of(file, arg)
+        passed = local
+        if arg.type == "reference_expression":
+            inner = need(arg.child_by_field_name("value"))
+            text, passed = f"{text_of(file, inner)}.clone()", f"&{local}"
+        hoisted.append(f"let {local} = {text};\n{indent}")
+        edits.append(inp.edit(file.start(arg), file.end(arg), passed))
+    rest = [c for c in block.named_children if c.start_byte >= statement.end_byte]
+    used_after = any(
+        identifiers(file, c, name) or mentions(file, file.start(c), file.end(c), name) for c in rest
+    )
+    if not hoisted and not used_after:
+        return []
+    if hoisted:
+        at = file.start(statement)
+        edits.append(inp.edit(at, at, "".join(hoisted)))
+    if used_after:
+        mutable = "mut " if text_of(file, pattern).startswith("mut ") else ""
+        at = file.end(statement)
+        edits.append(inp.edit(at, at, f"\n{indent}let {mutable}{name} = {lookup};"))
+    title = f"Take what `{text_of(file, call.child_by_field_name('function'))}` needs first"
+    if used_after:
+        title += f", then look `{name}` up again"
+    return [inp.candidate(title, edits, 0.65)]
