@@ -364,9 +364,12 @@ class LocalTypes:
             inner = self.type_of(node.child_by_field_name("value"))
             mutable = any(c.type == "mutable_specifier" for c in node.children)
             return f"&{'mut ' if mutable else ''}{inner}" if inner else None
-        if kind == "unary_expression" and text_of(self.file, node).startswith("*"):
-            inner = self.type_of(node.named_children[0]) if node.named_children else None
-            return strip_refs(inner) if inner and inner.startswith("&") else None
+        if kind == "unary_expression" and node.named_children:
+            inner = self.type_of(node.named_children[0])
+            operator = text_of(self.file, node)[:1]
+            if operator == "*":
+                return strip_refs(inner) if inner and inner.startswith("&") else None
+            return "bool" if operator == "!" else inner
         if kind == "type_cast_expression":
             type_ = node.child_by_field_name("type")
             return text_of(self.file, type_) if type_ is not None else None

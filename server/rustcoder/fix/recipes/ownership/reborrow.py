@@ -26,7 +26,7 @@ from rustcoder.fix.recipes.ownership._common import (
 )
 from rustcoder.fix.recipes.syntax import Node, statement_of, text_of
 
-_FIRST = ("first mutable borrow occurs here", "immutable borrow occurs here", "borrow occurs here")
+_FIRST = ("first mutable borrow occurs here", "immutable borrow occurs here")
 
 
 def _self_call(file_text: str, statement: Node) -> Node | None:
@@ -48,7 +48,7 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     """Take what `self.method(..)` needs from the borrowed field's value into locals first,
     and look the value up again after the call (see the module's docstring)."""
     file = inp.file
-    first = need(first_labelled(inp, *_FIRST))
+    first = need(next(filter(None, (first_labelled(inp, label) for label in _FIRST)), None))
     binding = need(file.enclosing(file.node_at(*first), "let_declaration"))
     pattern = need(binding.child_by_field_name("pattern"))
     value = need(binding.child_by_field_name("value"))

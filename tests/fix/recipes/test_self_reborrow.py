@@ -1,0 +1,112 @@
+"""A method of `self` called while a borrow of one of its fields is live (E0499/E0502).
+
+Index, then reborrow: what the call needs is taken into locals before it, and
+the value is looked up again after it for the lines that still use it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fix.recipes.helpers import check_fix, check_no_fix
+
+CASES = [
+    (
+        "mutable-find-then-self-method",
+        """
+pub struct Task {
+    pub id: u32,
+    pub runs: u32,
+}
+
+pub struct Runner {
+    tasks: Vec<Task>,
+    log: Vec<String>,
+}
+
+impl Runner {
+    fn record(&mut self, id: u32) {
+        self.log.push(format!("ran {id}"));
+    }
+
+    pub fn run(&mut self, id: u32) -> u32 {
+        let task = self.tasks.iter_mut().find(|t| t.id == id).unwrap();
+        task.runs += 1;
+        self.record(task.id);
+        task.runs
+    }
+}
+""",
+        [
+            "let task_value = task.id;",
+            "self.record(task_value);",
+            "let task = self.tasks.iter_mut().find(|t| t.id == id).unwrap();\n        task.runs\n",
+        ],
+        "E0499",
+    ),
+    (
+        "shared-lookup-then-mutating-method",
+        """
+use std::collections::HashMap;
+
+pub struct Account {
+    pub name: String,
+    pub balance: i64,
+}
+
+pub struct Bank {
+    accounts: HashMap<u32, Account>,
+    audit: Vec<String>,
+}
+
+impl Bank {
+    fn note(&mut self, who: &String) {
+        self.audit.push(who.clone());
+    }
+
+    pub fn balance(&mut self, id: u32) -> i64 {
+        let account = self.accounts.get(&id).unwrap();
+        self.note(&account.name);
+        account.balance
+    }
+}
+""",
+        ["let account_value = account.name.clone();", "self.note(&account_value);"],
+        "E0502",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "code"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+async def test_reborrow_after_self_call(
+    tmp_path: Path, before: str, after: list[str], code: str
+) -> None:
+    await check_fix(tmp_path, before, after, code=code, source="kb", title="look")
+
+
+async def test_loop_borrow_is_left_to_the_loop_recipes(tmp_path: Path) -> None:
+    # The field is borrowed by the loop itself, not by a `let`: nothing to look up again.
+    before = """
+pub struct Queue {
+    items: Vec<u32>,
+    seen: u32,
+}
+
+impl Queue {
+    fn bump(&mut self) {
+        self.seen += 1;
+    }
+
+    pub fn drain(&mut self) {
+        for item in self.items.iter_mut() {
+            *item += 1;
+            self.bump();
+        }
+    }
+}
+"""
+    await check_no_fix(tmp_path, before, "E0499", {"E0499-reborrow-after-call"})
