@@ -77,6 +77,64 @@ pub fn fresh() -> Counter {
         ["fn new() -> Self {", "last: None,"],
     ),
     (
+        "new-of-generic-struct",
+        """
+pub struct Ring<T> {
+    slots: Vec<T>,
+    limit: usize,
+}
+
+pub fn ring() -> usize {
+    let ring: Ring<String> = Ring::new(8);
+    ring.slots.len() + ring.limit
+}
+""",
+        ["impl<T> Ring<T> {", "fn new(limit: usize) -> Self {"],
+    ),
+    (
+        "getter-called-on-a-reference-in-a-macro",
+        """
+pub struct Sensor {
+    label: String,
+    celsius: f64,
+}
+
+pub fn show(sensor: &Sensor) {
+    println!("{} {:.1}", sensor.get_label(), sensor.celsius);
+}
+""",
+        ["fn get_label(&self) -> &str {", "&self.label"],
+    ),
+    (
+        "getter-whose-caller-owns-the-value",
+        """
+pub struct Sensor {
+    label: String,
+}
+
+pub fn label(sensor: &Sensor) -> String {
+    let owned: String = sensor.get_label();
+    owned
+}
+""",
+        ["fn get_label(&self) -> String {", "self.label.clone()"],
+    ),
+    (
+        "setter-and-flag",
+        """
+pub struct Valve {
+    open: bool,
+    pressure: u32,
+}
+
+pub fn cycle(valve: &mut Valve) -> bool {
+    valve.set_pressure(7);
+    valve.is_open()
+}
+""",
+        ["fn set_pressure(&mut self, pressure: u32) {", "self.pressure = pressure;"],
+    ),
+    (
         "struct-from-literal",
         """
 pub fn origin(name: &str) -> f64 {
@@ -107,6 +165,19 @@ pub fn gauge() -> Gauge {
 }
 """
     await check_no_fix(tmp_path, before, "E0599", {"E0599-generate-constructor"})
+
+
+async def test_accessor_of_a_field_the_struct_lacks_is_not_written(tmp_path: Path) -> None:
+    before = """
+pub struct Lamp {
+    pub on: bool,
+}
+
+pub fn color(lamp: &Lamp) -> u32 {
+    lamp.get_color()
+}
+"""
+    await check_no_fix(tmp_path, before, "E0599", {"E0599-generate-accessor"})
 
 
 async def test_struct_whose_field_type_is_unknown_is_not_declared(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ hold what several themes share.
 """
 
 from rustcoder.fix.recipes.items import (
+    accessors,
     functions,
     generated,
     generics,
@@ -21,4 +22,13 @@ from rustcoder.fix.recipes.items import (
     struct_literals,
 )
 
-__all__ = ["functions", "generated", "generics", "names", "owned", "patterns", "struct_literals"]
+__all__ = [
+    "accessors",
+    "functions",
+    "generated",
+    "generics",
+    "names",
+    "owned",
+    "patterns",
+    "struct_literals",
+]

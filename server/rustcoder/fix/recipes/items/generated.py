@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from rustcoder.fix.candidate import Candidate
+from rustcoder.fix.edits import Edit
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.local_types import LocalTypes, generic_args_of, strip_refs
 from rustcoder.fix.recipes.syntax import (
@@ -26,6 +27,7 @@ from rustcoder.fix.recipes.syntax import (
     struct_name,
     text_of,
 )
+from rustcoder.fix.recipes.types._syntax import viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
 _EMPTY_COLLECTIONS = ("Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "String")
@@ -49,9 +51,9 @@ def empty_value(type_text: str) -> str:
     return "Default::default()"
 
 
-def _fits(arg_type: str | None, arg: Node, field_type: str) -> bool:
+def _fits(arg_type: str | None, arg: Node, field_type: str, generic: set[str]) -> bool:
     """Whether an argument of `arg_type` can be stored in a field of `field_type`."""
-    if arg_type is None:
+    if arg_type is None or field_type in generic:
         return True
     if arg.type == "integer_literal" and arg_type == "i32":
         return field_type in INTEGERS or field_type in ("f32", "f64")
@@ -72,7 +74,7 @@ def _arg_name(file: SourceFile, arg: Node) -> str | None:
 
 
 def match_arguments(
-    reader: LocalTypes, args: list[Node], fields: list[tuple[str, str]]
+    reader: LocalTypes, args: list[Node], fields: list[tuple[str, str]], generic: set[str]
 ) -> list[tuple[str, str]] | None:
     """For each argument, (field name, field type) it fills: by name, then in order by type."""
     assigned: dict[int, tuple[str, str]] = {}
@@ -80,14 +82,14 @@ def match_arguments(
     for i, arg in enumerate(args):
         name = _arg_name(reader.file, arg)
         match = next((f for f in free if f[0] == name), None)
-        if match is not None and _fits(reader.type_of(arg), arg, match[1]):
+        if match is not None and _fits(reader.type_of(arg), arg, match[1], generic):
             assigned[i] = match
             free.remove(match)
     for i, arg in enumerate(args):
         if i in assigned:
             continue
         arg_type = reader.type_of(arg)
-        match = next((f for f in free if _fits(arg_type, arg, f[1])), None)
+        match = next((f for f in free if _fits(arg_type, arg, f[1], generic)), None)
         if match is None:
             return None
         assigned[i] = match
@@ -138,7 +140,41 @@ def _inherent_impl(file: SourceFile, name: str) -> Node | None:
     return None
 
 
-@edit_kind("generate-constructor")
+def _impl_header(source: SourceFile, item: Node, name: str) -> str:
+    """`impl Name` for `item`, with its generic parameters: `impl<T: Clone> Name<T>`."""
+    params = item.child_by_field_name("type_parameters")
+    if params is None:
+        return f"impl {name}"
+    names = []
+    for param in params.named_children:
+        ident = param.child_by_field_name("name")
+        if ident is None:
+            return ""
+        names.append(text_of(source, ident))
+    where = next((c for c in item.named_children if c.type == "where_clause"), None)
+    if where is not None:
+        return f"impl{text_of(source, params)} {name}<{', '.join(names)}> {text_of(source, where)}"
+    return f"impl{text_of(source, params)} {name}<{', '.join(names)}>"
+
+
+def add_to_impl(
+    inp: RecipeInput, source: SourceFile, item: Node, name: str, text: str
+) -> Edit | None:
+    """An edit that puts `text` (an indented fn) first in `name`'s inherent impl, or in a
+    new impl block right after the type when it has none."""
+    impl = _inherent_impl(source, name)
+    if impl is not None:
+        body = impl.child_by_field_name("body")
+        if body is None:
+            return None
+        at = source.end(body.children[0])
+        text = "\n" + text.rstrip("\n") + ("\n" if body.named_children else "")
+        return inp.edit(at, at, text, source.path)
+    header = _impl_header(source, item, name)
+    return insert_items_after(source, item, f"\n{header} {{\n{text}}}\n") if header else None
+
+
+@edit_kind("generate-constructor", prepare=viewed)
 def generate_constructor(inp: RecipeInput) -> list[Candidate]:
     """`Type::new(a, b)` where `new` was never written: a constructor that stores the
     arguments in the struct's fields and starts the other fields empty."""
@@ -150,26 +186,23 @@ def generate_constructor(inp: RecipeInput) -> list[Candidate]:
     found = need(inp.find_type(name))
     source, item = found
     assert isinstance(item, Node)
-    if item.type != "struct_item" or item.child_by_field_name("type_parameters") is not None:
+    if item.type != "struct_item":
         return []
     fields = source.struct_fields(item)
     if not fields and args:
         return []
     reader = LocalTypes(inp.file)
-    matched = need(match_arguments(reader, args, fields))
+    params = item.child_by_field_name("type_parameters")
+    generic = {
+        text_of(source, p.child_by_field_name("name"))
+        for p in (params.named_children if params is not None else [])
+        if p.type == "type_parameter"
+    }
+    matched = need(match_arguments(reader, args, fields, generic))
     public = text_of(source, item).startswith("pub")
     unit = indent_unit(source)
-    impl = _inherent_impl(source, name)
-    if impl is not None:
-        body = need(impl.child_by_field_name("body"))
-        text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
-        at = source.end(body.children[0])
-        text = "\n" + text.rstrip("\n") + ("\n" if body.named_children else "")
-        edit = inp.edit(at, at, text, source.path)
-    else:
-        text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
-        block = f"\nimpl {name} {{\n{text}}}\n"
-        edit = insert_items_after(source, item, block)
+    text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
+    edit = need(add_to_impl(inp, source, item, name, text))
     title = f"Write `{name}::{method}`, storing its arguments in the fields"
     if len(args) < len(fields):
         title = f"Write `{name}::{method}` (fields it is not given start empty)"
@@ -206,7 +239,7 @@ def _literal_fields(reader: LocalTypes, literals: list[Node]) -> list[tuple[str,
     return [(name, t) for name, t in fields.items() if t is not None]
 
 
-@edit_kind("generate-struct")
+@edit_kind("generate-struct", prepare=viewed)
 def generate_struct(inp: RecipeInput) -> list[Candidate]:
     """A struct literal of a struct never declared: declare it with the literal's fields,
     typed as the values are."""
