@@ -73,7 +73,7 @@ impl Bank {
     }
 }
 """,
-        ["let account_value = account.name.clone();", "self.note(&account_value);"],
+        ["let who = account.name.clone();", "self.note(&who);"],
         "E0502",
     ),
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.local_types import LocalTypes
 from rustcoder.fix.recipes.ownership._common import (
     first_labelled,
     fresh_name,
@@ -25,6 +26,7 @@ from rustcoder.fix.recipes.ownership._common import (
     mentions,
 )
 from rustcoder.fix.recipes.syntax import Node, statement_of, text_of
+from rustcoder.fix.rust_syntax import SourceFile
 
 _FIRST = ("first mutable borrow occurs here", "immutable borrow occurs here")
 
@@ -41,6 +43,25 @@ def _self_call(file_text: str, statement: Node) -> Node | None:
                 return node
         stack.extend(node.named_children)
     return None
+
+
+def _parameter_names(file: SourceFile, call: Node) -> list[str]:
+    """The parameter names of the method `call` calls, when the file defines exactly one."""
+    function = call.child_by_field_name("function")
+    method = function.child_by_field_name("field") if function is not None else None
+    if method is None:
+        return []
+    reader = LocalTypes(file)
+    found = reader.methods(text_of(file, method))
+    if len(found) != 1:
+        return []
+    params = found[0][0].child_by_field_name("parameters")
+    names = []
+    for param in params.named_children if params is not None else []:
+        pattern = param.child_by_field_name("pattern") if param.type == "parameter" else None
+        if pattern is not None:
+            names.append(text_of(file, pattern).removeprefix("mut "))
+    return names
 
 
 @edit_kind("reborrow-after-call")
@@ -68,13 +89,17 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     hoisted: list[str] = []
     edits = []
     taken: list[str] = []
-    for arg in arguments.named_children:
+    param_names = _parameter_names(file, call)
+    for index, arg in enumerate(arguments.named_children):
         if not identifiers(file, arg, name) and not mentions(
             file, file.start(arg), file.end(arg), name
         ):
             continue
+        named = [param_names[index]] if index < len(param_names) else []
         options = [
-            f"{name}_{w}" for w in ("value", "arg", "part", "more") if f"{name}_{w}" not in taken
+            n
+            for n in (*named, *(f"{name}_{w}" for w in ("value", "arg", "part", "more")))
+            if n not in taken and n != name
         ]
         local = fresh_name(file, fn, *options)
         taken.append(local)
