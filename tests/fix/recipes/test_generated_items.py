@@ -180,6 +180,26 @@ pub fn color(lamp: &Lamp) -> u32 {
     await check_no_fix(tmp_path, before, "E0599", {"E0599-generate-accessor"})
 
 
+async def test_accessor_is_not_written_beside_one_of_another_name(tmp_path: Path) -> None:
+    # `name()` already reads the field: the call should be renamed, not a twin written.
+    before = """
+pub struct User {
+    name: String,
+}
+
+impl User {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+pub fn greet(user: &User) -> String {
+    format!("hi {}", user.get_name())
+}
+"""
+    await check_no_fix(tmp_path, before, "E0599", {"E0599-generate-accessor"})
+
+
 async def test_struct_whose_field_type_is_unknown_is_not_declared(tmp_path: Path) -> None:
     before = """
 pub fn pair() -> i32 {

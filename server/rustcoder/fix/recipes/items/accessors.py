@@ -17,6 +17,7 @@ from rustcoder.fix.recipes.items.generated import add_to_impl
 from rustcoder.fix.recipes.local_types import generic_args_of
 from rustcoder.fix.recipes.syntax import NUMERIC, Node, indent_unit, primary_node, struct_name
 from rustcoder.fix.recipes.types._syntax import viewed
+from rustcoder.fix.rust_syntax import SourceFile
 
 _COPY = NUMERIC | {"bool", "char"}
 
@@ -59,6 +60,26 @@ def _accessors(method: str, fields: dict[str, str]) -> list[tuple[str, str, str]
     return []
 
 
+def _field_of(method: str) -> str:
+    found = re.fullmatch(r"(?:(?:get|set|is|has)_)?(?P<field>\w+?)(?:_mut)?", method)
+    return found.group("field") if found else method
+
+
+def _method_names(source: SourceFile, name: str) -> set[str]:
+    """Names of the fns in every impl of the type `name` (trait impls included)."""
+    names = set()
+    for node in source.walk():
+        type_ = node.child_by_field_name("type") if node.type == "impl_item" else None
+        body = node.child_by_field_name("body") if type_ is not None else None
+        if type_ is None or body is None or source.node_text(type_).split("<")[0] != name:
+            continue
+        for item in body.named_children:
+            ident = item.child_by_field_name("name") if item.type == "function_item" else None
+            if ident is not None:
+                names.add(source.node_text(ident))
+    return names
+
+
 @edit_kind("generate-accessor", prepare=viewed)
 def generate_accessor(inp: RecipeInput) -> list[Candidate]:
     """`item.get_name()` on a struct with a field `name`: write the accessor it calls."""
@@ -69,6 +90,10 @@ def generate_accessor(inp: RecipeInput) -> list[Candidate]:
     if item.type != "struct_item" or primary_node(inp).type != "field_identifier":
         return []
     fields = dict(source.struct_fields(item))
+    field = _field_of(method)
+    # A method for this field exists under another name: renaming the call is the fix.
+    if any(_field_of(other) == field for other in _method_names(source, name)):
+        return []
     unit = indent_unit(source)
     result = []
     for i, (params, returns, body) in enumerate(_accessors(method, fields)):
