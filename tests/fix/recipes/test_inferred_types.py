@@ -35,6 +35,26 @@ pub fn dedup(lines: &[&str]) -> usize {
         "let mut pending: Vec<(usize, String)> = Vec::new();",
     ),
     (
+        "map-value-from-entry-add-assign",
+        """
+use std::collections::HashMap;
+
+pub struct Sale {
+    pub region: String,
+    pub cents: u64,
+}
+
+pub fn regions(sales: &[Sale]) -> usize {
+    let mut totals = HashMap::new();
+    for sale in sales {
+        *totals.entry(sale.region.clone()).or_default() += sale.cents;
+    }
+    totals.len()
+}
+""",
+        "let mut totals: HashMap<String, u64> = HashMap::new();",
+    ),
+    (
         "parse-returned-through-if",
         """
 pub fn port(text: &str) -> u16 {

@@ -189,6 +189,38 @@ def _use_type(reader: LocalTypes, use: Node) -> str | None:
     return None
 
 
+def _entry_value(reader: LocalTypes, use: Node) -> str | None:
+    """The value type of `map.entry(k).or_insert(v)` (or `.or_default()`) from `v`, or from
+    what is done with the entry: `.push(x)` (a `Vec`), `.insert(x)` (a set), `+= x`."""
+    entry = use.parent.parent if use.parent is not None else None
+    outer = entry.parent.parent if entry is not None and entry.parent is not None else None
+    call = reader._method_call(outer) if outer is not None else None
+    if call is None or call[1] not in ("or_insert", "or_insert_with", "or_default"):
+        return None
+    assert outer is not None
+    given = call[2].named_children
+    if call[1] == "or_insert" and given and given[0].type != "integer_literal":
+        value = reader.type_of(given[0])
+        if value is not None:
+            return value
+    parent = outer.parent
+    then = reader._method_call(parent.parent) if parent is not None and parent.parent else None
+    if parent is not None and parent.type == "field_expression" and then is not None:
+        items = then[2].named_children
+        item = reader.type_of(items[0]) if len(items) == 1 else None
+        kinds = {"push": "Vec", "push_back": "VecDeque", "insert": "HashSet"}
+        return f"{kinds[then[1]]}<{item}>" if item and then[1] in kinds else None
+    if parent is not None and parent.type == "unary_expression":
+        assign = parent.parent
+        right = assign.child_by_field_name("right") if assign is not None else None
+        if assign is not None and assign.type == "compound_assignment_expr" and right is not None:
+            value = reader.type_of(right)
+            return strip_refs(value) if value is not None else None
+    if given and given[0].type == "integer_literal":
+        return reader.type_of(given[0])
+    return None
+
+
 def _element_type(reader: LocalTypes, kind: str, uses: list[Node]) -> str | None:
     """`Vec<T>`, `HashMap<K, V>`, … from what is pushed or inserted into the collection."""
     found: Counter[str] = Counter()
@@ -216,13 +248,9 @@ def _element_type(reader: LocalTypes, kind: str, uses: list[Node]) -> str | None
                 found[f"{kind}<{item}>"] += 1
         elif method == "entry" and kind in _MAPS and len(args) == 1:
             key = reader.type_of(args[0])
-            outer = use.parent.parent if use.parent is not None else None
-            chained = outer.parent.parent if outer is not None and outer.parent else None
-            more = reader._method_call(chained) if chained is not None else None
-            if key and more is not None and more[1] == "or_insert" and more[2].named_children:
-                value = reader.type_of(more[2].named_children[0])
-                if value:
-                    found[f"{kind}<{key}, {value}>"] += 1
+            value = _entry_value(reader, use)
+            if key and value:
+                found[f"{kind}<{key}, {value}>"] += 1
     return found.most_common(1)[0][0] if found else None
 
 
