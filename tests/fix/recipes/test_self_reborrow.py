@@ -110,3 +110,61 @@ impl Queue {
 }
 """
     await check_no_fix(tmp_path, before, "E0499", {"E0499-reborrow-after-call"})
+
+
+async def test_field_lent_to_a_self_method_is_taken_out_for_the_call(tmp_path: Path) -> None:
+    before = """
+pub struct Report {
+    text: String,
+    lines: usize,
+}
+
+impl Report {
+    fn add_line(&mut self, out: &mut String, line: &str) {
+        out.push_str(line);
+        out.push('\\n');
+        self.lines += 1;
+    }
+
+    pub fn build(&mut self, items: &[&str]) -> usize {
+        for item in items {
+            self.add_line(&mut self.text, item);
+        }
+        self.lines
+    }
+}
+"""
+    await check_fix(
+        tmp_path,
+        before,
+        [
+            "let mut text = std::mem::take(&mut self.text);",
+            "self.add_line(&mut text, item);",
+            "self.text = text;",
+        ],
+        code="E0499",
+        source="kb",
+        title="Take the field out",
+    )
+
+
+async def test_field_the_method_reads_is_not_taken_out(tmp_path: Path) -> None:
+    # `flush` reads `self.pending` itself: taken out, it would see an empty list.
+    before = """
+pub struct Sink {
+    pending: Vec<u8>,
+    sent: usize,
+}
+
+impl Sink {
+    fn flush(&mut self, out: &mut Vec<u8>) {
+        self.sent += self.pending.len();
+        out.clear();
+    }
+
+    pub fn run(&mut self) {
+        self.flush(&mut self.pending);
+    }
+}
+"""
+    await check_no_fix(tmp_path, before, "E0499", {"E0499-take-field-for-call"})

@@ -12,6 +12,10 @@ and look the value up again after the call for the lines that still use it.
 The lookup is the program's own expression, so what it finds is what it
 found before, as long as the call does not change which entries there are
 (the engine compiles the result; the reader judges the rest).
+
+A field lent to the method itself (`self.fill(&mut self.buf)`) is split off
+instead: taken out into a local for the call and put back after it, when the
+method never reads that field (it would find it empty).
 """
 
 from __future__ import annotations
@@ -104,6 +108,8 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
         local = fresh_name(file, fn, *options)
         taken.append(local)
         text = text_of(file, arg)
+        if text.lstrip("&").removeprefix("mut ").strip() == name:
+            return []  # the argument is the borrow itself: a local would hold it just the same
         passed = local
         if arg.type == "reference_expression":
             inner = need(arg.child_by_field_name("value"))
@@ -127,3 +133,52 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     if used_after:
         title += f", then look `{name}` up again"
     return [inp.candidate(title, edits, 0.65)]
+
+
+def _method_body(file: SourceFile, call: Node) -> Node | None:
+    """The body of the one method of this file that `call` (`self.m(..)`) calls."""
+    function = call.child_by_field_name("function")
+    method = function.child_by_field_name("field") if function is not None else None
+    found = LocalTypes(file).methods(text_of(file, method)) if method is not None else []
+    return found[0][0].child_by_field_name("body") if len(found) == 1 else None
+
+
+@edit_kind("take-field-for-call")
+def take_field_for_call(inp: RecipeInput) -> list[Candidate]:
+    """`self.fill(&mut self.buf)`: the method needs all of `self` while one of its fields
+    is lent to it. Take the field out into a local for the call and put it back after;
+    only when the method never touches that field itself (it would see it empty)."""
+    file = inp.file
+    statement = need(statement_of(file, file.node_at(inp.start, inp.end)))
+    if statement.type == "expression_statement" and statement.children[-1].type != ";":
+        return []
+    if statement.type not in ("expression_statement", "let_declaration"):
+        return []
+    call = need(_self_call(file.data.decode("utf-8", errors="replace"), statement))
+    arguments = need(call.child_by_field_name("arguments"))
+    body = need(_method_body(file, call))
+    indent = file.indent_at(file.start(statement))
+    fn = file.enclosing(statement, "function_item")
+    before, after, edits = [], [], []
+    for arg in arguments.named_children:
+        value = arg.child_by_field_name("value") if arg.type == "reference_expression" else None
+        field = text_of(file, value) if value is not None else ""
+        if value is None or value.type != "field_expression" or not field.startswith("self."):
+            continue
+        name = field.removeprefix("self.")
+        if "." in name or f"self.{name}" in text_of(file, body):
+            continue
+        mutable = any(c.type == "mutable_specifier" for c in arg.children)
+        local = fresh_name(file, fn, name, f"{name}_taken")
+        before.append(f"let {'mut ' if mutable else ''}{local} = std::mem::take(&mut {field});\n")
+        after.append(f"\n{indent}{field} = {local};")
+        edits.append(
+            inp.edit(file.start(arg), file.end(arg), f"&{'mut ' if mutable else ''}{local}")
+        )
+    if not edits:
+        return []
+    start, end = file.start(statement), file.end(statement)
+    edits.append(inp.edit(start, start, indent.join(before) + indent))
+    edits.append(inp.edit(end, end, "".join(after)))
+    method = text_of(file, call.child_by_field_name("function"))
+    return [inp.candidate(f"Take the field out for `{method}` and put it back after", edits, 0.6)]
