@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rustcoder.fix.recipes.syntax import Node, text_of
+from rustcoder.fix.recipes.syntax import Node, split_top, text_of
 from rustcoder.fix.rust_syntax import SourceFile
 
 _STRING_METHODS = {
@@ -47,24 +47,7 @@ def generic_args_of(type_text: str) -> tuple[str, list[str]] | None:
     found = re.fullmatch(r"(?:[\w:]+::)?(\w+)\s*<(.*)>", type_text.strip(), re.S)
     if found is None:
         return None
-    return found.group(1), _split(found.group(2))
-
-
-def _split(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    if current.strip():
-        parts.append(current.strip())
-    return parts
+    return found.group(1), split_top(found.group(2))
 
 
 def item_type(type_text: str, how: str = "ref") -> str | None:
@@ -269,7 +252,7 @@ class LocalTypes:
             bare = strip_refs(type_text)
             if not (bare.startswith("(") and bare.endswith(")")):
                 return None
-            parts = _split(bare[1:-1])
+            parts = split_top(bare[1:-1])
             elements = pattern.named_children
             if len(parts) != len(elements):
                 return None
@@ -389,7 +372,7 @@ class LocalTypes:
                 return None
             if field_name.isdigit():
                 bare = strip_refs(owner)
-                elements = _split(bare[1:-1]) if bare.startswith("(") else []
+                elements = split_top(bare[1:-1]) if bare.startswith("(") else []
                 return elements[int(field_name)] if int(field_name) < len(elements) else None
             return self.field_type(owner, field_name)
         if kind == "binary_expression":

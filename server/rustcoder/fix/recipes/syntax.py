@@ -146,3 +146,21 @@ def last_segment(type_text: str) -> str:
 def struct_name(text: str) -> str:
     """The name a struct expression or path is written with: `a::Point::<T>` → `Point`."""
     return re.split(r"::<|<", text)[0].split("::")[-1].strip()
+
+
+def split_top(text: str) -> list[str]:
+    """Split generic arguments at top-level commas: `A<B, C>, D` → [`A<B, C>`, `D`]."""
+    parts, depth, current = [], 0, ""
+    for ch in text.replace("->", "\0"):
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return [part.replace("\0", "->") for part in parts]

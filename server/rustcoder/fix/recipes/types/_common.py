@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from rustcoder.fix.recipes.syntax import NUMERIC
+from rustcoder.fix.recipes.syntax import NUMERIC, split_top
 
 #: Iterator types as rustc prints them (`Keys<'_, K, V>`, `Map<Iter<'_, T>, F>`).
 ITERATOR_TYPE = re.compile(
@@ -24,24 +24,6 @@ ITERATOR_TYPE = re.compile(
 COLLECTION_TYPE = re.compile(
     r"^(?:Vec|VecDeque|HashMap|HashSet|BTreeMap|BTreeSet|String|BinaryHeap|Box<\[)"
 )
-
-
-def split_top(text: str) -> list[str]:
-    """Split generic arguments at top-level commas: `A<B, C>, D` → [`A<B, C>`, `D`]."""
-    parts, depth, current = [], 0, ""
-    for ch in text.replace("->", "\0"):
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    if current.strip():
-        parts.append(current.strip())
-    return [part.replace("\0", "->") for part in parts]
 
 
 def generic_args(type_text: str, name: str) -> list[str] | None:
