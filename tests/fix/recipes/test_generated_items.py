@@ -138,7 +138,7 @@ pub fn cycle(valve: &mut Valve) -> bool {
         "struct-from-literal",
         """
 pub fn origin(name: &str) -> f64 {
-    let p = Point { x: 0.5, y: -1.0, label: name.to_string() };
+    let p = Point { x: 0.5, y: -1.0, label: format!("{name}!") };
     println!("{}", p.label);
     p.x + p.y
 }

@@ -44,6 +44,8 @@ impl Store {
         let label = format!("{}", found.name);
         let count = self.items.len();
         let unknown = mystery();
+        let best = self.items.iter().map(|i| i.price).fold(0.0, f64::max);
+        let summed = self.items.iter().map(|i| i.qty).sum::<u32>();
         sum
     }
 }
@@ -79,6 +81,8 @@ def _type_at_let(name: str) -> str | None:
         ("label", "String"),  # `format!`
         ("count", "usize"),  # `.len()`
         ("unknown", None),  # a function the file does not define
+        ("best", "f64"),  # `fold` gives the type of its start value
+        ("summed", "u32"),  # a turbofish names it
     ],
 )
 def test_reads_the_declared_type(name: str, expected: str | None) -> None:

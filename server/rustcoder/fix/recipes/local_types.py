@@ -416,6 +416,8 @@ class LocalTypes:
         path = text_of(self.file, function)
         if function.type == "identifier":
             fn = self.free_function(path)
+            if fn is None and path in _STRING_MACROS:
+                return "String"  # `format!(..)` seen as a call (recipes view macro arguments so)
             return self.returns(fn) if fn is not None else None
         if function.type == "scoped_identifier":
             owner_node = function.child_by_field_name("path")
@@ -438,6 +440,14 @@ class LocalTypes:
             return "usize"
         if method in _BOOL_METHODS:
             return "bool"
+        call = arguments.parent
+        function = call.child_by_field_name("function") if call is not None else None
+        turbofish = function.child_by_field_name("type_arguments") if function else None
+        if turbofish is not None and method in ("sum", "product", "collect"):
+            named = turbofish.named_children
+            return text_of(self.file, named[0]) if len(named) == 1 else None
+        if method == "fold" and arguments.named_children:
+            return self.type_of(arguments.named_children[0])
         inner = self.type_of(receiver)
         if inner is None:
             return None
