@@ -128,6 +128,24 @@ pub fn load(tasks: &[Task]) -> u32 {
         "|t: &Task|",
     ),
     (
+        "closure-parameter-from-another-closures-parameter",
+        """
+#[derive(Clone)]
+pub struct Order {
+    pub id: u64,
+    pub amount: f64,
+}
+
+pub fn ranked(orders: &[Order]) -> Vec<u64> {
+    let key = |o| o.amount;
+    let mut sorted: Vec<Order> = orders.to_vec();
+    sorted.sort_by(|a, b| key(b).partial_cmp(&key(a)).unwrap());
+    sorted.iter().map(|o| o.id).collect()
+}
+""",
+        "|o: &Order|",
+    ),
+    (
         "parse-in-sum-chain",
         """
 pub fn total(line: &str) -> u64 {

@@ -35,6 +35,14 @@ _USIZE_METHODS = {"len", "count", "capacity"}
 _BOOL_METHODS = {"is_empty", "contains", "contains_key", "starts_with", "ends_with", "is_some"}
 _SAME_METHODS = {"clone", "abs", "min", "max", "pow", "sqrt", "round", "floor", "ceil"}
 _STRING_MACROS = {"format"}
+#: Iterator adapters that pass each item on unchanged.
+_PASS = {"filter", "skip", "take", "rev", "skip_while", "take_while", "peekable", "inspect"}
+#: What an adapter's closure receives: the item itself, or a reference to it.
+_ITEM_PARAM = {"map", "for_each", "filter_map", "flat_map", "any", "all", "position", "find_map"}
+_REF_PARAM = {"filter", "find", "take_while", "skip_while", "max_by_key", "min_by_key"}
+_REF_BOTH = {"max_by", "min_by"}
+#: Slice methods whose closure receives `&T` for a `Vec<T>`.
+SLICE_REF = {"sort_by", "sort_by_key", "sort_unstable_by", "sort_unstable_by_key", "retain"}
 
 
 def strip_refs(type_text: str) -> str:
@@ -233,9 +241,54 @@ class LocalTypes:
             closure = node.parent
             if closure is None or not (closure.start_byte <= at.start_byte < closure.end_byte):
                 return None
-            for param in node.named_children:
-                if param.type == "identifier" and text_of(self.file, param) == name:
+            for index, param in enumerate(node.named_children):
+                type_ = param.child_by_field_name("type") if param.type == "parameter" else None
+                pattern = param.child_by_field_name("pattern") if type_ is not None else param
+                if pattern is None or _names(self.file, pattern) != [name]:
+                    continue
+                if type_ is not None:
+                    return (text_of(self.file, type_),)
+                site = closure.parent
+                if site is None or site.type != "arguments" or site.parent is None:
                     return (None,)
+                return (self.closure_argument(site.parent, index),)
+        return None
+
+    def chain_item(self, receiver: Node) -> str | None:
+        """The item type of the iterator chain `receiver` (through `filter`, `enumerate`…)."""
+        call = self._method_call(receiver)
+        if call is None:
+            return self.iter_item(receiver)
+        inner, method, _ = call
+        if method in _PASS:
+            return self.chain_item(inner)
+        if method == "enumerate":
+            item = self.chain_item(inner)
+            return f"(usize, {item})" if item else None
+        if method in ("cloned", "copied"):
+            item = self.chain_item(inner)
+            return strip_refs(item) if item else None
+        return self.iter_item(receiver)
+
+    def closure_argument(self, call: Node, index: int) -> str | None:
+        """The type of parameter `index` of a closure passed to the method call `call`."""
+        found = self._method_call(call)
+        if found is None:
+            return None
+        receiver, method, _ = found
+        if method in SLICE_REF:
+            owner = self.type_of(receiver)
+            parts = generic_args_of(strip_refs(owner)) if owner else None
+            if parts is None or parts[0] not in ("Vec", "VecDeque") or not parts[1]:
+                return None
+            return f"&{parts[1][0]}"
+        item = self.chain_item(receiver)
+        if item is None:
+            return None
+        if method in _ITEM_PARAM or (method == "fold" and index == 1):
+            return item
+        if method in _REF_PARAM or method in _REF_BOTH:
+            return f"&{item}"
         return None
 
     def _destructure(self, pattern: Node, type_text: str, name: str) -> str | None:

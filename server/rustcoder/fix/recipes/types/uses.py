@@ -30,13 +30,6 @@ _EMPTY = re.compile(
 )
 _ADD_ONE = {"push", "push_back", "push_front", "insert"}
 _MAPS = ("HashMap", "BTreeMap")
-#: Iterator adapters that pass each item on unchanged.
-_PASS = {"filter", "skip", "take", "rev", "skip_while", "take_while", "peekable", "inspect"}
-#: Closure parameter of an adapter: the item itself, or a reference to it.
-_ITEM_PARAM = {"map", "for_each", "filter_map", "flat_map", "any", "all", "position", "find_map"}
-_REF_PARAM = {"filter", "find", "take_while", "skip_while", "max_by_key", "min_by_key"}
-_REF_BOTH = {"max_by", "min_by"}
-_SLICE_REF = {"sort_by", "sort_by_key", "sort_unstable_by", "sort_unstable_by_key", "retain"}
 
 
 def _uses(file: SourceFile, scope: Node, name: str, after: int) -> list[Node]:
@@ -277,23 +270,6 @@ def binding_types(reader: LocalTypes, binding: Node) -> list[str]:
     return [t for t, _ in found.most_common(3)]
 
 
-def _iterated_item(reader: LocalTypes, receiver: Node) -> tuple[str | None, Node | None]:
-    """(item type, the chain's root) of the iterator `receiver` (a method chain)."""
-    call = reader._method_call(receiver)
-    if call is None:
-        return reader.iter_item(receiver), receiver
-    inner, method, _ = call
-    if method in _PASS:
-        return _iterated_item(reader, inner)
-    if method == "enumerate":
-        item, root = _iterated_item(reader, inner)
-        return (f"(usize, {item})" if item else None), root
-    if method in ("cloned", "copied"):
-        item, root = _iterated_item(reader, inner)
-        return (strip_refs(item) if item else None), root
-    return reader.iter_item(receiver), inner
-
-
 def _chain_root(reader: LocalTypes, node: Node | None) -> Node | None:
     while node is not None:
         call = reader._method_call(node) if node.type == "call_expression" else None
@@ -332,27 +308,11 @@ def closure_param_types(reader: LocalTypes, closure: Node, index: int) -> tuple[
         if known:
             return list(dict.fromkeys(known)), closure
     call = reader._method_call(site) if site is not None else None
-    if call is None:
+    if site is None or call is None:
         return [], closure
-    receiver, method, _ = call
-    if method in _SLICE_REF:
-        owner = reader.type_of(receiver)
-        parts = generic_args_of(strip_refs(owner)) if owner else None
-        slice_root = _chain_root(reader, receiver) or receiver
-        if parts is None or parts[0] not in ("Vec", "VecDeque") or not parts[1]:
-            return [], slice_root
-        return [f"&{parts[1][0]}"], slice_root
-    item, root = _iterated_item(reader, receiver)
-    root = _chain_root(reader, receiver) or root or receiver
-    if item is None:
-        return [], root
-    if method in _ITEM_PARAM:
-        return [item], root
-    if method in _REF_PARAM or method in _REF_BOTH:
-        return [f"&{item}"], root
-    if method == "fold" and index == 1:
-        return [item], root
-    return [], root
+    root = _chain_root(reader, call[0]) or call[0]
+    found = reader.closure_argument(site, index)
+    return ([found] if found else []), root
 
 
 def _let_of(reader: LocalTypes, identifier: Node) -> Node | None:
