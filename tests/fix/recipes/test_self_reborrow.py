@@ -168,3 +168,45 @@ impl Sink {
 }
 """
     await check_no_fix(tmp_path, before, "E0499", {"E0499-take-field-for-call"})
+
+
+async def test_place_read_directly_until_the_call_then_borrowed(tmp_path: Path) -> None:
+    before = """
+pub struct Slot {
+    pub level: u32,
+    pub history: Vec<u32>,
+}
+
+pub struct Tank {
+    slots: Vec<Slot>,
+    max: u32,
+}
+
+impl Tank {
+    fn allowed(&self, level: u32) -> bool {
+        level <= self.max
+    }
+
+    pub fn fill(&mut self, i: usize, amount: u32) -> bool {
+        let slot = &mut self.slots[i];
+        let target = slot.level + amount;
+        if !self.allowed(target) {
+            return false;
+        }
+        slot.history.push(slot.level);
+        slot.level = target;
+        true
+    }
+}
+"""
+    await check_fix(
+        tmp_path,
+        before,
+        [
+            "let target = self.slots[i].level + amount;",
+            "}\n        let slot = &mut self.slots[i];\n        slot.history.push(slot.level);",
+        ],
+        code="E0502",
+        source="kb",
+        title="directly",
+    )

@@ -24,15 +24,25 @@ from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.local_types import LocalTypes
 from rustcoder.fix.recipes.ownership._common import (
-    first_labelled,
     fresh_name,
     identifiers,
     mentions,
 )
-from rustcoder.fix.recipes.syntax import Node, statement_of, text_of
+from rustcoder.fix.recipes.syntax import Node, alone_on_lines, line_span, statement_of, text_of
+from rustcoder.fix.recipes.types._syntax import viewed
 from rustcoder.fix.rust_syntax import SourceFile
 
-_FIRST = ("first mutable borrow occurs here", "immutable borrow occurs here")
+
+def _first_borrow(inp: RecipeInput) -> tuple[int, int] | None:
+    """Where the borrow that is still alive was taken: the labelled span that is not the
+    primary one (rustc labels it "first mutable …" or "mutable/immutable borrow occurs here")."""
+    for span in inp.diagnostic.spans:
+        if span.is_primary or not span.label or not span.label.endswith("borrow occurs here"):
+            continue
+        located = inp.offsets_here(span)
+        if located is not None:
+            return located
+    return None
 
 
 def _self_call(file_text: str, statement: Node) -> Node | None:
@@ -68,12 +78,12 @@ def _parameter_names(file: SourceFile, call: Node) -> list[str]:
     return names
 
 
-@edit_kind("reborrow-after-call")
+@edit_kind("reborrow-after-call", prepare=viewed)
 def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     """Take what `self.method(..)` needs from the borrowed field's value into locals first,
     and look the value up again after the call (see the module's docstring)."""
     file = inp.file
-    first = need(next(filter(None, (first_labelled(inp, label) for label in _FIRST)), None))
+    first = need(_first_borrow(inp))
     binding = need(file.enclosing(file.node_at(*first), "let_declaration"))
     pattern = need(binding.child_by_field_name("pattern"))
     value = need(binding.child_by_field_name("value"))
@@ -120,8 +130,12 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     used_after = any(
         identifiers(file, c, name) or mentions(file, file.start(c), file.end(c), name) for c in rest
     )
-    if not hoisted and not used_after:
-        return []
+    later = _borrow_later(inp, binding, value, name, statement, used_after)
+    inside = [a for a in arguments.named_children if identifiers(file, a, name)]
+    if not hoisted or len(identifiers(file, statement, name)) > sum(
+        len(identifiers(file, a, name)) for a in inside
+    ):
+        return later  # the statement still reads the borrow outside the call's arguments
     if hoisted:
         at = file.start(statement)
         edits.append(inp.edit(at, at, "".join(hoisted)))
@@ -132,7 +146,49 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     title = f"Take what `{text_of(file, call.child_by_field_name('function'))}` needs first"
     if used_after:
         title += f", then look `{name}` up again"
-    return [inp.candidate(title, edits, 0.65)]
+    return [inp.candidate(title, edits, 0.65), *later]
+
+
+def _borrow_later(
+    inp: RecipeInput, binding: Node, value: Node, name: str, statement: Node, used_after: bool
+) -> list[Candidate]:
+    """`let robot = &mut self.robots[id];` read before the call as well: use the place itself
+    (`self.robots[id].battery`) up to the call, and borrow it only after."""
+    file = inp.file
+    place = value.child_by_field_name("value") if value.type == "reference_expression" else None
+    if place is None or place.type not in ("field_expression", "index_expression"):
+        return []
+    if not alone_on_lines(file, binding):
+        return []
+    between = [
+        c
+        for c in need(binding.parent).named_children
+        if binding.end_byte <= c.start_byte and c.end_byte <= statement.end_byte
+    ]
+    edits = []
+    for node in between:
+        uses = identifiers(file, node, name)
+        if mentions(file, file.start(node), file.end(node), name) and not uses:
+            return []  # named inside a format string: not a place to rewrite
+        for use in uses:
+            parent = use.parent
+            if (
+                parent is None
+                or parent.type != "field_expression"
+                or parent.named_children[0] != use
+            ):
+                return []  # the reference itself is used, not a field or method through it
+            edits.append(inp.edit(file.start(use), file.end(use), text_of(file, place)))
+    if not edits:
+        return []
+    start, end = line_span(file, binding)
+    edits.append(inp.edit(start, end, ""))
+    if used_after:
+        at = file.end(statement)
+        indent = file.indent_at(file.start(statement))
+        edits.append(inp.edit(at, at, f"\n{indent}{text_of(file, binding)}"))
+    title = f"Read `{text_of(file, place)}` directly until the call, and borrow it after"
+    return [inp.candidate(title, edits, 0.6)]
 
 
 def _method_body(file: SourceFile, call: Node) -> Node | None:
