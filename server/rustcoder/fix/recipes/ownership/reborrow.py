@@ -13,6 +13,10 @@ The lookup is the program's own expression, so what it finds is what it
 found before, as long as the call does not change which entries there are
 (the engine compiles the result; the reader judges the rest).
 
+When the borrow is of a place (`let robot = &mut self.robots[id];`) and is
+read before the call too, the place itself is read up to the call
+(`self.robots[id].battery`) and borrowed only after it.
+
 A field lent to the method itself (`self.fill(&mut self.buf)`) is split off
 instead: taken out into a local for the call and put back after it, when the
 method never reads that field (it would find it empty).
