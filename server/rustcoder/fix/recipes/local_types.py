@@ -109,6 +109,7 @@ class LocalTypes:
     def __init__(self, file: SourceFile) -> None:
         self.file = file
         self._depth = 0
+        self._fns: list[tuple[str, Node, str]] | None = None
 
     # --- declarations -------------------------------------------------------------
 
@@ -124,19 +125,26 @@ class LocalTypes:
 
     def methods(self, name: str, owner: str | None = None) -> list[tuple[Node, str]]:
         """(fn item, type of the impl it is in) of every fn `name` in an impl of the file."""
-        found = []
-        for node in self.file.walk():
-            if node.type != "impl_item":
-                continue
-            impl_type = text_of(self.file, node.child_by_field_name("type")).split("<")[0]
-            if owner is not None and impl_type != owner:
-                continue
-            body = node.child_by_field_name("body")
-            for item in body.named_children if body is not None else []:
-                ident = item.child_by_field_name("name") if item.type == "function_item" else None
-                if ident is not None and text_of(self.file, ident) == name:
-                    found.append((item, impl_type))
-        return found
+        return [
+            (item, impl_type)
+            for fn_name, item, impl_type in self._impl_fns()
+            if fn_name == name and (owner is None or impl_type == owner)
+        ]
+
+    def _impl_fns(self) -> list[tuple[str, Node, str]]:
+        """(name, fn item, impl type) of every fn in an impl block, read once per reader."""
+        if self._fns is None:
+            self._fns = []
+            for node in self.file.walk():
+                if node.type != "impl_item":
+                    continue
+                impl_type = text_of(self.file, node.child_by_field_name("type")).split("<")[0]
+                body = node.child_by_field_name("body")
+                for item in body.named_children if body is not None else []:
+                    ident = item.child_by_field_name("name")
+                    if item.type == "function_item" and ident is not None:
+                        self._fns.append((text_of(self.file, ident), item, impl_type))
+        return self._fns
 
     def free_function(self, name: str) -> Node | None:
         """A top-level (or module-level) fn named `name`, not a method."""
@@ -256,7 +264,7 @@ class LocalTypes:
 
     def chain_item(self, receiver: Node) -> str | None:
         """The item type of the iterator chain `receiver` (through `filter`, `enumerate`…)."""
-        call = self._method_call(receiver)
+        call = self.method_call(receiver)
         if call is None:
             return self.iter_item(receiver)
         inner, method, _ = call
@@ -272,7 +280,7 @@ class LocalTypes:
 
     def closure_argument(self, call: Node, index: int) -> str | None:
         """The type of parameter `index` of a closure passed to the method call `call`."""
-        found = self._method_call(call)
+        found = self.method_call(call)
         if found is None:
             return None
         receiver, method, _ = found
@@ -328,7 +336,7 @@ class LocalTypes:
             ends = [self.type_of(c) for c in node.named_children]
             known = [t for t in ends if t is not None and t != "i32"]
             return strip_refs(known[0]) if known else "i32"
-        call = self._method_call(node)
+        call = self.method_call(node)
         if call is not None:
             receiver, method, _ = call
             how = {"iter": "ref", "iter_mut": "mut", "into_iter": "own", "drain": "own"}.get(method)
@@ -354,7 +362,7 @@ class LocalTypes:
         inner = self.type_of(node)
         return item_type(inner, "own") if inner else None
 
-    def _method_call(self, node: Node) -> tuple[Node, str, Node] | None:
+    def method_call(self, node: Node) -> tuple[Node, str, Node] | None:
         """(receiver, method name, arguments) of `receiver.method(..)`."""
         if node.type != "call_expression":
             return None
@@ -463,7 +471,7 @@ class LocalTypes:
         function = node.child_by_field_name("function")
         if function is None:
             return None
-        method_call = self._method_call(node)
+        method_call = self.method_call(node)
         if method_call is not None:
             return self._method_type(*method_call)
         path = text_of(self.file, function)

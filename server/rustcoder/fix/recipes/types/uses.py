@@ -45,7 +45,7 @@ def _method_of(reader: LocalTypes, use: Node) -> tuple[str, Node] | None:
     parent = use.parent
     if parent is None or parent.type != "field_expression" or parent.parent is None:
         return None
-    call = reader._method_call(parent.parent)
+    call = reader.method_call(parent.parent)
     return (call[1], call[2]) if call is not None and call[0] == use else None
 
 
@@ -187,7 +187,7 @@ def _entry_value(reader: LocalTypes, use: Node) -> str | None:
     what is done with the entry: `.push(x)` (a `Vec`), `.insert(x)` (a set), `+= x`."""
     entry = use.parent.parent if use.parent is not None else None
     outer = entry.parent.parent if entry is not None and entry.parent is not None else None
-    call = reader._method_call(outer) if outer is not None else None
+    call = reader.method_call(outer) if outer is not None else None
     if call is None or call[1] not in ("or_insert", "or_insert_with", "or_default"):
         return None
     assert outer is not None
@@ -197,7 +197,7 @@ def _entry_value(reader: LocalTypes, use: Node) -> str | None:
         if value is not None:
             return value
     parent = outer.parent
-    then = reader._method_call(parent.parent) if parent is not None and parent.parent else None
+    then = reader.method_call(parent.parent) if parent is not None and parent.parent else None
     if parent is not None and parent.type == "field_expression" and then is not None:
         items = then[2].named_children
         item = reader.type_of(items[0]) if len(items) == 1 else None
@@ -272,7 +272,7 @@ def binding_types(reader: LocalTypes, binding: Node) -> list[str]:
 
 def _chain_root(reader: LocalTypes, node: Node | None) -> Node | None:
     while node is not None:
-        call = reader._method_call(node) if node.type == "call_expression" else None
+        call = reader.method_call(node) if node.type == "call_expression" else None
         if call is not None:
             node = call[0]
         elif node.type in ("reference_expression", "field_expression"):
@@ -307,7 +307,7 @@ def closure_param_types(reader: LocalTypes, closure: Node, index: int) -> tuple[
         known = [t for t in types if t]
         if known:
             return list(dict.fromkeys(known)), closure
-    call = reader._method_call(site) if site is not None else None
+    call = reader.method_call(site) if site is not None else None
     if site is None or call is None:
         return [], closure
     root = _chain_root(reader, call[0]) or call[0]
