@@ -211,6 +211,23 @@ pub fn pair() -> i32 {
     assert all(c.recipe_id != "E0422-generate-struct" for _, cs in found for c in cs), found
 
 
+async def test_struct_named_like_a_declared_one_is_not_declared_again(tmp_path: Path) -> None:
+    # `Pointt` is a typo of `Point`: a second struct would compile but be the wrong fix.
+    before = """
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+pub fn origin() -> f64 {
+    let p = Pointt { x: 0.0, y: 0.0 };
+    p.x
+}
+"""
+    found = await proposals(tmp_path, before, "E0422")
+    assert all(c.recipe_id != "E0422-generate-struct" for _, cs in found for c in cs), found
+
+
 async def test_trait_named_like_its_derive_is_imported(tmp_path: Path) -> None:
     before = """
 use std::hash::Hasher;

@@ -16,7 +16,7 @@ import re
 
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.edits import Edit
-from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
+from rustcoder.fix.recipes.base import RecipeInput, closest, edit_kind, need
 from rustcoder.fix.recipes.local_types import LocalTypes, generic_args_of, strip_refs
 from rustcoder.fix.recipes.syntax import (
     INTEGERS,
@@ -244,6 +244,15 @@ def generate_struct(inp: RecipeInput) -> list[Candidate]:
     """A struct literal of a struct never declared: declare it with the literal's fields,
     typed as the values are."""
     name = inp.captures.get("name", "")
+    if inp.find_type(name) is not None:
+        return []  # declared in another module: importing it is the fix
+    declared = [
+        text_of(inp.file, n.child_by_field_name("name"))
+        for n in inp.file.walk()
+        if n.type in ("struct_item", "enum_item", "union_item")
+    ]
+    if closest(name, declared):
+        return []  # a misspelt name of a declared type: renaming the literal is the fix
     literal = need(inp.file.enclosing(primary_node(inp), "struct_expression"))
     written = text_of(inp.file, literal.child_by_field_name("name"))
     if written != name:
