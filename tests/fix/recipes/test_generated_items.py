@@ -153,6 +153,26 @@ async def test_item_from_its_uses(tmp_path: Path, before: str, after: list[str])
     await check_fix(tmp_path, before, after, source="kb")
 
 
+async def test_new_called_where_the_type_has_another_constructor(tmp_path: Path) -> None:
+    before = """
+pub struct Timer {
+    pub label: String,
+    pub ticks: u64,
+}
+
+impl Timer {
+    pub fn start(label: &str) -> Self {
+        Timer { label: label.to_string(), ticks: 1 }
+    }
+}
+
+pub fn timer() -> u64 {
+    Timer::new("boot").ticks
+}
+"""
+    await check_fix(tmp_path, before, 'Timer::start("boot")', code="E0599", source="kb")
+
+
 async def test_new_whose_arguments_fit_no_field_is_not_written(tmp_path: Path) -> None:
     # A `&str` cannot be stored in any field: no constructor follows from this call.
     before = """

@@ -131,6 +131,10 @@ class LocalTypes:
             if fn_name == name and (owner is None or impl_type == owner)
         ]
 
+    def impl_fns_of(self, owner: str) -> list[tuple[Node, str]]:
+        """(fn item, impl type) of every fn in the impl blocks of `owner`."""
+        return [(item, impl_type) for _, item, impl_type in self._impl_fns() if impl_type == owner]
+
     def _impl_fns(self) -> list[tuple[str, Node, str]]:
         """(name, fn item, impl type) of every fn in an impl block, read once per reader."""
         if self._fns is None:

@@ -192,13 +192,20 @@ def generate_constructor(inp: RecipeInput) -> list[Candidate]:
     if not fields and args:
         return []
     reader = LocalTypes(inp.file)
+    existing = _existing_constructors(LocalTypes(source), name, len(args))
+    renames = [
+        inp.rewrite(f"Call `{name}::{other}`, the constructor it has", inp.start, inp.end, other, 0.8)
+        for other in existing
+    ]
     params = item.child_by_field_name("type_parameters")
     generic = {
         text_of(source, p.child_by_field_name("name"))
         for p in (params.named_children if params is not None else [])
         if p.type == "type_parameter"
     }
-    matched = need(match_arguments(reader, args, fields, generic))
+    matched = match_arguments(reader, args, fields, generic)
+    if matched is None:
+        return renames
     public = text_of(source, item).startswith("pub")
     unit = indent_unit(source)
     text = constructor_text(reader, args, matched, fields, unit, unit, public, method)
@@ -206,7 +213,21 @@ def generate_constructor(inp: RecipeInput) -> list[Candidate]:
     title = f"Write `{name}::{method}`, storing its arguments in the fields"
     if len(args) < len(fields):
         title = f"Write `{name}::{method}` (fields it is not given start empty)"
-    return [inp.candidate(title, [edit], 0.75)]
+    return [*renames, inp.candidate(title, [edit], 0.75)]
+
+
+def _existing_constructors(reader: LocalTypes, name: str, arity: int) -> list[str]:
+    """Associated fns of `name` without `self` that return the type and take `arity`
+    arguments: the program may have meant one of them (`create` written, `new` called)."""
+    found = []
+    for fn, _ in reader.impl_fns_of(name):
+        params = fn.child_by_field_name("parameters")
+        if params is None or any(p.type == "self_parameter" for p in params.named_children):
+            continue
+        returns = reader.returns(fn, name)
+        if returns == name and len(reader.params(fn)) == arity:
+            found.append(text_of(reader.file, fn.child_by_field_name("name")))
+    return found
 
 
 def _literal_fields(reader: LocalTypes, literals: list[Node]) -> list[tuple[str, str]] | None:
