@@ -193,10 +193,10 @@ def generate_constructor(inp: RecipeInput) -> list[Candidate]:
         return []
     reader = LocalTypes(inp.file)
     existing = _existing_constructors(LocalTypes(source), name, len(args))
-    renames = [
-        inp.rewrite(f"Call `{name}::{other}`, the constructor it has", inp.start, inp.end, other, 0.8)
-        for other in existing
-    ]
+    renames = []
+    for other in existing:
+        title = f"Call `{name}::{other}`, the constructor it has"
+        renames.append(inp.rewrite(title, inp.start, inp.end, other, 0.8))
     params = item.child_by_field_name("type_parameters")
     generic = {
         text_of(source, p.child_by_field_name("name"))
