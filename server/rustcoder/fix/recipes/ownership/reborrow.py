@@ -24,6 +24,8 @@ method never reads that field (it would find it empty).
 
 from __future__ import annotations
 
+import re
+
 from rustcoder.fix.candidate import Candidate
 from rustcoder.fix.recipes.base import RecipeInput, edit_kind, need
 from rustcoder.fix.recipes.local_types import LocalTypes
@@ -203,6 +205,21 @@ def _method_body(file: SourceFile, call: Node) -> Node | None:
     return found[0][0].child_by_field_name("body") if len(found) == 1 else None
 
 
+def _reads_field(file: SourceFile, body: Node, field: str, depth: int = 3) -> bool:
+    """Whether `body`, or a method of `self` it calls (a few calls deep), names `self.field`;
+    a method whose body this file does not have counts as reading it."""
+    text = text_of(file, body)
+    if re.search(rf"\bself\.{re.escape(field)}\b", text):
+        return True
+    reader = LocalTypes(file)
+    for called in set(re.findall(r"\bself\.(\w+)\s*\(", text)):
+        found = reader.methods(called)
+        inner = found[0][0].child_by_field_name("body") if len(found) == 1 else None
+        if inner is None or depth == 0 or _reads_field(file, inner, field, depth - 1):
+            return True
+    return False
+
+
 @edit_kind("take-field-for-call")
 def take_field_for_call(inp: RecipeInput) -> list[Candidate]:
     """`self.fill(&mut self.buf)`: the method needs all of `self` while one of its fields
@@ -226,7 +243,7 @@ def take_field_for_call(inp: RecipeInput) -> list[Candidate]:
         if value is None or value.type != "field_expression" or not field.startswith("self."):
             continue
         name = field.removeprefix("self.")
-        if "." in name or f"self.{name}" in text_of(file, body):
+        if "." in name or _reads_field(file, body, name):
             continue
         mutable = any(c.type == "mutable_specifier" for c in arg.children)
         local = fresh_name(file, fn, name, f"{name}_taken")
