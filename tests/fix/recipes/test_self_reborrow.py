@@ -214,3 +214,28 @@ impl Tank {
         source="kb",
         title="directly",
     )
+
+
+async def test_no_second_lookup_when_the_call_changes_the_collection(tmp_path: Path) -> None:
+    # `prune` removes entries of `self.jobs`: looking `job` up again could find another one.
+    before = """
+use std::collections::HashMap;
+
+pub struct Queue {
+    jobs: HashMap<u32, u32>,
+}
+
+impl Queue {
+    fn prune(&mut self, limit: u32) {
+        self.jobs.retain(|_, runs| *runs < limit);
+    }
+
+    pub fn bump(&mut self, id: u32) -> u32 {
+        let job = self.jobs.get_mut(&id).unwrap();
+        *job += 1;
+        self.prune(*job);
+        *job
+    }
+}
+"""
+    await check_no_fix(tmp_path, before, "E0499", {"E0499-reborrow-after-call"})

@@ -136,6 +136,8 @@ def reborrow_after_call(inp: RecipeInput) -> list[Candidate]:
     used_after = any(
         identifiers(file, c, name) or mentions(file, file.start(c), file.end(c), name) for c in rest
     )
+    if used_after and _may_change(file, call, lookup):
+        return []  # the call may change what the lookup finds: looking again is not the same
     later = _borrow_later(inp, binding, value, name, statement, used_after)
     inside = [a for a in arguments.named_children if identifiers(file, a, name)]
     if not hoisted or len(identifiers(file, statement, name)) > sum(
@@ -203,6 +205,14 @@ def _method_body(file: SourceFile, call: Node) -> Node | None:
     method = function.child_by_field_name("field") if function is not None else None
     found = LocalTypes(file).methods(text_of(file, method)) if method is not None else []
     return found[0][0].child_by_field_name("body") if len(found) == 1 else None
+
+
+def _may_change(file: SourceFile, call: Node, lookup: str) -> bool:
+    """Whether the method `call` calls may touch the field a lookup (`self.jobs.get_mut(..)`,
+    `&mut self.robots[i]`) reads: then the value looked up again may not be the same one."""
+    root = re.match(r"&?(?:mut\s+)?self\.(\w+)", lookup)
+    body = _method_body(file, call)
+    return root is None or body is None or _reads_field(file, body, root.group(1))
 
 
 def _reads_field(file: SourceFile, body: Node, field: str, depth: int = 3) -> bool:
