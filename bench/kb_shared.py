@@ -8,19 +8,31 @@ each at 100k) and half spread over every code. Loaded with COPY, then the
 HNSW and keyword indexes are built, as `kb import --to-shared` of a large
 export would leave them. Searches then run as the editor's do: the shipped
 base and the shared base fused, the query vector cached.
+
+Filling and indexing 100k rows takes minutes on a small machine, so the
+cluster is kept (under `$XDG_CACHE_HOME/rustcoder/bench`, or `--shared-cache`)
+and reused while the size, the fill, the schema and the shipped base it
+draws from are the same; a run that finds it only starts it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import random
+import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rustcoder.kb.pg_local import LocalPostgres
 from rustcoder.kb.search import HybridSearch
-from rustcoder.kb.shared_pg import SharedKb, _vector_text
+from rustcoder.kb.shared_conn import vector_text
+from rustcoder.kb.shared_migrations import latest_version
+from rustcoder.kb.shared_pg import SharedKb
 from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder
 
@@ -59,7 +71,7 @@ def fill(url: str, base: KbStore, codes: list[str], size: int, seed: int = 1) ->
                 code = rng.choice(codes) if i % 2 else rng.choice(all_codes)
                 before, after = f"let x{i} = 1;\n", f"let mut x{i} = 1;\n"
                 copy.write_row((f"bench-{i}", code, text, text, before, after, "", "bench", "",
-                                _vector_text(vec)))  # fmt: skip
+                                vector_text(vec)))  # fmt: skip
         conn.execute("SET maintenance_work_mem = '512MB'")
         conn.execute(
             "CREATE INDEX kb_learned_embedding ON kb_learned "
@@ -72,6 +84,28 @@ def fill(url: str, base: KbStore, codes: list[str], size: int, seed: int = 1) ->
     return time.perf_counter() - started
 
 
+#: Bumped whenever `fill` changes what it writes (a kept cluster is then rebuilt).
+FILL_VERSION = 1
+
+
+def cache_root() -> Path:
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "rustcoder" / "bench"
+
+
+def fill_key(base: KbStore, codes: list[str], size: int) -> str:
+    """What a kept cluster was filled from; another key means filling again."""
+    what = {
+        "fill": FILL_VERSION,
+        "schema": latest_version(),
+        "size": size,
+        "codes": codes,
+        "base": base.meta(),
+        "base_docs": base.count("docs"),
+    }
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def shared_figures(
     base: KbStore,
     embedder: Embedder,
@@ -79,17 +113,44 @@ def shared_figures(
     size: int,
     rounds: int,
     latency: Any,
+    cache: Path | None = None,
 ) -> dict[str, Any]:
-    """Fill a shared base with `size` examples and time `latency(search, queries, rounds)`."""
+    """Time `latency(search, queries, rounds)` against a shared base of `size` examples.
+
+    `cache`: where the filled cluster is kept (None: a throwaway one).
+    """
     codes = sorted({code for _, code in queries if code})
-    with LocalPostgres() as pg:
-        url = pg.create_database("bench")
+    root = None
+    if cache is not None:
+        key = fill_key(base, codes, size)
+        root = cache / f"shared-{size}-{key}"
+        for stale in cache.glob(f"shared-{size}-*"):
+            if stale != root:
+                shutil.rmtree(stale, ignore_errors=True)
+    filled = root is not None and (root / "filled").is_file()
+    if root is not None and not filled:
+        shutil.rmtree(root, ignore_errors=True)  # a fill cut short: start again
+    pg = LocalPostgres(root=root).start()
+    try:
+        url = pg.url("bench")
+        load_s = None
+        if not filled:
+            url = pg.create_database("bench")
         shared = SharedKb(url)
         assert shared.probe(), shared.last_error
-        load_s = fill(url, base, codes, size)
+        if not filled:
+            load_s = fill(url, base, codes, size)
+            if root is not None:
+                (root / "filled").write_text(f"{load_s:.1f}\n")
+        elif root is not None:
+            load_s = float((root / "filled").read_text())
         result: dict[str, Any] = latency(
             HybridSearch([("base", base), ("shared", shared)], embedder), queries, rounds
         )
-        result.update({"shared_examples": size, "load_and_index_s": load_s})
+        result.update(
+            {"shared_examples": size, "load_and_index_s": load_s, "reused_cluster": filled}
+        )
         shared.close()
+    finally:
+        pg.close()
     return result

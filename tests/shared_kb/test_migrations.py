@@ -9,8 +9,9 @@ import psycopg
 import pytest
 
 from rustcoder.kb.knowledge_base import KnowledgeBase
+from rustcoder.kb.shared_conn import vector_text
 from rustcoder.kb.shared_migrations import latest_version, migrate
-from rustcoder.kb.shared_pg import SharedKb, _vector_text
+from rustcoder.kb.shared_pg import SharedKb
 from rustcoder.models.embedder import Embedder
 from tests.shared_kb.conftest import example, problems, psql
 
@@ -50,7 +51,7 @@ def test_an_older_schema_is_migrated_and_keeps_its_examples(
             "INSERT INTO kb_learned (fingerprint, code, message, normalized, before, after, diff, "
             "source, title, embedding) VALUES ('fp-old', %s, %s, %s, %s, %s, '', 'user', '', "
             "%s::vector)",
-            (old.code, old.message, old.message, old.before, old.after, _vector_text(vector)),
+            (old.code, old.message, old.message, old.before, old.after, vector_text(vector)),
         )
     kb = open_kb("a", shared_url)
     assert not problems(kb), kb.problems

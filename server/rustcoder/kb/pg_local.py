@@ -5,6 +5,8 @@ built in; a dev dependency), so no system package or running service is
 needed. PostgreSQL refuses to run as root, so under root the cluster belongs
 to a system user made for it. `stop` followed by `start` restarts the same
 cluster on the same port, which is how the tests take the database away mid-run.
+Given a `root`, the cluster lives there and outlives `close` (the benchmark
+keeps its 100k-row base between runs that way).
 """
 
 from __future__ import annotations
@@ -61,18 +63,28 @@ def _run_as() -> str | None:
 
 
 class LocalPostgres:
-    """initdb + pg_ctl on a temporary folder; `url(db)` connects as the superuser `postgres`."""
+    """initdb + pg_ctl on a folder; `url(db)` connects as the superuser `postgres`.
 
-    def __init__(self, port: int | None = None) -> None:
+    Without `root` the folder is temporary and `close` removes it; with `root` an
+    existing cluster there is reused and `close` only stops it.
+    """
+
+    def __init__(self, port: int | None = None, root: Path | None = None) -> None:
         self.bin = bin_dir()
         self.user = _run_as()
-        self.root = Path(tempfile.mkdtemp(prefix="rustcoder-pg-"))
+        self.keep = root is not None
+        if root is None:
+            root = Path(tempfile.mkdtemp(prefix="rustcoder-pg-"))
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
         self.root.chmod(0o755)
         self.data = self.root / "data"
         self.log = self.root / "postgres.log"
         self.port = port or free_port()
         if self.user is not None:
             shutil.chown(self.root, user=self.user)
+        if (self.data / "PG_VERSION").is_file():
+            return  # a kept cluster: start it as it is
         self._pg(
             "initdb",
             "-D",
@@ -149,7 +161,8 @@ class LocalPostgres:
 
     def close(self) -> None:
         self.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not self.keep:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> LocalPostgres:
         return self.start()

@@ -36,7 +36,7 @@ _TABLE = """CREATE TABLE IF NOT EXISTS shared_outbox (
     payload TEXT NOT NULL,
     queued_at TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
-    broken TEXT  -- set when the payload cannot be read back: kept, never retried
+    broken TEXT  -- why it is kept aside (unreadable, or refused by the base): never retried
 )"""
 
 
@@ -121,11 +121,16 @@ class Outbox:
                 events.append(decode(str(key), str(payload)))
             except (ValueError, KeyError, TypeError) as exc:
                 log.error("queued learn event %s is unreadable, kept aside: %s", key, exc)
-                with self._db_lock:
-                    self.conn.execute(
-                        "UPDATE shared_outbox SET broken = ? WHERE event_key = ?", (str(exc), key)
-                    )
+                self._set_aside({str(key): f"unreadable: {exc}"})
         return events
+
+    def _set_aside(self, why: dict[str, str]) -> None:
+        """Keep these events in the outbox for a person to look at, never sent again."""
+        with self._db_lock, db.transaction(self.conn):
+            self.conn.executemany(
+                "UPDATE shared_outbox SET broken = ? WHERE event_key = ?",
+                [(reason, key) for key, reason in why.items()],
+            )
 
     def flush(self) -> int:
         """Send everything queued; returns how many were acknowledged.
@@ -139,7 +144,7 @@ class Outbox:
                 if not events:
                     return sent
                 try:
-                    done = self.shared.apply(events)
+                    done, refused = self.shared.apply(events)
                 except SharedUnavailable:
                     with self._db_lock:
                         self.conn.executemany(
@@ -150,6 +155,10 @@ class Outbox:
                 with self._db_lock, db.transaction(self.conn):
                     self.conn.executemany(
                         "DELETE FROM shared_outbox WHERE event_key = ?", [(k,) for k in done]
+                    )
+                if refused:
+                    self._set_aside(
+                        {k: f"refused by the shared base: {r}" for k, r in refused.items()}
                     )
                 sent += len(done)
 
@@ -190,8 +199,15 @@ class Outbox:
                 log.exception("sending learn events failed")
                 delay = RETRY_MAX_S
 
+    def kept_aside(self) -> int:
+        with self._db_lock:
+            row = self.conn.execute(
+                "SELECT count(*) FROM shared_outbox WHERE broken IS NOT NULL"
+            ).fetchone()
+        return int(row[0])
+
     def status(self) -> dict[str, Any]:
-        return {"queued": self.pending(), "outbox": str(self.path)}
+        return {"queued": self.pending(), "kept_aside": self.kept_aside(), "outbox": str(self.path)}
 
     def close(self) -> None:
         self._stop.set()
