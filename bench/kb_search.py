@@ -21,6 +21,13 @@
 Usage: .venv/bin/python bench/kb_search.py [--sizes 1000,10000,100000] [--no-cold]
                                            [--fixbench ../shared/fixbench]
                                            [--shared [--shared-size 100000]]
+
+The filled shared base is kept between runs (under
+`$XDG_CACHE_HOME/rustcoder/bench`, as root /var/tmp/rustcoder-bench;
+`--shared-fresh` fills a throwaway one), and
+with `--no-cold` so is the build cache (or `--cache`), so a repeated run takes a
+few minutes; without `--no-cold` the build starts from an empty cache.
+`--shared-only` times the shared base (and SQLite at the same size) alone.
 """
 
 from __future__ import annotations
@@ -132,8 +139,12 @@ def add_filler(store: KbStore, target_docs: int, seed: int = 1) -> int:
     return need
 
 
+#: Words that make each repeat's "new query" texts new (an embedding is cached per text).
+SALTS = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "inlet", "juniper")
+
+
 def search_latency(
-    search: HybridSearch, queries: list[tuple[str, str | None]], rounds: int
+    search: HybridSearch, queries: list[tuple[str, str | None]], rounds: int, repeat: int = 0
 ) -> dict[str, float]:
     for q, code in queries:  # embed each query once (cached afterwards) and warm up
         search.search(q, code)
@@ -146,7 +157,7 @@ def search_latency(
     fresh: list[float] = []
     for i, (q, code) in enumerate(queries):
         t = time.perf_counter()
-        search.search(f"{q} (variant {i})", code)
+        search.search(f"{q} (variant {i} {SALTS[repeat % len(SALTS)]})", code)
         fresh.append((time.perf_counter() - t) * 1000)
     no_code: list[float] = []
     for _ in range(rounds):
@@ -218,6 +229,43 @@ def recall_at_3(search: HybridSearch, diags: list[RustDiagnostic]) -> dict[str, 
     }
 
 
+def shared_run(
+    args: argparse.Namespace,
+    base: KbStore,
+    sqlite: KbStore | None,
+    embedder: Embedder,
+    queries: list[tuple[str, str | None]],
+) -> dict[str, Any]:
+    """SQLite at the shared size and shipped + shared base, interleaved `--repeats` times.
+
+    The machine may be shared: interleaving gives both the same conditions, and the
+    medians over repeats (with the load average beside them) are what is reported.
+    """
+    from kb_shared import cluster_root, shared_base
+
+    cache = None if args.shared_fresh else cluster_root()
+    runs: dict[str, list[dict[str, float]]] = {"sqlite": [], "shared": []}
+    loads: list[float] = []
+    with shared_base(base, embedder, queries, args.shared_size, cache) as (search, info):
+        local = HybridSearch([("base", sqlite)], embedder) if sqlite is not None else None
+        for repeat in range(args.repeats):
+            loads.append(os.getloadavg()[0])
+            if local is not None:
+                runs["sqlite"].append(search_latency(local, queries, args.rounds, repeat))
+            runs["shared"].append(search_latency(search, queries, args.rounds, repeat))
+            p50 = {name: round(done[-1]["p50_ms"], 2) for name, done in runs.items() if done}
+            print(
+                f"repeat {repeat + 1}/{args.repeats}, load {loads[-1]:.1f}: p50 {p50}", flush=True
+            )
+        loads.append(os.getloadavg()[0])
+    medians = {
+        name: {key: statistics.median(run[key] for run in done) for key in done[0]}
+        for name, done in runs.items()
+        if done
+    }
+    return {**info, "medians": medians, "load_average": loads, "repeats": runs}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -230,7 +278,25 @@ def main() -> int:
         "--shared", action="store_true", help="also search a shared PostgreSQL base of examples"
     )
     parser.add_argument("--shared-size", type=int, default=100_000)
+    parser.add_argument(
+        "--shared-only",
+        action="store_true",
+        help="skip embedding and recall figures and the other sizes: SQLite at the shared "
+        "size, then the shared base",
+    )
+    parser.add_argument(
+        "--shared-fresh", action="store_true", help="fill a throwaway shared base, keep none"
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=3,
+        help="shared runs: SQLite and shared searches interleaved this many times (medians)",
+    )
     args = parser.parse_args()
+    if args.shared_only:
+        args.shared = True
+        args.sizes = str(args.shared_size)
     embedder = Embedder()
     figures: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
@@ -238,7 +304,9 @@ def main() -> int:
     }
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        cache = args.cache or tmp / "cache"
+        from kb_shared import cache_root
+
+        cache = args.cache or (cache_root() / "build" if args.no_cold else tmp / "cache")
         if not args.no_cold:
             figures["build_cold_s"] = timed_build(tmp / "cold.sqlite", cache, embedder)
         else:
@@ -246,16 +314,18 @@ def main() -> int:
         figures["build_warm_s"] = timed_build(tmp / "kb.sqlite", cache, embedder)
         base = KbStore.open(tmp / "kb.sqlite", readonly=True)
         figures["base_docs"] = base.count("docs")
-        figures["embedding"] = embedding_figures(embedder, base)
+        if not args.shared_only:
+            figures["embedding"] = embedding_figures(embedder, base)
         print(json.dumps(figures, indent=2), flush=True)
 
-        if args.fixbench.is_dir():
+        if args.fixbench.is_dir() and not args.shared_only:
             diags = fixbench_diagnostics(args.fixbench, tmp / "fixbench")
             figures["fixbench"] = recall_at_3(HybridSearch([("base", base)], embedder), diags)
             print(json.dumps(figures["fixbench"], indent=2), flush=True)
 
         queries: list[tuple[str, str | None]] = list(QUERIES)
         figures["search"] = {}
+        kept: KbStore | None = None  # the SQLite store of the shared base's size
         for size in [int(s) for s in args.sizes.split(",")]:
             path = tmp / f"size-{size}.sqlite"
             shutil.copyfile(tmp / "kb.sqlite", path)
@@ -268,15 +338,13 @@ def main() -> int:
             result.update({"docs": store.count("docs"), "filler": added, "index_load_s": load_s})
             figures["search"][size] = result
             print(size, json.dumps(result), flush=True)
-            store.close()
+            if args.shared and size == args.shared_size:
+                kept = store
+            else:
+                store.close()
         if args.shared:
-            from kb_shared import shared_figures
-
-            result = shared_figures(
-                base, embedder, queries, args.shared_size, args.rounds, search_latency
-            )
-            figures["shared"] = result
-            print("shared", json.dumps(result), flush=True)
+            figures["shared"] = shared_run(args, base, kept, embedder, queries)
+            print("shared", json.dumps(figures["shared"], indent=2), flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

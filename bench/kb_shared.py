@@ -10,9 +10,10 @@ export would leave them. Searches then run as the editor's do: the shipped
 base and the shared base fused, the query vector cached.
 
 Filling and indexing 100k rows takes minutes on a small machine, so the
-cluster is kept (under `$XDG_CACHE_HOME/rustcoder/bench`, or `--shared-cache`)
-and reused while the size, the fill, the schema and the shipped base it
-draws from are the same; a run that finds it only starts it.
+cluster is kept (under `$XDG_CACHE_HOME/rustcoder/bench`; as root, where
+PostgreSQL runs as a system user, under /var/tmp/rustcoder-bench) and reused
+while the size, the fill, the schema and the shipped base it draws from are
+the same; a run that finds it only starts it.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import os
 import random
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +96,12 @@ def cache_root() -> Path:
     return Path(home) / "rustcoder" / "bench"
 
 
+def cluster_root() -> Path:
+    """Where the filled cluster is kept: under root, PostgreSQL runs as a system user
+    that cannot enter root's home, so there it is kept in /var/tmp."""
+    return Path("/var/tmp/rustcoder-bench") if os.geteuid() == 0 else cache_root()
+
+
 def fill_key(base: KbStore, codes: list[str], size: int) -> str:
     """What a kept cluster was filled from; another key means filling again."""
     what = {
@@ -106,24 +115,22 @@ def fill_key(base: KbStore, codes: list[str], size: int) -> str:
     return hashlib.sha256(json.dumps(what, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def shared_figures(
+@contextmanager
+def shared_base(
     base: KbStore,
     embedder: Embedder,
     queries: list[tuple[str, str | None]],
     size: int,
-    rounds: int,
-    latency: Any,
     cache: Path | None = None,
-) -> dict[str, Any]:
-    """Time `latency(search, queries, rounds)` against a shared base of `size` examples.
+) -> Iterator[tuple[HybridSearch, dict[str, Any]]]:
+    """A search over `base` and a shared base of `size` examples, and how it was made.
 
     `cache`: where the filled cluster is kept (None: a throwaway one).
     """
     codes = sorted({code for _, code in queries if code})
     root = None
     if cache is not None:
-        key = fill_key(base, codes, size)
-        root = cache / f"shared-{size}-{key}"
+        root = cache / f"shared-{size}-{fill_key(base, codes, size)}"
         for stale in cache.glob(f"shared-{size}-*"):
             if stale != root:
                 shutil.rmtree(stale, ignore_errors=True)
@@ -131,26 +138,21 @@ def shared_figures(
     if root is not None and not filled:
         shutil.rmtree(root, ignore_errors=True)  # a fill cut short: start again
     pg = LocalPostgres(root=root).start()
+    shared: SharedKb | None = None
     try:
-        url = pg.url("bench")
-        load_s = None
-        if not filled:
-            url = pg.create_database("bench")
+        url = pg.url("bench") if filled else pg.create_database("bench")
         shared = SharedKb(url)
-        assert shared.probe(), shared.last_error
-        if not filled:
+        if not shared.probe():
+            raise RuntimeError(f"the benchmark's shared base does not answer: {shared.last_error}")
+        if filled and root is not None:
+            load_s = float((root / "filled").read_text())
+        else:
             load_s = fill(url, base, codes, size)
             if root is not None:
                 (root / "filled").write_text(f"{load_s:.1f}\n")
-        elif root is not None:
-            load_s = float((root / "filled").read_text())
-        result: dict[str, Any] = latency(
-            HybridSearch([("base", base), ("shared", shared)], embedder), queries, rounds
-        )
-        result.update(
-            {"shared_examples": size, "load_and_index_s": load_s, "reused_cluster": filled}
-        )
-        shared.close()
+        info = {"shared_examples": size, "load_and_index_s": load_s, "reused_cluster": filled}
+        yield HybridSearch([("base", base), ("shared", shared)], embedder), info
     finally:
+        if shared is not None:
+            shared.close()
         pg.close()
-    return result

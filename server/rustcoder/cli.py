@@ -20,7 +20,7 @@ from rustcoder.api import api_command
 from rustcoder.apiindex import api_command as apiindex_command
 from rustcoder.cargo import check_command
 from rustcoder.docs import ask_command
-from rustcoder.fix import fix_command
+from rustcoder.fix import fix_command, recipes_command
 from rustcoder.generate import generate_command
 from rustcoder.kb import cli as kb_command
 from rustcoder.lsp import serve_command
@@ -33,6 +33,7 @@ SUBCOMMAND_MODULES: tuple[ModuleType, ...] = (
     check_command,
     fix_command,
     kb_command,
+    recipes_command,
     ask_command,
     apiindex_command,
     model_command,

@@ -120,7 +120,10 @@ def candidate_sources(knowledge: FixKnowledge | None) -> list[CandidateSource]:
     kb = knowledge.kb
     sources: list[CandidateSource] = [
         RustcSource(),
-        RecipeSource(scores=knowledge.recipe_scores if kb.base is not None else None),
+        RecipeSource(
+            scores=knowledge.recipe_scores if kb.base is not None else None,
+            recipes=knowledge.recipes,
+        ),
     ]
     if kb.learning is not None:
         sources.append(LearnedSource(knowledge.learned_examples))

@@ -61,8 +61,8 @@ ALLOWED_STATE = {
     ("rustcoder.models.local", "_LOADED"),
     # One PostgreSQL connection pool per process and URL (issue 19), reference-counted
     # by the knowledge bases that share it: replicas of a server must not each open many.
-    ("rustcoder.kb.shared_pg", "_pools"),
-    ("rustcoder.kb.shared_pg", "_users"),
+    ("rustcoder.kb.shared_conn", "_pools"),
+    ("rustcoder.kb.shared_conn", "_users"),
 }
 
 

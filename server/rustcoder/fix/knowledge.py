@@ -17,6 +17,7 @@ from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb.knowledge_base import RECOVERABLE, KnowledgeBase
 from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.provenance import crate_edition
+from rustcoder.kb.recipe_data import RecipeSpec, recipes_for_code
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ class FixKnowledge:
             return {}
         top = recipes[0].score
         return {h.id: RECIPE_BONUS * h.score / top for h in recipes}
+
+    def recipes(self, code: str | None) -> list[RecipeSpec]:
+        """The shipped recipes for an error code, then the team's (shared base) ones."""
+        return [*recipes_for_code(code), *self.kb.team_recipes(code)]
 
     def learned_examples(self, diagnostic: RustDiagnostic) -> list[LearnedExample]:
         """Learned examples for the same error code, best first."""

@@ -20,6 +20,7 @@ from rustcoder.kb import locate
 from rustcoder.kb.db import DatabaseError, KbError
 from rustcoder.kb.learn import LearnedEntry, LearningStore
 from rustcoder.kb.normalize import keywords, normalize_message
+from rustcoder.kb.recipe_data import RecipeSpec
 from rustcoder.kb.rustc_explain import explanation_excerpt
 from rustcoder.kb.search import HybridSearch, SearchHit, SearchResult
 from rustcoder.kb.shared import SharedBase, SharedSettingError, shared_url
@@ -137,6 +138,7 @@ class KnowledgeBase:
         return self.base is not None or self.learning is not None
 
     def close(self) -> None:
+        self.searcher.close()
         if self.shared is not None:
             self.shared.close()
         for store in (self.base, self.learning.store if self.learning else None):
@@ -218,6 +220,12 @@ class KnowledgeBase:
             provenance = self.shared.provenance(edition, rustc)
             key = self.shared.submit(entry, vector, provenance, event_key)
         return learned_id, created, key
+
+    def team_recipes(self, code: str | None) -> list[RecipeSpec]:
+        """The team's own recipes for an error code, from the shared base (none without one)."""
+        if self.shared is None:
+            return []
+        return self.shared.recipes.for_code(code)
 
     def flush_shared(self) -> tuple[int, str | None]:
         """Send queued learn events now: (sent, why others stay queued or None)."""

@@ -82,7 +82,8 @@ def _text(entry: Mapping[str, Any], key: str, where: str, default: str | None = 
     return value
 
 
-def _spec(entry: Mapping[str, Any], where: str, source_file: str) -> RecipeSpec:
+def parse_recipe(entry: Mapping[str, Any], where: str, source_file: str = "") -> RecipeSpec:
+    """One `[[recipe]]` table as a spec; `RecipeDataError` names `where` when it is not one."""
     recipe_id = _text(entry, "id", where)
     where = f"{where} ({recipe_id})"
     params = entry.get("params", {})
@@ -116,27 +117,63 @@ def _spec(entry: Mapping[str, Any], where: str, source_file: str) -> RecipeSpec:
     return spec
 
 
-def _entries(directory: Path) -> Iterator[tuple[Mapping[str, Any], str, str]]:
-    for path in sorted(directory.glob("*.toml")):
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise RecipeDataError(f"{path.name}: {exc}") from exc
-        for index, entry in enumerate(data.get("recipe", [])):
-            yield entry, f"{path.name} recipe #{index + 1}", path.name
+def _entries(path: Path) -> Iterator[tuple[Mapping[str, Any], str]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RecipeDataError(f"{path.name}: {exc}") from exc
+    recipes = data.get("recipe", [])
+    if not isinstance(recipes, list) or not all(isinstance(r, dict) for r in recipes):
+        raise RecipeDataError(f"{path.name}: `recipe` must be [[recipe]] tables")
+    for index, entry in enumerate(recipes):
+        yield entry, f"{path.name} recipe #{index + 1}"
 
 
 def load_recipes(directory: Path | None = None) -> list[RecipeSpec]:
     """Every recipe in `directory` (default: the shipped ones), in file order."""
     if directory is None:
         return list(_shipped())
-    specs = [_spec(entry, where, name) for entry, where, name in _entries(directory)]
+    paths = sorted(directory.glob("*.toml"))
+    return _unique([spec for path in paths for spec in _file_specs(path)])
+
+
+def load_recipe_file(path: Path) -> list[RecipeSpec]:
+    """The recipes of one TOML file of `[[recipe]]` tables (a team's own, or a shipped one)."""
+    specs = _file_specs(path)
+    if not specs:
+        raise RecipeDataError(f"{path.name}: no [[recipe]] tables")
+    return _unique(specs)
+
+
+def _file_specs(path: Path) -> list[RecipeSpec]:
+    return [parse_recipe(entry, where, path.name) for entry, where in _entries(path)]
+
+
+def _unique(specs: list[RecipeSpec]) -> list[RecipeSpec]:
     seen: set[str] = set()
     for spec in specs:
         if spec.id in seen:
             raise RecipeDataError(f"{spec.source_file}: duplicate recipe id {spec.id}")
         seen.add(spec.id)
     return specs
+
+
+def recipe_entry(spec: RecipeSpec) -> dict[str, Any]:
+    """`spec` as its `[[recipe]]` table (what `parse_recipe` reads back)."""
+    return {
+        "id": spec.id,
+        "code": spec.code,
+        "pattern": spec.pattern,
+        "kind": spec.kind,
+        "params": dict(spec.params),
+        "title": spec.title,
+        "explanation": spec.explanation,
+        "before": spec.before,
+        "after": spec.after,
+        "extra_codes": list(spec.extra_codes),
+        "example_file": spec.example_file,
+        "tags": list(spec.tags),
+    }
 
 
 @functools.cache

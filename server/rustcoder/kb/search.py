@@ -16,6 +16,7 @@ import functools
 import json
 import math
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from rustcoder.kb.learn import ROW_FIELDS
 from rustcoder.kb.normalize import find_code, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
 from rustcoder.kb.shared_pg import SharedKb
+from rustcoder.kb.shared_search import Ranked
 from rustcoder.kb.store import DocInfo, KbStore
 from rustcoder.models.embedder import Embedder
 
@@ -120,6 +122,15 @@ class HybridSearch:
         self.stores = list(stores)
         self.embedder = embedder
         self._embed_cached = functools.lru_cache(maxsize=512)(self._embed)
+        #: Runs the shared base's statement while the local stores are searched: the
+        #: database works on one core while this process ranks the SQLite lists.
+        self._remote: ThreadPoolExecutor | None = None
+        if any(isinstance(store, SharedKb) for _, store in self.stores):
+            self._remote = ThreadPoolExecutor(4, thread_name_prefix="rustcoder-shared-search")
+
+    def close(self) -> None:
+        if self._remote is not None:
+            self._remote.shutdown(wait=False)
 
     def _embed(self, text: str) -> npt.NDArray[np.float32]:
         return self.embedder.embed_one(text)
@@ -138,9 +149,15 @@ class HybridSearch:
         scores: dict[Key, float] = {}
         codes_of: dict[Key, tuple[str, ...]] = {}
         prefetched: dict[Key, dict[str, Any]] = {}
+        remote: dict[str, Future[Ranked]] = {}
+        for origin, store in self.stores:
+            if isinstance(store, SharedKb) and self._remote is not None and store.up:
+                remote[origin] = self._remote.submit(
+                    store.ranked, normalized, vector, code, filter_code, LIST_LIMIT
+                )
         for origin, store in self.stores:
             if isinstance(store, SharedKb):
-                lists, info, rows = store.ranked(normalized, vector, code, filter_code, LIST_LIMIT)
+                lists, info, rows = remote[origin].result() if origin in remote else ([], {}, {})
                 prefetched.update(((origin, "learned", str(i)), row) for i, row in rows.items())
             else:
                 lists, info = _local_lists(store, normalized, vector, code, filter_code)

@@ -23,6 +23,7 @@ from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.provenance import Provenance, contributor_id, rustc_version
 from rustcoder.kb.shared_pg import LearnEvent, SharedKb, SharedUnavailable, redact
 from rustcoder.kb.shared_queue import Outbox
+from rustcoder.kb.shared_recipes import TeamRecipes
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,14 @@ def shared_url(setting: str = "") -> str:
 
 
 class SharedBase:
-    def __init__(self, kb: SharedKb, outbox: Outbox, contributor: str) -> None:
+    """The shared examples' search and outbox, and the team's recipes, on one database."""
+
+    def __init__(
+        self, kb: SharedKb, outbox: Outbox, recipes: TeamRecipes, contributor: str
+    ) -> None:
         self.kb = kb
         self.outbox = outbox
+        self.recipes = recipes
         self.contributor = contributor
 
     @classmethod
@@ -62,10 +68,14 @@ class SharedBase:
         `send=False` leaves sending to explicit `flush` calls (one-shot CLI commands).
         """
         kb: SharedKb | None = None
+        outbox: Outbox | None = None
         try:
             kb = SharedKb(url)
             outbox = Outbox(user_path, kb)
+            recipes = TeamRecipes(kb, user_path)
         except Exception as exc:  # a bad URL, an unwritable outbox: the local base still works
+            if outbox is not None:
+                outbox.close()
             if kb is not None:
                 kb.close()
             return None, [f"shared knowledge base {redact(url)} unavailable: {exc}"]
@@ -78,7 +88,7 @@ class SharedBase:
                     f"{kb.where} is unreachable ({kb.last_error}); serving from the local base, "
                     f"learned fixes are queued in {user_path} and sent when it is back"
                 )
-        base = cls(kb, outbox, contributor_id())
+        base = cls(kb, outbox, recipes, contributor_id())
         if send and kb.refused is None:
             outbox.start()
         return base, problems
@@ -128,4 +138,5 @@ class SharedBase:
 
     def close(self) -> None:
         self.outbox.close()
+        self.recipes.close()
         self.kb.close()
