@@ -17,6 +17,7 @@ from rustcoder.cli import main
 from rustcoder.fix.knowledge import FixKnowledge
 from rustcoder.fix.learning_tracker import LearnedFix
 from rustcoder.kb.knowledge_base import KnowledgeBase
+from rustcoder.kb.learn import LearnedEntry
 from rustcoder.kb.pg_local import free_port
 from rustcoder.kb.shared_pg import LearnEvent
 from rustcoder.kb.shared_queue import Outbox
@@ -238,6 +239,49 @@ def test_an_unreachable_base_leaves_search_and_learning_local(
     assert [h.id for h in hits] == [f"user:{learned_id}"]
     rc, _, err = kb_cli("sync", user=tmp_path / "a" / "learned.sqlite", shared=dead)
     assert rc == 2 and "1 event(s) stay queued" in err
+
+
+def test_a_slow_base_is_skipped_by_searches_until_it_answers_again(
+    shared_url: str, open_kb: Callable[..., KnowledgeBase]
+) -> None:
+    import psycopg
+
+    learner = open_kb("a", shared_url, send=False)
+    learner.learn_entry(example(4))
+    assert learner.flush_shared() == (1, None)
+    replica = open_kb("b", shared_url)
+    ex = example(4)
+
+    def shared_hits() -> list[str]:
+        return [h.id for h in replica.search(ex.message, ex.code).hits if h.origin == "shared"]
+
+    assert len(shared_hits()) == 1
+    with psycopg.connect(shared_url) as locker:  # a transaction holding the table: searches wait
+        locker.execute("LOCK TABLE kb_learned IN ACCESS EXCLUSIVE MODE")
+        assert shared_hits() == []  # answered without the shared base, the lock still held
+        assert replica.shared is not None and "longer than" in str(replica.shared.kb.last_error)
+        assert shared_hits() == []  # skipped at once now: its breaker is open
+        locker.rollback()
+    deadline = time.monotonic() + 30
+    while not shared_hits():
+        assert time.monotonic() < deadline, replica.shared.kb.last_error
+        time.sleep(0.2)
+
+
+def test_an_event_the_base_refuses_is_kept_aside_and_the_others_are_stored(
+    shared_url: str, open_kb: Callable[..., KnowledgeBase]
+) -> None:
+    kb = open_kb("a", shared_url, send=False)
+    bad = example(5)
+    bad = LearnedEntry(bad.code, bad.message + "\x00", bad.before, bad.after)  # NUL: not text
+    kb.learn_entry(bad)
+    kb.learn_entry(example(6))
+    assert kb.flush_shared() == (1, None)
+    assert kb.shared is not None
+    assert kb.shared.status()["queued"] == 0 and kb.shared.status()["kept_aside"] == 1
+    (why,) = kb.shared.outbox.conn.execute("SELECT broken FROM shared_outbox").fetchone()
+    assert "refused by the shared base" in why and "NUL" in why
+    assert psql(shared_url, "SELECT count(*) FROM kb_learned") == [(1,)]
 
 
 def test_a_queued_event_with_a_broken_payload_is_kept_aside(

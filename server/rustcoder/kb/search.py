@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as NoAnswerYet
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from rustcoder.kb.learn import ROW_FIELDS
 from rustcoder.kb.normalize import find_code, normalize_message
 from rustcoder.kb.rustc_explain import explanation_excerpt
+from rustcoder.kb.shared_conn import SEARCH_WAIT_S
 from rustcoder.kb.shared_pg import SharedKb
 from rustcoder.kb.shared_search import Ranked
 from rustcoder.kb.store import DocInfo, KbStore
@@ -157,7 +159,7 @@ class HybridSearch:
                 )
         for origin, store in self.stores:
             if isinstance(store, SharedKb):
-                lists, info, rows = remote[origin].result() if origin in remote else ([], {}, {})
+                lists, info, rows = _answer(store, remote.get(origin))
                 prefetched.update(((origin, "learned", str(i)), row) for i, row in rows.items())
             else:
                 lists, info = _local_lists(store, normalized, vector, code, filter_code)
@@ -355,6 +357,22 @@ def _local_lists(
             store.knn(vector, LIST_LIMIT, code),
         ]
     return lists, store.doc_info(sorted({doc for ranked in lists for doc, _ in ranked}))
+
+
+def _answer(store: SharedKb, pending: Future[Ranked] | None) -> Ranked:
+    """The shared base's lists, or none when it is down or slower than `SEARCH_WAIT_S`.
+
+    A slow base counts as down for a moment (its breaker opens), so the editor
+    waits on it once, not on every search; the statement finishes or hits its
+    timeout in the background.
+    """
+    if pending is None:
+        return [], {}, {}
+    try:
+        return pending.result(timeout=SEARCH_WAIT_S)
+    except NoAnswerYet:
+        store.too_slow(f"a search took longer than {SEARCH_WAIT_S} s")
+        return [], {}, {}
 
 
 def _drop_copies(scores: dict[Key, float], learned: dict[Key, dict[str, Any]]) -> None:

@@ -179,9 +179,13 @@ class SharedDb:
         self.last_error = f"{type(exc).__name__}: {exc}".strip()
         self._down_until = time.monotonic() + self._backoff
         self._backoff = min(self._backoff * 2, BREAKER_MAX_S)
-        log.warning("%s unreachable (%s); serving from the local base", self.where, exc)
+        log.warning("%s unavailable (%s); serving from the local base", self.where, exc)
         if self.on_failure is not None:
             self.on_failure()
+
+    def too_slow(self, what: str) -> None:
+        """The base answers, but not in time for the editor: skip it for a moment too."""
+        self._failed(TimeoutError(what))
 
     def _succeeded(self) -> None:
         if self.last_error is not None:
