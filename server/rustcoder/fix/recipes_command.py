@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rustcoder.fix.recipes.base import closest, edit_kinds
 from rustcoder.kb import locate
@@ -23,6 +24,8 @@ from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.recipe_data import RecipeDataError, RecipeSpec, load_recipe_file
 from rustcoder.kb.shared import SharedBase
 from rustcoder.kb.shared_conn import SharedUnavailable
+
+T = TypeVar("T")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -87,19 +90,35 @@ def check_kinds(specs: list[RecipeSpec]) -> None:
             raise RecipeDataError(f"{spec.id}: no edit kind {spec.kind!r}{hint}")
 
 
+def _on_shared(
+    args: argparse.Namespace, work: Callable[[SharedBase], T], failed: str = ""
+) -> T | int:
+    """`work` on the shared base, closed afterwards; an exit status when it cannot be done."""
+    try:
+        kb, shared = _open(args)
+    except KbError as exc:
+        return _fail(str(exc))
+    try:
+        return work(shared)
+    except (RecipeDataError, SharedUnavailable) as exc:
+        return _fail(f"{failed}{exc}")
+    finally:
+        kb.close()
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     try:
         specs = load_recipe_file(args.file)
         check_kinds(specs)
-        kb, shared = _open(args)
-    except (RecipeDataError, KbError) as exc:
+    except RecipeDataError as exc:
         return _fail(str(exc))
-    try:
-        done = shared.recipes.publish(specs, shared.provenance())
-    except (RecipeDataError, SharedUnavailable) as exc:
-        return _fail(f"nothing published: {exc}")
-    finally:
-        kb.close()
+    done = _on_shared(
+        args,
+        lambda shared: shared.recipes.publish(specs, shared.provenance()),
+        "nothing published: ",
+    )
+    if isinstance(done, int):
+        return done
     for recipe_id, new in done:
         print(f"{'added' if new else 'replaced'} {recipe_id}")
     print(f"published {len(done)} recipe(s) to the shared base")
@@ -107,16 +126,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    try:
-        kb, shared = _open(args)
-    except KbError as exc:
-        return _fail(str(exc))
-    try:
-        found = shared.recipes.listing()
-    except SharedUnavailable as exc:
-        return _fail(str(exc))
-    finally:
-        kb.close()
+    found = _on_shared(args, lambda shared: shared.recipes.listing())
+    if isinstance(found, int):
+        return found
     if args.json:
         print(json.dumps([r.to_json() for r in found], indent=2))
         return 0
@@ -129,16 +141,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    try:
-        kb, shared = _open(args)
-    except KbError as exc:
-        return _fail(str(exc))
-    try:
-        removed = shared.recipes.remove(args.id)
-    except SharedUnavailable as exc:
-        return _fail(f"nothing removed: {exc}")
-    finally:
-        kb.close()
+    removed = _on_shared(args, lambda shared: shared.recipes.remove(args.id), "nothing removed: ")
+    if isinstance(removed, int):
+        return removed
     if removed is None:
         print(f"no team recipe {args.id}", file=sys.stderr)
         return 1

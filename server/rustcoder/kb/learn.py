@@ -93,6 +93,37 @@ def fingerprint(code: str, message: str, before: str, after: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+#: The columns a learned example is stored with, locally and in the shared base.
+STORED_FIELDS = (
+    "fingerprint",
+    "code",
+    "message",
+    "normalized",
+    "before",
+    "after",
+    "diff",
+    "source",
+    "title",
+    "success_count",
+)
+
+
+def stored_values(entry: LearnedEntry) -> tuple[str | int, ...]:
+    """`entry`'s values for `STORED_FIELDS` (what is derived from it computed once, here)."""
+    return (
+        fingerprint(entry.code, entry.message, entry.before, entry.after),
+        entry.code,
+        entry.message,
+        normalize_message(entry.message),
+        entry.before,
+        entry.after,
+        unified_hunk(entry.before, entry.after),
+        entry.source,
+        entry.title,
+        max(1, entry.success_count),
+    )
+
+
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -163,23 +194,9 @@ class LearningStore:
             )
             return int(row[0]), False
         cur = conn.execute(
-            "INSERT INTO learned (fingerprint, code, message, normalized, before, after, "
-            "diff, source, title, success_count, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                fp,
-                entry.code,
-                entry.message,
-                normalized,
-                entry.before,
-                entry.after,
-                unified_hunk(entry.before, entry.after),
-                entry.source,
-                entry.title,
-                max(1, entry.success_count),
-                entry.created_at or now,
-                entry.updated_at or now,
-            ),
+            f"INSERT INTO learned ({', '.join(STORED_FIELDS)}, created_at, updated_at) "
+            f"VALUES ({', '.join('?' * (len(STORED_FIELDS) + 2))})",
+            (*stored_values(entry), entry.created_at or now, entry.updated_at or now),
         )
         learned_id = int(cur.lastrowid)
         self.store.add_doc("learned", str(learned_id), (entry.code,), normalized, vector)

@@ -21,8 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rustcoder.kb import shared_search
-from rustcoder.kb.learn import EXPORT_FIELDS, LearnedEntry, fingerprint, unified_hunk
-from rustcoder.kb.normalize import normalize_message
+from rustcoder.kb.learn import EXPORT_FIELDS, STORED_FIELDS, LearnedEntry, stored_values
 from rustcoder.kb.provenance import Provenance
 from rustcoder.kb.shared_conn import (
     SEARCH_WAIT_S,
@@ -89,9 +88,10 @@ class SharedKb(SharedDb):
         if not self.up:
             return [], {}, {}
 
+        query = shared_search.Query(normalized, vector, code, filter_code, limit)
+
         def search(conn: Any) -> Ranked:
-            large = self.size(conn) > shared_search.LARGE
-            return shared_search.ranked(conn, normalized, vector, code, filter_code, limit, large)
+            return shared_search.ranked(conn, query, large=self.size(conn) > shared_search.LARGE)
 
         try:
             return self.run(search, SEARCH_WAIT_S)
@@ -118,7 +118,7 @@ class SharedKb(SharedDb):
                         self._apply_one(conn, event)
                 except psycopg.OperationalError:
                     raise
-                except psycopg.DatabaseError as exc:
+                except (psycopg.DatabaseError, ValueError) as exc:
                     log.error("%s refused learn event %s: %s", self.where, event.key, exc)
                     refused[event.key] = f"{type(exc).__name__}: {exc}"
                 else:
@@ -222,33 +222,23 @@ def _upsert(
         if add_counts
         else "greatest(kb_learned.success_count, EXCLUDED.success_count)"
     )
-    stamped = bool(entry.created_at)
-    stamps = (entry.created_at, entry.updated_at or entry.created_at) if stamped else ()
+    columns: tuple[str, ...] = (*STORED_FIELDS, "embedding", "contributor", "rustc", "edition")
+    values: tuple[Any, ...] = (
+        *stored_values(entry),
+        np.asarray(vector, dtype=np.float32),
+        prov.contributor,
+        prov.rustc,
+        prov.edition,
+    )
+    if entry.created_at:
+        columns += ("created_at", "updated_at")
+        values += (entry.created_at, entry.updated_at or entry.created_at)
+    marks = ["%b::vector" if c == "embedding" else "%s" for c in columns]
     found = conn.execute(
-        "INSERT INTO kb_learned (fingerprint, code, message, normalized, before, after, diff, "
-        "source, title, success_count, embedding, contributor, rustc, edition"
-        + (", created_at, updated_at" if stamped else "")
-        + ") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %b::vector, %s, %s, %s"
-        + (", %s, %s" if stamped else "")
-        + ") ON CONFLICT (fingerprint) DO UPDATE SET "
-        f"success_count = {count}, updated_at = greatest(kb_learned.updated_at, "
-        "EXCLUDED.updated_at) RETURNING id, (xmax = 0) AS created",
-        (
-            fingerprint(entry.code, entry.message, entry.before, entry.after),
-            entry.code,
-            entry.message,
-            normalize_message(entry.message),
-            entry.before,
-            entry.after,
-            unified_hunk(entry.before, entry.after),
-            entry.source,
-            entry.title,
-            max(1, entry.success_count),
-            np.asarray(vector, dtype=np.float32),
-            prov.contributor,
-            prov.rustc,
-            prov.edition,
-            *stamps,
-        ),
+        f"INSERT INTO kb_learned ({', '.join(columns)}) VALUES ({', '.join(marks)}) "
+        f"ON CONFLICT (fingerprint) DO UPDATE SET success_count = {count}, "
+        "updated_at = greatest(kb_learned.updated_at, EXCLUDED.updated_at) "
+        "RETURNING id, (xmax = 0) AS created",
+        values,
     ).fetchone()
     return int(found[0]), bool(found[1])

@@ -10,6 +10,7 @@ each hit joined with its example, which the boosts and hits need anyway.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -70,23 +71,32 @@ NEAREST_IN_CODE = (
 )
 
 
-def statement(
-    normalized: str,
-    vector: npt.NDArray[np.float32],
-    code: str | None,
-    filter_code: bool,
-    limit: int,
-    large: bool,
-) -> tuple[str, dict[str, Any], int]:
-    """The SQL of one search, its parameters and how many lists it returns."""
-    terms = fts_terms(normalized)
+@dataclass(frozen=True)
+class Query:
+    """One search as `HybridSearch` asks it of every store."""
+
+    normalized: str
+    vector: npt.NDArray[np.float32]
+    code: str | None
+    #: Only the lists within `code` (the learned examples of the same error).
+    filter_code: bool
+    limit: int
+
+
+def statement(query: Query, large: bool) -> tuple[str, dict[str, Any], int]:
+    """The SQL of one search, its parameters and how many lists it returns.
+
+    `large`: the base holds more than `LARGE` examples (cheaper keyword lists).
+    """
+    code, filter_code = query.code, query.filter_code
+    terms = fts_terms(query.normalized)
     params: dict[str, Any] = {
         # Ranking every example that shares one common word costs far more than the
         # budget on a large base: there a query without a code needs all its words.
         "any": (" & " if large else " | ").join(terms),
-        "v": np.asarray(vector, dtype=np.float32),
+        "v": np.asarray(query.vector, dtype=np.float32),
         "code": code,
-        "n": limit,
+        "n": query.limit,
         "short": SHORTLIST,
     }
     if code is not None and terms:
@@ -109,17 +119,9 @@ def statement(
     return sql, params, len(parts)
 
 
-def ranked(
-    conn: Any,
-    normalized: str,
-    vector: npt.NDArray[np.float32],
-    code: str | None,
-    filter_code: bool,
-    limit: int,
-    large: bool,
-) -> Ranked:
+def ranked(conn: Any, query: Query, large: bool) -> Ranked:
     """Run one search on `conn`: its lists, their docs and the examples they name."""
-    sql, params, count = statement(normalized, vector, code, filter_code, limit, large)
+    sql, params, count = statement(query, large)
     lists: list[list[tuple[int, float]]] = [[] for _ in range(count)]
     info: dict[int, DocInfo] = {}
     rows: dict[int, dict[str, Any]] = {}
