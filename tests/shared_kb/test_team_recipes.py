@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from rustcoder.cli import main
 from rustcoder.fix.compare import is_error
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.knowledge import FixKnowledge
+from rustcoder.kb import shared_recipes
 from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.pg_local import free_port
 from rustcoder.runtime import candidate_sources
@@ -95,7 +97,10 @@ async def team_proposals(kb: KnowledgeBase, root: Path) -> dict[str | None, list
 
 
 async def test_a_team_recipe_published_in_one_process_is_used_by_another_and_removed(
-    shared_url: str, tmp_path: Path, open_kb: Callable[..., KnowledgeBase]
+    shared_url: str,
+    tmp_path: Path,
+    open_kb: Callable[..., KnowledgeBase],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "team.toml").write_text(TEAM_TOML)
     rc, out, err = recipes_cli("add", str(tmp_path / "team.toml"), user=tmp_path / "a.sqlite",
@@ -120,8 +125,11 @@ async def test_a_team_recipe_published_in_one_process_is_used_by_another_and_rem
     rc, out, err = recipes_cli("remove", RECIPE_ID, user=tmp_path / "a.sqlite", shared=shared_url)
     assert rc == 0 and f"removed {RECIPE_ID}" in out, err
     assert psql(shared_url, "SELECT count(*) FROM kb_recipes") == [(0,)]
-    assert replica.shared is not None and replica.shared.recipes.refresh()
-    assert replica.team_recipes("E0061") == []
+    monkeypatch.setattr(shared_recipes, "REFRESH_S", 0.0)  # replicas read the list again
+    deadline = time.monotonic() + 30
+    while replica.team_recipes("E0061"):  # re-read in the background, never waited on
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     rc, _, err = recipes_cli("remove", RECIPE_ID, user=tmp_path / "a.sqlite", shared=shared_url)
     assert rc == 1 and f"no team recipe {RECIPE_ID}" in err
 

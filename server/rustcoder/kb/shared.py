@@ -88,6 +88,8 @@ class SharedBase:
                     f"{kb.where} is unreachable ({kb.last_error}); serving from the local base, "
                     f"learned fixes are queued in {user_path} and sent when it is back"
                 )
+        else:
+            recipes.refresh()  # the team's recipes from the first fix on
         base = cls(kb, outbox, recipes, contributor_id())
         if send and kb.refused is None:
             outbox.start()

@@ -83,23 +83,35 @@ class TeamRecipes:
         self._lock = threading.Lock()
         self._by_code: dict[str, list[RecipeSpec]] = {}
         self._read_at = -REFRESH_S
+        self._closed = False
         self._load_mirror()
 
     # --- what the fix engine uses ---------------------------------------------
 
     def for_code(self, code: str | None) -> list[RecipeSpec]:
-        """The team's recipes for an error code (read again when older than `REFRESH_S`).
+        """The team's recipes for an error code, as last read; never raises, never waits.
 
-        Never raises and never waits long: with the base down it answers from the
-        last list read (this run's, or the copy in the learned file).
+        A list older than `REFRESH_S` is read again in the background (the fix
+        engine asks on the editor's path), so the next call sees the new one.
         """
         if time.monotonic() - self._read_at > REFRESH_S and self.shared.up:
-            self.refresh(SEARCH_WAIT_S)
+            self._read_at = time.monotonic()
+            threading.Thread(
+                target=self.refresh, name="rustcoder-team-recipes", daemon=True
+            ).start()
         return list(self._by_code.get(code or "", ()))
+
+    def _refresh_behind(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # a background read must not print a traceback into the editor's log
+            log.exception("reading the team's recipes failed; the last list stays in use")
 
     def refresh(self, wait: float = SEARCH_WAIT_S) -> bool:
         """Read the list now; False (keeping the last one) when the base did not answer."""
         self._read_at = time.monotonic()  # one attempt per period, answered or not
+        if self._closed:
+            return False
         try:
             rows = self.shared.run(
                 lambda conn: conn.execute(
@@ -110,6 +122,8 @@ class TeamRecipes:
         except SharedUnavailable:
             return False
         with self._lock, db.transaction(self.mirror):
+            if self._closed:
+                return False
             self.mirror.execute("DELETE FROM team_recipes")
             self.mirror.executemany("INSERT INTO team_recipes (id, recipe) VALUES (?, ?)", rows)
         self._index([(str(i), r) for i, r in rows])
@@ -180,7 +194,9 @@ class TeamRecipes:
         return [r for r in map(_recipe, rows) if r is not None]
 
     def close(self) -> None:
-        self.mirror.close()
+        with self._lock:
+            self._closed = True
+            self.mirror.close()
 
 
 _COLUMNS = (
