@@ -110,6 +110,7 @@ async def test_a_team_recipe_published_in_one_process_is_used_by_another_and_rem
 
     replica = open_kb("b", shared_url)
     assert [s.id for s in replica.team_recipes("E0061")] == [RECIPE_ID]
+    assert replica.shared is not None and replica.shared.kb.stats()["team_recipes"] == 1
     proposed = await team_proposals(replica, tmp_path / "crate")
     assert any("60" in text for text in proposed[RECIPE_ID]), proposed
 

@@ -189,9 +189,10 @@ class SharedKb(SharedDb):
                 "FROM kb_learned"
             ).fetchone()
             events = conn.execute("SELECT count(*) FROM kb_events").fetchone()
-            return (*learned, *events)
+            recipes = conn.execute("SELECT count(*) FROM kb_recipes").fetchone()
+            return (*learned, *events, *recipes)
 
-        learned, successes, contributors, events = self.run(count)
+        learned, successes, contributors, events, recipes = self.run(count)
         return {
             "url": redact(self.url),
             "schema_version": self.version,
@@ -199,6 +200,7 @@ class SharedKb(SharedDb):
             "successes": int(successes),
             "contributors": int(contributors),
             "events": int(events),
+            "team_recipes": int(recipes),
         }
 
 
