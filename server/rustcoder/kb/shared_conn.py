@@ -198,8 +198,9 @@ class SharedDb:
     ) -> T:
         """`work(conn)` on a pooled connection to the migrated base.
 
-        Raises `SharedUnavailable` (and opens the breaker) when the base cannot
-        be reached or does not answer in time. `repeatable`: `work` may run a
+        Raises `SharedUnavailable` when the base cannot be reached or does not
+        answer in time (and opens the breaker), or refuses the statement (a
+        schema changed by hand, a value it cannot store). `repeatable`: `work` may run a
         second time when its pooled connection turns out to be one the server
         dropped (reads, idempotent writes); otherwise that failure is reported.
         """
@@ -226,6 +227,9 @@ class SharedDb:
             except (psycopg.OperationalError, PoolTimeout) as exc:
                 self._failed(exc)
                 raise SharedUnavailable(f"{self.where} is unreachable: {exc}") from exc
+            except psycopg.Error as exc:  # it answered, but refused the statement
+                log.warning("%s refused a statement: %s", self.where, exc)
+                raise SharedUnavailable(f"{self.where} refused it: {exc}") from exc
             if dropped:
                 self.pool.check()  # the pool discarded that one; its idle siblings too
                 continue
