@@ -25,23 +25,9 @@ from rustcoder.kb.store import KbStore
 from rustcoder.models.embedder import Embedder
 
 SOURCES = ("applied", "user", "manual", "import", "api")
-#: A learned example as `kb export` writes it (and the shared base exports it).
-EXPORT_FIELDS = (
+#: The columns a learned example is stored with, locally and in the shared base.
+STORED_FIELDS = (
     "fingerprint",
-    "code",
-    "message",
-    "before",
-    "after",
-    "diff",
-    "source",
-    "title",
-    "success_count",
-    "created_at",
-    "updated_at",
-)
-#: A learned example as search reads it (from the user file or the shared base).
-ROW_FIELDS = (
-    "id",
     "code",
     "message",
     "normalized",
@@ -51,10 +37,15 @@ ROW_FIELDS = (
     "source",
     "title",
     "success_count",
+)
+#: A learned example as `kb export` writes it (and the shared base exports it).
+EXPORT_FIELDS = (
+    *(f for f in STORED_FIELDS if f != "normalized"),
     "created_at",
     "updated_at",
-    "fingerprint",
 )
+#: A learned example as search reads it (from the user file or the shared base).
+ROW_FIELDS = ("id", *STORED_FIELDS, "created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -91,21 +82,6 @@ def fingerprint(code: str, message: str, before: str, after: str) -> str:
     ]
     payload = "\0".join([code, normalize_message(message), *changed])
     return hashlib.sha256(payload.encode()).hexdigest()
-
-
-#: The columns a learned example is stored with, locally and in the shared base.
-STORED_FIELDS = (
-    "fingerprint",
-    "code",
-    "message",
-    "normalized",
-    "before",
-    "after",
-    "diff",
-    "source",
-    "title",
-    "success_count",
-)
 
 
 def stored_values(entry: LearnedEntry) -> tuple[str | int, ...]:
