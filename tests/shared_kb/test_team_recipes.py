@@ -157,6 +157,8 @@ def test_a_replica_started_while_the_base_is_unreachable_keeps_the_team_recipes(
         (("rustc-placeholders", "rustc-placeholder"), "no edit kind 'rustc-placeholder'"),
         ((RECIPE_ID, "E0061-argument-count"), "the id of a shipped recipe"),
         (('code = "E0061"', 'code = "61"'), "`code` must look like E0123"),
+        (('connect("db", 60)', 'connect("db")'), "`after` still fails with E0061"),
+        (('connect("db"));\n', 'connect("db", 1));\n'), "`before` does not fail with E0061"),
     ],
 )
 def test_a_recipe_rustcoder_cannot_use_is_refused_and_nothing_is_published(

@@ -22,6 +22,7 @@ from rustcoder.kb import locate
 from rustcoder.kb.db import KbError
 from rustcoder.kb.knowledge_base import KnowledgeBase
 from rustcoder.kb.recipe_data import RecipeDataError, RecipeSpec, load_recipe_file
+from rustcoder.kb.recipe_messages import example_errors
 from rustcoder.kb.shared import SharedBase
 from rustcoder.kb.shared_conn import SharedUnavailable
 
@@ -47,6 +48,11 @@ def add_parser(subparsers: Any) -> None:
         "add", help="publish the [[recipe]] tables of a TOML file (same id: replaced)"
     )
     p.add_argument("file", type=Path, help="a TOML file of [[recipe]] tables")
+    p.add_argument(
+        "--no-example-check",
+        action="store_true",
+        help="publish without compiling the worked examples (no rustc here)",
+    )
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser("list", help="the shared base's recipes and who published them")
@@ -106,10 +112,22 @@ def _on_shared(
         kb.close()
 
 
+def check_examples(specs: list[RecipeSpec], rustc: str = "rustc") -> None:
+    """Each worked example is what it says: `before` fails with the recipe's code and
+    `after` does not (compiled with the local rustc, metadata only)."""
+    for spec in specs:
+        if not example_errors(rustc, spec, spec.before):
+            raise RecipeDataError(f"{spec.id}: `before` does not fail with {spec.code}")
+        if example_errors(rustc, spec, spec.after):
+            raise RecipeDataError(f"{spec.id}: `after` still fails with {spec.code}")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     try:
         specs = load_recipe_file(args.file)
         check_kinds(specs)
+        if not args.no_example_check:
+            check_examples(specs)
     except RecipeDataError as exc:
         return _fail(str(exc))
     done = _on_shared(

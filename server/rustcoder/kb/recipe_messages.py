@@ -20,10 +20,15 @@ from rustcoder.kb.recipe_data import RecipeSpec
 
 
 def _compile_messages(rustc: str, spec: RecipeSpec) -> list[str]:
+    return example_errors(rustc, spec, spec.before)
+
+
+def example_errors(rustc: str, spec: RecipeSpec, text: str) -> list[str]:
+    """rustc's errors of `spec`'s codes for `text` as the example file ("message: label")."""
     crate_type = "lib" if spec.example_file.endswith("lib.rs") else "bin"
     with tempfile.TemporaryDirectory(prefix="rustcoder-kb-") as tmp:
         src = Path(tmp) / "main.rs"
-        src.write_text(spec.before, encoding="utf-8")
+        src.write_text(text, encoding="utf-8")
         try:
             done = subprocess.run(
                 [
