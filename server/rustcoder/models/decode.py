@@ -17,6 +17,7 @@ import numpy as np
 
 from rustcoder.models.backend import CancelToken, GenerationParams, ModelError
 from rustcoder.models.onnx_runtime import CUDA, DecoderSession
+from rustcoder.models.shared_kv import SharedKVCache
 
 #: Room left for the reply when a prompt must fit the context (tokens).
 MIN_REPLY_TOKENS = 16
@@ -37,6 +38,10 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, logits: np.ndarray) -> int:
+        if self.temperature == 0 and np.isfinite(logits).all():
+            # Greedy on the model's own floats: the same pick as in float64 (the
+            # conversion is exact), without converting 50k-150k scores every token.
+            return int(np.argmax(logits))
         logits = logits.astype(np.float64)
         if not np.isfinite(logits).all():
             # A broken or overflowing model: NaN never wins, +inf is a certain pick.
@@ -167,55 +172,26 @@ class Decoder:
         #: Long prompts are read this many tokens per run, so cancellation and the
         #: time limit are honoured during the prefill too; 0 reads them in one run.
         self.prefill_chunk = prefill_chunk
-        #: The IOBinding of the current shared-buffer generation (see _shared_binding).
-        self._binding: tuple[list[Any], Any] | None = None
 
     def _empty_past(self) -> list[np.ndarray]:
         shape = (1, self.layout.kv_heads, 0, self.layout.head_dim)
         empty = np.zeros(shape, dtype=self.layout.kv_dtype)
         return [empty] * (2 * self.layout.num_layers)
 
-    def kv_buffers(self, capacity: int) -> list[Any]:
-        """Fixed-size past/present buffers for graphs that append to them in place."""
-        import onnxruntime as ort
-
-        lay = self.layout
-        shape = [1, lay.kv_heads, capacity, lay.head_dim]
-        return [
-            ort.OrtValue.ortvalue_from_shape_and_type(shape, lay.kv_dtype, self.device, 0)
-            for _ in range(2 * lay.num_layers)
-        ]
-
-    def _shared_binding(self, shared: list[Any]) -> Any:
-        """One IOBinding per generation for shared buffers: the cache is bound once, each
-        step rebinds only the token, mask and positions (and lets the logits be allocated)."""
-        cached = self._binding
-        if cached is not None and cached[0] is shared:
-            return cached[1]
-        lay = self.layout
-        binding = self.model.session.io_binding()
-        binding.bind_output("logits", "cpu")  # first: outputs come back in binding order
-        names = [name for pair in lay.past_names for name in pair]
-        present = [name for pair in lay.present_names for name in pair]
-        for name, out_name, value in zip(names, present, shared, strict=True):
-            binding.bind_ortvalue_input(name, value)
-            binding.bind_ortvalue_output(out_name, value)
-        self._binding = (shared, binding)
-        return binding
-
     def forward(
         self,
         ids: Sequence[int],
         past: list[Any] | None,
         past_len: int,
-        shared: list[Any] | None = None,
+        shared: SharedKVCache | None = None,
     ) -> tuple[np.ndarray, list[Any]]:
         """Run the model on `ids` after `past_len` cached positions: last logits, new cache.
 
         The cache stays in onnxruntime's own buffers (OrtValues bound through
         IOBinding) on the provider's device, so on a GPU it never travels to the
         host and back between steps; only the logits are copied out. With `shared`
-        (see kv_buffers) past and present are the same buffers, written in place.
+        past and present are its buffers, written in place, and the logits returned
+        are its buffer, overwritten by the next step.
         """
         lay = self.layout
         n = len(ids)
@@ -231,15 +207,9 @@ class Decoder:
             feed["num_logits_to_keep"] = np.array(1, dtype=np.int64)
         session = self.model.session
         try:
-            names = [name for pair in lay.past_names for name in pair]
             if shared is not None:
-                binding = self._shared_binding(shared)
-                for name, value in feed.items():
-                    binding.bind_cpu_input(name, value)
-                binding.bind_output("logits", "cpu")  # unallocated again: its length varies
-                session.run_with_iobinding(binding)
-                logits = binding.get_outputs()[0].numpy()[0, -1].astype(np.float32)
-                return logits, shared
+                return shared.run(feed, n), shared.buffers
+            names = [name for pair in lay.past_names for name in pair]
             binding = session.io_binding()
             for name, value in feed.items():
                 binding.bind_cpu_input(name, value)
@@ -283,7 +253,7 @@ class Decoder:
         feed_ids = ids
         shared = None
         if use_cache and self.layout.shared_kv_buffer:
-            shared = self.kv_buffers(len(ids) + max_new_tokens)
+            shared = SharedKVCache(self.model, len(ids) + max_new_tokens, self.device)
         for step in range(max_new_tokens):
             if step > 0 and should_stop() is not None:
                 return
@@ -316,7 +286,7 @@ class Decoder:
         self,
         ids: list[int],
         should_stop: Callable[[], str | None],
-        shared: list[Any] | None = None,
+        shared: SharedKVCache | None = None,
     ) -> tuple[np.ndarray, list[Any]] | None:
         """Read the prompt into the cache, chunk by chunk; None when stopped meanwhile."""
         chunk = self.prefill_chunk if self.prefill_chunk > 0 else len(ids)

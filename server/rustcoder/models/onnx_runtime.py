@@ -78,6 +78,11 @@ class DecoderLayout:
     #: The graph (GroupQueryAttention, marked in its metadata by our importer) takes past
     #: and present as one fixed-size buffer it appends to in place.
     shared_kv_buffer: bool = False
+    #: The logits' length when the graph fixes it: 1 for graphs that score only the last
+    #: position (ours by default), None when it follows the input (every position).
+    logits_positions: int | None = None
+    #: The logits' last dimension when the graph fixes it (the vocabulary size).
+    vocab_size: int | None = None
 
 
 def _dim(value: Any, config: dict[str, Any], keys: tuple[str, ...], what: str) -> int:
@@ -96,7 +101,8 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
     """Read the KV-cache layout from a session's inputs and outputs."""
     config = config or {}
     inputs = {i.name: i for i in session.get_inputs()}
-    outputs = [o.name for o in session.get_outputs()]
+    output_args = {o.name: o for o in session.get_outputs()}
+    outputs = list(output_args)
     if "input_ids" not in inputs:
         raise ModelError(
             f"not a decoder model with a KV cache: no 'input_ids' input "
@@ -155,7 +161,16 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
         use_cache_branch="use_cache_branch" in inputs,
         num_logits_to_keep="num_logits_to_keep" in inputs,
         shared_kv_buffer=_metadata(session).get("rustcoder.kv_cache") == "shared-buffer",
+        logits_positions=_fixed_dim(output_args["logits"].shape, 1),
+        vocab_size=_fixed_dim(output_args["logits"].shape, 2),
     )
+
+
+def _fixed_dim(shape: Any, axis: int) -> int | None:
+    """A tensor's dimension when the graph fixes it; None when symbolic or absent."""
+    dims = list(shape) if isinstance(shape, list | tuple) else []
+    value = dims[axis] if len(dims) > axis else None
+    return value if isinstance(value, int) and value > 0 else None
 
 
 def _metadata(session: Any) -> dict[str, str]:
