@@ -24,6 +24,10 @@ log = logging.getLogger(__name__)
 
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
+#: Model metadata our importer writes: how the graph's KV cache may be fed.
+KV_CACHE_PROP = "rustcoder.kv_cache"
+#: ... past and present may be one fixed-size buffer the graph appends to in place.
+SHARED_BUFFER = "shared-buffer"
 
 _PAST_RE = re.compile(r"^past_key_values\.(\d+)\.(key|value)$")
 _PRESENT_RE = re.compile(r"^present\.(\d+)\.(key|value)$")
@@ -160,7 +164,7 @@ def detect_layout(session: Any, config: dict[str, Any] | None = None) -> Decoder
         present_names=tuple((present[i]["key"], present[i]["value"]) for i in layers),
         use_cache_branch="use_cache_branch" in inputs,
         num_logits_to_keep="num_logits_to_keep" in inputs,
-        shared_kv_buffer=_metadata(session).get("rustcoder.kv_cache") == "shared-buffer",
+        shared_kv_buffer=_metadata(session).get(KV_CACHE_PROP) == SHARED_BUFFER,
         logits_positions=_fixed_dim(output_args["logits"].shape, 1),
         vocab_size=_fixed_dim(output_args["logits"].shape, 2),
     )
