@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from rustcoder.models.backend import ModelError
+from rustcoder.models.decode import Sampler
 from rustcoder.models.gguf_import import import_gguf, imported_models, read_gguf
 from rustcoder.models.gguf_tokenizer import build_tokenizer, spm_merges
 from rustcoder.models.local import load_local_model
@@ -199,6 +200,42 @@ def test_imported_graph_computes_the_reference_model(
     for pos, token in enumerate(ids):
         step, past = model.decoder.forward([token], past, pos)
         np.testing.assert_allclose(step, expected[pos], rtol=tolerance, atol=tolerance)
+
+
+class RecordingSampler(Sampler):
+    """Greedy, keeping a copy of every row of scores it picked from."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[np.ndarray] = []
+
+    def __call__(self, logits: np.ndarray) -> int:
+        self.seen.append(np.array(logits, copy=True))
+        return super().__call__(logits)
+
+
+@pytest.mark.parametrize("all_logits", [False, True], ids=["last-logits", "all-logits"])
+def test_in_place_cache_decodes_as_the_reference(
+    all_logits: bool, tmp_path: Path, tokenizer_json: Path, models_dir: Path
+) -> None:
+    """The imported graph's in-place KV cache (one buffer for past and present, logits in
+    a reused buffer): the prompt in one run or in chunks, then token by token, scores
+    every step as the reference model does, with graphs that score the last position
+    (ours) or every position (what onnxruntime-genai reads)."""
+    weights = hf_weights(_vocab(tokenizer_json), biases=False)
+    gguf_path = write_gguf(tmp_path / "tiny.gguf", "llama", weights, tokenizer_json)
+    name, _, _ = import_gguf(gguf_path, "tiny-cache", precision="fp32", all_logits=all_logits)
+    model = load_local_model(name, reuse=False)
+    layout = model.session.layout
+    assert layout.shared_kv_buffer and layout.logits_positions == (None if all_logits else 1)
+    ids = model.encode("fn main() { let total = 1 + 2; }")
+    recomputed = list(model.decoder.tokens(ids, 10, Sampler(), use_cache=False))
+    for chunk in (0, 3):
+        model.decoder.prefill_chunk = chunk
+        sampler = RecordingSampler()
+        assert list(model.decoder.tokens(ids, 10, sampler)) == recomputed
+        expected = reference_logits(weights, ids + recomputed)[len(ids) - 1 : -1]
+        np.testing.assert_allclose(np.stack(sampler.seen), expected, rtol=1e-3, atol=1e-3)
 
 
 def test_int4_import_stays_close_to_the_reference(

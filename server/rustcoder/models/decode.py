@@ -38,10 +38,13 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
 
     def __call__(self, logits: np.ndarray) -> int:
-        if self.temperature == 0 and np.isfinite(logits).all():
-            # Greedy on the model's own floats: the same pick as in float64 (the
-            # conversion is exact), without converting 50k-150k scores every token.
-            return int(np.argmax(logits))
+        if self.temperature == 0:
+            # Greedy in one pass over the model's own floats: argmax returns the first
+            # NaN if there is one, and with a finite best there is no NaN or +inf, so
+            # this is the pick below (float32 → float64 is exact) without its copies.
+            best = int(np.argmax(logits))
+            if np.isfinite(logits[best]):
+                return best
         logits = logits.astype(np.float64)
         if not np.isfinite(logits).all():
             # A broken or overflowing model: NaN never wins, +inf is a certain pick.
@@ -194,21 +197,14 @@ class Decoder:
         are its buffer, overwritten by the next step.
         """
         lay = self.layout
-        n = len(ids)
-        feed: dict[str, np.ndarray] = {"input_ids": np.asarray([ids], dtype=np.int64)}
-        if lay.has_attention_mask:
-            feed["attention_mask"] = np.ones((1, past_len + n), dtype=np.int64)
-        if lay.has_position_ids:
-            start = past_len + self.position_offset
-            feed["position_ids"] = np.arange(start, start + n, dtype=np.int64)[None, :]
-        if lay.use_cache_branch:
-            feed["use_cache_branch"] = np.array([past_len > 0])
-        if lay.num_logits_to_keep:
-            feed["num_logits_to_keep"] = np.array(1, dtype=np.int64)
+        first_position = past_len + self.position_offset
         session = self.model.session
         try:
+            if shared is not None and len(ids) == 1:
+                return shared.step(ids[0], past_len, first_position), shared.buffers
+            feed = lay.feed(ids, past_len, first_position)
             if shared is not None:
-                return shared.run(feed, n), shared.buffers
+                return shared.run(feed, len(ids)), shared.buffers
             names = [name for pair in lay.past_names for name in pair]
             binding = session.io_binding()
             for name, value in feed.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,6 +88,21 @@ class DecoderLayout:
     logits_positions: int | None = None
     #: The logits' last dimension when the graph fixes it (the vocabulary size).
     vocab_size: int | None = None
+
+    def feed(self, ids: Sequence[int], past_len: int, first_position: int) -> dict[str, Any]:
+        """The inputs besides the KV cache for `ids` after `past_len` cached positions."""
+        n = len(ids)
+        feed: dict[str, np.ndarray] = {"input_ids": np.asarray([ids], dtype=np.int64)}
+        if self.has_attention_mask:
+            feed["attention_mask"] = np.ones((1, past_len + n), dtype=np.int64)
+        if self.has_position_ids:
+            positions = np.arange(first_position, first_position + n, dtype=np.int64)
+            feed["position_ids"] = positions[None, :]
+        if self.use_cache_branch:
+            feed["use_cache_branch"] = np.array([past_len > 0])
+        if self.num_logits_to_keep:
+            feed["num_logits_to_keep"] = np.array(1, dtype=np.int64)
+        return feed
 
 
 def _dim(value: Any, config: dict[str, Any], keys: tuple[str, ...], what: str) -> int:
