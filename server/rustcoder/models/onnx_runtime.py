@@ -223,10 +223,20 @@ def read_config(model_dir: Path) -> dict[str, Any]:
 
 
 def open_session(
-    path: Path, device: str = "auto", threads: int = 0, spinning: bool = False
+    path: Path,
+    device: str = "auto",
+    threads: int = 0,
+    spinning: bool = False,
+    huge_pages: bool = True,
 ) -> DecoderSession:
-    """Load an ONNX decoder; CUDA when available, CPU otherwise (or as asked)."""
+    """Load an ONNX decoder; CUDA when available, CPU otherwise (or as asked).
+
+    `threads` 0 is onnxruntime's default, one per physical core. On the CPU the
+    weights go on huge pages where the system allows (see huge_pages.py).
+    """
     import onnxruntime as ort
+
+    from rustcoder.models.huge_pages import NewMemoryOnHugePages
 
     if not path.is_file():
         raise ModelError(f"model file not found: {path}")
@@ -241,11 +251,19 @@ def open_session(
         # Idle worker threads sleep instead of spinning: the editor, rust-analyzer and
         # cargo share the cores, and a spinning pool slows them and itself down.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    pages = NewMemoryOnHugePages(enabled=huge_pages and provider == CPU)
     try:
-        session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
+        with pages:
+            session = ort.InferenceSession(str(path), sess_options=options, providers=providers)
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph/... types
         raise ModelError(f"cannot load ONNX model {path}: {exc}") from exc
     layout = detect_layout(session, read_config(path.parent))
     used = session.get_providers()[0]
-    log.info("loaded %s on %s (%d layers)", path, used, layout.num_layers)
+    log.info(
+        "loaded %s on %s (%d layers, %d MB on huge pages)",
+        path,
+        used,
+        layout.num_layers,
+        pages.advised >> 20,
+    )
     return DecoderSession(session=session, layout=layout, provider=used, path=path)
