@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import onnxruntime as ort
 
 from rustcoder.models.decode import Decoder, Generation, Sampler
-from rustcoder.models.onnx_runtime import open_session
+from rustcoder.models.onnx_runtime import default_threads, open_session
 
 SHAPES = {
     "tiny": {},
@@ -291,6 +291,7 @@ def vs_genai(args: argparse.Namespace) -> None:
 
     if args.cpus:
         os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})  # children inherit it
+    args.threads = args.threads or default_threads()
     started = time.perf_counter()
     folder = import_for_bench(args.gguf)
     prepared = time.perf_counter() - started
@@ -337,9 +338,9 @@ def vs_genai(args: argparse.Namespace) -> None:
         f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"model: {folder} (int4, prepared in {prepared:.1f} s): the same file for all three")
-    threads = args.threads or "onnxruntime's default (one per physical core)"
     print(
-        f"our settings: intra-op threads {threads}, idle threads sleep, weights on huge pages; "
+        f"our settings: intra-op threads {args.threads}, idle threads sleep, weights on huge "
+        "pages; "
         "onnxruntime-genai's defaults: threads = hardware threads / 2, idle threads spin, "
         f"4 KB pages. Each in its own process; MB on huge pages: "
         + ", ".join(f"{kind} {mb}" for kind, mb in huge.items())
@@ -404,7 +405,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, help="runs each (default 7, alone 3)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     parser.add_argument(
-        "--threads", type=int, default=0, help="intra-op threads (0: one per physical core)"
+        "--threads", type=int, default=0, help="intra-op threads (0: our default, CPUs / 2)"
     )
     parser.add_argument("--cpus", help="run on these CPUs only, e.g. 0,1 (as taskset -c)")
     parser.add_argument("--no-cache", action="store_true", help="also time without the KV cache")

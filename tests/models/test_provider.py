@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from rustcoder.cli import main
+from rustcoder.models import onnx_runtime
 from rustcoder.models.onnx_runtime import CPU, CUDA
 from rustcoder.models.provider import ProviderReport, provider_line, provider_report
 
@@ -45,3 +47,19 @@ def test_doctor_reports_the_model_runtime(capsys: pytest.CaptureFixture[str]) ->
     checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
     runtime = checks["model runtime"]
     assert runtime["ok"] and runtime["detail"] == provider_line()
+
+
+@pytest.mark.parametrize(("cpus", "threads"), [(1, 1), (2, 1), (8, 4), (16, 8), (64, 16)])
+def test_default_threads_are_half_the_cpus_this_process_may_use(
+    cpus: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onnx_runtime.os, "sched_getaffinity", lambda _pid: set(range(cpus)))
+    assert onnx_runtime.default_threads() == threads
+
+
+def test_a_session_gets_the_default_threads(
+    tiny_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onnx_runtime, "default_threads", lambda: 3)
+    session = onnx_runtime.open_session(tiny_dir / "onnx" / "model.onnx", device="cpu")
+    assert session.session.get_session_options().intra_op_num_threads == 3
