@@ -65,6 +65,12 @@ class FixOptions:
     max_actions: int = 5
     #: A verification check that runs longer is abandoned.
     timeout_seconds: float = 120.0
+    #: Fix rounds ("Fix all", `rustcoder fix`) start no new work after this long.
+    run_budget_seconds: float = 300.0
+    #: Fix rounds spend at most this long on one error, over all rounds.
+    error_budget_seconds: float = 60.0
+    #: Independent fixes verified together in one build (1: one at a time).
+    batch_size: int = 8
 
 
 @dataclass

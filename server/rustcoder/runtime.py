@@ -98,7 +98,11 @@ class Runtime:
         fixes.sources = lambda: candidate_sources(knowledge)
         fixes.check_settings = settings.check
         fixes.fix_settings = FixSettings(
-            parallel=self._parallel, timeout_seconds=settings.fix.timeout_seconds
+            parallel=self._parallel,
+            timeout_seconds=settings.fix.timeout_seconds,
+            run_budget_seconds=settings.fix.run_budget_seconds,
+            error_budget_seconds=settings.fix.error_budget_seconds,
+            batch_size=settings.fix.batch_size,
         )
         fixes.verify_enabled = settings.fix.verify
         fixes.background_enabled = settings.fix.background_verify

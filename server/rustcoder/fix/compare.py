@@ -11,6 +11,7 @@ place is always counted as introduced.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,15 +82,29 @@ def compare(before: ErrorSet, after: ErrorSet, target: ErrorKey) -> Comparison:
     A new error without a code (a syntax error), with a code not in the stage
     table, or of the target's own stage or an earlier one is introduced.
     """
-    target_gone = after.all_counts[target] < before.all_counts[target]
-    target_stage = stage_of(target[0] or None, target[1])
+    return compare_batch(before, after, [target])
+
+
+def compare_batch(before: ErrorSet, after: ErrorSet, targets: Sequence[ErrorKey]) -> Comparison:
+    """What several candidates verified in one build did together.
+
+    Each target must be gone (a key listed twice, two errors with the same
+    message in one file, must have dropped by two), and a new error counts as
+    revealed only when it is of a later stage than every target's.
+    """
+    needed = Counter(targets)
+    target_gone = bool(needed) and all(
+        after.all_counts[key] <= before.all_counts[key] - count for key, count in needed.items()
+    )
+    stages = [stage_of(key[0] or None, key[1]) for key in needed]
+    than = None if None in stages else max(s for s in stages if s is not None)
     introduced: list[ErrorKey] = []
     revealed: list[ErrorKey] = []
     for key, count in after.counts.items():
         extra = count - before.counts.get(key, 0)
         if extra <= 0:
             continue
-        if is_later(key[0] or None, key[1], target_stage):
+        if is_later(key[0] or None, key[1], than):
             revealed.extend([key] * extra)
         else:
             introduced.extend([key] * extra)

@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,7 +21,7 @@ from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import CheckSettings
 from rustcoder.fix.candidate import SOURCE_RANK, Candidate, CandidateSource, FixContext
-from rustcoder.fix.compare import Comparison, ErrorKey, ErrorSet, compare, error_key
+from rustcoder.fix.compare import Comparison, ErrorKey, ErrorSet, compare_batch, error_key
 from rustcoder.fix.edits import EditConflictError
 from rustcoder.fix.rustc_source import RustcSource
 from rustcoder.fix.shadow import (
@@ -33,6 +33,7 @@ from rustcoder.fix.shadow import (
 )
 from rustcoder.fix.shadow_build import shadow_check_settings
 from rustcoder.fix.target_seed import package_names, seed_target_dir
+from rustcoder.fix.stubs import stub_of
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ class FixSettings:
     timeout_seconds: float = 120.0
     #: Candidates verified per diagnostic at most.
     max_candidates: int = 8
+    #: `rustcoder fix`: the whole run stops trying new fixes after this long.
+    run_budget_seconds: float = 300.0
+    #: `rustcoder fix`: time spent on one error, over all rounds, at most.
+    error_budget_seconds: float = 60.0
+    #: `rustcoder fix`: independent fixes verified together in one build (1: one at a time).
+    batch_size: int = 8
+    #: `rustcoder fix --allow-stubs`: apply placeholders (todo!(), unsafe, #[allow]) too.
+    allow_stubs: bool = False
 
 
 #: A recipe this sure of itself is tried before rustc's MachineApplicable suggestion
@@ -110,6 +119,14 @@ class FixEngine:
         for path, text in sorted(self.overlays.items()):
             digest.update(f"{path}\0".encode() + hashlib.sha256(text.encode()).digest())
         return digest.hexdigest()
+
+    def stub_of(self, candidate: Candidate) -> str | None:
+        """The placeholder the candidate adds to the current base ("todo!()", ...), or None."""
+        return stub_of(candidate, self.read_text)
+
+    def refused_stub(self, candidate: Candidate) -> str | None:
+        """The placeholder that keeps fix rounds from applying it (none with allow_stubs)."""
+        return None if self.settings.allow_stubs else self.stub_of(candidate)
 
     def accept(self, candidate: Candidate) -> None:
         """Make a verified candidate part of the base state (CLI rounds)."""
@@ -225,12 +242,25 @@ class FixEngine:
         cache_key = (state, candidate.key, target_key)
         if cache_key in self._cache:
             return self._cache[cache_key]
+        result = await self._verify_edits(candidate, [target_key], baseline)
+        if result.status != "timeout" and not result.detail.startswith("could not verify"):
+            self._cache[cache_key] = result  # a shadow that could not build may next time
+        return result
+
+    async def verify_batch(
+        self, candidate: Candidate, targets: Sequence[ErrorKey], baseline: ErrorSet
+    ) -> Verification:
+        """Several fixes merged into one candidate, verified in one build: every target
+        must be gone, and new errors must be of a later stage than all of them."""
+        return await self._verify_edits(candidate, targets, baseline)
+
+    async def _verify_edits(
+        self, candidate: Candidate, targets: Sequence[ErrorKey], baseline: ErrorSet
+    ) -> Verification:
         try:
             outcome = await self._check_in_shadow(candidate)
         except (EditConflictError, FileNotFoundError, ValueError) as exc:
-            result = Verification(status="failed", detail=f"cannot apply: {exc}")
-            self._cache[cache_key] = result
-            return result
+            return Verification(status="failed", detail=f"cannot apply: {exc}")
         if outcome.timed_out:
             return Verification(status="timeout", detail=outcome.error or "timed out")
         after = ErrorSet.of(outcome.diagnostics, _shadow_root(outcome))
@@ -238,26 +268,27 @@ class FixEngine:
         if not_built is not None:
             # Never "revealed": a copy that does not build proves nothing about the edit.
             return Verification(status="failed", detail=f"could not verify: {not_built}")
-        comparison = compare(baseline, after, target_key)
+        comparison = compare_batch(baseline, after, targets)
         if not comparison.target_gone:
-            result = Verification("rejected", "the error is still there", comparison, outcome)
-        elif comparison.introduced:
+            return Verification("rejected", "the error is still there", comparison, outcome)
+        if comparison.introduced:
             codes = ", ".join(sorted({k[0] or "error" for k in comparison.introduced}))
-            result = Verification("rejected", f"introduces {codes}", comparison, outcome)
-        elif comparison.remaining == 0:
-            result = Verification("compiles", "", comparison, outcome)
-        else:
-            result = Verification("verified", "", comparison, outcome)
-        self._cache[cache_key] = result
-        return result
+            return Verification("rejected", f"introduces {codes}", comparison, outcome)
+        if comparison.remaining == 0:
+            return Verification("compiles", "", comparison, outcome)
+        return Verification("verified", "", comparison, outcome)
 
     async def best_fix(
         self,
         target: RustDiagnostic,
         candidates: Sequence[Candidate],
         baseline: ErrorSet,
+        on_result: Callable[[Candidate, Verification], None] | None = None,
     ) -> tuple[Candidate, Verification] | None:
-        """The first candidate (in rank order) that verifies; later ones are cancelled."""
+        """The first candidate (in rank order) that verifies; later ones are cancelled.
+
+        `on_result` hears each verification awaited (the rounds' report of what was tried).
+        """
         ordered = list(candidates)[: self.settings.max_candidates]
         if not ordered:
             return None
@@ -266,6 +297,8 @@ class FixEngine:
         try:
             for candidate, task in zip(ordered, tasks, strict=True):
                 verification = await task
+                if on_result is not None:
+                    on_result(candidate, verification)
                 if verification.ok:
                     return candidate, verification
             return None

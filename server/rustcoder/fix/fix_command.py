@@ -2,13 +2,16 @@
 
 All rounds happen in shadow copies; the crate is written only with `--apply`,
 only inside the crate, and only when at least one fix verified. Without
-`--apply` the result is printed as a unified diff.
+`--apply` the result is printed as a unified diff. Placeholders (todo!(),
+unsafe, #[allow]) are applied only with `--allow-stubs` and never counted as
+fixed; `--json` says for each error left what was tried and why it was refused.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -19,6 +22,7 @@ from rustcoder.config import CheckSettings, FixOptions, ModelSettings, Settings
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.rounds import FixReport, errors_of
 from rustcoder.fix.safe_write import FileChange, write_files
+from rustcoder.fix.stages import describe_errors
 from rustcoder.models.backend import ModelError
 from rustcoder.runtime import Runtime
 
@@ -69,6 +73,33 @@ def add_parser(subparsers: Any) -> None:
         "--timeout", type=float, default=120.0, help="time limit of one check, seconds (120)"
     )
     parser.add_argument("--parallel", type=int, default=0, help="concurrent checks (core count)")
+    parser.add_argument(
+        "--time-budget",
+        type=_positive,
+        default=300.0,
+        metavar="SECONDS",
+        help="start no new fix after this long; the run keeps its best state (300)",
+    )
+    parser.add_argument(
+        "--error-budget",
+        type=_positive,
+        default=60.0,
+        metavar="SECONDS",
+        help="time spent on one error over all rounds at most (60)",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=8,
+        metavar="N",
+        help="independent fixes verified together in one build; 1: one at a time (8)",
+    )
+    parser.add_argument(
+        "--allow-stubs",
+        action="store_true",
+        help="also apply placeholders (todo!(), unimplemented!(), panic!, unreachable!, "
+        "new unsafe or #[allow]); they are reported apart and never count as fixed",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log each round")
     parser.add_argument(
         "--no-kb", action="store_true", help="ignore the knowledge base (recipes still apply)"
@@ -91,12 +122,27 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text}")
+    return value
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     """The command line as settings, so the runtime builds the engine as for the editor."""
     endpoint = getattr(args, "endpoint", None)
     name = getattr(args, "model_name", None) or getattr(args, "model", None)
     return Settings(
-        fix=FixOptions(timeout_seconds=args.timeout),
+        fix=FixOptions(
+            timeout_seconds=args.timeout,
+            run_budget_seconds=args.time_budget,
+            error_budget_seconds=args.error_budget,
+            batch_size=max(1, args.batch_size),
+        ),
         model=ModelSettings(
             name=name or "",
             endpoint=endpoint or "",
@@ -129,6 +175,8 @@ def run(args: argparse.Namespace) -> int:
         for problem in runtime.kb.problems:
             log(f"knowledge base: {problem}")
     fixes = runtime.fixes
+    if args.allow_stubs:
+        fixes.fix_settings = dataclasses.replace(fixes.fix_settings, allow_stubs=True)
 
     async def fix_then_write() -> FixReport:
         report = await fixes.fix_rounds(
@@ -165,21 +213,41 @@ def _print_report(report: FixReport, applied: bool) -> None:
     if not applied:
         sys.stdout.write(report.diff())
     for fix in report.applied:
-        line = f"fixed {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status})"
+        verb = f"placeholder {fix.stub} (not a fix) for" if fix.stub else "fixed"
+        line = f"{verb} {fix.code}: {fix.message} — {fix.title} ({fix.source}, {fix.status}"
+        if fix.batch > 1:
+            line += f", verified with {fix.batch - 1} other(s) in one build"
+        line += ")"
+        if fix.revealed:
+            line += f"; reveals {_revealed(fix.revealed)}"
         if fix.written is False:
             line += f" — not written: {fix.reason}"
         print(line, file=sys.stderr)
+    for fix in report.rolled_back:
+        print(
+            f"rolled back {fix.code}: {fix.message} — {fix.title} "
+            "(the run ended worse than it started)",
+            file=sys.stderr,
+        )
     for path, reason in sorted(report.not_written.items()):
         print(f"not written: {report._rel(path)}: {reason}", file=sys.stderr)
-    for line in report.unfixed:
-        print(f"not fixed: {line}", file=sys.stderr)
+    for remaining in report.remaining:
+        print(f"not fixed: {remaining.summary}", file=sys.stderr)
     if report.recheck_error:
         print(f"could not check the crate after writing: {report.recheck_error}", file=sys.stderr)
+    stubs = f", {len(report.stubbed)} placeholder(s)" if report.stubbed else ""
     print(
         f"{report.workspace}: {report.errors_before} error(s) before, "
         f"{report.errors_after} after; "
-        f"{len(report.applied)} fix(es) in {report.seconds:.1f}s"
+        f"{len(report.fixed)} fix(es){stubs} in {report.seconds:.1f}s"
+        + ("; time budget used up" if report.budget_exhausted else "")
         + (f"; wrote {len(report.written)} file(s)" if report.written else "")
         + ("; nothing written" if report.not_written else ""),
         file=sys.stderr,
     )
+
+
+def _revealed(lines: list[str]) -> str:
+    """ "2 borrow-check errors" from the report's "E0382: message" lines."""
+    pairs = [line.split(": ", 1) for line in lines]
+    return describe_errors((None if p[0] == "error" else p[0], p[-1]) for p in pairs)

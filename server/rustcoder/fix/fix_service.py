@@ -22,8 +22,10 @@ from rustcoder.fix.candidate import Candidate, FixContext
 from rustcoder.fix.compare import ErrorKey, ErrorSet, error_key, is_error
 from rustcoder.fix.engine import FixEngine, FixSettings, Verification
 from rustcoder.fix.model_source import MODEL_CANDIDATE, ModelSource
+from rustcoder.fix.report import describe_revealed
 from rustcoder.fix.rounds import FixReport, fix_workspace
 from rustcoder.fix.sources import SourceFactory, rule_sources
+from rustcoder.fix.stages import STAGE_NAME, Stage, stage_of
 from rustcoder.models.backend import CancelToken
 
 log = logging.getLogger(__name__)
@@ -33,14 +35,32 @@ log = logging.getLogger(__name__)
 class RankedCandidate:
     candidate: Candidate
     verification: Verification | None
+    #: The placeholder the candidate adds (todo!(), unsafe, ...): an assist, never a fix.
+    stub: str | None = None
 
     @property
     def label(self) -> str:
         if self.verification is None:
             return ""
+        comparison = self.verification.comparison
+        if self.verification.status == "verified" and comparison and comparison.revealed:
+            return staged_label(comparison.revealed)
         return {"compiles": "✓ compiles", "verified": "✓ verified"}.get(
             self.verification.status, ""
         )
+
+    @property
+    def reveals(self) -> bool:
+        comparison = self.verification.comparison if self.verification else None
+        return bool(comparison and comparison.revealed)
+
+
+def staged_label(revealed: Sequence[ErrorKey]) -> str:
+    """ "✓ compiles through type checking (reveals 2 borrow-check errors)"."""
+    stages = [stage_of(code or None, message) for code, message, _ in revealed]
+    first_later = min((s for s in stages if s is not None), default=None)
+    passed = STAGE_NAME[Stage(first_later - 1)] if first_later is not None else "an earlier stage"
+    return f"✓ compiles through {passed} (reveals {describe_revealed(list(revealed))})"
 
 
 def rank_verified(items: Sequence[RankedCandidate]) -> list[RankedCandidate]:
@@ -49,7 +69,11 @@ def rank_verified(items: Sequence[RankedCandidate]) -> list[RankedCandidate]:
     def key(pair: tuple[int, RankedCandidate]) -> tuple[int, int]:
         index, item = pair
         status = item.verification.status if item.verification else "unknown"
-        order = {"compiles": 0, "verified": 1, "unknown": 2}.get(status, 3)
+        order = {"compiles": 0, "verified": 1, "unknown": 3}.get(status, 4)
+        if status == "verified" and item.reveals:
+            order = 2  # correct, but the crate is further from building than with a clean fix
+        if item.stub is not None:
+            order += 5  # placeholders after every real fix
         return (order, index)
 
     return [item for _, item in sorted(enumerate(items), key=key)]
@@ -70,6 +94,16 @@ class WorkspaceFixes:
     #: Candidates per (state, error, primary offset): recipes parse files and the KB
     #: embeds messages, too slow to repeat on every codeAction request.
     candidate_cache: dict[tuple[str, ErrorKey, int], list[Candidate]] = field(default_factory=dict)
+    #: The placeholder each candidate adds, per (state, candidate): read on every request.
+    stub_cache: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def stub_of(self, candidate: Candidate) -> str | None:
+        key = (self.state, candidate.key)
+        if key not in self.stub_cache:
+            if len(self.stub_cache) >= CANDIDATE_CACHE_SIZE:
+                self.stub_cache.clear()
+            self.stub_cache[key] = self.engine.stub_of(candidate)
+        return self.stub_cache[key]
 
     def candidates_for(self, target: RustDiagnostic) -> list[Candidate]:
         primary = next((s for s in target.spans if s.is_primary), None)
@@ -209,7 +243,7 @@ class FixService:
             verification = fixes.engine.cached(candidate, target, fixes.state)
             if verification is not None and not verification.ok:
                 continue  # never offer what is known to make things worse
-            items.append(RankedCandidate(candidate, verification))
+            items.append(RankedCandidate(candidate, verification, fixes.stub_of(candidate)))
         result = rank_verified(items)[: self.max_actions]
         if self.model is not None and is_error(target):
             result.append(RankedCandidate(self.model.placeholder(), None))
@@ -238,10 +272,11 @@ class FixService:
         candidate = next((c for c in fixes.candidates_for(target) if c.key == candidate_key), None)
         if candidate is None:
             return None
+        stub = fixes.stub_of(candidate)
         if not self.verify_enabled:
-            return RankedCandidate(candidate, None)
+            return RankedCandidate(candidate, None, stub)
         verification = await fixes.engine.verify(candidate, target, fixes.baseline, fixes.state)
-        return RankedCandidate(candidate, verification)
+        return RankedCandidate(candidate, verification, stub)
 
     async def _resolve_model(
         self,
@@ -268,6 +303,12 @@ class FixService:
             return RankedCandidate(candidates[0], None)
         last: RankedCandidate | None = None
         for candidate in candidates:
+            stub = fixes.engine.stub_of(candidate)
+            if stub is not None:
+                # Offered as a quick fix: a placeholder from the model is not one.
+                detail = f"its reply only adds {stub}, a placeholder, not a fix"
+                last = RankedCandidate(candidate, Verification("failed", detail), stub)
+                continue
             verification = await fixes.engine.verify(candidate, target, fixes.baseline, fixes.state)
             last = RankedCandidate(candidate, verification)
             if verification.ok:

@@ -76,6 +76,14 @@ def errors_by_file(
     return result
 
 
+def _refused(engine: FixEngine, candidate: Candidate, say: Callable[[str], None] | None) -> bool:
+    """A placeholder from the model is not a fix (unless the run allows stubs)."""
+    placeholder = engine.refused_stub(candidate)
+    if placeholder is not None and say:
+        say(f"model: proposal adds {placeholder}, a placeholder: not applied")
+    return placeholder is not None
+
+
 async def model_round(
     engine: FixEngine,
     source: ModelSource,
@@ -105,6 +113,8 @@ async def model_round(
         except asyncio.CancelledError:
             token.cancel()
             raise
+        if whole is not None and _refused(engine, whole, say):
+            whole = None
         if whole is not None:
             verification = await engine.verify(whole, file_errors[0], baseline, state)
             if say:
@@ -114,6 +124,8 @@ async def model_round(
         for target in file_errors[:PER_FILE_SINGLE]:
             ctx = FixContext(root, target, engine.read_text, list(outcome.diagnostics))
             for candidate in await source.agenerate(ctx, token):
+                if _refused(engine, candidate, say):
+                    continue
                 verification = await engine.verify(candidate, target, baseline, state)
                 if say:
                     say(f"model: fix of {target.code} {target.message!r}: {verification.status}")

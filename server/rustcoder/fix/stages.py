@@ -13,12 +13,14 @@ can report, a deny-by-default lint, a syntax error without a code) has no
 stage, and a new error without a stage always counts as introduced.
 
 `stage_of` is the single entry point; staged verification builds on `Stage`'s
-order.
+order: `root_cause_order` sorts errors for fix rounds (resolution, then types,
+then borrows) and `crate_rank` says whether a run left the crate worse.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import IntEnum
 
 
@@ -114,3 +116,66 @@ def is_later(code: str | None, message: str, than: Stage | None) -> bool:
 def is_cargo_level(code: str | None) -> bool:
     """A failure of cargo (the build never ran), not a compiler diagnostic."""
     return code in CARGO_LEVEL_CODES
+
+
+#: What passing a stage is called in a title: "✓ compiles through type checking".
+STAGE_NAME: dict[Stage, str] = {
+    Stage.PARSE: "parsing",
+    Stage.RESOLVE: "name resolution",
+    Stage.TYPECK: "type checking",
+    Stage.MIR: "borrow checking",
+    Stage.LATE: "all checks",
+}
+#: What an error of a stage is called: "reveals 2 borrow-check errors".
+ERROR_NOUN: dict[Stage, str] = {
+    Stage.PARSE: "syntax error",
+    Stage.RESOLVE: "name-resolution error",
+    Stage.TYPECK: "type error",
+    Stage.MIR: "borrow-check error",
+    Stage.LATE: "late-stage error",
+}
+
+
+def describe_errors(errors: Iterable[tuple[str | None, str]]) -> str:
+    """ "2 borrow-check errors, 1 late-stage error": (code, message) pairs counted by stage."""
+    counts: dict[Stage | None, int] = {}
+    for code, message in errors:
+        stage = stage_of(code or None, message)
+        counts[stage] = counts.get(stage, 0) + 1
+    parts = []
+    for stage in sorted(counts, key=lambda s: -1 if s is None else int(s)):
+        count = counts[stage]
+        noun = ERROR_NOUN[stage] if stage is not None else "error"
+        if count != 1:
+            noun = noun.replace(" error", " errors", 1) if " error" in noun else noun + "s"
+        parts.append(f"{count} {noun}")
+    return ", ".join(parts)
+
+
+#: Errors without a known stage come after every stage when ordering root causes.
+UNKNOWN_ORDER = len(Stage)
+
+
+def root_cause_order(code: str | None, message: str) -> int:
+    """Sort key for fix rounds: an earlier stage's error may be what causes later ones."""
+    stage = stage_of(code, message)
+    return UNKNOWN_ORDER if stage is None else int(stage)
+
+
+CrateRank = tuple[int, int]
+
+
+def crate_rank(errors: Iterable[tuple[str | None, str]]) -> CrateRank:
+    """How far a crate gets through rustc, as a key where smaller is better.
+
+    First the earliest stage that still has an error (later is better: the
+    crate passes more of the compiler), then the number of errors. Errors
+    without a known stage count but place nothing: they are the same before
+    and after an edit (verification never lets one in).
+    """
+    listed = list(errors)
+    stages = [stage_of(code or None, message) for code, message in listed]
+    earliest = min((s for s in stages if s is not None), default=UNKNOWN_ORDER)
+    if not listed:
+        earliest = UNKNOWN_ORDER + 1
+    return (-int(earliest), len(listed))

@@ -4,7 +4,9 @@ No compile happens on the codeAction path: candidates come from the stored
 check and titles carry what background verification already knows. Clients
 that can resolve get the edit after it compiled in a shadow copy; clients that
 cannot get edits at once, labelled "(unverified)" unless already verified.
-Edits are withheld when the document changed since the check.
+Edits are withheld when the document changed since the check. A candidate
+that only adds a placeholder (todo!(), unsafe, #[allow]) is offered as an
+assist of kind `refactor.rewrite`, titled as a placeholder, never preferred.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.rustcoder"
+#: Placeholders are assists, not quick fixes: a client asking for fixes does not get them.
+STUB_KIND = lsp.CodeActionKind.RefactorRewrite
 
 
 def _selected(
@@ -51,6 +55,8 @@ def _selected(
 
 
 def _title(item: RankedCandidate, resolvable: bool, verify: bool) -> str:
+    if item.stub is not None:
+        return f"{item.candidate.title} (adds {item.stub}: a placeholder, not a fix)"
     if item.label:
         return f"{item.candidate.title} {item.label}"
     if not resolvable and verify and item.candidate.source != "rustc":
@@ -69,6 +75,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
     uri = params.text_document.uri
     only = params.context.only
     want_quickfix = kind_requested(lsp.CodeActionKind.QuickFix, only)
+    want_stubs = kind_requested(STUB_KIND, only)
     want_fix_all = kind_requested(FIX_ALL_KIND, only)
     version = _current_version(ls, uri)
     session = ls.session
@@ -88,7 +95,7 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
             m.source is not None and m.source.level.startswith("error") for m in file_diags.mapped
         ):
             error_files.append(workspace)
-        if not want_quickfix:
+        if not (want_quickfix or want_stubs):
             continue
         for mapped, shown in _selected(
             file_diags.mapped, params.range, list(params.context.diagnostics)
@@ -100,21 +107,27 @@ def code_actions(ls: RustcoderServer, params: lsp.CodeActionParams) -> list[lsp.
             for index, item in enumerate(ranked):
                 if is_placeholder(item.candidate):
                     # "Fix with <model>": the model runs on resolve, so only resolving clients.
-                    if resolvable:
+                    if resolvable and want_quickfix:
                         actions.append(_model_action(item, shown, uri, version, workspace, mapped))
+                    continue
+                if not (want_stubs if item.stub is not None else want_quickfix):
                     continue
                 existing = by_candidate.get(item.candidate.key)
                 if existing is not None:
                     if existing.diagnostics is not None and shown not in existing.diagnostics:
                         existing.diagnostics = [*existing.diagnostics, shown]
                     continue
-                preferred = index == 0 and (
-                    (item.verification is not None and item.verification.ok)
-                    or item.candidate.applicability == "MachineApplicable"
+                preferred = (
+                    index == 0
+                    and item.stub is None
+                    and (
+                        (item.verification is not None and item.verification.ok)
+                        or item.candidate.applicability == "MachineApplicable"
+                    )
                 )
                 action = lsp.CodeAction(
                     title=_title(item, resolvable, session.settings.fix.verify),
-                    kind=lsp.CodeActionKind.QuickFix,
+                    kind=STUB_KIND if item.stub is not None else lsp.CodeActionKind.QuickFix,
                     diagnostics=[shown],
                     is_preferred=preferred or None,
                 )
@@ -264,7 +277,8 @@ async def resolve(ls: RustcoderServer, action: lsp.CodeAction) -> lsp.CodeAction
     engine = runtime.fixes.workspace(workspace).engine
     action.edit = workspace_edit(ls, item.candidate.edits, engine.read_text)
     key = (str(target[0]), str(target[1]), str(target[2]))
-    runtime.learning.expect(workspace, item.candidate, key)
+    if item.stub is None:  # a placeholder the user takes is not a fix to learn from
+        runtime.learning.expect(workspace, item.candidate, key)
     return action
 
 
@@ -282,6 +296,7 @@ async def _cancel_on_change(
 def register(server: RustcoderServer) -> None:
     registry = server.action_registry
     registry.declare(lsp.CodeActionKind.QuickFix)
+    registry.declare(STUB_KIND)
     registry.declare(lsp.CodeActionKind.SourceFixAll)
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, registry.options)
