@@ -98,12 +98,14 @@ class ErrorLog:
         self.no_candidate = self.budget = False
         self.tried = True
 
-    def reason(self) -> Reason:
+    def reason(self, run_out_of_time: bool = False) -> Reason:
+        """The one reason to show; `run_out_of_time`: the run's budget ended it."""
         results = {a.result for a in self.attempts.values()}
         if self.budget:
             return "budget"
-        if not self.tried:
-            return "round-limit"
+        if not self.tried or not (results or self.no_candidate):
+            # Never judged: the run stopped first.
+            return "budget" if run_out_of_time else "round-limit"
         if not results:
             return "no-candidate"
         if "introduced-errors" in results:
@@ -158,7 +160,11 @@ class RemainingError:
 
 
 def remaining_error(
-    diagnostic: RustDiagnostic, root: Path, log: ErrorLog | None, reason: Reason | None = None
+    diagnostic: RustDiagnostic,
+    root: Path,
+    log: ErrorLog | None,
+    reason: Reason | None = None,
+    run_out_of_time: bool = False,
 ) -> RemainingError:
     code, message, file = error_key(diagnostic, root)
     stage = stage_of(code or None, message)
@@ -168,7 +174,7 @@ def remaining_error(
         file=file,
         line=primary_line(diagnostic),
         stage=stage.name.lower() if stage is not None else "unknown",
-        reason=reason or (log.reason() if log is not None else "round-limit"),
+        reason=reason or (log or ErrorLog()).reason(run_out_of_time),
         tried=list(log.attempts.values()) if log is not None else [],
     )
 

@@ -493,7 +493,9 @@ def _finish(run: FixRun, outcome: CheckOutcome) -> None:
             reason = "not-targeted"
         elif ((target.code or ""), target.message) in undone:
             reason = "rolled-back"
-        report.remaining.append(remaining_error(target, run.root, log, reason))
+        report.remaining.append(
+            remaining_error(target, run.root, log, reason, report.budget_exhausted)
+        )
     for path, text in engine.overlays.items():
         before = engine.read_text.original(path)
         if before is not None and before != text:
