@@ -14,23 +14,9 @@ from rustcoder.config import CheckSettings, ModelSettings, Settings
 from rustcoder.runtime import Runtime
 from tests.fix.test_fix_command import run_fix, tree_digest
 from tests.fix.test_model_source_cli import BROKEN, broken_crate, the_file
-from tests.fix.test_staged_rounds import make_crate
+from tests.fix.test_staged_rounds import MATCH, make_crate
 from tests.lsp.helpers import cargo_check_passes, copy_crate
 from tests.models.openai_server import FakeOpenAI, Reply
-
-MATCH = """pub enum Light {
-    Red,
-    Green,
-    Amber,
-}
-
-pub fn next(light: Light) -> Light {
-    match light {
-        Light::Red => Light::Green,
-        Light::Green => Light::Amber,
-    }
-}
-"""
 
 
 def test_many_errors_are_fixed_in_few_builds(tmp_path: Path) -> None:

@@ -62,9 +62,8 @@ pub fn c(v: &[u32]) -> u32 {
 }
 """
 
-PLACEHOLDERS = """#![deny(unused_variables)]
-
-pub enum Light {
+#: A match that misses an arm: the recipes answer with `todo!()` arms.
+MATCH = """pub enum Light {
     Red,
     Green,
     Amber,
@@ -76,10 +75,14 @@ pub fn next(light: Light) -> Light {
         Light::Green => Light::Amber,
     }
 }
+"""
 
-pub fn unused() {
+PLACEHOLDERS = f"""#![deny(unused_variables)]
+
+{MATCH}
+pub fn unused() {{
     let spare = 1;
-}
+}}
 """
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
-from tests.fix.test_fix_cli_staged import MATCH
-from tests.fix.test_staged_rounds import STAGED, make_crate
+from tests.fix.test_staged_rounds import MATCH, STAGED, make_crate
 from tests.lsp.helpers import code_actions, open_file, wait_for_diagnostics
 
 STAGED_TITLE = "✓ compiles through type checking (reveals 2 borrow-check errors)"

@@ -112,6 +112,8 @@ async def run_fix_rounds(
 ) -> tuple[list[str], str]:
     """One contained `rustcoder fix --apply` over the crate: titles applied, and any problem."""
     argv, env, readable = rustcoder_command("fix", str(crate.root), "--apply", "--json")
+    # Stop starting fixes well before the sandbox's wall clock, so a report comes back.
+    argv += ["--time-budget", f"{max(10.0, limits.wall_seconds * 0.75):g}"]
     argv += model.args()
     async with _model_access(crate, model) as relay_env:
         result = await run_contained(

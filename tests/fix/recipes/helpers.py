@@ -11,6 +11,7 @@ so is the one import of the fix rounds (`fix_workspace`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from rustcoder.fix.compare import is_error
 from rustcoder.fix.engine import FixEngine, FixSettings
 from rustcoder.fix.recipe_source import RecipeSource
 from rustcoder.fix.rounds import FixReport, fix_workspace
+from rustcoder.fix.stubs import added_placeholder
 from rustcoder.kb.recipe_data import recipes_for_code
 
 MANIFEST = '[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
@@ -78,6 +80,19 @@ async def fix(root: Path, before: Files, settings: FixSettings | None = None) ->
     return Fixed(report, texts)
 
 
+def _expected_placeholder(expected: Expected, files: Mapping[str, str], whole: bool) -> str | None:
+    """The placeholder (todo!(), unsafe, ...) the expected fix adds, if any."""
+    if whole and isinstance(expected, str):
+        (only,) = files
+        return added_placeholder(files[only], expected)
+    for name, fragments in _fragments(expected, files).items():
+        before = files.get(name, "")
+        found = added_placeholder(before, before + "\n" + "\n".join(fragments))
+        if found is not None:
+            return found
+    return None
+
+
 def _fragments(expected: Expected, files: Mapping[str, str]) -> dict[str, list[str]]:
     if isinstance(expected, Mapping):
         return {
@@ -109,10 +124,17 @@ async def check_fix(
     Returns the fixed files for checks particular to a test.
     """
     files = crate_files(before)
+    stub = _expected_placeholder(after, files, whole)
+    if stub is not None:
+        # A recipe that answers with a placeholder: applied only when stubs are allowed.
+        settings = dataclasses.replace(settings or FixSettings(), allow_stubs=True)
     fixed = await fix(tmp_path / "crate", files, settings)
     report = fixed.report
     assert report.errors_after == 0, (report.unfixed, report.applied)
     first = report.applied[0]
+    if stub is not None:
+        assert any(a.stub is not None for a in report.applied), report.applied
+        assert len(report.fixed) < len(report.applied), "a placeholder never counts as fixed"
     if code is not None:
         assert first.code == code, report.applied
     if source is not None:
