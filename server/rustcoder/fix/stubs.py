@@ -14,6 +14,7 @@ does the word in a comment or a message.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -31,72 +32,58 @@ PLACEHOLDERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("#[allow(...)]", re.compile(r"#\s*!?\s*\[[^\]]*?\b(?:allow|expect)\s*\(")),
 )
 
-_RAW_STRING = re.compile(r'b?r(#*)"')
-_CHAR = re.compile(r"'(?:[^'\\\n]|\\(?:u\{[0-9a-fA-F_]{1,8}\}|x[0-9a-fA-F]{2}|.))'")
+#: The start of anything that is not code: comments, strings, raw strings, char literals.
+_NOT_CODE = re.compile(
+    r"//[^\n]*"  # a line comment
+    r"|/\*"  # a block comment (nested: scanned by hand)
+    r'|(?<![A-Za-z0-9_])b?r(?P<hashes>#*)".*?"(?P=hashes)'  # a raw string
+    r'|(?<![A-Za-z0-9_])b?"(?:[^"\\]|\\.)*"'  # a string
+    r"|'(?:[^'\\\n]|\\(?:u\{[0-9a-fA-F_]{1,8}\}|x[0-9a-fA-F]{2}|.))'",  # a char, not a lifetime
+    re.DOTALL,
+)
+_BLOCK = re.compile(r"/\*|\*/")
 
 
 def code_only(text: str) -> str:
     """`text` with comments and string/char literals replaced by spaces (same length)."""
-    out = list(text)
-    i, n = 0, len(text)
-
-    def blank(start: int, end: int) -> None:
-        for k in range(start, min(end, n)):
-            if out[k] != "\n":
-                out[k] = " "
-
-    while i < n:
-        ch = text[i]
-        if text.startswith("//", i):
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            blank(i, end)
-            i = end
-        elif text.startswith("/*", i):
-            depth, j = 1, i + 2
-            while j < n and depth:
-                if text.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif text.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
-            blank(i, j)
-            i = j
-        elif (raw := _RAW_STRING.match(text, i)) is not None and not _ident_before(text, i):
-            closing = '"' + raw.group(1)
-            end = text.find(closing, raw.end())
-            end = n if end < 0 else end + len(closing)
-            blank(i, end)
-            i = end
-        elif ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            blank(i, j + 1)
-            i = j + 1
-        elif ch == "'" and (char := _CHAR.match(text, i)) is not None:
-            blank(i, char.end())
-            i = char.end()
-        else:
-            i += 1
-    return "".join(out)
+    parts: list[str] = []
+    pos = 0
+    while (found := _NOT_CODE.search(text, pos)) is not None:
+        start, end = found.start(), found.end()
+        if found.group() == "/*":
+            end = _block_comment_end(text, start)
+        parts.append(text[pos:start])
+        parts.append(re.sub(r"[^\n]", " ", text[start:end]))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
-def _ident_before(text: str, index: int) -> bool:
-    """`r"` inside an identifier (`bar"`) is not a raw string."""
-    return index > 0 and (text[index - 1].isalnum() or text[index - 1] == "_")
+def _block_comment_end(text: str, start: int) -> int:
+    """Where a (nested) block comment opened at `start` ends; the text's end if never."""
+    depth, pos = 0, start
+    while (mark := _BLOCK.search(text, pos)) is not None:
+        depth += 1 if mark.group() == "/*" else -1
+        pos = mark.end()
+        if depth == 0:
+            return pos
+    return len(text)
 
 
-def count_placeholders(text: str) -> dict[str, int]:
+@functools.lru_cache(maxsize=64)
+def count_placeholders(text: str) -> tuple[int, ...]:
+    """Placeholders of each kind in `text`'s code, in `PLACEHOLDERS` order (a file's
+    text before an edit is the same for all its candidates: counted once)."""
     code = code_only(text)
-    return {name: len(pattern.findall(code)) for name, pattern in PLACEHOLDERS}
+    return tuple(len(pattern.findall(code)) for _, pattern in PLACEHOLDERS)
 
 
 def added_placeholder(before: str, after: str) -> str | None:
     """The first kind of placeholder `after` has more of than `before`, or None."""
     old, new = count_placeholders(before), count_placeholders(after)
-    return next((name for name, _ in PLACEHOLDERS if new[name] > old[name]), None)
+    return next(
+        (name for (name, _), o, n in zip(PLACEHOLDERS, old, new, strict=True) if n > o), None
+    )
 
 
 def stub_of(candidate: Candidate, read_text: Callable[[Path], str | None]) -> str | None:
