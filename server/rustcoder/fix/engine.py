@@ -32,8 +32,8 @@ from rustcoder.fix.shadow import (
     walk_sources,
 )
 from rustcoder.fix.shadow_build import shadow_check_settings
-from rustcoder.fix.target_seed import package_names, seed_target_dir
 from rustcoder.fix.stubs import stub_of
+from rustcoder.fix.target_seed import package_names, seed_target_dir
 
 log = logging.getLogger(__name__)
 
