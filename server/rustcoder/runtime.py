@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from rustcoder.apiindex.workspace_api import WorkspaceApi
 from rustcoder.config import KbSettings, ModelSettings, Settings
+from rustcoder.fix.api_source import ApiLookup, ApiSource
 from rustcoder.fix.candidate import CandidateSource
 from rustcoder.fix.engine import FixSettings
 from rustcoder.fix.fix_service import FixService
@@ -44,8 +46,11 @@ class Runtime:
         *,
         parallel: int = 1,
         learn: bool = True,
+        api: WorkspaceApi | None = None,
     ) -> None:
         self.settings = settings
+        #: The API index of each workspace's crates and std (API-aware fixes, grounding).
+        self.api = api or WorkspaceApi()
         #: None when the caller asked for no knowledge base (`rustcoder fix --no-kb`).
         self.kb = kb
         self.fixes = fixes
@@ -62,6 +67,7 @@ class Runtime:
         learn: bool = True,
         parallel: int = 1,
         warn: Warn | None = None,
+        api_wait: float = 120.0,
     ) -> Runtime:
         """Put the engine together for `settings`.
 
@@ -69,9 +75,19 @@ class Runtime:
         concurrent verification checks (0: the core count). `warn`: where a
         model that cannot run is reported (the fixes go on without it); without
         `warn` the ModelError propagates, for a command line that must say so.
+        `api_wait`: how long a fix waits for a workspace's first API indexing (a
+        language server passes 0 and gets the API-aware fixes from the next check on).
         """
         kb = _open_kb(settings.kb, learn) if use_kb else None
-        runtime = cls(settings, kb, FixService(), LearningTracker(), parallel=parallel, learn=learn)
+        runtime = cls(
+            settings,
+            kb,
+            FixService(),
+            LearningTracker(),
+            parallel=parallel,
+            learn=learn,
+            api=WorkspaceApi(wait_seconds=api_wait),
+        )
         try:
             runtime._wire(settings, warn, lazy_model=warn is not None)
         except ModelError:
@@ -95,7 +111,8 @@ class Runtime:
     def _wire(self, settings: Settings, warn: Warn | None, lazy_model: bool) -> None:
         knowledge = FixKnowledge(self.kb) if self.kb is not None and self.kb.available else None
         fixes = self.fixes
-        fixes.sources = lambda: candidate_sources(knowledge)
+        api = self.api
+        fixes.sources = lambda: candidate_sources(knowledge, api)
         fixes.check_settings = settings.check
         fixes.fix_settings = FixSettings(
             parallel=self._parallel,
@@ -113,14 +130,19 @@ class Runtime:
 
     def close(self) -> None:
         self.fixes.shutdown()
+        self.api.close()
         if self.kb is not None:
             self.kb.close()
 
 
-def candidate_sources(knowledge: FixKnowledge | None) -> list[CandidateSource]:
-    """rustc's suggestions, the recipes (scored by the KB) and the KB's learned examples."""
+def candidate_sources(
+    knowledge: FixKnowledge | None, api: ApiLookup | None = None
+) -> list[CandidateSource]:
+    """rustc's suggestions, the recipes (scored by the KB), the API index's real names and
+    the KB's learned examples."""
+    extra: list[CandidateSource] = [ApiSource(api)] if api is not None else []
     if knowledge is None:
-        return [RustcSource(), RecipeSource()]
+        return [RustcSource(), RecipeSource(), *extra]
     kb = knowledge.kb
     sources: list[CandidateSource] = [
         RustcSource(),
@@ -128,6 +150,7 @@ def candidate_sources(knowledge: FixKnowledge | None) -> list[CandidateSource]:
             scores=knowledge.recipe_scores if kb.base is not None else None,
             recipes=knowledge.recipes,
         ),
+        *extra,
     ]
     if kb.learning is not None:
         sources.append(LearnedSource(knowledge.learned_examples))

@@ -28,6 +28,12 @@ from rustcoder.apiindex.crate_sources import (
     workspace_packages,
 )
 from rustcoder.apiindex.public_paths import parse_crate
+from rustcoder.apiindex.std_pages import (
+    STD_INDEXER_VERSION,
+    std_api,
+    std_docs_root,
+    toolchain_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +139,8 @@ class ApiIndex:
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30.0)
+        # One connection, shared with the thread that indexes in the background (locked).
+        db = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False)
         try:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
             if version not in (0, SCHEMA_VERSION):
@@ -231,6 +238,29 @@ class ApiIndex:
             self.db.execute("INSERT OR REPLACE INTO fingerprints VALUES (?, ?)", (fingerprint, key))
         return crate_id
 
+    def ensure_std(self, rustc: str = "rustc") -> tuple[str, int | None, bool]:
+        """std from the toolchain's rustdoc pages, cached per toolchain: -> (label, id, parsed now?).
+
+        None as the id when the `rust-docs` component is not installed.
+        """
+        release, commit = toolchain_version(rustc)
+        label = f"std@{release}"
+        root = std_docs_root(rustc)
+        if root is None:
+            return label, None, False
+        key = f"std@{release}#{commit[:20]}#{STD_INDEXER_VERSION}"
+        crate_id = self._crate_id(key)
+        if crate_id is not None:
+            return label, crate_id, False
+        api = std_api(root)
+        self.parse_count += 1
+        pkg = CratePackage("std", release, None, root / "std" / "index.html", None)
+        try:
+            crate_id = self._store(key, f"std:{root}:{key}", pkg, api)
+        except sqlite3.IntegrityError:
+            crate_id = self._crate_id(key)
+        return label, crate_id, True
+
     def index_packages(self, packages: Iterable[CratePackage]) -> IndexReport:
         start = time.perf_counter()
         report = IndexReport()
@@ -255,12 +285,25 @@ class ApiIndex:
         return report
 
     def index_workspace(self, path: Path, only: Sequence[str] | None = None) -> IndexReport:
-        """Index every package of the workspace's dependency graph (or those named in `only`)."""
+        """Index every package of the workspace's dependency graph (or those named in `only`),
+        and std (unless `only` leaves it out)."""
         packages = workspace_packages(path)
-        if only is not None:
-            wanted = {n.replace("-", "_") for n in only}
+        wanted = {n.replace("-", "_") for n in only} if only is not None else None
+        if wanted is not None:
             packages = [p for p in packages if p.lib_name in wanted]
-        return self.index_packages(packages)
+        report = self.index_packages(packages)
+        if wanted is None or "std" in wanted:
+            start = time.perf_counter()
+            label, crate_id, parsed = self.ensure_std()
+            if crate_id is not None:
+                report.crate_ids[label] = crate_id
+                (report.parsed if parsed else report.reused).append(label)
+                row = self.db.execute(
+                    "SELECT n_items FROM crates WHERE id = ?", (crate_id,)
+                ).fetchone()
+                report.items += int(row[0])
+            report.seconds += time.perf_counter() - start
+        return report
 
     # --- lookups ----------------------------------------------------------------
 
@@ -311,6 +354,16 @@ class ApiIndex:
         if "::" in owner:
             return self._rows("i.name = ? AND i.owner = ?", (name, owner), crate_ids)
         return self._rows("i.name = ? AND i.owner_name = ?", (name, owner), crate_ids)
+
+    def in_module(self, module: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
+        """The public items directly in `module` (`serde_json`, `std::fs`), members aside."""
+        prefix = module.strip().removeprefix("::") + "::"
+        return self._rows(
+            "i.path > ? AND i.path < ? AND i.owner IS NULL AND i.public = 1"
+            " AND instr(substr(i.path, ?), '::') = 0",
+            (prefix, prefix + "\U0010ffff", len(prefix) + 1),
+            crate_ids,
+        )
 
     def by_crate(self, crate: str, crate_ids: Iterable[int] | None = None) -> list[StoredItem]:
         return self._rows("c.name = ? AND i.public = 1", (crate,), crate_ids)

@@ -18,7 +18,7 @@ from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.fix.edits import Edit, sorted_edits
 
 #: Source names, also the order of preference when nothing else decides.
-SOURCE_RANK = {"rustc": 0, "kb": 1, "learned": 2, "model": 3}
+SOURCE_RANK = {"rustc": 0, "kb": 1, "api": 1, "learned": 2, "model": 3}
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,10 @@ class FixEngine:
             for path in walk_sources(self.workspace.root):
                 if path.suffix == ".rs":
                     self.read_text.original(path)
-        slot.sync(self.workspace.root, {**(pinned or {}), **self.overlays})
+        # A source may have read a file outside the workspace (a dependency's source that a
+        # diagnostic points into): only the workspace's own files belong in the copy.
+        inside = {p: t for p, t in (pinned or {}).items() if self._inside(p)}
+        slot.sync(self.workspace.root, {**inside, **self.overlays})
         if not slot.target_dir.exists():
             self._seed(slot)
         if candidate is not None:

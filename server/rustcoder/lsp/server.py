@@ -63,7 +63,7 @@ class RustcoderServer(LanguageServer):
         runtime = self.session.runtime
         before = runtime.kb if runtime is not None else None
         if runtime is None:
-            runtime = self.session.runtime = Runtime.open(settings, warn=self._warn)
+            runtime = self.session.runtime = Runtime.open(settings, warn=self._warn, api_wait=0.0)
         else:
             runtime.reconfigure(settings, warn=self._warn)
         if runtime.kb is not None and runtime.kb is not before:
