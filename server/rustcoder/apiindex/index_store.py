@@ -239,7 +239,7 @@ class ApiIndex:
         return crate_id
 
     def ensure_std(self, rustc: str = "rustc") -> tuple[str, int | None, bool]:
-        """std from the toolchain's rustdoc pages, cached per toolchain: -> (label, id, parsed now?).
+        """std from the toolchain's rustdoc pages, cached per toolchain: (label, id, parsed?).
 
         None as the id when the `rust-docs` component is not installed.
         """

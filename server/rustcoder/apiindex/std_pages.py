@@ -40,13 +40,19 @@ STD_INDEXER_VERSION = "1"
 _H1 = re.compile(r"<h1>\s*(\w[\w ]*?)\s*<span[^>]*>(.*?)</span>", re.S)
 _BREADCRUMBS = re.compile(r'<div class="rustdoc-breadcrumbs">(.*?)</div>', re.S)
 _DECL = re.compile(r'<pre class="rust item-decl">(.*?)</pre>', re.S)
-_TOP_DOC = re.compile(r'<details class="toggle top-doc"[^>]*>.*?<div class="docblock">(.*?)</div>', re.S)
+_TOP_DOC = re.compile(
+    r'<details class="toggle top-doc"[^>]*>.*?<div class="docblock">(.*?)</div>', re.S
+)
 _METHOD = re.compile(
     r'<section id="((?:ty)?method)\.(\w+)"[^>]*>.*?<h4 class="code-header">(.*?)</h4>', re.S
 )
 _FIELD = re.compile(r'<span id="structfield\.(\w+)"[^>]*>.*?<code>(.*?)</code></span>', re.S)
-_VARIANT = re.compile(r'<section id="variant\.(\w+)"[^>]*>.*?<h3 class="code-header">(.*?)</h3>', re.S)
-_IMPL_HEADER = re.compile(r'<section id="impl-[^"]*" class="impl">.*?<h3 class="code-header">(.*?)</h3>', re.S)
+_VARIANT = re.compile(
+    r'<section id="variant\.(\w+)"[^>]*>.*?<h3 class="code-header">(.*?)</h3>', re.S
+)
+_IMPL_HEADER = re.compile(
+    r'<section id="impl-[^"]*" class="impl">.*?<h3 class="code-header">(.*?)</h3>', re.S
+)
 _FIRST_PARA = re.compile(r'<div class="docblock">\s*<p>(.*?)</p>', re.S)
 _NEXT_ENTRY = re.compile(r"<section id=|<details class=\"toggle")
 _TRAIT_IMPLS = re.compile(

@@ -56,7 +56,10 @@ class Query:
 
 
 _MESSAGES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("method", re.compile(r"^no method named `(?P<name>\w+)` found for (?:[\w ]+ )?`(?P<scope>.+)`")),
+    (
+        "method",
+        re.compile(r"^no method named `(?P<name>\w+)` found for (?:[\w ]+ )?`(?P<scope>.+)`"),
+    ),
     (
         "assoc",
         re.compile(

@@ -17,7 +17,7 @@ verification picks.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -45,9 +45,12 @@ MAX_PROPOSED = 4
 MIN_SCORE = 0.45
 #: Traits every module has in scope (the prelude): their methods need no `use`.
 PRELUDE_TRAITS = frozenset(
-    "Iterator IntoIterator DoubleEndedIterator ExactSizeIterator Extend Clone ToString ToOwned "
-    "Default From Into TryFrom TryInto AsRef AsMut PartialEq Eq PartialOrd Ord Drop Deref "
-    "Fn FnMut FnOnce FromIterator".split()
+    [
+        *("Iterator", "IntoIterator", "DoubleEndedIterator", "ExactSizeIterator", "Extend"),
+        *("Clone", "ToString", "ToOwned", "Default", "From", "Into", "TryFrom", "TryInto"),
+        *("AsRef", "AsMut", "PartialEq", "Eq", "PartialOrd", "Ord", "Drop", "Deref"),
+        *("Fn", "FnMut", "FnOnce", "FromIterator"),
+    ]
 )
 _TYPE_KINDS = ("struct", "enum", "union", "trait", "type", "primitive")
 _VALUE_KINDS = ("fn", "const", "static", "macro")
@@ -206,7 +209,7 @@ class ApiSource:
         gated = self._gated(site, exact)
         if gated:
             return gated
-        kinds = _TYPE_KINDS if query.kind == "type" else _VALUE_KINDS + ("struct", "enum")
+        kinds = _TYPE_KINDS if query.kind == "type" else (*_VALUE_KINDS, "struct", "enum")
         args = call_args(site.text, site.end) if query.kind == "item" else None
         scored = []
         for hit in self.api.module_items(root, query.scope):
@@ -240,11 +243,15 @@ class ApiSource:
         # `use std::io::{BufRead, BufferedReader}`: inside a group only the name can change
         grouped = site.text[:lo].rstrip().endswith(("{", ","))
         out = []
-        moved = [] if grouped else [
-            h
-            for h in self.api.named(root, query.name)
-            if h.item.public and h.item.owner is None and h.item.path.split("::")[0] == crate
-        ]
+        moved = (
+            []
+            if grouped
+            else [
+                h
+                for h in self.api.named(root, query.name)
+                if h.item.public and h.item.owner is None and h.item.path.split("::")[0] == crate
+            ]
+        )
         for hit in sorted(moved, key=lambda h: len(h.item.path))[:2]:
             edit = Edit(site.path, lo, hi, hit.item.path)
             out.append(self._candidate(f"import `{hit.item.path}`", [edit], 0.8))
@@ -276,9 +283,7 @@ class ApiSource:
                 tail = "::".join(s for s in segs[index + 1 :] if s)
                 new = hit.item.path + (f"::{tail}" if tail else "")
                 out.append(
-                    self._candidate(
-                        f"use `{hit.item.path}`", [Edit(site.path, lo, hi, new)], 0.8
-                    )
+                    self._candidate(f"use `{hit.item.path}`", [Edit(site.path, lo, hi, new)], 0.8)
                 )
             if out:
                 break
@@ -426,7 +431,7 @@ class Site:
 
 
 def _best(
-    scored: list[tuple[float, StoredItem, str | None]],
+    scored: Sequence[tuple[float, StoredItem, str | None]],
 ) -> list[tuple[float, StoredItem, str | None]]:
     """The best-scored distinct names above MIN_SCORE, best first."""
     out = []
