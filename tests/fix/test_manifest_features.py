@@ -33,7 +33,7 @@ def enabled(manifest: str, package: str = "uuid", feature: str = "v4") -> str:
     ],
 )
 def test_inline_forms(deps: str, table: str, expected: dict[str, object]) -> None:
-    text = enabled(f"{HEAD}[{table}]\n{deps}serde = \"1\"\n")
+    text = enabled(f'{HEAD}[{table}]\n{deps}serde = "1"\n')
     parsed = tomllib.loads(text)
     assert parsed[table]["uuid"] == expected
     assert parsed[table]["serde"] == "1"
