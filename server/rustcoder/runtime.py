@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from rustcoder.apiindex.workspace_api import WorkspaceApi
 from rustcoder.config import KbSettings, ModelSettings, Settings
+from rustcoder.fix.api_grounding import ApiGrounding
 from rustcoder.fix.api_source import ApiLookup, ApiSource
 from rustcoder.fix.candidate import CandidateSource
 from rustcoder.fix.engine import FixSettings
@@ -125,6 +126,8 @@ class Runtime:
         fixes.background_enabled = settings.fix.background_verify
         fixes.max_actions = settings.fix.max_actions
         fixes.model = _model_source(settings.model, knowledge, warn, lazy_model)
+        if fixes.model is not None:
+            fixes.model.grounding = ApiGrounding(api).notes
         has_learning = self.kb is not None and self.kb.learning is not None
         self.learning.sink = knowledge.learn if knowledge is not None and has_learning else None
 

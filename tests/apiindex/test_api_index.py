@@ -187,10 +187,12 @@ def test_changed_lockfile_indexes_only_the_new_crate(tmp_path: Path, debian_crat
         # std (from the toolchain's docs, when installed) comes with every workspace
         with_std = [label for label in first.parsed if label.startswith("std@")]
         assert first.parsed == ["uuid@1.2.1", *with_std] and first.skipped == ["ws@0.1.0"]
-        lock = (crate / "Cargo.lock").read_text()
+        # indexing leaves the user's files alone: cargo metadata's lock file is put back
+        assert not (crate / "Cargo.lock").exists()
+        (crate / "Cargo.lock").write_text("# the user's own lock file\n")
         (crate / "Cargo.toml").write_text((crate / "Cargo.toml").read_text() + 'anyhow = "1"\n')
         second = index.index_workspace(crate)
-        assert (crate / "Cargo.lock").read_text() != lock
+        assert (crate / "Cargo.lock").read_text() == "# the user's own lock file\n"
         assert second.parsed == ["anyhow@1.0.69"]
         assert second.reused == ["uuid@1.2.1", *with_std]
         assert index.parse_count == 2 + len(with_std)

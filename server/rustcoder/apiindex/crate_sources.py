@@ -53,20 +53,53 @@ def _lib_target(targets: list[dict[str, object]]) -> Path | None:
     return None
 
 
+class _LockFilesKept:
+    """`cargo metadata` writes a missing or stale Cargo.lock; the user's files change only
+    through an edit the user applies, so every Cargo.lock from the crate up is put back."""
+
+    def __init__(self, directory: Path) -> None:
+        self.saved: list[tuple[Path, bytes | None, tuple[int, int] | None]] = []
+        for parent in (directory, *directory.parents):
+            lock = parent / "Cargo.lock"
+            try:
+                st = lock.stat()
+                self.saved.append((lock, lock.read_bytes(), (st.st_atime_ns, st.st_mtime_ns)))
+            except FileNotFoundError:
+                self.saved.append((lock, None, None))
+            except OSError:
+                continue
+
+    def __enter__(self) -> _LockFilesKept:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for lock, data, times in self.saved:
+            try:
+                if data is None:
+                    lock.unlink(missing_ok=True)
+                elif lock.read_bytes() != data:
+                    lock.write_bytes(data)
+                    if times is not None:
+                        os.utime(lock, ns=times)
+            except OSError:
+                continue
+
+
 def workspace_packages(
     path: Path, cargo: str = "cargo", timeout: float = 120.0
 ) -> list[CratePackage]:
-    """Every package of the dependency graph of the workspace at `path`."""
+    """Every package of the dependency graph of the workspace at `path` (its files untouched)."""
     directory = path if path.is_dir() else path.parent
     try:
-        proc = subprocess.run(
-            [cargo, "metadata", "--format-version", "1", "--offline"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        with _LockFilesKept(directory):
+            proc = subprocess.run(
+                [cargo, "metadata", "--format-version", "1", "--offline"],
+                cwd=directory,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise CrateSourceError(f"cargo metadata failed to run in {directory}: {exc}") from exc
     if proc.returncode != 0:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ from rustcoder.models.prompts import (
 )
 
 log = logging.getLogger(__name__)
+
+#: (workspace root, the errors, the code shown) -> real signatures for the prompt.
+Grounding = Callable[[Path, Sequence[RustDiagnostic], str], list[str]]
 
 #: The `candidate` value of a "Fix with <model>" action before the model ran.
 MODEL_CANDIDATE = "model"
@@ -76,6 +80,8 @@ class ModelSource:
     examples: ExampleProvider | None = None
     max_examples: int = 2
     name: str = "model"
+    #: Real signatures of what the failing code touches (the API index, from the runtime).
+    grounding: Grounding | None = None
 
     @property
     def title(self) -> str:
@@ -154,6 +160,7 @@ class ModelSource:
                 diagnostic.code_info.explanation if diagnostic.code_info else None
             ),
             examples=self._few_shot(diagnostic) if examples is None else examples,
+            api=self._grounding(ctx.workspace_root, [diagnostic], item.text if item else text),
         )
         reply = self._ask(fix_messages(prompt, style_of(self.model)), cancel)
         if reply is None:
@@ -179,12 +186,22 @@ class ModelSource:
             path=_relative(path, root),
             text=text,
             errors=[d.rendered or f"error[{d.code or ''}]: {d.message}" for d in errors],
+            api=self._grounding(root, errors, text),
         )
         reply = self._ask(file_messages(prompt, style_of(self.model)), cancel)
         if reply is None:
             return None
         parsed = parse_reply(reply, path, text, None)
         return self._candidate(parsed) if parsed is not None else None
+
+    def _grounding(self, root: Path, errors: Sequence[RustDiagnostic], code: str) -> list[str]:
+        if self.grounding is None:
+            return []
+        try:
+            return self.grounding(root, errors, code)
+        except Exception:  # an aid: a broken index must not cost the fix
+            log.exception("API signatures unavailable for the model prompt")
+            return []
 
     def _candidate(self, parsed: ParsedFix) -> Candidate:
         return Candidate(

@@ -29,6 +29,8 @@ SYSTEM = (
 COMPLETION_OPEN = "```rust\n"
 MAX_RENDERED = 2000
 MAX_EXPLANATION = 900
+#: Heads the real signatures (from the API index) a prompt carries.
+API_HEADING = "Real APIs of the crates and std in use (their actual signatures; do not guess):"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class DiagnosticPrompt:
     item_label: str
     explanation: str = ""
     examples: list[FewShot] = field(default_factory=list)
+    #: Real signatures of the items the code touches (`path: signature — doc`).
+    api: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +64,14 @@ class FilePrompt:
     text: str
     #: rustc's rendered messages of the file's errors.
     errors: list[str]
+    api: list[str] = field(default_factory=list)
+
+
+def api_section(lines: list[str]) -> str:
+    """The real signatures as a text block ('' when there are none)."""
+    if not lines:
+        return ""
+    return API_HEADING + "\n```text\n" + "\n".join(lines) + "\n```"
 
 
 def style_of(model: object) -> PromptStyle:
@@ -101,6 +113,8 @@ def fix_user_text(p: DiagnosticPrompt) -> str:
     ]
     if p.explanation:
         parts.append(f"What rustc says about {p.code or 'this error'}:\n{p.explanation}")
+    if p.api:
+        parts.append(api_section(p.api))
     parts.append(f"The {p.item_label} with the error:\n{_fence(p.item)}")
     parts.append(
         f"Reply with the corrected {p.item_label} in full, in one ```rust code block, "
@@ -123,9 +137,11 @@ def fix_messages(p: DiagnosticPrompt, style: PromptStyle = "chat") -> list[ChatM
 
 def file_user_text(p: FilePrompt) -> str:
     errors = "\n\n".join(_clip(e.strip(), MAX_RENDERED) for e in p.errors)
+    api = f"{api_section(p.api)}\n\n" if p.api else ""
     return (
         f"The Rust file `{p.path}` does not compile. rustc reports:\n"
         f"```text\n{errors}\n```\n\n"
+        f"{api}"
         f"The file:\n{_fence(p.text)}\n\n"
         "Reply with the whole corrected file in one ```rust code block and nothing else. "
         "Keep every item; change only what the errors need."
