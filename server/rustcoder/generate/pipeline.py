@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rustcoder.apiindex.entry_points import entry_point_notes
 from rustcoder.generate.build import CrateError, crate_files
 from rustcoder.generate.compile_fix import ModelChoice, compile_and_fix
 from rustcoder.generate.flattened import (
@@ -108,6 +109,7 @@ async def ask_for_files(
     examples = templates(query, 2) if templates is not None else []
     result.templates = [t.name for t in examples]
     crates = available_crates(request.registry_dir)
+    api = await asyncio.to_thread(entry_point_notes, request.registry_dir, crates, query)
     messages = generation_messages(
         request.description,
         request.requirements,
@@ -115,6 +117,7 @@ async def ask_for_files(
         crates,
         getattr(model, "prompt_style", "chat"),
         request.online,
+        api,
     )
     for number in range(1, max(1, request.max_attempts) + 1):
         _check_cancel(cancel)

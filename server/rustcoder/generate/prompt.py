@@ -38,11 +38,18 @@ def generation_messages(
     available_crates: dict[str, str],
     prompt_style: str = "chat",
     online: bool = False,
+    api: list[str] | None = None,
 ) -> list[ChatMessage]:
+    """`api`: real signatures of the named crates' entry points (from the API index)."""
     parts = [f"Write a Rust crate: {description.strip()}"]
     if requirements.strip():
         parts.append(f"Requirements:\n{requirements.strip()}")
     parts.append(dependency_rules(available_crates, online))
+    if api:
+        parts.append(
+            "The real API of those crates (signatures as they are; enable a listed Cargo "
+            "feature in Cargo.toml when you use its item):\n```text\n" + "\n".join(api) + "\n```"
+        )
     parts.append(
         "Give Cargo.toml (package name in snake_case, edition 2021) and src/main.rs "
         "(or src/lib.rs for a library), with `#[cfg(test)]` unit tests for the main logic."
