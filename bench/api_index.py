@@ -8,6 +8,9 @@ of the dependency graph is indexed into an empty cache (cold), then again
 (warm: every crate a cache hit). Lookups: exact paths, `Type::name` suffixes,
 bare names and nearest-name queries for names that do not exist.
 
+std comes from the toolchain's rustdoc pages (the rust-docs component) and is
+timed on its own too.
+
 Usage: .venv/bin/python bench/api_index.py [--rounds 200]
 """
 
@@ -58,6 +61,9 @@ LOOKUPS = [
     "ReaderBuilder::has_headers",
     "futures::StreamExt::next",
     "thiserror::Error",
+    "Vec::extend_from_slice",
+    "std::fs::read_to_string",
+    "String::push_str",
 ]
 NEAREST = ["Duration::from_secs", "Uuid::new_random", "Regex::compile", "serde_json::parse_str"]
 
@@ -96,6 +102,17 @@ def main() -> None:
             f"cold: {len(cold.crate_ids)} crates, {cold.files_parsed} files, {cold.items} items"
             f" in {cold.seconds:.2f} s; cache {size / 1e6:.1f} MB"
         )
+        std_cache = Path(tmp) / "std.sqlite"
+        with ApiIndex(std_cache) as index:
+            start = time.perf_counter()
+            label, std_id, _parsed = index.ensure_std()
+            took = time.perf_counter() - start
+            n_std = index.stats()["items"]
+        if std_id is not None:
+            print(
+                f"std ({label}, from the rustdoc pages) alone: {n_std} items in {took:.2f} s;"
+                f" {std_cache.stat().st_size / 1e6:.1f} MB"
+            )
         with ApiIndex(cache) as index:
             warm = index.index_workspace(crate)
             reused, parsed = len(warm.reused), index.parse_count

@@ -110,6 +110,23 @@ async def code_action_latency(crate: Path, requests: int) -> tuple[list[float], 
     server = client._server
     if server is not None:
         print(f"server RSS, no code model, KB open: {rss_mb(server.pid):.0f} MB (goal < 150 MB)")
+    # Hover on a std method: the API index (std from the rustdoc pages) is built in the
+    # server's background on first use, then answers; RSS with the index loaded.
+    api_hover = None
+    deadline = time.monotonic() + 300
+    while api_hover is None and time.monotonic() < deadline:
+        api_hover = await client.text_document_hover_async(
+            lsp.HoverParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                position=lsp.Position(line=1, character=12),  # text.to_uppercase()
+            )
+        )
+        await asyncio.sleep(0.2)
+    if server is not None and api_hover is not None:
+        print(
+            f"server RSS, API index loaded (hover on a std method answered): "
+            f"{rss_mb(server.pid):.0f} MB (goal < 150 MB)"
+        )
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
