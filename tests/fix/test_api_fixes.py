@@ -22,19 +22,10 @@ from pathlib import Path
 import pytest
 
 from rustcoder.fix.shadow import remove_shadows
+from tests.apiindex.conftest import CARGO_CONFIG, REGISTRY
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "api_programs"
-REGISTRY = Path("/usr/share/cargo/registry")
 NEEDED = ("chrono-0.4.23", "uuid-1.2.1", "serde_json-1.0.87", "itertools-0.10.3", "getrandom-0.2.8")
-CARGO_CONFIG = f"""[source.crates-io]
-replace-with = "debian"
-
-[source.debian]
-directory = "{REGISTRY}"
-
-[net]
-offline = true
-"""
 
 
 @dataclass(frozen=True)

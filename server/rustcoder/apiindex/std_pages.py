@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rustcoder.apiindex.api_items import ApiItem, CrateApi, TypeImpl
 from rustcoder.docs.html_text import inline_text, main_html, to_text
+from rustcoder.docs.passages import docs_root
 
 #: rustdoc page prefix -> the kind the index records.
 PAGE_KINDS = {
@@ -61,18 +62,6 @@ _TRAIT_IMPLS = re.compile(
 _DEREF_METHODS = re.compile(r'<h2 id="deref-methods-[^"]*"')
 _RECEIVER = re.compile(r"\(\s*((?:&(?:'\w+\s+)?(?:mut\s+)?)?(?:mut\s+)?self)\b")
 _TRAIT_OF_IMPL = re.compile(r"^impl(?:<.*?>)?\s+!?([\w:]+)(?:<.*?>)?\s+for\s", re.S)
-
-
-def std_docs_root(rustc: str = "rustc") -> Path | None:
-    """`$(rustc --print sysroot)/share/doc/rust/html` when it holds the std pages."""
-    try:
-        sysroot = subprocess.run(
-            [rustc, "--print", "sysroot"], capture_output=True, text=True, check=True, timeout=30
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    root = Path(sysroot) / "share" / "doc" / "rust" / "html"
-    return root if (root / "std" / "index.html").is_file() else None
 
 
 def toolchain_version(rustc: str = "rustc") -> tuple[str, str]:
@@ -170,36 +159,33 @@ def page_items(root: Path, page: Path) -> tuple[list[ApiItem], list[TypeImpl]]:
                 file=f"{file}#{m.group(1)}.{m.group(2)}",
             )
         )
-    for m, entry in _entries(own, _FIELD):
-        items.append(
-            ApiItem(
-                f"{path}::{m.group(1)}",
-                m.group(1),
-                "field",
-                _plain(m.group(2)),
-                owner=path,
-                doc=_doc_line(entry),
-                file=f"{file}#structfield.{m.group(1)}",
+    for pattern, kind, anchor in (
+        (_FIELD, "field", "structfield"),
+        (_VARIANT, "variant", "variant"),
+    ):
+        for m, entry in _entries(own, pattern):
+            items.append(
+                ApiItem(
+                    f"{path}::{m.group(1)}",
+                    m.group(1),
+                    kind,
+                    _plain(m.group(2)),
+                    owner=path,
+                    doc=_doc_line(entry),
+                    file=f"{file}#{anchor}.{m.group(1)}",
+                )
             )
-        )
-    for m, entry in _entries(own, _VARIANT):
-        items.append(
-            ApiItem(
-                f"{path}::{m.group(1)}",
-                m.group(1),
-                "variant",
-                _plain(m.group(2)),
-                owner=path,
-                doc=_doc_line(entry),
-                file=f"{file}#variant.{m.group(1)}",
-            )
-        )
     impls = []
     for m in _IMPL_HEADER.finditer(impl_part):
         found = _TRAIT_OF_IMPL.match(_plain(m.group(1)))
         if found:
             impls.append(TypeImpl(path, found.group(1).split("::")[-1], False))
     return items, list(dict.fromkeys(impls))
+
+
+def std_docs_root(rustc: str = "rustc") -> Path | None:
+    """`$(rustc --print sysroot)/share/doc/rust/html` when it holds the std pages."""
+    return docs_root(rustc)
 
 
 def std_api(root: Path, crates: tuple[str, ...] = ("std",)) -> CrateApi:
