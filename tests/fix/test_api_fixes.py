@@ -21,6 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from rustcoder.apiindex.index_store import ApiIndex
+from rustcoder.apiindex.workspace_api import WorkspaceApi
+from rustcoder.cargo.messages import parse_cargo_output
+from rustcoder.fix.api_source import ApiSource
+from rustcoder.fix.candidate import FixContext
 from rustcoder.fix.shadow import remove_shadows
 from tests.apiindex.conftest import CARGO_CONFIG, REGISTRY
 
@@ -135,3 +140,35 @@ def test_the_api_aware_fix_builds(
         check=False,
     )
     assert build.returncode == 0, build.stderr
+
+
+def test_a_struct_literal_field_gets_the_real_field_name(tmp_path: Path) -> None:
+    """E0560 on std's `Range { begin, .. }`: the API source proposes the real field `start`
+    (a recipe reading rustc's list of fields proposes it too, so `rustcoder fix` may take
+    either); checked here on the real diagnostic and the real std index."""
+    crate = tmp_path / "range_begin_field"
+    shutil.copytree(DATA / "range_begin_field", crate)
+    check = subprocess.run(
+        ["cargo", "check", "--message-format=json", "--target-dir", str(tmp_path / "t")],
+        cwd=crate,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    (target,) = [d for d in parse_cargo_output(check.stdout).diagnostics if d.code == "E0560"]
+    cache = tmp_path / "api.sqlite"
+    api = WorkspaceApi(lambda: ApiIndex(cache))
+    try:
+        ctx = FixContext(crate, target, lambda p: p.read_text() if p.is_file() else None)
+        candidates = ApiSource(api).candidates(ctx)
+    finally:
+        api.close()
+    assert candidates, "no candidate"
+    best = candidates[0]
+    assert best.source == "api" and "`Range::start`" in best.title
+    (edit,) = best.edits
+    assert (edit.new_text, (crate / "src" / "main.rs").read_text()[edit.start : edit.end]) == (
+        "start",
+        "begin",
+    )

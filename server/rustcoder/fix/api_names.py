@@ -35,6 +35,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(
         "parse from_str decode",
         "exit quit terminate",
         "sort order",
+        "begin start first",
+        "end stop last finish",
     )
 )
 _GLUE = frozenset(

@@ -186,10 +186,14 @@ class ApiSource:
     def _struct_field(self, site: Site, query: Query) -> list[Candidate]:
         """`Range { begin: 0, .. }`: the struct's real field of the nearest name."""
         own, _traits = self._owner_members(site.ctx.workspace_root, type_name(query.scope))
+        literal = site.file.enclosing(site.file.node_at(site.start, site.end), "struct_expression")
+        written = (
+            set(re.findall(r"[{,]\s*(\w+)\s*:", site.file.node_text(literal))) if literal else set()
+        )
         scored = [
             (name_score(query.name, h.item.name, h.item.doc), h, None)
             for h in own
-            if h.item.kind == "field" and h.item.public
+            if h.item.kind == "field" and h.item.public and h.item.name not in written
         ]
         return [
             self._candidate(
