@@ -10,10 +10,13 @@ the MCP/REST tool layer all start here.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
 from rustcoder.apiindex.workspace_api import WorkspaceApi
+from rustcoder.cargo.flycheck import CheckOutcome
+from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import KbSettings, ModelSettings, Settings
 from rustcoder.fix.api_grounding import ApiGrounding
 from rustcoder.fix.api_source import ApiLookup, ApiSource
@@ -130,6 +133,19 @@ class Runtime:
             fixes.model.grounding = ApiGrounding(api).notes
         has_learning = self.kb is not None and self.kb.learning is not None
         self.learning.sink = knowledge.learn if knowledge is not None and has_learning else None
+
+    async def index_api_after_check(
+        self, workspace: CargoWorkspace, outcome: CheckOutcome, wait_seconds: float = 120.0
+    ) -> None:
+        """The first check of a workspace: index its crates off the event loop, then prepare
+        the fixes of that check again so the API-aware ones are among them (unless a newer
+        check came meanwhile). Later checks find the index ready: nothing to do."""
+        root = workspace.root
+        if self.api.ready(root):
+            return
+        await asyncio.to_thread(self.api.report, root, wait_seconds)
+        if self.api.ready(root) and self.fixes.current_outcome(workspace) is outcome:
+            await self.fixes.on_check(workspace, outcome)
 
     def close(self) -> None:
         self.fixes.shutdown()

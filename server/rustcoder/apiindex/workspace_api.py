@@ -48,9 +48,13 @@ class WorkspaceApi:
         self._reports: dict[_StateKey, IndexReport | None] = {}
         self._pending: dict[_StateKey, threading.Thread] = {}
 
-    def close(self) -> None:
+    def close(self, wait_seconds: float = 5.0) -> None:
+        """Close the cache; an indexing thread still running gets `wait_seconds` to finish
+        (it is a daemon: a server that exits does not wait for it)."""
         for thread in list(self._pending.values()):
-            thread.join(timeout=self.wait_seconds)
+            thread.join(timeout=wait_seconds)
+        if self._pending:
+            return  # still indexing: its connection closes with the process
         with self._lock:
             if self._index is not None:
                 self._index.close()
@@ -60,6 +64,10 @@ class WorkspaceApi:
         if self._index is None:
             self._index = self._open_index()
         return self._index
+
+    def ready(self, root: Path) -> bool:
+        """Whether this workspace's index (for its current Cargo.toml/lock) is built."""
+        return _state(root) in self._reports
 
     def report(self, root: Path, wait: float | None = None) -> IndexReport | None:
         """The workspace's index report; None while it is being built or when cargo failed."""

@@ -167,6 +167,11 @@ class FixService:
             fixes = self._workspaces[workspace.root] = WorkspaceFixes(engine=engine)
         return fixes
 
+    def current_outcome(self, workspace: CargoWorkspace) -> CheckOutcome | None:
+        """The check the fixes of `workspace` were last prepared from."""
+        fixes = self._workspaces.get(workspace.root)
+        return fixes.outcome if fixes is not None else None
+
     def shutdown(self) -> None:
         """Stop background verification (its cargo runs are killed by cancellation)."""
         for fixes in self._workspaces.values():

@@ -1,5 +1,6 @@
-"""Hover on a std item shows its real signature and doc line from the API index (real server
-over stdio, the toolchain's std docs indexed in the background on first use)."""
+"""The API index in the editor (real server over stdio, the toolchain's std docs indexed in
+the background after the first check): hover on a std item shows its real signature and doc
+line; a call to a method that does not exist gets the real one as a quick fix."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
 from rustcoder.apiindex.std_pages import std_docs_root
-from tests.lsp.helpers import open_file
+from tests.lsp.helpers import code_actions, open_file, wait_for_diagnostics
 
 SOURCE = """use std::collections::HashMap;
 
@@ -71,3 +72,34 @@ async def test_hover_shows_the_real_signature_of_std_items(
         )
     )
     assert nothing is None
+
+
+PUSH_ALL = """pub fn primes() -> Vec<u32> {
+    let mut primes: Vec<u32> = vec![2, 3];
+    primes.push_all(&[5, 7, 11]);
+    primes
+}
+"""
+
+
+async def test_a_made_up_method_gets_the_real_one_as_a_quick_fix(
+    client: LanguageClient, workspace_dir: Path
+) -> None:
+    crate = workspace_dir / "push_all"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text(
+        '[package]\nname = "push_all"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n'
+    )
+    (crate / "src" / "lib.rs").write_text(PUSH_ALL)
+    uri = open_file(client, crate / "src" / "lib.rs")
+    diags = await wait_for_diagnostics(
+        client, uri, lambda ds: any(d.code == "E0599" for d in ds), "E0599"
+    )
+    target = next(d for d in diags if d.code == "E0599")
+    titles: list[str] = []
+    for _ in range(600):  # the index is built after the first check, then fixes are prepared
+        titles = [a.title for a in await code_actions(client, uri, target)]
+        if any("Extend::extend" in t for t in titles):
+            break
+        await asyncio.sleep(0.2)
+    assert any("use `Extend::extend`" in t for t in titles), titles
