@@ -131,7 +131,7 @@ class ApiSource:
         if gated:
             return gated
         pool: list[tuple[StoredItem, str | None]] = [(m, None) for m in own]
-        for trait in [*traits, *site.imported_traits(self.api, root)]:
+        for trait in [*traits, *site.imported_traits()]:
             for hit in self.api.lookup(root, trait):
                 if hit.item.kind == "trait":
                     pool += [(m, hit.item.path) for m in self.api.members(root, hit.item.path)]
@@ -277,7 +277,7 @@ class ApiSource:
         segs = site.text[site.end : hi].lstrip(":").split("::")
         out: list[Candidate] = []
         crate = query.scope.split("::")[0]
-        for index, seg in enumerate(s for s in segs if s):
+        for index, seg in enumerate(segs):
             found = [
                 h
                 for h in self.api.named(root, seg)
@@ -412,8 +412,8 @@ class Site:
         for child in d.children:
             yield child.message
 
-    def imported_traits(self, api: ApiLookup, root: Path) -> list[str]:
-        """Paths in this file's `use` lines (traits among them bring their methods)."""
+    def imported_traits(self) -> list[str]:
+        """Capitalised paths in this file's `use` lines (the traits among them bring methods)."""
         found = re.findall(r"^\s*use\s+([\w:]+)\s*;", self.text, flags=re.M)
         return [p for p in found if p.split("::")[-1][:1].isupper()]
 
