@@ -23,10 +23,11 @@ def test_the_kb_reaches_sources_model_and_learning(built_kb: BuildReport, user_k
     try:
         assert runtime.kb is not None and runtime.kb.base is not None
         assert runtime.kb.opened_from == built_kb.path
-        assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb", "learned"]
+        assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb", "api", "learned"]
         assert runtime.learning.sink is not None
         model = runtime.fixes.model
         assert model is not None and model.examples is not None  # learned fixes as few-shot
+        assert model.grounding is not None  # real signatures from the API index
         assert runtime.fixes.check_settings is settings.check
         assert runtime.fixes.fix_settings.timeout_seconds == settings.fix.timeout_seconds
     finally:
@@ -36,7 +37,7 @@ def test_the_kb_reaches_sources_model_and_learning(built_kb: BuildReport, user_k
 def test_without_a_kb_the_rules_still_run(built_kb: BuildReport, user_kb: Path) -> None:
     runtime = Runtime.open(_settings(built_kb.path), use_kb=False)
     assert runtime.kb is None
-    assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb"]
+    assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb", "api"]
     assert runtime.learning.sink is None and runtime.fixes.model is None
     runtime.close()
 
@@ -45,7 +46,7 @@ def test_a_missing_kb_is_a_problem_not_a_failure(tmp_path: Path, user_kb: Path) 
     runtime = Runtime.open(_settings(tmp_path / "none.sqlite"), learn=False)
     assert runtime.kb is not None and not runtime.kb.available
     assert any("no knowledge base" in p for p in runtime.kb.problems)
-    assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb"]
+    assert [s.name for s in runtime.fixes.sources()] == ["rustc", "kb", "api"]
     runtime.close()
 
 
