@@ -5,14 +5,14 @@ Each program in tests/data/api_programs is what a language model writes
 `serde_json::to_str`, `Vec::push_all` ...). `rustcoder fix --apply` runs on
 each as a user would (real cargo over Debian's crate sources, the real API
 index of the crates and of std's rustdoc pages), then plain `cargo build`
-must accept the result. One fix run per program, all sharing one API cache
-and one target dir for the final builds, so dependencies build once.
+must accept the result. One fix run per program, all sharing the user's API
+cache (std and each crate parsed once per machine) and one target dir for the
+final builds, so dependencies build once.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -83,7 +83,6 @@ def fixed_programs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[
     root = tmp_path_factory.mktemp("api-programs")
     (root / ".cargo").mkdir()
     (root / ".cargo" / "config.toml").write_text(CARGO_CONFIG)
-    env = {**os.environ, "RUSTCODER_API_CACHE": str(root / "api-cache.sqlite")}
     results: dict[str, tuple[Path, dict]] = {}
     try:
         for name in CASES:
@@ -103,7 +102,6 @@ def fixed_programs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[
                 capture_output=True,
                 text=True,
                 timeout=600,
-                env=env,
                 check=False,
             )
             assert proc.stdout, proc.stderr

@@ -47,9 +47,8 @@ def grounded_model(request: dict[str, Any]) -> Reply | str:
 
 @pytest.mark.skipif(std_docs_root() is None, reason="needs the toolchain's rust-docs component")
 def test_the_prompt_for_a_failing_call_carries_the_real_signature(
-    tmp_path: Path, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server: FakeOpenAI
 ) -> None:
-    monkeypatch.setenv("RUSTCODER_API_CACHE", str(tmp_path / "api.sqlite"))
     crate = tmp_path / "quit"
     (crate / "src").mkdir(parents=True)
     (crate / "Cargo.toml").write_text(
