@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 MAX_PROPOSED = 4
 #: Below this a real item is too far from the missing name to be worth a compile.
 MIN_SCORE = 0.45
+#: The name alone must come this close: a fitting signature never makes up for a far name.
+MIN_NAME = 0.5
 #: Traits every module has in scope (the prelude): their methods need no `use`.
 PRELUDE_TRAITS = frozenset(
     [
@@ -142,9 +144,10 @@ class ApiSource:
             item = hit.item
             if item.kind != "method" or (item.receiver is not None) != wants_receiver:
                 continue
-            if item.name == query.name or not item.public:
+            near = _near(query.name, hit)
+            if item.name == query.name or not item.public or near is None:
                 continue
-            score = name_score(query.name, item.name, item.doc)
+            score = near
             types = params(item.signature)
             if args is not None and types is not None:
                 score += arg_fit(args, types)
@@ -175,7 +178,9 @@ class ApiSource:
                 item.kind == "method" and item.receiver is not None and params(item.signature) == []
             ):
                 bonus = 0.05 if item.kind == "field" else 0.0
-                scored.append((name_score(query.name, item.name, item.doc) + bonus, hit, None))
+                near = _near(query.name, hit)
+                if near is not None:
+                    scored.append((near + bonus, hit, None))
         out = []
         for score, hit, _ in _best(scored):
             new = hit.item.name if hit.item.kind == "field" else f"{hit.item.name}()"
@@ -191,9 +196,10 @@ class ApiSource:
             set(re.findall(r"[{,]\s*(\w+)\s*:", site.file.node_text(literal))) if literal else set()
         )
         scored = [
-            (name_score(query.name, h.item.name, h.item.doc), h, None)
+            (near, h, None)
             for h in own
             if h.item.kind == "field" and h.item.public and h.item.name not in written
+            if (near := _near(query.name, h)) is not None
         ]
         return [
             self._candidate(
@@ -218,9 +224,10 @@ class ApiSource:
         scored = []
         for hit in self.api.module_items(root, query.scope):
             item = hit.item
-            if item.kind not in kinds or item.name == query.name:
+            near = _near(query.name, hit)
+            if item.kind not in kinds or item.name == query.name or near is None:
                 continue
-            score = name_score(query.name, item.name, item.doc)
+            score = near
             types = params(item.signature)
             if args is not None and types is not None:
                 score += arg_fit(args, types)
@@ -260,9 +267,9 @@ class ApiSource:
             edit = Edit(site.path, lo, hi, hit.item.path)
             out.append(self._candidate(f"import `{hit.item.path}`", [edit], 0.8))
         scored = [
-            (name_score(query.name, h.item.name, h.item.doc), h, None)
+            (near, h, None)
             for h in self.api.module_items(root, query.scope)
-            if h.item.name != query.name
+            if h.item.name != query.name and (near := _near(query.name, h)) is not None
         ]
         for score, hit, _ in _best(scored):
             new = hit.item.name if grouped else hit.item.path
@@ -432,6 +439,15 @@ class Site:
                 continue
             edits.append(Edit(self.path, m.start(), m.end(), new))
         return edits
+
+
+def _near(query: str, hit: StoredItem) -> float | None:
+    """The name score of a real item, None when it is too far or an `unsafe fn` (a fix never
+    adds unsafe code)."""
+    if hit.item.signature.startswith("unsafe ") or " unsafe fn " in hit.item.signature:
+        return None
+    score = name_score(query, hit.item.name, hit.item.doc)
+    return score if score >= MIN_NAME else None
 
 
 def _best(
