@@ -42,7 +42,15 @@ describe("toServerSettings", () => {
       timeoutSeconds: 300,
       extraEnv: {},
     });
-    assert.deepEqual(settings.fix, { verify: true, backgroundVerify: true, maxActions: 5, timeoutSeconds: 120 });
+    assert.deepEqual(settings.fix, {
+      verify: true,
+      backgroundVerify: true,
+      maxActions: 5,
+      timeoutSeconds: 120,
+      runBudgetSeconds: 300,
+      errorBudgetSeconds: 60,
+      batchSize: 8,
+    });
     // Empty strings (kb.path, model.name, ...) mean "the server's default": not sent.
     assert.deepEqual(settings.model, { enable: true, timeoutSeconds: 60, maxTokens: 1024, temperature: 0 });
     assert.equal("kb" in settings, false);
