@@ -32,7 +32,7 @@ from rustcoder.fix.api_names import (
     type_name,
 )
 from rustcoder.fix.candidate import Candidate, FixContext
-from rustcoder.fix.edits import Edit, byte_to_char_offset
+from rustcoder.fix.edits import Edit
 from rustcoder.fix.manifest_features import feature_edit
 from rustcoder.fix.rust_syntax import SourceFile
 
@@ -82,16 +82,11 @@ class ApiSource:
 
     def candidates(self, ctx: FixContext) -> list[Candidate]:
         diagnostic = ctx.diagnostic
-        primary = next((s for s in diagnostic.spans if s.is_primary), None)
-        path = ctx.primary_path()
-        if primary is None or path is None or not path.is_relative_to(ctx.workspace_root):
+        at = ctx.primary_location()
+        if at is None or not at.path.is_relative_to(ctx.workspace_root):
             return []
-        text = ctx.read_text(path)
-        if text is None:
-            return []
-        start = byte_to_char_offset(text, primary.byte_start)
-        end = byte_to_char_offset(text, primary.byte_end)
-        site = Site(ctx, path, text, start, end)
+        primary = at.span
+        site = Site(ctx, at.path, at.text, at.start, at.end)
         if diagnostic.code == "E0308":
             return self._conversion(site, primary.label or "")
         query = parse_query(diagnostic.code, diagnostic.message)

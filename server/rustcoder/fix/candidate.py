@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from rustcoder.cargo.messages import RustDiagnostic
-from rustcoder.fix.edits import Edit, sorted_edits
+from rustcoder.cargo.messages import RustDiagnostic, Span
+from rustcoder.fix.edits import Edit, byte_to_char_offset, sorted_edits
 
 #: Source names, also the order of preference when nothing else decides.
 SOURCE_RANK = {"rustc": 0, "kb": 1, "api": 1, "learned": 2, "model": 3}
@@ -62,6 +62,29 @@ class FixContext:
                 path = Path(span.file_name)
                 return path if path.is_absolute() else self.workspace_root / path
         return None
+
+    def primary_location(self) -> PrimaryLocation | None:
+        """The primary span in its file's current text (None: no span or unreadable file)."""
+        span = next((s for s in self.diagnostic.spans if s.is_primary), None)
+        path = self.primary_path()
+        if span is None or path is None:
+            return None
+        text = self.read_text(path)
+        if text is None:
+            return None
+        start = byte_to_char_offset(text, span.byte_start)
+        return PrimaryLocation(span, path, text, start, byte_to_char_offset(text, span.byte_end))
+
+
+@dataclass(frozen=True)
+class PrimaryLocation:
+    """Where a diagnostic points, as character offsets into the text sources edit."""
+
+    span: Span
+    path: Path
+    text: str
+    start: int
+    end: int
 
 
 class CandidateSource(Protocol):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.fix.candidate import Candidate, FixContext
-from rustcoder.fix.edits import Edit, byte_to_char_offset
+from rustcoder.fix.edits import Edit
 from rustcoder.fix.hunk_pattern import HunkPattern
 
 log = logging.getLogger(__name__)
@@ -38,17 +37,10 @@ class LearnedSource:
         self.limit = limit
 
     def candidates(self, ctx: FixContext) -> list[Candidate]:
-        primary = next((s for s in ctx.diagnostic.spans if s.is_primary), None)
-        if primary is None:
+        at = ctx.primary_location()
+        if at is None:
             return []
-        path = Path(primary.file_name)
-        if not path.is_absolute():
-            path = ctx.workspace_root / path
-        text = ctx.read_text(path)
-        if text is None:
-            return []
-        start = byte_to_char_offset(text, primary.byte_start)
-        end = byte_to_char_offset(text, primary.byte_end)
+        path, text, start, end = at.path, at.text, at.start, at.end
         try:
             examples = self.provider(ctx.diagnostic)
         except Exception:

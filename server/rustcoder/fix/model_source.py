@@ -18,7 +18,6 @@ from pathlib import Path
 
 from rustcoder.cargo.messages import RustDiagnostic
 from rustcoder.fix.candidate import Candidate, FixContext
-from rustcoder.fix.edits import byte_to_char_offset
 from rustcoder.fix.learned_source import ExampleProvider
 from rustcoder.fix.model_reply import ParsedFix, enclosing_item, parse_reply
 from rustcoder.models.backend import (
@@ -133,15 +132,10 @@ class ModelSource:
         `examples`: few-shot examples already looked up (None: look them up here).
         """
         diagnostic = ctx.diagnostic
-        primary = next((s for s in diagnostic.spans if s.is_primary), None)
-        path = ctx.primary_path()
-        if primary is None or path is None:
+        at = ctx.primary_location()
+        if at is None:
             return []
-        text = ctx.read_text(path)
-        if text is None:
-            return []
-        start = byte_to_char_offset(text, primary.byte_start)
-        end = byte_to_char_offset(text, primary.byte_end)
+        path, text, start, end = at.path, at.text, at.start, at.end
         item = enclosing_item(text, start, end)
         if item is None and len(text) > MAX_FILE_CHARS:
             return []
