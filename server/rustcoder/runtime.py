@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from rustcoder.apiindex.workspace_api import WorkspaceApi
-from rustcoder.cargo.flycheck import CheckOutcome
 from rustcoder.cargo.workspace import CargoWorkspace
 from rustcoder.config import KbSettings, ModelSettings, Settings
 from rustcoder.fix.api_grounding import ApiGrounding
@@ -61,6 +61,8 @@ class Runtime:
         self.learning = learning
         self._parallel = parallel
         self._learn = learn
+        #: Per workspace root: the background job indexing its crates after a first check.
+        self._api_jobs: dict[Path, asyncio.Task[None]] = {}
 
     @classmethod
     def open(
@@ -134,20 +136,33 @@ class Runtime:
         has_learning = self.kb is not None and self.kb.learning is not None
         self.learning.sink = knowledge.learn if knowledge is not None and has_learning else None
 
-    async def index_api_after_check(
-        self, workspace: CargoWorkspace, outcome: CheckOutcome, wait_seconds: float = 120.0
-    ) -> None:
-        """The first check of a workspace: index its crates off the event loop, then prepare
+    def index_api_after_check(self, workspace: CargoWorkspace, wait_seconds: float = 120.0) -> None:
+        """The first check of a workspace: index its crates in the background, then prepare
         the fixes of that check again so the API-aware ones are among them (unless a newer
-        check came meanwhile). Later checks find the index ready: nothing to do."""
+        check came meanwhile). Never awaited by the check: indexing a workspace's crates
+        takes seconds to minutes, and the check's progress and the next check must not
+        wait for it. Later checks find the index ready: nothing to do."""
         root = workspace.root
-        if self.api.ready(root):
+        job = self._api_jobs.get(root)
+        if self.api.ready(root) or (job is not None and not job.done()):
             return
-        await asyncio.to_thread(self.api.report, root, wait_seconds)
-        if self.api.ready(root) and self.fixes.current_outcome(workspace) is outcome:
-            await self.fixes.on_check(workspace, outcome)
+        self._api_jobs[root] = asyncio.ensure_future(
+            self._index_then_prepare(workspace, wait_seconds)
+        )
+
+    async def _index_then_prepare(self, workspace: CargoWorkspace, wait_seconds: float) -> None:
+        root = workspace.root
+        try:
+            await asyncio.to_thread(self.api.report, root, wait_seconds)
+            current = self.fixes.current_outcome(workspace)
+            if self.api.ready(root) and current is not None:
+                await self.fixes.on_check(workspace, current)
+        except Exception:
+            log.exception("indexing the crates of %s failed", root)
 
     def close(self) -> None:
+        for job in self._api_jobs.values():
+            job.cancel()
         self.fixes.shutdown()
         self.api.close()
         if self.kb is not None:

@@ -79,9 +79,9 @@ async def check_workspace(ls: RustcoderServer, workspace: CargoWorkspace) -> Non
     runtime = ls.runtime
     runtime.learning.on_check(workspace, outcome)
     await runtime.fixes.on_check(workspace, outcome)
-    await runtime.index_api_after_check(workspace, outcome)
     log.info("checked %s in %.2fs: %s", workspace.root, outcome.duration_s, summary(outcome))
     progress.end(summary(outcome))
+    runtime.index_api_after_check(workspace)
 
 
 def forget_workspace(ls: RustcoderServer, workspace: CargoWorkspace, why: str) -> None:

@@ -56,7 +56,9 @@ def test_inventory_diagnostics_quick_fix_explain_and_fix_all(
     problems = window.problems()
     assert len([p for p in problems if p.startswith("Error: ")]) == 4, problems
     assert any("cannot find value `total_cout` in this scope" in p for p in problems), problems
-    assert "4 errors" in window.status_label()
+    # The check's progress ends with the check (the crates' API index is built after it,
+    # in the background): the status shows the summary within seconds.
+    window.wait("the status bar's summary", lambda: "4 errors" in window.status_label(), 10)
 
     # The quick-fix menu on the typo: our verified fix, and the explanation.
     window.goto(TYPO_LINE, TYPO_COLUMN)
