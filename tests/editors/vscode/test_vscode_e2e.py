@@ -186,10 +186,11 @@ def test_status_bar_settings_generation_and_no_server(
         assert "return 42;" in lib.read_text()
 
         # Generate Crate from Description, the model scripted on 127.0.0.1.
+        # VS Code's own folder dialog takes a folder that exists, and it may read the
+        # parent's listing as soon as the command starts: make the folder first.
+        target.mkdir()
         window.run_command("rustcoder: Generate Crate from Description")
         window.answer_input("Generate Crate from Description", DESCRIPTION)
-        # VS Code's own folder dialog takes a folder that exists.
-        target.mkdir()
         window.choose_folder("Folder for the new crate", target, "Generate Here")
         window.wait("main.rs opened", lambda: "main.rs" in window.tab_titles())
         assert fake.requests, "the model was never asked"
